@@ -1,0 +1,4 @@
+/** Entry point for the Functions host (package.json `main`): registers every function. */
+import './backup';
+import './schedule';
+import './http';

@@ -1,0 +1,140 @@
+/** The APIM management operations apim-dr uses: read an instance, start a backup/restore, check it by token. */
+import type { ApiManagementClient, ApiManagementServiceBackupRestoreParameters, ApiManagementServiceResource } from '@azure/arm-apimanagement';
+import type { FullOperationResponse } from '@azure/core-client';
+import type { ServiceRef } from '../domain/resourceId';
+import type { Inventory, ServiceSnapshot } from '../domain/service';
+import { armErrorCode, isConflict, toApimError } from './armErrors';
+import type { ClientFactory } from './clientFactory';
+
+export type OperationKind = 'backup' | 'restore';
+
+export type StartResult = { status: 'started'; token: string; retryAfterMs?: number } | { status: 'busy'; message: string };
+
+export type CheckResult =
+  | { status: 'running'; retryAfterMs?: number }
+  | { status: 'succeeded' }
+  | { status: 'failed'; code: string; message: string };
+
+export class ApimOperations {
+  constructor(private readonly clients: ClientFactory) {}
+
+  async getService(ref: ServiceRef): Promise<ServiceSnapshot> {
+    try {
+      const resource = await this.client(ref).apiManagementService.get(ref.resourceGroup, ref.name);
+      return toSnapshot(ref, resource);
+    } catch (err) {
+      throw toApimError(err, ref.id, 'read the instance');
+    }
+  }
+
+  async countWorkspaceGateways(ref: ServiceRef): Promise<number> {
+    try {
+      let count = 0;
+      for await (const link of this.client(ref).apiManagementWorkspaceLinks.listByService(ref.resourceGroup, ref.name)) {
+        count += link.gateways?.length ?? 1;
+      }
+      return count;
+    } catch (err) {
+      throw toApimError(err, ref.id, 'list workspace links');
+    }
+  }
+
+  async countInventory(ref: ServiceRef): Promise<Inventory> {
+    const client = this.client(ref);
+    const count = async (items: AsyncIterable<unknown>) => {
+      let n = 0;
+      for await (const _ of items) n += 1;
+      return n;
+    };
+    try {
+      const [apis, products, namedValues] = await Promise.all([
+        count(client.api.listByService(ref.resourceGroup, ref.name)),
+        count(client.product.listByService(ref.resourceGroup, ref.name)),
+        count(client.namedValue.listByService(ref.resourceGroup, ref.name)),
+      ]);
+      return { apis, products, namedValues };
+    } catch (err) {
+      throw toApimError(err, ref.id, 'count the configuration');
+    }
+  }
+
+  /** Sends the backup/restore POST; returns the SDK poller's serialized state as the resumable token. */
+  async start(kind: OperationKind, ref: ServiceRef, parameters: ApiManagementServiceBackupRestoreParameters): Promise<StartResult> {
+    const capture = retryAfterCapture();
+    try {
+      const poller = await this.begin(kind, ref, parameters, { onResponse: capture.onResponse });
+      return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
+    } catch (err) {
+      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+      throw toApimError(err, ref.id, kind === 'backup' ? 'start a backup' : 'start a restore');
+    }
+  }
+
+  /** One status GET of a running operation, resumed from its token (with whatever token the credential holds now). */
+  async check(kind: OperationKind, ref: ServiceRef, token: string): Promise<CheckResult> {
+    const capture = retryAfterCapture();
+    try {
+      // Resuming sends no POST: the poller makes one GET on the operation's Location.
+      const poller = await this.begin(kind, ref, PLACEHOLDER_PARAMETERS, { resumeFrom: token, onResponse: capture.onResponse });
+      return poller.isDone() ? { status: 'succeeded' } : { status: 'running', retryAfterMs: capture.value() };
+    } catch (err) {
+      const { code, message, statusCode } = armErrorCode(err);
+      // 4xx from the operation's Location means the operation itself failed; anything else is transient.
+      if (statusCode !== undefined && statusCode >= 400 && statusCode < 500 && statusCode !== 429 && statusCode !== 408 && statusCode !== 409) {
+        return { status: 'failed', code, message };
+      }
+      throw toApimError(err, ref.id, `check the ${kind}`);
+    }
+  }
+
+  private begin(
+    kind: OperationKind,
+    ref: ServiceRef,
+    parameters: ApiManagementServiceBackupRestoreParameters,
+    options: { resumeFrom?: string; onResponse?: (response: FullOperationResponse) => void },
+  ) {
+    const service = this.client(ref).apiManagementService;
+    return kind === 'backup'
+      ? service.beginBackup(ref.resourceGroup, ref.name, parameters, options)
+      : service.beginRestore(ref.resourceGroup, ref.name, parameters, options);
+  }
+
+  private client(ref: ServiceRef): ApiManagementClient {
+    return this.clients.apim(ref.subscriptionId);
+  }
+}
+
+// A resumed poller never sends the body; the SDK signature still wants one.
+const PLACEHOLDER_PARAMETERS: ApiManagementServiceBackupRestoreParameters = { storageAccount: '-', containerName: '-', backupName: '-' };
+
+function retryAfterCapture() {
+  let retryAfterMs: number | undefined;
+  return {
+    onResponse(response: FullOperationResponse) {
+      const header = response.headers.get('retry-after');
+      const seconds = header === undefined ? NaN : Number(header);
+      if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
+    },
+    value: () => retryAfterMs,
+  };
+}
+
+export function toSnapshot(ref: ServiceRef, resource: ApiManagementServiceResource): ServiceSnapshot {
+  const userAssigned = Object.values(resource.identity?.userAssignedIdentities ?? {});
+  return {
+    id: ref.id,
+    name: resource.name ?? ref.name,
+    location: resource.location,
+    sku: { name: resource.sku.name, capacity: resource.sku.capacity },
+    provisioningState: resource.provisioningState ?? 'Unknown',
+    platformVersion: resource.platformVersion ?? 'undetermined',
+    additionalLocations: (resource.additionalLocations ?? []).map((l) => l.location),
+    virtualNetworkType: resource.virtualNetworkType ?? 'None',
+    hostnames: (resource.hostnameConfigurations ?? []).map((h) => h.hostName),
+    customProperties: resource.customProperties ?? {},
+    identity: { type: resource.identity?.type ?? 'None', userAssignedClientIds: userAssigned.map((u) => u.clientId).filter((c): c is string => !!c) },
+    developerPortalStatus: resource.developerPortalStatus,
+    publicNetworkAccess: resource.publicNetworkAccess,
+    zones: resource.zones ?? [],
+  };
+}

@@ -1,0 +1,42 @@
+/** Turns ARM SDK errors into apim-dr errors that say what failed and what to do. */
+import { AzureError, UserError } from '../errors';
+
+export const OPERATOR_ROLE = { name: 'API Management Service Operator Role', id: 'e022efe7-f5ba-4159-bbe4-b44f577e9b61' };
+
+interface RestErrorLike {
+  statusCode?: number;
+  code?: string;
+  message: string;
+  details?: unknown;
+}
+
+export function armErrorCode(err: unknown): { code: string; message: string; statusCode?: number } {
+  const e = err as RestErrorLike;
+  const details = e.details as { error?: { code?: string; message?: string } } | undefined;
+  return {
+    code: details?.error?.code ?? e.code ?? 'Unknown',
+    message: details?.error?.message ?? e.message ?? String(err),
+    statusCode: e.statusCode,
+  };
+}
+
+/** Maps an ARM failure on `serviceId` during `action` to a UserError (fixable) or AzureError (transient/system). */
+export function toApimError(err: unknown, serviceId: string, action: string): Error {
+  const { code, message, statusCode } = armErrorCode(err);
+  if (statusCode === 404) {
+    return new UserError(`APIM instance '${serviceId}' was not found (${code}): check the resource ID in the config`, 404, 'ServiceNotFound');
+  }
+  if (statusCode === 403 || statusCode === 401) {
+    return new UserError(
+      `the app's identity may not ${action} on '${serviceId}' (${code}: ${message}). Assign it '${OPERATOR_ROLE.name}' (${OPERATOR_ROLE.id}) on that instance`,
+      403,
+      'AuthorizationFailed',
+    );
+  }
+  return new AzureError(`ARM ${action} on '${serviceId}' failed: ${code}: ${message}`, code, statusCode);
+}
+
+/** True when ARM answered that another operation is running on the instance. */
+export function isConflict(err: unknown): boolean {
+  return (err as RestErrorLike).statusCode === 409;
+}

@@ -1,0 +1,89 @@
+/** The one place that constructs Azure SDK clients: credential, ARM endpoint, extra CA, injectable pipeline. */
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { Clock } from '../clock';
+import { readSetting } from '../config/loadConfig';
+import type { Config } from '../config/schema';
+import { UserError } from '../errors';
+import { createCredential } from './credential';
+
+export interface ClientFactoryOptions {
+  clock: Clock;
+  /** App settings, for the names the config refers to (connection strings, access keys). */
+  settings: NodeJS.ProcessEnv;
+  credential?: TokenCredential;
+  /** Replaces the HTTP transport of ARM clients (tests, recording). */
+  httpClient?: HttpClient;
+  /** Extra trusted CA in PEM, added to the system roots (otherwise read from `arm.caFile`). */
+  extraCa?: string;
+}
+
+export interface ClientFactory {
+  readonly credential: TokenCredential;
+  apim(subscriptionId: string): ApiManagementClient;
+  container(): ContainerClient;
+}
+
+export function createClientFactory(config: Config, options: ClientFactoryOptions): ClientFactory {
+  const credential = options.credential ?? createCredential(config, options.clock);
+  const extraCa = options.extraCa ?? readCaFile(config.arm.caFile);
+  const policies = extraCa ? [{ policy: extraCaPolicy(extraCa), position: 'perCall' as const }] : [];
+  const apimClients = new Map<string, ApiManagementClient>();
+  let container: ContainerClient | undefined;
+
+  return {
+    credential,
+    apim(subscriptionId) {
+      let client = apimClients.get(subscriptionId);
+      if (!client) {
+        client = new ApiManagementClient(credential, subscriptionId, {
+          endpoint: config.arm.endpoint,
+          // Sovereign clouds and the sandbox have their own audience; ARM's is the endpoint itself.
+          credentialScopes: [`${new URL(config.arm.endpoint).origin}/.default`],
+          additionalPolicies: policies,
+          httpClient: options.httpClient,
+        });
+        apimClients.set(subscriptionId, client);
+      }
+      return client;
+    },
+    container() {
+      container ??= createBlobServiceClient(config, credential, options.settings).getContainerClient(config.storage.container);
+      return container;
+    },
+  };
+}
+
+function createBlobServiceClient(config: Config, credential: TokenCredential, settings: NodeJS.ProcessEnv): BlobServiceClient {
+  const { storage } = config;
+  if (storage.connectionStringSetting) {
+    return BlobServiceClient.fromConnectionString(readSetting(storage.connectionStringSetting, settings));
+  }
+  return new BlobServiceClient(storage.endpoint ?? `https://${storage.account}.blob.core.windows.net`, credential);
+}
+
+function readCaFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`);
+  }
+}
+
+/** Trusts one more CA (a sovereign cloud's, a proxy's, the sandbox's) for ARM calls, on top of the system roots. */
+function extraCaPolicy(pem: string): PipelinePolicy {
+  const agent = new Agent({ ca: [...rootCertificates, pem], keepAlive: true });
+  return {
+    name: 'apimDrExtraCa',
+    sendRequest: (request, next) => {
+      request.agent ??= agent;
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/** Finds a configured instance by name or resource ID, and the effective settings for it. */
+import { UserError } from '../errors';
+import { parseServiceId, sameServiceId, type ServiceRef } from '../domain/resourceId';
+import type { AccessConfig, Config, ServiceConfig } from './schema';
+
+export interface ResolvedService {
+  ref: ServiceRef;
+  config: ServiceConfig;
+  schedule: string;
+  rpoMs: number;
+  access: AccessConfig;
+}
+
+export function protectedServices(config: Config): ResolvedService[] {
+  return config.services.map((service) => resolve(config, service));
+}
+
+/** `nameOrId`: a configured instance's name or its full resource ID. */
+export function resolveService(config: Config, nameOrId: string, field = 'service'): ResolvedService {
+  const byId = nameOrId.startsWith('/') ? config.services.find((s) => sameServiceId(s.id, nameOrId)) : undefined;
+  const byName = config.services.find((s) => parseServiceId(s.id)?.name.toLowerCase() === nameOrId.toLowerCase());
+  const found = byId ?? byName;
+  if (!found) {
+    const known = config.services.map((s) => parseServiceId(s.id)?.name).join(', ');
+    throw new UserError(`${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`, 404, 'ServiceNotConfigured');
+  }
+  return resolve(config, found);
+}
+
+function resolve(config: Config, service: ServiceConfig): ResolvedService {
+  return {
+    ref: parseServiceId(service.id)!,
+    config: service,
+    schedule: service.schedule ?? config.defaults.schedule,
+    rpoMs: service.rpo ?? config.defaults.rpo,
+    access: service.access ?? config.defaults.access,
+  };
+}

@@ -1,0 +1,129 @@
+/** The apim-dr config: one zod schema, parsed once at the edge (§4 of the design). */
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration';
+import { parseServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
+import { validateSchedule } from '../domain/schedule';
+
+const duration = (example: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `'${text}' is not a positive ISO 8601 duration; write e.g. '${example}'` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const schedule = z.string().superRefine((text, ctx) => {
+  const problem = validateSchedule(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const serviceId = z.string().superRefine((text, ctx) => {
+  if (!parseServiceId(text)) {
+    ctx.addIssue({ code: 'custom', message: `'${text}' is not an APIM service resource ID; write e.g. '${SERVICE_ID_EXAMPLE}'` });
+  }
+});
+
+const settingName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be the NAME of an app setting (letters, digits, _ . : -), not a value');
+
+export const accessSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('SystemAssignedManagedIdentity') }),
+  z.strictObject({ type: z.literal('UserAssignedManagedIdentity'), clientId: z.uuid({ message: 'must be the client ID (a GUID) of the user-assigned identity APIM uses for storage' }) }),
+  z.strictObject({
+    type: z.literal('AccessKey'),
+    // The key itself never appears in config: only the name of the app setting that holds it.
+    keySetting: settingName,
+  }),
+]);
+
+const standbySchema = z.strictObject({
+  id: serviceId,
+  sync: z.string().default('manual'),
+});
+
+const eventsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  quietPeriod: duration('PT5M').prefault('PT5M'),
+  maxDelay: duration('PT30M').prefault('PT30M'),
+});
+
+const serviceSchema = z.strictObject({
+  id: serviceId,
+  schedule: schedule.optional(),
+  rpo: duration('P1D').optional(),
+  access: accessSchema.optional(),
+  standbys: z.array(standbySchema).default([]),
+  events: eventsSchema.optional(),
+  enabled: z.boolean().default(true),
+});
+
+const storageSchema = z
+  .strictObject({
+    account: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lowercase letters and digits'),
+    container: z
+      .string()
+      .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens'),
+    endpoint: z.url({ message: "must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'" }).optional(),
+    // Azurite and development only: the NAME of an app setting holding a connection string.
+    connectionStringSetting: settingName.optional(),
+  });
+
+const defaultsSchema = z.strictObject({
+  schedule: schedule.default('0 0 2 * * *'),
+  rpo: duration('P1D').prefault('P1D'),
+  access: accessSchema.default({ type: 'SystemAssignedManagedIdentity' }),
+  pollInterval: duration('PT1M').prefault('PT1M'),
+  retryFailedAfter: duration('PT30M').prefault('PT30M'),
+  concurrencyPerSubscription: z.int().min(1).max(200).default(20),
+});
+
+export const configSchema = z
+  .strictObject({
+    storage: storageSchema,
+    arm: z
+      .strictObject({
+        endpoint: z.url({ message: "must be the ARM endpoint URL, e.g. 'https://management.azure.com'" }).default('https://management.azure.com'),
+        caFile: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    auth: z.enum(['managed-identity', 'default', 'sandbox']).default('managed-identity'),
+    identity: z.strictObject({ clientId: z.uuid().optional() }).prefault({}),
+    defaults: defaultsSchema.prefault({}),
+    services: z.array(serviceSchema).min(1, 'list at least one APIM instance to protect'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.services.forEach((service, index) => {
+      const name = parseServiceId(service.id)?.name.toLowerCase();
+      if (!name) return;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        // Backup blobs are named after the service, so two instances with one name would share a catalog.
+        ctx.addIssue({ code: 'custom', path: ['services', index, 'id'], message: `service name '${name}' is already used by services[${first}]; each protected instance needs a unique name` });
+      } else seen.set(name, index);
+    });
+    if (config.auth === 'sandbox') {
+      const endpoints = [config.arm.endpoint, config.storage.endpoint].filter((e): e is string => e !== undefined);
+      for (const endpoint of endpoints) {
+        if (!isLoopback(endpoint)) {
+          ctx.addIssue({ code: 'custom', path: ['auth'], message: `'sandbox' issues a dummy token and is only allowed when every endpoint is on loopback, but '${endpoint}' is not; use 'managed-identity' or 'default'` });
+        }
+      }
+    }
+  });
+
+export function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ServiceConfig = Config['services'][number];
+export type AccessConfig = z.output<typeof accessSchema>;

@@ -1,0 +1,12 @@
+/** Durable orchestration instance IDs derived from the service, so one operation per instance runs at a time. */
+import { createHash } from 'node:crypto';
+
+/** Eight hex chars of the lower-cased resource ID: tells apart same-named instances in different resource groups. */
+export function hash8(resourceId: string): string {
+  return createHash('sha256').update(resourceId.toLowerCase()).digest('hex').slice(0, 8);
+}
+
+// Durable instance IDs are at most 100 chars and may not contain / \ # ?; a service name is at most 50 chars.
+export function backupInstanceId(serviceName: string, resourceId: string): string {
+  return `backup-${serviceName.toLowerCase()}-${hash8(resourceId)}`;
+}

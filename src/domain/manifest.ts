@@ -1,0 +1,60 @@
+/** The catalog record written next to every backup (`<stem>.manifest.json`, §4 of the design). */
+import { z } from 'zod';
+import { BACKUP_TRIGGERS } from './backupName';
+
+export const BACKUP_STATES = ['running', 'succeeded', 'failed', 'expired'] as const;
+export type BackupState = (typeof BACKUP_STATES)[number];
+
+const snapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  location: z.string(),
+  sku: z.object({ name: z.string(), capacity: z.number() }),
+  provisioningState: z.string(),
+  platformVersion: z.string(),
+  additionalLocations: z.array(z.string()),
+  virtualNetworkType: z.string(),
+  hostnames: z.array(z.string()),
+  customProperties: z.record(z.string(), z.string()),
+  identity: z.object({ type: z.string(), userAssignedClientIds: z.array(z.string()) }),
+  developerPortalStatus: z.string().optional(),
+  publicNetworkAccess: z.string().optional(),
+  zones: z.array(z.string()),
+});
+
+export const manifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  backupName: z.string(),
+  storageAccount: z.string(),
+  container: z.string(),
+  serviceId: z.string(),
+  service: snapshotSchema.optional(),
+  inventory: z.object({ apis: z.number(), products: z.number(), namedValues: z.number() }).optional(),
+  trigger: z.enum(BACKUP_TRIGGERS),
+  requestedBy: z.string(),
+  correlationId: z.string(),
+  /** Orchestration instance and execution that own this backup: a re-run activity recognises its own record. */
+  owner: z.string(),
+  startedAt: z.string(),
+  completedAt: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  state: z.enum(BACKUP_STATES),
+  /** The SDK poller's serialized state, so any activity can resume monitoring. Holds no credential. */
+  operationToken: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  blobSize: z.number().optional(),
+});
+
+export type BackupManifest = z.infer<typeof manifestSchema>;
+
+/** The index tags on the backup blob and its manifest: enough to list and plan without reading manifests. */
+export function manifestTags(m: BackupManifest): Record<string, string> {
+  return {
+    service: m.service?.name ?? m.backupName.split('.')[0]!,
+    createdAt: m.createdAt,
+    expiresAt: m.expiresAt,
+    state: m.state,
+    trigger: m.trigger,
+  };
+}

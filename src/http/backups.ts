@@ -1,0 +1,57 @@
+/** HTTP: request an on-demand backup, list the catalog, follow an operation. */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { resolveService } from '../config/resolveService';
+import { BACKUP_STATES } from '../domain/manifest';
+import { UserError } from '../errors';
+import type { Services } from '../services';
+import { requestBackup } from '../workflows/backup/requestBackup';
+import type { OrchestrationStarter } from '../workflows/starter';
+import { parseBody } from './respond';
+
+const backupRequestSchema = z.strictObject({
+  service: z.string({ message: "'service' must be the name or resource ID of a configured APIM instance" }).min(1),
+  requestedBy: z.string().max(200).optional(),
+});
+
+export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest): Promise<HttpResponseInit> {
+  const body = await parseBody(request, backupRequestSchema);
+  const requestedBy = body.requestedBy ?? request.headers.get('x-ms-client-principal-name') ?? 'http';
+  const requested = await requestBackup(services.config, starter, body.service, 'manual', requestedBy);
+  const statusUri = new URL(`/api/operations/${requested.instanceId}`, request.url).href;
+  return {
+    status: 202,
+    headers: { Location: statusUri, 'Retry-After': '10' },
+    jsonBody: { id: requested.instanceId, service: requested.service, started: requested.started, statusQueryGetUri: statusUri },
+  };
+}
+
+const OPERATION_ID = /^backup-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
+
+export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
+  // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
+  if (!OPERATION_ID.test(id)) {
+    throw new UserError(`operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>')`, 400, 'InvalidOperationId');
+  }
+  const status = await starter.status(id);
+  if (!status) throw new UserError(`operation '${id}' was not found`, 404, 'OperationNotFound');
+  return { status: 200, jsonBody: status };
+}
+
+const listQuerySchema = z.object({
+  service: z.string().optional(),
+  state: z.enum(BACKUP_STATES).optional(),
+});
+
+export async function listBackups(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+  const query = listQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
+  if (!query.success) {
+    throw new UserError(`query parameter 'state' must be one of ${BACKUP_STATES.join(', ')}`, 400, 'InvalidQuery');
+  }
+  const service = query.data.service ? resolveService(services.config, query.data.service).ref.name : undefined;
+  const now = services.clock.now().getTime();
+  const backups = (await services.catalog.list(service))
+    .filter((b) => !query.data.state || b.state === query.data.state)
+    .map((b) => ({ ...b, timeLeftMs: b.expiresAt ? Math.max(0, Date.parse(b.expiresAt) - now) : undefined }));
+  return { status: 200, jsonBody: { backups } };
+}

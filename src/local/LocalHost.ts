@@ -1,0 +1,184 @@
+/**
+ * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
+ * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
+ */
+import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { nextOccurrence } from '../domain/schedule';
+import type { Services } from '../services';
+import type { Logger } from '../telemetry/logger';
+import { DurableEngine, type EngineHooks } from './durableEngine';
+import { DURABLE_PREFIX, durableClientData, handleDurableRequest, readBody } from './durableHttpApi';
+import { extraInputsOf, installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
+import { realHostClock, VirtualClock, type HostClock } from './hostClock';
+import { buildRoutes, matchRoute, ROUTE_PREFIX, type Route } from './httpRoutes';
+
+export interface LocalHostOptions {
+  services: Services;
+  /** Port for HTTP; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  clock?: HostClock;
+  /** Run timer triggers on their schedules (default true). */
+  timers?: boolean;
+  hooks?: EngineHooks;
+  logger?: Logger;
+}
+
+/** Loads functions/ with `@azure/functions-core` captured; returns every registration. */
+export async function loadFunctions(): Promise<Map<string, Registration>> {
+  installFunctionsCore();
+  await import('../../functions/index.js');
+  return registry();
+}
+
+export class LocalHost {
+  private cancelTimers: (() => void)[] = [];
+  private routes: Route[] = [];
+  private server?: Server;
+  origin = '';
+
+  private constructor(
+    readonly functions: Map<string, Registration>,
+    readonly engine: DurableEngine,
+    readonly clock: HostClock,
+    private readonly options: LocalHostOptions,
+  ) {}
+
+  static async start(options: LocalHostOptions): Promise<LocalHost> {
+    const functions = await loadFunctions();
+    const { useServices } = await import('../../functions/services.js');
+    useServices(() => options.services);
+    const clock = options.clock ?? realHostClock;
+    const logger = options.logger ?? options.services.logger;
+    const engine = new DurableEngine(functions, clock, { log: (level, message, props) => logger.log(level === 'warning' ? 'warn' : level === 'information' ? 'info' : (level as 'info'), message, props), ...options.hooks });
+    if (clock instanceof VirtualClock) clock.setIdleWaiter(() => engine.idle());
+    const host = new LocalHost(functions, engine, clock, options);
+    await host.listen(options.port ?? 7071, options.host ?? '127.0.0.1');
+    if (options.timers !== false) host.startTimers();
+    return host;
+  }
+
+  /** Names and trigger types of every registered function. */
+  describe(): { name: string; trigger: string }[] {
+    return [...this.functions.values()].map((r) => ({ name: r.metadata.name, trigger: triggerOf(r).type }));
+  }
+
+  async stop(): Promise<void> {
+    this.cancelTimers.forEach((cancel) => cancel());
+    for (const instance of this.engine.instances.values()) instance.cancels.forEach((cancel) => cancel());
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  /** Invokes a timer-triggered function now, as the Functions host's admin endpoint does. */
+  async invokeTimer(name: string): Promise<unknown> {
+    const registration = this.functions.get(name);
+    if (!registration || triggerOf(registration).type !== 'timerTrigger') throw new Error(`no timer function named '${name}'`);
+    return this.engine.track(Promise.resolve(registration.callback({ isPastDue: false, scheduleStatus: {} }, this.context(registration))));
+  }
+
+  private async listen(port: number, hostname: string): Promise<void> {
+    this.routes = buildRoutes(this.functions.values());
+    this.server = createServer((req, res) => {
+      void this.engine.track(this.handle(req, res)).catch((err: unknown) => {
+        if (!res.headersSent) json(res, 500, { error: { code: 'LocalHostError', message: (err as Error).message } });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, hostname, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.origin = `http://${hostname}:${address.port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req);
+    if (url.pathname.startsWith(DURABLE_PREFIX)) return handleDurableRequest(this.engine, method, url, body, res);
+    if (!url.pathname.startsWith(ROUTE_PREFIX)) return json(res, 404, { error: { code: 'NotFound', message: `no route for ${url.pathname}` } });
+    const matched = matchRoute(this.routes, method, url.pathname.slice(ROUTE_PREFIX.length - 1));
+    if (!matched) return json(res, 404, { error: { code: 'NotFound', message: `no function serves ${method} ${url.pathname}` } });
+    if ('allowed' in matched) return json(res, 405, { error: { code: 'MethodNotAllowed', message: `${method} is not allowed; use ${[...new Set(matched.allowed)].join(', ')}` } });
+
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
+    const request = new HttpRequest({
+      method,
+      url: url.href,
+      headers,
+      query: Object.fromEntries(url.searchParams),
+      params: matched.params,
+      body: body ? { string: body } : undefined,
+    });
+    const result = (await matched.route.registration.callback(request, this.context(matched.route.registration))) as HttpResponseInit | HttpResponse | undefined;
+    await writeResponse(res, result);
+  }
+
+  private context(registration: Registration): InvocationContext {
+    const trigger = triggerOf(registration);
+    const extraInputs = extraInputsOf(registration);
+    const logger = this.options.logger ?? this.options.services.logger;
+    const context = new InvocationContext({
+      invocationId: `${registration.metadata.name}-${Date.now().toString(36)}`,
+      functionName: registration.metadata.name,
+      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs, extraOutputs: [] },
+      logHandler: (level, ...args) => logger.log(level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info', args.map(String).join(' '), { function: registration.metadata.name }),
+    });
+    for (const input of extraInputs) {
+      if (input.type === 'durableClient' || input.type === 'orchestrationClient') context.extraInputs.set(input.name, durableClientData(this.origin));
+    }
+    return context;
+  }
+
+  private startTimers(): void {
+    for (const registration of this.functions.values()) {
+      const trigger = triggerOf(registration);
+      if (trigger.type !== 'timerTrigger') continue;
+      const schedule = String(trigger['schedule']);
+      const arm = (after: Date) => {
+        const at = nextOccurrence(schedule, after);
+        this.cancelTimers.push(
+          this.clock.schedule(at, () => {
+            arm(at);
+            void this.engine.track(Promise.resolve(registration.callback({ isPastDue: false, scheduleStatus: { last: after.toISOString(), next: at.toISOString() } }, this.context(registration)))).catch((err: unknown) =>
+              (this.options.logger ?? this.options.services.logger).log('error', `timer '${registration.metadata.name}' failed: ${(err as Error).message}`),
+            );
+          }),
+        );
+      };
+      arm(this.clock.now());
+    }
+  }
+}
+
+async function writeResponse(res: ServerResponse, result: HttpResponseInit | HttpResponse | undefined): Promise<void> {
+  if (result instanceof HttpResponse) {
+    const text = await result.text();
+    const headers: Record<string, string> = {};
+    result.headers.forEach((value, key) => (headers[key] = value));
+    res.writeHead(result.status, headers);
+    res.end(text);
+    return;
+  }
+  const init = result ?? {};
+  const headers = { ...(init.headers as Record<string, string> | undefined) };
+  let text = '';
+  if (init.jsonBody !== undefined) {
+    text = JSON.stringify(init.jsonBody);
+    headers['Content-Type'] ??= 'application/json';
+  } else if (typeof init.body === 'string') text = init.body;
+  res.writeHead(init.status ?? 200, headers);
+  res.end(text);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

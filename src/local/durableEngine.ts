@@ -1,0 +1,382 @@
+/**
+ * The local host's Durable Task runtime: it keeps each orchestration's history, feeds it to the registered
+ * orchestrator (the real durable-functions replay code), and carries out what the orchestrator leaves open:
+ * activities (with retries), timers, sub-orchestrations, external events, continue-as-new.
+ */
+import { InvocationContext } from '@azure/functions';
+import type { HostClock } from './hostClock';
+import { extraInputsOf, triggerOf, type Registration } from './functionsCore';
+
+// HistoryEventType and ActionType values of durable-functions v3 (the wire protocol with the extension).
+const Ev = { ExecutionStarted: 0, TaskScheduled: 4, TaskCompleted: 5, TaskFailed: 6, SubCreated: 7, SubCompleted: 8, SubFailed: 9, TimerCreated: 10, TimerFired: 11, OrchestratorStarted: 12, OrchestratorCompleted: 13, EventRaised: 15 } as const;
+const Act = { CallActivity: 0, CallActivityWithRetry: 1, CallSub: 2, CallSubWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6 } as const;
+const REPLAY_SCHEMA_V3 = 2;
+
+export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated';
+
+type HistoryEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
+
+interface RetryOptionsShape {
+  firstRetryIntervalInMilliseconds: number;
+  backoffCoefficient: number;
+  maxRetryIntervalInMilliseconds: number;
+}
+
+interface ActionShape {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  instanceId?: string;
+  fireAt?: Date;
+  retryOptions?: RetryOptionsShape;
+  compoundActions?: ActionShape[];
+}
+
+interface OpenTask {
+  id: number | false;
+  actionObj?: ActionShape;
+  parent?: OpenTask & { isWaitingOnTimer: boolean; attemptNumber: number; retryOptions: RetryOptionsShape; innerTask: OpenTask };
+}
+
+export interface OrchestrationInstance {
+  instanceId: string;
+  name: string;
+  input: unknown;
+  runtimeStatus: RuntimeStatus;
+  createdTime: Date;
+  lastUpdatedTime: Date;
+  output?: unknown;
+  customStatus?: unknown;
+  history: HistoryEvent[];
+  /** Every episode's history length, for benchmarks. */
+  episodes: number;
+  parent?: { instanceId: string; taskId: number };
+  // Engine bookkeeping:
+  inbox: HistoryEvent[];
+  handled: Set<number>;
+  actionLog: string[];
+  cancels: (() => void)[];
+  busy: boolean;
+  generation: number;
+}
+
+export interface EngineHooks {
+  /** How many extra times to execute this activity (an at-least-once redelivery); the last result counts. */
+  duplicateActivity?: (name: string, input: unknown) => number;
+  log?: (level: string, message: string, properties: Record<string, unknown>) => void;
+}
+
+export class DurableEngine {
+  readonly instances = new Map<string, OrchestrationInstance>();
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+  /** Activity executions, by name: benchmarks and tests read it. */
+  readonly activityCalls = new Map<string, number>();
+
+  constructor(
+    private readonly functions: Map<string, Registration>,
+    private readonly clock: HostClock,
+    private readonly hooks: EngineHooks = {},
+  ) {}
+
+  /** Starts a new instance; refuses (returns false) while an instance with that ID is Pending or Running. */
+  start(name: string, instanceId: string, input: unknown, parent?: { instanceId: string; taskId: number }): boolean {
+    this.registration(name, 'orchestrationTrigger');
+    const existing = this.instances.get(instanceId);
+    if (existing && (existing.runtimeStatus === 'Running' || existing.runtimeStatus === 'Pending')) return false;
+    existing?.cancels.forEach((cancel) => cancel());
+    const now = this.clock.now();
+    const instance: OrchestrationInstance = {
+      instanceId,
+      name,
+      input,
+      runtimeStatus: 'Pending',
+      createdTime: now,
+      lastUpdatedTime: now,
+      history: [],
+      episodes: 0,
+      parent,
+      inbox: [event(Ev.ExecutionStarted, -1, now, { Name: name, Input: serialize(input) })],
+      handled: new Set(),
+      actionLog: [],
+      cancels: [],
+      busy: false,
+      generation: (existing?.generation ?? 0) + 1,
+    };
+    this.instances.set(instanceId, instance);
+    this.wake(instance);
+    return true;
+  }
+
+  raiseEvent(instanceId: string, name: string, data: unknown): boolean {
+    const instance = this.instances.get(instanceId);
+    if (!instance || !isActive(instance.runtimeStatus)) return false;
+    this.deliver(instance, instance.generation, event(Ev.EventRaised, -1, this.clock.now(), { Name: name, Input: serialize(data) }));
+    return true;
+  }
+
+  terminate(instanceId: string, reason: string): boolean {
+    const instance = this.instances.get(instanceId);
+    if (!instance || !isActive(instance.runtimeStatus)) return false;
+    instance.cancels.forEach((cancel) => cancel());
+    this.finish(instance, 'Terminated', reason);
+    return true;
+  }
+
+  /** Resolves once no episode, activity or sub-orchestration start is in flight. */
+  async idle(): Promise<void> {
+    for (let quiet = 0; quiet < 2; ) {
+      if (this.inFlight === 0) {
+        quiet += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        quiet = 0;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    }
+  }
+
+  /** Counts `work` as in flight, so `idle()` waits for it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    return work.finally(() => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.waiters.splice(0).forEach((resolve) => resolve());
+    });
+  }
+
+  private deliver(instance: OrchestrationInstance, generation: number, e: HistoryEvent): void {
+    // Events for an execution that has since continued-as-new or restarted are dropped, as Durable does.
+    if (instance.generation !== generation || !isActive(instance.runtimeStatus)) return;
+    instance.inbox.push(e);
+    this.wake(instance);
+  }
+
+  private wake(instance: OrchestrationInstance): void {
+    if (instance.busy) return;
+    instance.busy = true;
+    void this.track(this.drain(instance));
+  }
+
+  private async drain(instance: OrchestrationInstance): Promise<void> {
+    try {
+      while (instance.inbox.length > 0 && isActive(instance.runtimeStatus)) await this.episode(instance);
+    } finally {
+      instance.busy = false;
+    }
+  }
+
+  /** One orchestrator execution: replay the history plus the new events, then act on what is left open. */
+  private async episode(instance: OrchestrationInstance): Promise<void> {
+    const registration = this.registration(instance.name, 'orchestrationTrigger');
+    const now = this.clock.now();
+    const fresh = instance.inbox.splice(0);
+    const history = [...instance.history, event(Ev.OrchestratorStarted, -1, now), ...fresh];
+    instance.runtimeStatus = 'Running';
+    instance.episodes += 1;
+    // A new context per episode: the orchestrator keeps its replay state on `context.df`.
+    const context = this.context(registration, instance.instanceId);
+    const trigger = {
+      history: history.map((e, i) => ({ ...e, IsPlayed: i < instance.history.length })),
+      input: instance.input,
+      instanceId: instance.instanceId,
+      isReplaying: instance.history.length > 0,
+      parentInstanceId: instance.parent?.instanceId,
+      upperSchemaVersion: REPLAY_SCHEMA_V3,
+      maximumShortTimerDuration: '6.00:00:00',
+      longRunningTimerIntervalDuration: '3.00:00:00',
+    };
+    let state: { isDone: boolean; actions: ActionShape[][]; output?: unknown; customStatus?: unknown };
+    try {
+      state = (await registration.callback(trigger, context)) as typeof state;
+    } catch (err) {
+      instance.history = history;
+      const failure = err as { message?: string; state?: { customStatus?: unknown } };
+      this.finish(instance, 'Failed', failure.message ?? String(err));
+      return;
+    }
+    instance.history = [...history, event(Ev.OrchestratorCompleted, -1, now)];
+    instance.customStatus = state.customStatus;
+    instance.lastUpdatedTime = now;
+
+    const actions = state.actions[0] ?? [];
+    const nondeterminism = this.checkDeterminism(instance, actions);
+    if (nondeterminism) {
+      this.finish(instance, 'Failed', nondeterminism);
+      return;
+    }
+    const continueAsNew = actions.find((a) => a.actionType === Act.ContinueAsNew);
+    if (continueAsNew) {
+      this.restart(instance, continueAsNew.input);
+      return;
+    }
+    if (state.isDone) {
+      this.finish(instance, 'Completed', state.output);
+      return;
+    }
+    this.scheduleOpenTasks(instance, context, now);
+  }
+
+  /** Actions from earlier episodes must come back the same: otherwise the orchestrator is not deterministic. */
+  private checkDeterminism(instance: OrchestrationInstance, actions: ActionShape[]): string | undefined {
+    const log = actions.map(describeAction);
+    for (let i = 0; i < Math.min(log.length, instance.actionLog.length); i++) {
+      if (log[i] !== instance.actionLog[i]) {
+        return `Non-deterministic orchestrator '${instance.name}': action #${i} was ${instance.actionLog[i]} on an earlier replay and is ${log[i]} now. Orchestrators must not read the clock, random numbers, environment or I/O directly.`;
+      }
+    }
+    if (log.length < instance.actionLog.length) {
+      return `Non-deterministic orchestrator '${instance.name}': an earlier replay scheduled ${instance.actionLog.length} actions, this one only ${log.length}.`;
+    }
+    instance.actionLog = log;
+    return undefined;
+  }
+
+  private scheduleOpenTasks(instance: OrchestrationInstance, context: InvocationContext, now: Date): void {
+    const executor = (context as unknown as { df: { taskOrchestratorExecutor: { openTasks: Record<string, OpenTask> } } }).df.taskOrchestratorExecutor;
+    const generation = instance.generation;
+    for (const task of Object.values(executor.openTasks)) {
+      if (typeof task.id !== 'number' || instance.handled.has(task.id)) continue;
+      const id = task.id;
+      instance.handled.add(id);
+      const action = task.actionObj ?? retryTarget(task);
+      if (task.parent && !task.actionObj && task.parent.isWaitingOnTimer) {
+        // A retryable task failed: the extension waits on a timer before the next attempt.
+        const retry = task.parent.retryOptions;
+        const delay = Math.min(retry.firstRetryIntervalInMilliseconds * Math.pow(retry.backoffCoefficient || 1, task.parent.attemptNumber - 2), retry.maxRetryIntervalInMilliseconds || Infinity);
+        this.timer(instance, generation, id, new Date(now.getTime() + delay));
+        continue;
+      }
+      if (!action) continue;
+      switch (action.actionType) {
+        case Act.CallActivity:
+        case Act.CallActivityWithRetry:
+          instance.history.push(event(Ev.TaskScheduled, id, now, { Name: action.functionName }));
+          this.runActivity(instance, generation, id, action.functionName!, deserializeInput(action.input));
+          break;
+        case Act.CreateTimer:
+          this.timer(instance, generation, id, new Date(action.fireAt!));
+          break;
+        case Act.CallSub:
+        case Act.CallSubWithRetry: {
+          const childId = action.instanceId || `${instance.instanceId}:${id}`;
+          instance.history.push(event(Ev.SubCreated, id, now, { Name: action.functionName, InstanceId: childId }));
+          if (!this.start(action.functionName!, childId, deserializeInput(action.input), { instanceId: instance.instanceId, taskId: id })) {
+            this.deliver(instance, generation, event(Ev.SubFailed, -1, now, { TaskScheduledId: id, Reason: `An orchestration with instance ID '${childId}' is already running.`, Details: '' }));
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  private timer(instance: OrchestrationInstance, generation: number, id: number, fireAt: Date): void {
+    instance.history.push(event(Ev.TimerCreated, id, this.clock.now(), { FireAt: fireAt.toISOString() }));
+    const cancel = this.clock.schedule(fireAt, () => this.deliver(instance, generation, event(Ev.TimerFired, -1, this.clock.now(), { TimerId: id, FireAt: fireAt.toISOString() })));
+    instance.cancels.push(cancel);
+  }
+
+  private runActivity(instance: OrchestrationInstance, generation: number, taskId: number, name: string, input: unknown): void {
+    const registration = this.registration(name, 'activityTrigger');
+    const executions = 1 + (this.hooks.duplicateActivity?.(name, input) ?? 0);
+    const run = async () => {
+      let outcome: HistoryEvent | undefined;
+      for (let i = 0; i < executions; i++) {
+        this.activityCalls.set(name, (this.activityCalls.get(name) ?? 0) + 1);
+        try {
+          const result = await registration.callback(structuredClone(input), this.context(registration, `${instance.instanceId}:${taskId}`));
+          outcome = event(Ev.TaskCompleted, -1, this.clock.now(), { TaskScheduledId: taskId, Result: serialize(result) });
+        } catch (err) {
+          const error = err as Error;
+          this.hooks.log?.('warn', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
+          outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '' });
+        }
+      }
+      this.deliver(instance, generation, outcome!);
+    };
+    void this.track(run());
+  }
+
+  private restart(instance: OrchestrationInstance, input: unknown): void {
+    instance.cancels.forEach((cancel) => cancel());
+    const now = this.clock.now();
+    Object.assign(instance, {
+      input: deserializeInput(input),
+      history: [],
+      inbox: [event(Ev.ExecutionStarted, -1, now, { Name: instance.name, Input: serialize(deserializeInput(input)) })],
+      handled: new Set(),
+      actionLog: [],
+      cancels: [],
+      generation: instance.generation + 1,
+      runtimeStatus: 'Running',
+    });
+  }
+
+  private finish(instance: OrchestrationInstance, status: RuntimeStatus, output: unknown): void {
+    instance.runtimeStatus = status;
+    instance.output = output;
+    instance.lastUpdatedTime = this.clock.now();
+    instance.cancels.forEach((cancel) => cancel());
+    instance.cancels = [];
+    const parent = instance.parent && this.instances.get(instance.parent.instanceId);
+    if (!parent || !instance.parent) return;
+    const now = this.clock.now();
+    const taskId = instance.parent.taskId;
+    const completion =
+      status === 'Completed'
+        ? event(Ev.SubCompleted, -1, now, { TaskScheduledId: taskId, Result: serialize(output) })
+        : event(Ev.SubFailed, -1, now, { TaskScheduledId: taskId, Reason: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`, Details: '' });
+    this.deliver(parent, parent.generation, completion);
+  }
+
+  private context(registration: Registration, invocationId: string): InvocationContext {
+    const trigger = triggerOf(registration);
+    return new InvocationContext({
+      invocationId,
+      functionName: registration.metadata.name,
+      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs: extraInputsOf(registration), extraOutputs: [] },
+      logHandler: (level, ...args) => this.hooks.log?.(level, args.map(String).join(' '), { function: registration.metadata.name }),
+    });
+  }
+
+  private registration(name: string, triggerType: string): Registration {
+    const registration = this.functions.get(name);
+    if (!registration || triggerOf(registration).type !== triggerType) {
+      throw new Error(`no ${triggerType} function named '${name}' is registered`);
+    }
+    return registration;
+  }
+}
+
+function isActive(status: RuntimeStatus): boolean {
+  return status === 'Pending' || status === 'Running';
+}
+
+function event(type: number, id: number, at: Date, fields: Record<string, unknown> = {}): HistoryEvent {
+  return { EventType: type, EventId: id, Timestamp: at.toISOString(), IsPlayed: false, ...fields };
+}
+
+function serialize(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+/** Actions carry string inputs JSON-encoded (durable-functions' processInput); others as values. */
+function deserializeInput(input: unknown): unknown {
+  if (typeof input !== 'string') return input === undefined ? undefined : JSON.parse(JSON.stringify(input));
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+}
+
+function retryTarget(task: OpenTask): ActionShape | undefined {
+  return task.parent?.innerTask.actionObj;
+}
+
+function describeAction(action: ActionShape): string {
+  const { actionType, functionName, input, instanceId, fireAt, compoundActions } = action;
+  return JSON.stringify({ actionType, functionName, input, instanceId, fireAt, compound: compoundActions?.map(describeAction) });
+}

@@ -1,0 +1,234 @@
+/** The sandbox APIM management plane's state machine: instances, long-running backup/restore, faults. */
+import { ContainerClient } from '@azure/storage-blob';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import { RESTORE_WINDOW_MS } from '../domain/expiry';
+import { canonicalServiceId } from '../domain/resourceId';
+import { FaultPlan } from './faults';
+import { toArmResource, type SandboxConfiguration, type SandboxService, type SandboxServiceSpec } from './model';
+
+export const SANDBOX_BACKUP_FORMAT = 'apim-dr-sandbox-backup/1';
+const UNSUPPORTED_TIERS = ['Consumption', 'BasicV2', 'StandardV2', 'PremiumV2'];
+
+export interface OperationBody {
+  storageAccount?: string;
+  containerName?: string;
+  backupName?: string;
+  accessType?: string;
+  accessKey?: string;
+  clientId?: string;
+}
+
+export interface ArmFailure {
+  code: string;
+  message: string;
+}
+
+interface Operation {
+  id: string;
+  kind: 'backup' | 'restore';
+  serviceKey: string;
+  location: string;
+  subscriptionId: string;
+  body: OperationBody;
+  startedAt: number;
+  endsAt: number;
+  settled?: { ok: true } | { ok: false; error: ArmFailure };
+  forcedFailure?: ArmFailure;
+}
+
+export interface SandboxOptions {
+  clock: Clock;
+  /** Storage account name → connection string of the (Azurite) account APIM writes backups to. */
+  storageAccounts: Record<string, { connectionString: string; accessKey?: string }>;
+  /** How long an operation takes, in this clock's milliseconds. */
+  durationMs?: (kind: 'backup' | 'restore', service: SandboxServiceSpec) => number;
+  /** Retry-After (seconds) on 202 responses; omitted when undefined. */
+  retryAfterSeconds?: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  kind: string;
+  service?: string;
+  status: number;
+  at: number;
+}
+
+export class ApimSandbox {
+  private readonly services = new Map<string, SandboxService>();
+  private readonly operations = new Map<string, Operation>();
+  private readonly pendingFailures = new Map<string, ArmFailure[]>();
+  readonly faults = new FaultPlan();
+  readonly requests: RequestRecord[] = [];
+
+  constructor(readonly options: SandboxOptions) {}
+
+  addService(spec: SandboxServiceSpec): SandboxService {
+    const id = canonicalServiceId(spec.subscriptionId, spec.resourceGroup, spec.name);
+    const service: SandboxService = {
+      spec,
+      id,
+      provisioningState: 'Succeeded',
+      configuration: { apis: [], products: [], namedValues: [], ...spec.configuration },
+      deniedActions: new Set(),
+    };
+    this.services.set(id.toLowerCase(), service);
+    return service;
+  }
+
+  getService(id: string): SandboxService | undefined {
+    return this.services.get(id.toLowerCase());
+  }
+
+  service(name: string): SandboxService {
+    const found = [...this.services.values()].find((s) => s.spec.name === name);
+    if (!found) throw new Error(`sandbox has no instance named '${name}'`);
+    return found;
+  }
+
+  listServices(): SandboxService[] {
+    return [...this.services.values()];
+  }
+
+  /** Makes the next backup/restore of that instance fail with this ARM error when it completes. */
+  failNextOperation(name: string, error: ArmFailure): void {
+    const key = this.service(name).id.toLowerCase();
+    this.pendingFailures.set(key, [...(this.pendingFailures.get(key) ?? []), error]);
+  }
+
+  /** Changes an instance's configuration (as a portal edit would); returns the new configuration. */
+  changeConfiguration(name: string, change: (config: SandboxConfiguration) => void): SandboxConfiguration {
+    const service = this.service(name);
+    change(service.configuration);
+    return service.configuration;
+  }
+
+  count(kind: string, service?: string): number {
+    return this.requests.filter((r) => r.kind === kind && (service === undefined || r.service === service)).length;
+  }
+
+  resource(service: SandboxService): Record<string, unknown> {
+    return toArmResource(service);
+  }
+
+  /** Starts a backup or restore. Returns the operation, or an ARM error with its HTTP status. */
+  startOperation(
+    kind: 'backup' | 'restore',
+    service: SandboxService,
+    body: OperationBody,
+  ): { operation: Operation } | { status: number; error: ArmFailure } {
+    if (service.provisioningState === 'Updating') {
+      return {
+        status: 409,
+        error: { code: 'Conflict', message: `The API Management service '${service.spec.name}' is transitioning; another operation is in progress. Try again when it completes.` },
+      };
+    }
+    if (UNSUPPORTED_TIERS.includes(service.spec.sku.name)) {
+      return { status: 400, error: { code: 'MethodNotAllowedInPricingTier', message: `Backup and restore are not supported in the ${service.spec.sku.name} tier.` } };
+    }
+    for (const field of ['storageAccount', 'containerName', 'backupName'] as const) {
+      if (!body[field]) return { status: 400, error: { code: 'InvalidParameters', message: `'${field}' is required.` } };
+    }
+    const now = this.options.clock.now().getTime();
+    const key = service.id.toLowerCase();
+    const failures = this.pendingFailures.get(key);
+    const operation: Operation = {
+      id: randomUUID(),
+      kind,
+      serviceKey: key,
+      location: service.spec.location.replace(/\s+/g, '').toLowerCase(),
+      subscriptionId: service.spec.subscriptionId,
+      body,
+      startedAt: now,
+      endsAt: now + (this.options.durationMs?.(kind, service.spec) ?? 60_000),
+      forcedFailure: failures?.shift(),
+    };
+    this.operations.set(operation.id, operation);
+    service.provisioningState = 'Updating';
+    return { operation };
+  }
+
+  findOperation(id: string): Operation | undefined {
+    return this.operations.get(id);
+  }
+
+  /** Completes every operation whose time has come: writes or reads the backup blob, frees the instance. */
+  async settle(): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    for (const operation of this.operations.values()) {
+      if (operation.settled || operation.endsAt > now) continue;
+      // Mark first so a concurrent request does not settle twice.
+      operation.settled = { ok: true };
+      const service = this.services.get(operation.serviceKey);
+      if (!service) continue;
+      const result = operation.forcedFailure ? { ok: false as const, error: operation.forcedFailure } : await this.complete(operation, service);
+      operation.settled = result;
+      service.provisioningState = 'Succeeded';
+    }
+  }
+
+  private async complete(operation: Operation, service: SandboxService): Promise<{ ok: true } | { ok: false; error: ArmFailure }> {
+    const access = this.checkStorageAccess(service, operation.body);
+    if (access) return { ok: false, error: access };
+    const container = this.container(operation.body);
+    const blob = container.getBlockBlobClient(operation.body.backupName!);
+    try {
+      if (operation.kind === 'backup') {
+        const content = JSON.stringify({
+          format: SANDBOX_BACKUP_FORMAT,
+          service: service.spec.name,
+          sku: service.spec.sku,
+          createdAt: new Date(operation.startedAt).toISOString(),
+          configuration: service.configuration,
+        });
+        await blob.upload(content, Buffer.byteLength(content));
+        return { ok: true };
+      }
+      const buffer = await blob.downloadToBuffer();
+      const backup = JSON.parse(buffer.toString('utf8')) as { sku: { name: string }; createdAt: string; configuration: SandboxConfiguration };
+      if (operation.startedAt - Date.parse(backup.createdAt) > RESTORE_WINDOW_MS) {
+        return { ok: false, error: { code: 'InvalidParameters', message: 'Cannot restore: backup expired' } };
+      }
+      if (backup.sku.name !== service.spec.sku.name) {
+        return { ok: false, error: { code: 'InvalidParameters', message: `Cannot restore: current SKU is '${service.spec.sku.name}', backup SKU is '${backup.sku.name}'` } };
+      }
+      service.configuration = structuredClone(backup.configuration);
+      return { ok: true };
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      const message = status === 404 ? `The backup '${operation.body.backupName}' was not found in container '${operation.body.containerName}'.` : `Storage request failed: ${(err as Error).message.split('\n')[0]}`;
+      return { ok: false, error: { code: status === 404 ? 'BackupNotFound' : 'StorageError', message } };
+    }
+  }
+
+  private checkStorageAccess(service: SandboxService, body: OperationBody): ArmFailure | undefined {
+    const account = this.options.storageAccounts[body.storageAccount!];
+    if (!account) return { code: 'InvalidParameters', message: `Storage account '${body.storageAccount}' was not found.` };
+    const identity = service.spec.identity ?? { type: 'SystemAssigned' };
+    switch (body.accessType ?? 'AccessKey') {
+      case 'SystemAssignedManagedIdentity':
+        if (!identity.type.includes('SystemAssigned')) {
+          return { code: 'InvalidParameters', message: `The API Management service '${service.spec.name}' has no system-assigned managed identity; enable it or use another access type.` };
+        }
+        return undefined;
+      case 'UserAssignedManagedIdentity':
+        if (!body.clientId || !identity.userAssignedClientIds?.includes(body.clientId)) {
+          return { code: 'InvalidParameters', message: `The user-assigned identity with client ID '${body.clientId ?? ''}' is not assigned to the API Management service '${service.spec.name}'.` };
+        }
+        return undefined;
+      case 'AccessKey':
+        if (!body.accessKey || body.accessKey !== account.accessKey) {
+          return { code: 'InvalidParameters', message: `The access key for storage account '${body.storageAccount}' is invalid.` };
+        }
+        return undefined;
+      default:
+        return { code: 'InvalidParameters', message: `Unknown accessType '${body.accessType}'.` };
+    }
+  }
+
+  private container(body: OperationBody): ContainerClient {
+    const account = this.options.storageAccounts[body.storageAccount!]!;
+    return new ContainerClient(account.connectionString, body.containerName!);
+  }
+}

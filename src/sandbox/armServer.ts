@@ -1,0 +1,186 @@
+/** The sandbox's HTTPS endpoint: ARM's request and response shapes for the APIM operations apim-dr uses. */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApimSandbox, ArmFailure, OperationBody } from './ApimSandbox';
+import type { Certificate } from './certificate';
+import type { SandboxService } from './model';
+
+const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/([^/]+))?$/i;
+const OPERATION = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ApiManagement\/locations\/([^/]+)\/operationResults\/([^/]+)$/i;
+const COLLECTIONS: Record<string, 'apis' | 'products' | 'namedValues'> = { apis: 'apis', products: 'products', namedvalues: 'namedValues' };
+
+export interface RunningArmServer {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startArmServer(sandbox: ApimSandbox, certificate: Certificate, port = 0): Promise<RunningArmServer> {
+  const server: Server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
+    handle(sandbox, req, res).catch((err: unknown) => {
+      send(res, 500, { error: { code: 'InternalServerError', message: (err as Error).message } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    endpoint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://sandbox');
+  const method = req.method ?? 'GET';
+  const body = await readBody(req);
+  const record = (kind: string, status: number, service?: string) =>
+    sandbox.requests.push({ method, kind, service, status, at: sandbox.options.clock.now().getTime() });
+
+  const fault = sandbox.faults.take(method, url.pathname);
+  if (fault?.kind === 'reset') {
+    record('fault.reset', 0);
+    req.socket.destroy();
+    return;
+  }
+  if (fault) {
+    record(`fault.${fault.status}`, fault.status);
+    const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+    const code = { 429: 'TooManyRequests', 409: 'Conflict', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable' }[fault.status];
+    send(res, fault.status, { error: { code, message: `Injected sandbox fault ${fault.status}.` } }, headers);
+    return;
+  }
+  if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
+    record('unauthenticated', 401);
+    send(res, 401, { error: { code: 'AuthenticationFailed', message: 'Authentication failed. The Authorization header is missing.' } });
+    return;
+  }
+  if (!url.searchParams.get('api-version')) {
+    record('bad-request', 400);
+    send(res, 400, { error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." } });
+    return;
+  }
+  await sandbox.settle();
+
+  const op = OPERATION.exec(url.pathname);
+  if (op && method === 'GET') {
+    const operation = sandbox.findOperation(op[3]!);
+    if (!operation) {
+      record('operation.get', 404);
+      return send(res, 404, { error: { code: 'NotFound', message: `Operation '${op[3]}' was not found.` } });
+    }
+    const service = sandbox.getService(operation.serviceKey);
+    record('operation.get', 200, service?.spec.name);
+    if (!operation.settled) return send(res, 202, undefined, { Location: url.href.replace('https://sandbox', origin(req)), ...retryAfter(sandbox) });
+    if (!operation.settled.ok) return send(res, 400, { error: operation.settled.error });
+    return send(res, 200, service ? sandbox.resource(service) : undefined);
+  }
+
+  const match = SERVICE.exec(url.pathname);
+  const service = match ? sandbox.getService(`/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.ApiManagement/service/${match[3]}`) : undefined;
+  if (!match) {
+    record('unknown', 404);
+    return send(res, 404, { error: { code: 'InvalidResourceType', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });
+  }
+  const action = match[4]?.toLowerCase();
+  const kind = action ? `${action}.${method.toLowerCase()}` : `service.${method.toLowerCase()}`;
+  if (!service) {
+    record(kind, 404);
+    return send(res, 404, { error: { code: 'ResourceNotFound', message: `The Resource 'Microsoft.ApiManagement/service/${match[3]}' under resource group '${match[2]}' was not found.` } });
+  }
+  const denied = action === 'backup' || action === 'restore' ? `Microsoft.ApiManagement/service/${action}/action` : 'Microsoft.ApiManagement/service/read';
+  if (service.deniedActions.has(denied)) {
+    record(kind, 403, service.spec.name);
+    return send(res, 403, {
+      error: { code: 'AuthorizationFailed', message: `The client does not have authorization to perform action '${denied}' over scope '${service.id}' or the scope is invalid.` },
+    });
+  }
+
+  if (!action && method === 'GET') {
+    record(kind, 200, service.spec.name);
+    return send(res, 200, sandbox.resource(service));
+  }
+  if ((action === 'backup' || action === 'restore') && method === 'POST') {
+    return startOperation(sandbox, action, service, parseJson(body), req, res, (status) => record(kind, status, service.spec.name));
+  }
+  if (action === 'workspacelinks' && method === 'GET') {
+    record(kind, 200, service.spec.name);
+    const value = (service.spec.workspaceGateways ?? []).map((gateway, i) => ({
+      id: `${service.id}/workspaceLinks/link${i}`,
+      name: `link${i}`,
+      type: 'Microsoft.ApiManagement/service/workspaceLinks',
+      properties: { workspaceId: `${service.id}/workspaces/ws${i}`, gateways: [{ id: gateway }] },
+    }));
+    return send(res, 200, { value });
+  }
+  const collection = action ? COLLECTIONS[action] : undefined;
+  if (collection && method === 'GET') {
+    record(kind, 200, service.spec.name);
+    const value = service.configuration[collection].map((name) => ({ id: `${service.id}/${collection}/${name}`, name, type: `Microsoft.ApiManagement/service/${collection}` }));
+    return send(res, 200, { value, count: value.length });
+  }
+  record(kind, 405, service.spec.name);
+  return send(res, 405, { error: { code: 'MethodNotAllowed', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });
+}
+
+function startOperation(
+  sandbox: ApimSandbox,
+  kind: 'backup' | 'restore',
+  service: SandboxService,
+  body: OperationBody,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: (status: number) => void,
+): void {
+  const started = sandbox.startOperation(kind, service, body);
+  if ('error' in started) {
+    record(started.status);
+    return send(res, started.status, { error: started.error });
+  }
+  record(202);
+  const { operation } = started;
+  const location = `${origin(req)}/subscriptions/${operation.subscriptionId}/providers/Microsoft.ApiManagement/locations/${operation.location}/operationResults/${operation.id}?api-version=2024-05-01`;
+  send(res, 202, undefined, { Location: location, ...retryAfter(sandbox) });
+}
+
+function retryAfter(sandbox: ApimSandbox): Record<string, string> {
+  return sandbox.options.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(sandbox.options.retryAfterSeconds) };
+}
+
+function origin(req: IncomingMessage): string {
+  return `https://${req.headers.host ?? '127.0.0.1'}`;
+}
+
+function parseJson(text: string): OperationBody {
+  try {
+    return text ? (JSON.parse(text) as OperationBody) : {};
+  } catch {
+    return {};
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'x-ms-request-id': cryptoId(), ...headers });
+  res.end(text);
+}
+
+let requestCounter = 0;
+function cryptoId(): string {
+  requestCounter += 1;
+  return `sandbox-${requestCounter}`;
+}
+
+export type { ArmFailure };

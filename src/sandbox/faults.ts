@@ -1,0 +1,36 @@
+/** Faults the sandbox can inject into its ARM responses, to prove apim-dr survives them. */
+
+export type FaultKind =
+  | { kind: 'status'; status: 429 | 500 | 502 | 503 | 409; retryAfterSeconds?: number }
+  | { kind: 'reset' };
+
+export interface FaultRule {
+  /** Which requests: HTTP method and a regular expression over the path. */
+  method?: string;
+  path: RegExp;
+  fault: FaultKind;
+  /** How many matching requests get the fault; then the rule is spent. */
+  times: number;
+}
+
+export class FaultPlan {
+  private rules: FaultRule[] = [];
+  readonly injected: { method: string; path: string; fault: FaultKind }[] = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The fault for this request, if a rule matches; consumes one use of the rule. */
+  take(method: string, path: string): FaultKind | undefined {
+    const rule = this.rules.find((r) => r.times > 0 && (!r.method || r.method === method) && r.path.test(path));
+    if (!rule) return undefined;
+    rule.times -= 1;
+    this.injected.push({ method, path, fault: rule.fault });
+    return rule.fault;
+  }
+}

@@ -1,0 +1,40 @@
+/** Everything a function or CLI command needs, built from a parsed config and explicit dependencies. */
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { ApimOperations } from './azure/apimOperations';
+import { BackupCatalog } from './azure/catalog';
+import { createClientFactory } from './azure/clientFactory';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config/schema';
+import { consoleSink, createLogger, type Logger } from './telemetry/logger';
+
+export interface Services {
+  config: Config;
+  clock: Clock;
+  settings: NodeJS.ProcessEnv;
+  apim: ApimOperations;
+  catalog: BackupCatalog;
+  logger: Logger;
+}
+
+export interface ServiceOptions {
+  settings: NodeJS.ProcessEnv;
+  clock?: Clock;
+  logger?: Logger;
+  credential?: TokenCredential;
+  extraCa?: string;
+  httpClient?: HttpClient;
+}
+
+export function createServices(config: Config, options: ServiceOptions): Services {
+  const clock = options.clock ?? systemClock;
+  const clients = createClientFactory(config, { ...options, clock });
+  return {
+    config,
+    clock,
+    settings: options.settings,
+    apim: new ApimOperations(clients),
+    catalog: new BackupCatalog(clients.container()),
+    logger: options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now()),
+  };
+}

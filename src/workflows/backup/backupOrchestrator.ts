@@ -1,0 +1,56 @@
+/** Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic. */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { Activities } from '../names';
+import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
+
+/** Transient failures (ARM 5xx after the SDK's own retries, storage hiccups) are retried with backoff. */
+export function activityRetry(): df.RetryOptions {
+  const retry = new df.RetryOptions(5_000, 5);
+  retry.backoffCoefficient = 2;
+  retry.maxRetryIntervalInMilliseconds = 60_000;
+  return retry;
+}
+
+/** An instance busy with someone else's operation is asked again this many times before the backup fails. */
+const MAX_BUSY_WAITS = 30;
+
+export const backupOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const request = context.df.getInput<BackupRequest>();
+  const requestedAt = context.df.currentUtcDateTime;
+  const input: StartBackupInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
+  const retry = activityRetry();
+
+  let started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
+  for (let waits = 0; started.status === 'busy'; waits++) {
+    if (waits >= MAX_BUSY_WAITS) {
+      return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
+    }
+    context.df.setCustomStatus({ phase: 'waiting', backupName: started.backupName, reason: started.message });
+    yield context.df.createTimer(after(context, started.retryAfterMs));
+    started = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
+  }
+  if (started.status === 'refused') {
+    return failedSummary(request, started.backupName, started.code, started.message);
+  }
+
+  const { backupName, token, pollIntervalMs } = started;
+  let outcome: CheckOutcome = { status: 'running', retryAfterMs: started.retryAfterMs };
+  for (let polls = 1; outcome.status === 'running'; polls++) {
+    context.df.setCustomStatus({ phase: 'running', backupName, polls });
+    yield context.df.createTimer(after(context, outcome.retryAfterMs ?? pollIntervalMs));
+    outcome = yield context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token });
+  }
+  context.df.setCustomStatus({ phase: 'finishing', backupName });
+  const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
+  context.df.setCustomStatus({ phase: summary.state, backupName });
+  return summary;
+};
+
+function after(context: OrchestrationContext, ms: number): Date {
+  return new Date(context.df.currentUtcDateTime.getTime() + ms);
+}
+
+function failedSummary(request: BackupRequest, backupName: string, code: string, message: string): BackupSummary {
+  return { backupName, service: backupName.split('.')[0]!, state: 'failed', trigger: request.trigger, error: { code, message } };
+}

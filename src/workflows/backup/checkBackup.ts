@@ -1,0 +1,18 @@
+/** Activity: one status check of a running backup (one ARM GET), with a fresh token from the credential. */
+import { resolveService } from '../../config/resolveService';
+import type { Services } from '../../services';
+import type { CheckBackupInput, CheckOutcome } from './types';
+
+export async function checkBackup(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
+  const service = resolveService(services.config, input.serviceId);
+  const token = input.token ?? (await services.catalog.read(input.backupName))?.manifest.operationToken;
+  if (token) return services.apim.check('backup', service.ref, token);
+
+  // Adopted operation (its token was lost with a crashed activity): judge by the instance and the blob.
+  const snapshot = await services.apim.getService(service.ref);
+  if (snapshot.provisioningState === 'Updating') return { status: 'running' };
+  const size = await services.catalog.backupBlobSize(input.backupName);
+  return size
+    ? { status: 'succeeded' }
+    : { status: 'failed', code: 'OperationLost', message: `the backup operation's outcome is unknown and '${input.backupName}' was not written` };
+}

@@ -1,0 +1,49 @@
+/** Activity: verify the finished backup's blob and settle its catalog record (idempotent). */
+import type { BackupManifest } from '../../domain/manifest';
+import type { Services } from '../../services';
+import type { BackupSummary, FinishBackupInput } from './types';
+
+export async function finishBackup(services: Services, input: FinishBackupInput): Promise<BackupSummary> {
+  const stored = await services.catalog.read(input.backupName);
+  if (!stored) throw new Error(`manifest for '${input.backupName}' vanished before the backup finished`);
+  let manifest = stored.manifest;
+  if (manifest.state === 'running') {
+    manifest = await settle(services, manifest, input);
+    await services.catalog.update(manifest, stored.etag);
+    if (manifest.state === 'succeeded') await services.catalog.tagBackupBlob(manifest);
+    const name = manifest.state === 'succeeded' ? 'apim-dr.backup.succeeded' : 'apim-dr.backup.failed';
+    services.logger.event(
+      name,
+      { service: manifest.service?.name, backupName: manifest.backupName, correlationId: manifest.correlationId, blobSize: manifest.blobSize, error: manifest.error },
+      manifest.state === 'succeeded' ? 'info' : 'error',
+    );
+  }
+  return summarize(manifest);
+}
+
+async function settle(services: Services, manifest: BackupManifest, input: FinishBackupInput): Promise<BackupManifest> {
+  const completedAt = services.clock.now().toISOString();
+  if (input.outcome.status === 'failed') {
+    return { ...manifest, state: 'failed', completedAt, error: { code: input.outcome.code, message: input.outcome.message } };
+  }
+  const size = await services.catalog.backupBlobSize(input.backupName);
+  if (!size) {
+    const error = { code: 'BackupBlobMissing', message: `APIM reported success but '${input.backupName}' is ${size === 0 ? 'empty' : 'missing'} in container '${manifest.container}'` };
+    return { ...manifest, state: 'failed', completedAt, error };
+  }
+  return { ...manifest, state: 'succeeded', completedAt, blobSize: size };
+}
+
+export function summarize(manifest: BackupManifest): BackupSummary {
+  return {
+    backupName: manifest.backupName,
+    service: manifest.service?.name ?? manifest.backupName.split('.')[0]!,
+    state: manifest.state,
+    trigger: manifest.trigger,
+    createdAt: manifest.createdAt,
+    expiresAt: manifest.expiresAt,
+    completedAt: manifest.completedAt,
+    blobSize: manifest.blobSize,
+    error: manifest.error,
+  };
+}

@@ -1,0 +1,31 @@
+/** Starts (or joins) the singleton backup orchestration of one configured instance. */
+import { randomUUID } from 'node:crypto';
+import { resolveService } from '../../config/resolveService';
+import type { Config } from '../../config/schema';
+import type { BackupTrigger } from '../../domain/backupName';
+import { backupInstanceId } from '../../domain/instanceIds';
+import { Orchestrations } from '../names';
+import type { OrchestrationStarter } from '../starter';
+import type { BackupRequest } from './types';
+
+export interface BackupRequested {
+  instanceId: string;
+  service: string;
+  /** False when a backup of this instance was already running: the request joined it. */
+  started: boolean;
+}
+
+export async function requestBackup(
+  config: Config,
+  starter: OrchestrationStarter,
+  service: string,
+  trigger: BackupTrigger,
+  requestedBy: string,
+  correlationId: string = randomUUID(),
+): Promise<BackupRequested> {
+  const resolved = resolveService(config, service);
+  const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
+  const input: BackupRequest = { serviceId: resolved.ref.id, trigger, requestedBy, correlationId };
+  const { started } = await starter.start(Orchestrations.backup, instanceId, input);
+  return { instanceId, service: resolved.ref.name, started };
+}

@@ -1,0 +1,121 @@
+/** Activity: preflight an instance and start its backup, exactly once even when the activity runs twice. */
+import type { ApiManagementServiceBackupRestoreParameters } from '@azure/arm-apimanagement';
+import { readSetting } from '../../config/loadConfig';
+import { resolveService, type ResolvedService } from '../../config/resolveService';
+import type { AccessConfig } from '../../config/schema';
+import { backupName } from '../../domain/backupName';
+import { checkBackupReadiness } from '../../domain/backupReadiness';
+import { expiresAt } from '../../domain/expiry';
+import type { BackupManifest } from '../../domain/manifest';
+import type { Services } from '../../services';
+import type { StartBackupInput, StartBackupOutput } from './types';
+
+/** How long to wait before asking again when the instance is busy with another operation. */
+const BUSY_RETRY_MS = 60_000;
+
+export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
+  const service = resolveService(services.config, input.serviceId);
+  const name = backupName(service.ref.name, new Date(input.requestedAt), input.trigger);
+  const pollIntervalMs = services.config.defaults.pollInterval;
+
+  const existing = await services.catalog.read(name);
+  if (existing) return resumeExisting(services, service, existing.manifest, input, pollIntervalMs);
+
+  const snapshot = await services.apim.getService(service.ref);
+  const gateways = await services.apim.countWorkspaceGateways(service.ref);
+  const problems = checkBackupReadiness(snapshot, gateways, service.access);
+  const startedAt = services.clock.now();
+  const manifest: BackupManifest = {
+    schemaVersion: 1,
+    backupName: name,
+    storageAccount: services.config.storage.account,
+    container: services.config.storage.container,
+    serviceId: service.ref.id,
+    service: snapshot,
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+    correlationId: input.correlationId,
+    owner: input.owner,
+    startedAt: startedAt.toISOString(),
+    // Conservative: the restore window starts no later than the moment we ask for the backup.
+    createdAt: startedAt.toISOString(),
+    expiresAt: expiresAt(startedAt).toISOString(),
+    state: 'running',
+  };
+  if (problems.length > 0) {
+    const [first] = problems;
+    const error = { code: first!.code, message: problems.map((p) => `${p.message} (fix: ${p.fix})`).join('; ') };
+    await services.catalog.create({ ...manifest, state: 'failed', completedAt: startedAt.toISOString(), error });
+    return { status: 'refused', backupName: name, ...error };
+  }
+  if (snapshot.provisioningState !== 'Succeeded') {
+    return { status: 'busy', backupName: name, message: `instance is '${snapshot.provisioningState}'`, retryAfterMs: BUSY_RETRY_MS };
+  }
+  await services.catalog.ensureReachable();
+  manifest.inventory = await services.apim.countInventory(service.ref);
+
+  const created = await services.catalog.create(manifest);
+  if (!created.created) {
+    // Another run of this activity wrote the record between our read and our write.
+    const winner = await services.catalog.read(name);
+    return resumeExisting(services, service, winner!.manifest, input, pollIntervalMs);
+  }
+  return post(services, service, manifest, created.etag, pollIntervalMs);
+}
+
+async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string, pollIntervalMs: number): Promise<StartBackupOutput> {
+  const started = await services.apim.start('backup', service.ref, backupParameters(services, service.access, manifest.backupName));
+  if (started.status === 'busy') {
+    // Someone else's operation got there first; our record describes nothing that runs, so it goes.
+    await services.catalog.container.getBlockBlobClient(manifestBlob(manifest.backupName)).deleteIfExists({ conditions: { ifMatch: etag } });
+    return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  }
+  await services.catalog.update({ ...manifest, operationToken: started.token }, etag);
+  services.logger.event('apim-dr.backup.started', { service: service.ref.name, backupName: manifest.backupName, correlationId: manifest.correlationId, trigger: manifest.trigger });
+  return { status: 'started', backupName: manifest.backupName, token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
+}
+
+/** A record for this backup exists: ours from an earlier run of this activity, or a name clash. */
+async function resumeExisting(
+  services: Services,
+  service: ResolvedService,
+  manifest: BackupManifest,
+  input: StartBackupInput,
+  pollIntervalMs: number,
+): Promise<StartBackupOutput> {
+  const name = manifest.backupName;
+  if (manifest.owner !== input.owner) {
+    return { status: 'refused', backupName: name, code: 'NameInUse', message: `backup '${name}' already exists and belongs to ${manifest.owner}; request the backup again` };
+  }
+  if (manifest.state === 'failed' && manifest.error) return { status: 'refused', backupName: name, ...manifest.error };
+  if (manifest.state !== 'running' || manifest.operationToken) {
+    return { status: 'started', backupName: name, token: manifest.operationToken, pollIntervalMs };
+  }
+  // Our record exists without a token: the earlier run either is still sending the POST or died around it.
+  const snapshot = await services.apim.getService(service.ref);
+  if (snapshot.provisioningState === 'Updating') {
+    // An operation runs: ours. Monitor it by the instance's state and the blob (checkBackup adopts it).
+    return { status: 'started', backupName: name, pollIntervalMs };
+  }
+  if ((await services.catalog.backupBlobSize(name)) !== undefined) {
+    return { status: 'started', backupName: name, pollIntervalMs };
+  }
+  const stored = await services.catalog.read(name);
+  return post(services, service, stored!.manifest, stored!.etag, pollIntervalMs);
+}
+
+export function backupParameters(services: Services, access: AccessConfig, name: string): ApiManagementServiceBackupRestoreParameters {
+  const base = { storageAccount: services.config.storage.account, containerName: services.config.storage.container, backupName: name };
+  switch (access.type) {
+    case 'SystemAssignedManagedIdentity':
+      return { ...base, accessType: 'SystemAssignedManagedIdentity' };
+    case 'UserAssignedManagedIdentity':
+      return { ...base, accessType: 'UserAssignedManagedIdentity', clientId: access.clientId };
+    case 'AccessKey':
+      return { ...base, accessType: 'AccessKey', accessKey: readSetting(access.keySetting, services.settings) };
+  }
+}
+
+function manifestBlob(name: string): string {
+  return name.replace(/\.apimbackup$/, '.manifest.json');
+}

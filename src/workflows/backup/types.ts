@@ -1,0 +1,51 @@
+/** What flows between the backup orchestrator and its activities (all JSON). */
+import type { BackupTrigger } from '../../domain/backupName';
+import type { BackupState } from '../../domain/manifest';
+
+export interface BackupRequest {
+  serviceId: string;
+  trigger: BackupTrigger;
+  requestedBy: string;
+  correlationId: string;
+}
+
+export interface StartBackupInput extends BackupRequest {
+  /** The orchestration's own clock at its start: fixes the backup name across replays and re-runs. */
+  requestedAt: string;
+  /** Orchestration instance + start time: lets a re-run activity recognise the record it wrote. */
+  owner: string;
+}
+
+export type StartBackupOutput =
+  | { status: 'started'; backupName: string; token?: string; pollIntervalMs: number; retryAfterMs?: number }
+  | { status: 'busy'; backupName: string; message: string; retryAfterMs: number }
+  | { status: 'refused'; backupName: string; code: string; message: string };
+
+export interface CheckBackupInput {
+  serviceId: string;
+  backupName: string;
+  token?: string;
+}
+
+export type CheckOutcome =
+  | { status: 'running'; retryAfterMs?: number }
+  | { status: 'succeeded' }
+  | { status: 'failed'; code: string; message: string };
+
+export interface FinishBackupInput {
+  serviceId: string;
+  backupName: string;
+  outcome: Exclude<CheckOutcome, { status: 'running' }>;
+}
+
+export interface BackupSummary {
+  backupName: string;
+  service: string;
+  state: BackupState;
+  trigger: BackupTrigger;
+  createdAt?: string;
+  expiresAt?: string;
+  completedAt?: string;
+  blobSize?: number;
+  error?: { code: string; message: string };
+}

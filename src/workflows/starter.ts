@@ -1,0 +1,69 @@
+/** The port through which src/ starts and inspects orchestrations; functions/ and the local host supply it. */
+import type { DurableClient } from 'durable-functions';
+
+export type RuntimeStatus = 'Running' | 'Pending' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Suspended' | 'Canceled' | 'Unknown';
+
+export interface OrchestrationStatus {
+  instanceId: string;
+  name: string;
+  runtimeStatus: RuntimeStatus;
+  createdTime?: string;
+  lastUpdatedTime?: string;
+  customStatus?: unknown;
+  output?: unknown;
+}
+
+export interface OrchestrationStarter {
+  /** Starts `name` as `instanceId` unless that instance is already running, in which case the request is coalesced. */
+  start(name: string, instanceId: string, input: unknown): Promise<{ started: boolean }>;
+  status(instanceId: string): Promise<OrchestrationStatus | undefined>;
+  /** Instance IDs of running or pending orchestrations whose ID starts with `prefix`. */
+  running(prefix: string): Promise<string[]>;
+}
+
+const ACTIVE: RuntimeStatus[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
+
+export function isActive(status: RuntimeStatus): boolean {
+  return ACTIVE.includes(status);
+}
+
+export function durableStarter(client: DurableClient): OrchestrationStarter {
+  const status = async (instanceId: string): Promise<OrchestrationStatus | undefined> => {
+    try {
+      const s = await client.getStatus(instanceId);
+      return {
+        instanceId: s.instanceId,
+        name: s.name,
+        runtimeStatus: s.runtimeStatus as RuntimeStatus,
+        createdTime: new Date(s.createdTime).toISOString(),
+        lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
+        customStatus: s.customStatus,
+        output: s.output,
+      };
+    } catch (err) {
+      // The client reports an unknown instance as an error mentioning HTTP 404.
+      if (/404/.test((err as Error).message)) return undefined;
+      throw err;
+    }
+  };
+  return {
+    status,
+    async start(name, instanceId, input) {
+      const current = await status(instanceId);
+      if (current && isActive(current.runtimeStatus)) return { started: false };
+      try {
+        await client.startNew(name, { instanceId, input });
+        return { started: true };
+      } catch (err) {
+        // Lost a race with a concurrent start of the same singleton: that one runs, so this request is coalesced.
+        const after = await status(instanceId);
+        if (after && isActive(after.runtimeStatus)) return { started: false };
+        throw err;
+      }
+    },
+    async running(prefix) {
+      const statuses = await client.getStatusBy({ runtimeStatus: ['Running', 'Pending'] as never });
+      return statuses.map((s) => s.instanceId).filter((id) => id.startsWith(prefix));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/** Test harness: sandbox (APIM + Azurite) and the local host on one virtual clock. */
+import { parseConfig } from '../../src/config/loadConfig';
+import { VirtualClock } from '../../src/local/hostClock';
+import { LocalHost } from '../../src/local/LocalHost';
+import type { EngineHooks } from '../../src/local/durableEngine';
+import { startSandbox, type RunningSandbox, type SandboxStartOptions } from '../../src/sandbox/startSandbox';
+import { createServices, type Services } from '../../src/services';
+import { createLogger, type Logger } from '../../src/telemetry/logger';
+
+export interface Harness {
+  clock: VirtualClock;
+  sandbox: RunningSandbox;
+  services: Services;
+  host: LocalHost;
+  logs: Record<string, unknown>[];
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends SandboxStartOptions {
+  config?: (sandbox: RunningSandbox) => Record<string, unknown>;
+  hooks?: EngineHooks;
+  timers?: boolean;
+  start?: Date;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = new VirtualClock(options.start ?? new Date('2026-03-01T00:00:00Z'));
+  const sandbox = await startSandbox({ ...options, clock });
+  const logs: Record<string, unknown>[] = [];
+  const logger: Logger = createLogger((r) => logs.push(r), { app: 'apim-dr' }, () => clock.now());
+  const config = parseConfig(options.config ? options.config(sandbox) : sandbox.config());
+  const services = createServices(config, { settings: sandbox.settings, clock, logger, extraCa: sandbox.caPem });
+  const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
+  return {
+    clock,
+    sandbox,
+    services,
+    host,
+    logs,
+    async api(method, path, body) {
+      const response = await fetch(`${host.origin}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async close() {
+      await host.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Runs virtual time until the orchestration leaves Pending/Running; returns its final status. */
+export async function runToCompletion(h: Harness, instanceId: string, limitMs = 2 * 86_400_000) {
+  await h.clock.runUntil(() => {
+    const status = h.host.engine.instances.get(instanceId)?.runtimeStatus;
+    return status !== undefined && status !== 'Running' && status !== 'Pending';
+  }, limitMs);
+  return h.host.engine.instances.get(instanceId)!;
+}
