@@ -34,7 +34,7 @@ interface ActionShape {
 
 interface OpenTask {
   id: number | false;
-  actionObj?: ActionShape;
+  actionObj?: ActionShape | string;
   parent?: OpenTask & { isWaitingOnTimer: boolean; attemptNumber: number; retryOptions: RetryOptionsShape; innerTask: OpenTask };
 }
 
@@ -191,8 +191,7 @@ export class DurableEngine {
       state = (await registration.callback(trigger, context)) as typeof state;
     } catch (err) {
       instance.history = history;
-      const failure = err as { message?: string; state?: { customStatus?: unknown } };
-      this.finish(instance, 'Failed', failure.message ?? String(err));
+      this.finish(instance, 'Failed', orchestratorError(err));
       return;
     }
     instance.history = [...history, event(Ev.OrchestratorCompleted, -1, now)];
@@ -239,8 +238,10 @@ export class DurableEngine {
       if (typeof task.id !== 'number' || instance.handled.has(task.id)) continue;
       const id = task.id;
       instance.handled.add(id);
-      const action = task.actionObj ?? retryTarget(task);
-      if (task.parent && !task.actionObj && task.parent.isWaitingOnTimer) {
+      // Retry bookkeeping tasks are NoOpTasks, whose actionObj is the string 'noOp' rather than an action.
+      const own = typeof task.actionObj === 'object' ? task.actionObj : undefined;
+      const action = own ?? retryTarget(task);
+      if (task.parent && !own && task.parent.isWaitingOnTimer) {
         // A retryable task failed: the extension waits on a timer before the next attempt.
         const retry = task.parent.retryOptions;
         const delay = Math.min(retry.firstRetryIntervalInMilliseconds * Math.pow(retry.backoffCoefficient || 1, task.parent.attemptNumber - 2), retry.maxRetryIntervalInMilliseconds || Infinity);
@@ -350,6 +351,19 @@ export class DurableEngine {
   }
 }
 
+/** durable-functions reports an orchestrator's exception inside its serialized state; keep just the error. */
+function orchestratorError(err: unknown): string {
+  const message = (err as Error).message ?? String(err);
+  const OUT_OF_PROC = '$OutOfProcData$:';
+  if (!message.startsWith(OUT_OF_PROC)) return message;
+  try {
+    const state = JSON.parse(message.slice(OUT_OF_PROC.length)) as { error?: string };
+    return state.error?.split(' \n ')[0] ?? message;
+  } catch {
+    return message;
+  }
+}
+
 function isActive(status: RuntimeStatus): boolean {
   return status === 'Pending' || status === 'Running';
 }
@@ -373,7 +387,8 @@ function deserializeInput(input: unknown): unknown {
 }
 
 function retryTarget(task: OpenTask): ActionShape | undefined {
-  return task.parent?.innerTask.actionObj;
+  const inner = task.parent?.innerTask.actionObj;
+  return typeof inner === 'object' ? inner : undefined;
 }
 
 function describeAction(action: ActionShape): string {

@@ -46,7 +46,15 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     req.socket.destroy();
     return;
   }
-  if (fault) {
+  if (fault?.kind === 'drop-response') {
+    record('fault.drop-response', 0);
+    res.write = () => true;
+    res.end = (() => {
+      req.socket.destroy();
+      return res;
+    }) as typeof res.end;
+    res.writeHead = (() => res) as typeof res.writeHead;
+  } else if (fault) {
     record(`fault.${fault.status}`, fault.status);
     const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
     const code = { 429: 'TooManyRequests', 409: 'Conflict', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable' }[fault.status];

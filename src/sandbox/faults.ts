@@ -2,7 +2,9 @@
 
 export type FaultKind =
   | { kind: 'status'; status: 429 | 500 | 502 | 503 | 409; retryAfterSeconds?: number }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Process the request, then drop the connection instead of answering: the caller cannot know it worked. */
+  | { kind: 'drop-response' };
 
 export interface FaultRule {
   /** Which requests: HTTP method and a regular expression over the path. */

@@ -77,7 +77,7 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     durationMs: options.durationMs ?? (() => 45_000),
     retryAfterSeconds: options.retryAfterSeconds,
   });
-  for (const spec of options.services ?? SAMPLE_SERVICES) apim.addService(spec);
+  for (const spec of options.services ?? SAMPLE_SERVICES) apim.addService(structuredClone(spec));
   const arm = await startArmServer(apim, certificate);
   const container = () => new ContainerClient(azurite.connectionString, SANDBOX_CONTAINER);
   await container().createIfNotExists();

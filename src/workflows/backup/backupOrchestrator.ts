@@ -12,8 +12,8 @@ export function activityRetry(): df.RetryOptions {
   return retry;
 }
 
-/** An instance busy with someone else's operation is asked again this many times before the backup fails. */
-const MAX_BUSY_WAITS = 30;
+/** How many times the backup may be (re)started after the instance was busy or an adopted operation was lost. */
+const MAX_STARTS = 30;
 
 export const backupOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<BackupRequest>();
@@ -21,30 +21,32 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
   const input: StartBackupInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const retry = activityRetry();
 
-  let started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
-  for (let waits = 0; started.status === 'busy'; waits++) {
-    if (waits >= MAX_BUSY_WAITS) {
-      return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
+  for (let starts = 1; ; starts++) {
+    const started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
+    if (started.status === 'refused') return failedSummary(request, started.backupName, started.code, started.message);
+    if (started.status === 'busy') {
+      if (starts >= MAX_STARTS) return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
+      context.df.setCustomStatus({ phase: 'waiting', backupName: started.backupName, reason: started.message });
+      yield context.df.createTimer(after(context, started.retryAfterMs));
+      continue;
     }
-    context.df.setCustomStatus({ phase: 'waiting', backupName: started.backupName, reason: started.message });
-    yield context.df.createTimer(after(context, started.retryAfterMs));
-    started = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
-  }
-  if (started.status === 'refused') {
-    return failedSummary(request, started.backupName, started.code, started.message);
-  }
 
-  const { backupName, token, pollIntervalMs } = started;
-  let outcome: CheckOutcome = { status: 'running', retryAfterMs: started.retryAfterMs };
-  for (let polls = 1; outcome.status === 'running'; polls++) {
-    context.df.setCustomStatus({ phase: 'running', backupName, polls });
-    yield context.df.createTimer(after(context, outcome.retryAfterMs ?? pollIntervalMs));
-    outcome = yield context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token });
+    const { backupName, token, pollIntervalMs } = started;
+    let outcome: CheckOutcome = { status: 'running', retryAfterMs: started.retryAfterMs };
+    for (let polls = 1; outcome.status === 'running'; polls++) {
+      context.df.setCustomStatus({ phase: 'running', backupName, polls });
+      yield context.df.createTimer(after(context, outcome.retryAfterMs ?? pollIntervalMs));
+      outcome = yield context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token });
+    }
+    if (outcome.status === 'lost') {
+      if (starts >= MAX_STARTS) return failedSummary(request, backupName, 'OperationLost', 'the backup operation could not be confirmed after repeated attempts');
+      continue;
+    }
+    context.df.setCustomStatus({ phase: 'finishing', backupName });
+    const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
+    context.df.setCustomStatus({ phase: summary.state, backupName });
+    return summary;
   }
-  context.df.setCustomStatus({ phase: 'finishing', backupName });
-  const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
-  context.df.setCustomStatus({ phase: summary.state, backupName });
-  return summary;
 };
 
 function after(context: OrchestrationContext, ms: number): Date {

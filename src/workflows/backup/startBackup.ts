@@ -7,6 +7,8 @@ import { backupName } from '../../domain/backupName';
 import { checkBackupReadiness } from '../../domain/backupReadiness';
 import { expiresAt } from '../../domain/expiry';
 import type { BackupManifest } from '../../domain/manifest';
+import type { ServiceSnapshot } from '../../domain/service';
+import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { StartBackupInput, StartBackupOutput } from './types';
 
@@ -21,27 +23,21 @@ export async function startBackup(services: Services, input: StartBackupInput): 
   const existing = await services.catalog.read(name);
   if (existing) return resumeExisting(services, service, existing.manifest, input, pollIntervalMs);
 
-  const snapshot = await services.apim.getService(service.ref);
-  const gateways = await services.apim.countWorkspaceGateways(service.ref);
-  const problems = checkBackupReadiness(snapshot, gateways, service.access);
   const startedAt = services.clock.now();
-  const manifest: BackupManifest = {
-    schemaVersion: 1,
-    backupName: name,
-    storageAccount: services.config.storage.account,
-    container: services.config.storage.container,
-    serviceId: service.ref.id,
-    service: snapshot,
-    trigger: input.trigger,
-    requestedBy: input.requestedBy,
-    correlationId: input.correlationId,
-    owner: input.owner,
-    startedAt: startedAt.toISOString(),
-    // Conservative: the restore window starts no later than the moment we ask for the backup.
-    createdAt: startedAt.toISOString(),
-    expiresAt: expiresAt(startedAt).toISOString(),
-    state: 'running',
-  };
+  let snapshot: ServiceSnapshot;
+  let gateways: number;
+  try {
+    snapshot = await services.apim.getService(service.ref);
+    gateways = await services.apim.countWorkspaceGateways(service.ref);
+  } catch (err) {
+    // A missing role or instance will not fix itself on retry: record why, and stop.
+    if (!(err instanceof UserError)) throw err;
+    const error = { code: err.code, message: err.message };
+    await services.catalog.create({ ...baseManifest(services, service, name, input, startedAt), state: 'failed', completedAt: startedAt.toISOString(), error });
+    return { status: 'refused', backupName: name, ...error };
+  }
+  const problems = checkBackupReadiness(snapshot, gateways, service.access);
+  const manifest: BackupManifest = { ...baseManifest(services, service, name, input, startedAt), service: snapshot };
   if (problems.length > 0) {
     const [first] = problems;
     const error = { code: first!.code, message: problems.map((p) => `${p.message} (fix: ${p.fix})`).join('; ') };
@@ -66,8 +62,8 @@ export async function startBackup(services: Services, input: StartBackupInput): 
 async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string, pollIntervalMs: number): Promise<StartBackupOutput> {
   const started = await services.apim.start('backup', service.ref, backupParameters(services, service.access, manifest.backupName));
   if (started.status === 'busy') {
-    // Someone else's operation got there first; our record describes nothing that runs, so it goes.
-    await services.catalog.container.getBlockBlobClient(manifestBlob(manifest.backupName)).deleteIfExists({ conditions: { ifMatch: etag } });
+    // 409: someone's operation runs. It may be ours, if an earlier POST was accepted but its response was lost,
+    // so the record stays; the next start adopts the running operation or, once the instance is idle, posts again.
     return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   await services.catalog.update({ ...manifest, operationToken: started.token }, etag);
@@ -94,7 +90,7 @@ async function resumeExisting(
   // Our record exists without a token: the earlier run either is still sending the POST or died around it.
   const snapshot = await services.apim.getService(service.ref);
   if (snapshot.provisioningState === 'Updating') {
-    // An operation runs: ours. Monitor it by the instance's state and the blob (checkBackup adopts it).
+    // An operation runs and may be ours: monitor it by the instance's state and the blob (checkBackup adopts it).
     return { status: 'started', backupName: name, pollIntervalMs };
   }
   if ((await services.catalog.backupBlobSize(name)) !== undefined) {
@@ -102,6 +98,25 @@ async function resumeExisting(
   }
   const stored = await services.catalog.read(name);
   return post(services, service, stored!.manifest, stored!.etag, pollIntervalMs);
+}
+
+function baseManifest(services: Services, service: ResolvedService, name: string, input: StartBackupInput, startedAt: Date): BackupManifest {
+  return {
+    schemaVersion: 1,
+    backupName: name,
+    storageAccount: services.config.storage.account,
+    container: services.config.storage.container,
+    serviceId: service.ref.id,
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+    correlationId: input.correlationId,
+    owner: input.owner,
+    startedAt: startedAt.toISOString(),
+    // Conservative: the restore window starts no later than the moment we ask for the backup.
+    createdAt: startedAt.toISOString(),
+    expiresAt: expiresAt(startedAt).toISOString(),
+    state: 'running',
+  };
 }
 
 export function backupParameters(services: Services, access: AccessConfig, name: string): ApiManagementServiceBackupRestoreParameters {
@@ -116,6 +131,3 @@ export function backupParameters(services: Services, access: AccessConfig, name:
   }
 }
 
-function manifestBlob(name: string): string {
-  return name.replace(/\.apimbackup$/, '.manifest.json');
-}

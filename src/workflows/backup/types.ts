@@ -30,12 +30,14 @@ export interface CheckBackupInput {
 export type CheckOutcome =
   | { status: 'running'; retryAfterMs?: number }
   | { status: 'succeeded' }
-  | { status: 'failed'; code: string; message: string };
+  | { status: 'failed'; code: string; message: string }
+  /** Only for an adopted operation: the instance is idle and our blob was never written. */
+  | { status: 'lost' };
 
 export interface FinishBackupInput {
   serviceId: string;
   backupName: string;
-  outcome: Exclude<CheckOutcome, { status: 'running' }>;
+  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>;
 }
 
 export interface BackupSummary {

@@ -1,0 +1,45 @@
+/** `apim-dr backup <service>`: back up one instance now, wait for it, print the backup name (or manifest). */
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { resolveService } from '../../config/resolveService';
+import { backupInstanceId } from '../../domain/instanceIds';
+import { runOrchestrationInProcess } from '../../local/runInProcess';
+import type { Services } from '../../services';
+import type { BackupRequest, BackupSummary } from '../../workflows/backup/types';
+import { Orchestrations } from '../../workflows/names';
+import { ExitCode, type Output } from '../output';
+
+export async function backupCommand(services: Services, service: string, out: Output): Promise<number> {
+  const resolved = resolveService(services.config, service, '<service>');
+  const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: `cli:${safeUser()}`, correlationId: randomUUID() };
+  const started = Date.now();
+  out.progress(`backing up ${resolved.ref.name}…`);
+  const instance = await runOrchestrationInProcess(services, Orchestrations.backup, backupInstanceId(resolved.ref.name, resolved.ref.id), request, {
+    onStatus: (status) => {
+      const s = status as { phase?: string; polls?: number; reason?: string } | null;
+      if (s?.phase) out.progress(`${resolved.ref.name}: ${s.phase}${s.polls ? ` (check ${s.polls})` : ''}${s.reason ? `: ${s.reason}` : ''} · ${Math.round((Date.now() - started) / 1000)}s`);
+    },
+  });
+  out.progress('');
+  if (instance.runtimeStatus !== 'Completed') {
+    out.error(`backup of ${resolved.ref.name} did not complete: ${String(instance.output)}`);
+    return ExitCode.failed;
+  }
+  const summary = instance.output as BackupSummary;
+  if (summary.state !== 'succeeded') {
+    out.error(`backup of ${resolved.ref.name} failed: ${summary.error?.code}: ${summary.error?.message}`);
+    if (out.json) out.data(summary);
+    return ExitCode.failed;
+  }
+  if (out.json) out.data((await services.catalog.read(summary.backupName))?.manifest ?? summary);
+  else out.line(summary.backupName);
+  return ExitCode.ok;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

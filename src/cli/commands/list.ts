@@ -1,0 +1,32 @@
+/** `apim-dr list [<service>]`: the catalog, newest first, with expiry and time left. */
+import { resolveService } from '../../config/resolveService';
+import { formatDuration } from '../../domain/duration';
+import type { Services } from '../../services';
+import { ExitCode, table, type Output } from '../output';
+
+export async function listCommand(services: Services, service: string | undefined, out: Output): Promise<number> {
+  const name = service ? resolveService(services.config, service, '<service>').ref.name : undefined;
+  const now = services.clock.now().getTime();
+  const entries = (await services.catalog.list(name)).map((e) => ({ ...e, timeLeftMs: e.expiresAt ? Math.max(0, Date.parse(e.expiresAt) - now) : undefined }));
+  if (out.json) {
+    out.data(entries);
+    return ExitCode.ok;
+  }
+  if (entries.length === 0) {
+    out.line(name ? `no backups of ${name} yet` : 'no backups yet');
+    return ExitCode.ok;
+  }
+  out.line(
+    table(
+      entries.map((e) => ({
+        backup: e.backupName,
+        state: e.state,
+        created: e.createdAt.replace(/\.\d{3}Z$/, 'Z'),
+        expires: e.expiresAt.replace(/\.\d{3}Z$/, 'Z'),
+        left: e.timeLeftMs === undefined ? '' : e.timeLeftMs === 0 ? 'expired' : formatDuration(e.timeLeftMs),
+      })),
+      ['backup', 'state', 'created', 'expires', 'left'],
+    ),
+  );
+  return ExitCode.ok;
+}

@@ -1,0 +1,84 @@
+/** The `apim-dr` operator CLI. Exit codes: 0 ok, 1 failed, 2 usage/config error, 3 not restorable. */
+import { Command, CommanderError } from 'commander';
+import { loadConfigFile, loadConfigFromEnvironment } from '../config/loadConfig';
+import type { Config } from '../config/schema';
+import { ensureError, UserError } from '../errors';
+import { createServices, type Services } from '../services';
+import { createLogger } from '../telemetry/logger';
+import { prettySink } from '../telemetry/prettySink';
+import { backupCommand } from './commands/backup';
+import { hostCommand } from './commands/host';
+import { listCommand } from './commands/list';
+import { createOutput, ExitCode, exitCodeFor } from './output';
+
+interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command()
+    .name('apim-dr')
+    .description('Disaster recovery for Azure API Management')
+    .option('--config <file>', 'config file (default: the APIM_DR_CONFIG app setting)')
+    .option('--json', 'print JSON')
+    .option('--verbose', 'print debug logs to stderr')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  const globals = () => program.opts<GlobalOptions>();
+  const output = () => createOutput(globals().json === true);
+  const config = (): Config => (globals().config ? loadConfigFile(globals().config!) : loadConfigFromEnvironment(env));
+  const services = (): Services =>
+    createServices(config(), {
+      settings: env,
+      logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, { app: 'apim-dr', via: 'cli' }),
+    });
+  const run = (action: () => Promise<number>) => async () => {
+    try {
+      exitCode = await action();
+    } catch (err) {
+      const error = ensureError(err);
+      output().error(error.message);
+      exitCode = exitCodeFor(error);
+    }
+  };
+
+  program
+    .command('backup <service>')
+    .description('back up an instance now and wait for it; prints the backup name (--json: the manifest)')
+    .action((service: string) => run(() => backupCommand(services(), service, output()))());
+  program
+    .command('list [service]')
+    .description('list catalogued backups, newest first, with expiry and time left')
+    .action((service: string | undefined) => run(() => listCommand(services(), service, output()))());
+  program
+    .command('host')
+    .description('run the Functions app locally (no --config and no APIM_DR_CONFIG: on the built-in sandbox)')
+    .option('--port <port>', 'HTTP port', '7071')
+    .action((options: { port: string }) =>
+      run(() => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port '${options.port}' is not a port number (0-65535)`);
+        const hasConfig = globals().config !== undefined || env['APIM_DR_CONFIG'] !== undefined;
+        const until = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        return hostCommand({ config: hasConfig ? config() : undefined, port, settings: env, until }, output());
+      })(),
+    );
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    throw err;
+  }
+  return exitCode;
+}

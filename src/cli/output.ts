@@ -1,0 +1,36 @@
+/** CLI output: human tables on a TTY, JSON with --json; errors to stderr with the exit code they map to. */
+import { AzureError, UserError } from '../errors';
+
+export const ExitCode = { ok: 0, failed: 1, usage: 2, notRestorable: 3 } as const;
+
+export interface Output {
+  json: boolean;
+  line(text: string): void;
+  data(value: unknown): void;
+  progress(text: string): void;
+  error(text: string): void;
+}
+
+export function createOutput(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+  const tty = (stderr as NodeJS.WriteStream).isTTY === true;
+  return {
+    json,
+    line: (text) => void (json || stdout.write(`${text}\n`)),
+    data: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    // Progress goes to stderr so that stdout stays clean for scripts.
+    progress: (text) => void (json || stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`)),
+    error: (text) => void stderr.write(`${tty ? '\r\x1b[K' : ''}apim-dr: ${text}\n`),
+  };
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UserError) return ExitCode.usage;
+  if (err instanceof AzureError) return ExitCode.failed;
+  return ExitCode.failed;
+}
+
+export function table(rows: Record<string, string>[], columns: string[]): string {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const format = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [format(columns.map((c) => c.toUpperCase())), ...rows.map((r) => format(columns.map((c) => r[c] ?? '')))].join('\n');
+}

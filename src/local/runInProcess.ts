@@ -1,0 +1,42 @@
+/** Runs one orchestration to completion inside this process (the CLI's break-glass path: no Functions app needed). */
+import type { Services } from '../services';
+import { DurableEngine, type OrchestrationInstance } from './durableEngine';
+import { realHostClock, type HostClock } from './hostClock';
+import { loadFunctions } from './LocalHost';
+
+export interface InProcessOptions {
+  clock?: HostClock;
+  /** Called whenever the orchestration's custom status changes. */
+  onStatus?: (status: unknown) => void;
+  pollMs?: number;
+}
+
+export async function runOrchestrationInProcess(
+  services: Services,
+  name: string,
+  instanceId: string,
+  input: unknown,
+  options: InProcessOptions = {},
+): Promise<OrchestrationInstance> {
+  const functions = await loadFunctions();
+  const { useServices } = await import('../../functions/services.js');
+  useServices(() => services);
+  const engine = new DurableEngine(functions, options.clock ?? realHostClock, {
+    log: (level, message, props) => services.logger.log(level === 'warning' ? 'warn' : level === 'error' ? 'error' : 'debug', message, props),
+  });
+  engine.start(name, instanceId, input);
+  let lastStatus = '';
+  for (;;) {
+    const instance = engine.instances.get(instanceId)!;
+    const status = JSON.stringify(instance.customStatus ?? null);
+    if (status !== lastStatus) {
+      lastStatus = status;
+      options.onStatus?.(instance.customStatus);
+    }
+    if (instance.runtimeStatus !== 'Running' && instance.runtimeStatus !== 'Pending') {
+      await engine.idle();
+      return instance;
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+  }
+}
