@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFunctions } from '../../src/local/LocalHost';
+import { triggerOf, type Registration } from '../../src/local/functionsCore';
+import { Activities, Orchestrations } from '../../src/workflows/names';
+
+describe('functions/ registrations (what the Functions host indexes)', () => {
+  let functions: Map<string, Registration>;
+  beforeAll(async () => {
+    functions = await loadFunctions();
+  });
+
+  const get = (name: string) => {
+    const registration = functions.get(name);
+    if (!registration) throw new Error(`function '${name}' is not registered`);
+    return registration;
+  };
+  const binding = (name: string, type: string) => Object.values(get(name).metadata.bindings).find((b) => b.type === type);
+
+  it('registers the backup orchestration and each of its activities', () => {
+    expect(triggerOf(get(Orchestrations.backup)).type).toBe('orchestrationTrigger');
+    for (const activity of Object.values(Activities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
+  });
+
+  it('runs the schedule tick every five minutes with a durable client', () => {
+    const trigger = triggerOf(get('scheduleTick'));
+    expect(trigger.type).toBe('timerTrigger');
+    expect(trigger['schedule']).toBe('0 */5 * * * *');
+    expect(binding('scheduleTick', 'durableClient')?.direction).toBe('in');
+  });
+
+  it.each([
+    ['postBackup', 'backups', ['POST']],
+    ['listBackups', 'backups', ['GET']],
+    ['getOperation', 'operations/{id}', ['GET']],
+  ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
+    const trigger = triggerOf(get(name));
+    expect(trigger.type).toBe('httpTrigger');
+    expect(trigger['route']).toBe(route);
+    expect(trigger['methods']).toEqual(methods);
+    expect(trigger['authLevel']).toBe('function');
+    expect(binding(name, 'http')?.direction).toBe('out');
+    expect(binding(name, 'durableClient')?.direction).toBe('in');
+  });
+
+  it('exposes no anonymous HTTP function', () => {
+    const anonymous = [...functions.values()].filter((r) => triggerOf(r).type === 'httpTrigger' && triggerOf(r)['authLevel'] !== 'function');
+    expect(anonymous.map((r) => r.metadata.name)).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DurableEngine } from '../../src/local/durableEngine';
+import { installFunctionsCore, registry } from '../../src/local/functionsCore';
+import { VirtualClock } from '../../src/local/hostClock';
+
+function engineOnVirtualClock() {
+  const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
+  const engine = new DurableEngine(registry(), clock);
+  clock.setIdleWaiter(() => engine.idle());
+  const done = (id: string) => () => !['Running', 'Pending'].includes(engine.instances.get(id)?.runtimeStatus ?? 'Running');
+  return { clock, engine, done };
+}
+
+describe('local durable engine (real durable-functions replay)', () => {
+  let flakyCalls: Map<string, number>;
+  beforeAll(async () => {
+    // The core module must be in place before anything registers: @azure/functions caches its absence for good.
+    installFunctionsCore();
+    ({ flakyCalls } = await import('../support/testOrchestrations'));
+  });
+
+  it('retries a failing activity with a durable timer between attempts, with backoff', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testRetry', 'retry-1', { key: 'retry-1', failTimes: 2 });
+    await clock.runUntil(done('retry-1'));
+    const instance = engine.instances.get('retry-1')!;
+    expect(instance.runtimeStatus).toBe('Completed');
+    expect(instance.output).toBe(3);
+    // 1 s after the first failure, 2 s after the second.
+    expect(clock.now().toISOString()).toBe('2026-05-01T00:00:03.000Z');
+  });
+
+  it('fails the orchestration when the retries run out, with the activity error', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testRetry', 'retry-2', { key: 'retry-2', failTimes: 5 });
+    await clock.runUntil(done('retry-2'));
+    const instance = engine.instances.get('retry-2')!;
+    expect(instance.runtimeStatus).toBe('Failed');
+    expect(String(instance.output)).toContain('flaky failure 3');
+    expect(flakyCalls.get('retry-2')).toBe(3);
+  });
+
+  it('fans out activities and gathers their results in order', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testFanOut', 'fan-1', [1, 2, 3, 4]);
+    await clock.runUntil(done('fan-1'));
+    expect(engine.instances.get('fan-1')!.output).toEqual([2, 4, 6, 8]);
+  });
+
+  it('delivers an external event that wins a race against a timer', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testRace', 'race-1', undefined);
+    await clock.advance(60_000);
+    expect(engine.raiseEvent('race-1', 'approve', { by: 'ops' })).toBe(true);
+    await clock.runUntil(done('race-1'));
+    expect(engine.instances.get('race-1')!.output).toEqual({ approved: { by: 'ops' } });
+    expect(clock.now().toISOString()).toBe('2026-05-01T00:01:00.000Z');
+  });
+
+  it('lets the timer win when no event arrives', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testRace', 'race-2', undefined);
+    await clock.runUntil(done('race-2'));
+    expect(engine.instances.get('race-2')!.output).toBe('timed-out');
+    expect(clock.now().toISOString()).toBe('2026-05-01T01:00:00.000Z');
+  });
+
+  it('runs a sub-orchestration and returns its output to the parent', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testParent', 'parent-1', undefined);
+    await clock.runUntil(done('parent-1'));
+    expect(engine.instances.get('parent-1')!.output).toEqual({ child: [10, 12] });
+    expect(engine.instances.get('parent-1-child')!.runtimeStatus).toBe('Completed');
+  });
+
+  it('continues as new with a fresh history each time', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testCounter', 'counter-1', 0);
+    await clock.runUntil(done('counter-1'));
+    const instance = engine.instances.get('counter-1')!;
+    expect(instance.output).toBe(3);
+    expect(clock.now().toISOString()).toBe('2026-05-01T00:04:00.000Z');
+    // Only the last execution's events remain: ExecutionStarted, one timer and the episodes around it.
+    expect(instance.history.filter((e) => e.EventType === 0)).toHaveLength(1);
+  });
+
+  it('refuses to start a second instance with the ID of a running one', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    expect(engine.start('testRace', 'single-1', undefined)).toBe(true);
+    expect(engine.start('testRace', 'single-1', undefined)).toBe(false);
+    engine.terminate('single-1', 'test over');
+    await clock.runUntil(done('single-1'));
+    expect(engine.instances.get('single-1')!.runtimeStatus).toBe('Terminated');
+  });
+
+  it('detects an orchestrator that is not deterministic and fails it with the reason', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testNondeterministic', 'nd-1', undefined);
+    await clock.runUntil(done('nd-1'));
+    const instance = engine.instances.get('nd-1')!;
+    expect(instance.runtimeStatus).toBe('Failed');
+    expect(String(instance.output)).toMatch(/Non-deterministic orchestrator 'testNondeterministic': action #0/);
+  });
+});

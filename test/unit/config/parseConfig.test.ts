@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/loadConfig';
+import { ValidationError } from '../../../src/errors';
+
+const ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
+const minimal = { storage: { account: 'backupacct', container: 'apim-backups' }, services: [{ id: ID }] };
+
+function problems(raw: unknown) {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('config', () => {
+  it('fills the defaults a minimal config leaves out', () => {
+    const config = parseConfig(minimal);
+    expect(config.auth).toBe('managed-identity');
+    expect(config.arm.endpoint).toBe('https://management.azure.com');
+    expect(config.defaults).toMatchObject({ schedule: '0 0 2 * * *', rpo: 86_400_000, pollInterval: 60_000, concurrencyPerSubscription: 20 });
+    expect(config.defaults.access).toEqual({ type: 'SystemAssignedManagedIdentity' });
+  });
+
+  it('reports every problem at once, each with its path and value', () => {
+    const found = problems({
+      storage: { account: 'Not_Valid', container: 'apim-backups' },
+      services: [{ id: '/subscriptions/x', schedule: '0 2 * * *', rpo: 'one day' }],
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'storage.account', message: expect.stringContaining('"Not_Valid"') }),
+        expect.objectContaining({ path: 'services[0].id', message: expect.stringContaining("'/subscriptions/x'") }),
+        expect.objectContaining({ path: 'services[0].schedule', message: expect.stringContaining('6-field NCRONTAB') }),
+        expect.objectContaining({ path: 'services[0].rpo', message: expect.stringContaining("'one day'") }),
+      ]),
+    );
+    expect(found).toHaveLength(4);
+  });
+
+  it('refuses unknown keys, naming them', () => {
+    expect(problems({ ...minimal, retention: 'P90D' })).toEqual([{ path: '', message: expect.stringContaining("'retention'") }]);
+  });
+
+  it('takes the name of the app setting that holds an access key, never the key', () => {
+    const config = parseConfig({ ...minimal, defaults: { access: { type: 'AccessKey', keySetting: 'BACKUP_STORAGE_KEY' } } });
+    expect(config.defaults.access).toEqual({ type: 'AccessKey', keySetting: 'BACKUP_STORAGE_KEY' });
+    const found = problems({ ...minimal, defaults: { access: { type: 'AccessKey', keySetting: 'abc+/def==' } } });
+    expect(found[0]?.path).toBe('defaults.access.keySetting');
+    expect(found[0]?.message).toContain('NAME of an app setting');
+  });
+
+  it('refuses two instances with the same name, since their backups would share a catalog', () => {
+    const other = ID.replace('/rg/', '/rg2/');
+    expect(problems({ ...minimal, services: [{ id: ID }, { id: other }] })).toEqual([
+      { path: 'services[1].id', message: expect.stringContaining("'apim-one' is already used by services[0]") },
+    ]);
+  });
+
+  it('allows the sandbox credential only when every endpoint is on loopback', () => {
+    expect(() => parseConfig({ ...minimal, auth: 'sandbox', arm: { endpoint: 'https://127.0.0.1:8443' }, storage: { ...minimal.storage, endpoint: 'http://127.0.0.1:10000/devstoreaccount1' } })).not.toThrow();
+    expect(problems({ ...minimal, auth: 'sandbox' })).toEqual([{ path: 'auth', message: expect.stringContaining("'https://management.azure.com' is not") }]);
+  });
+
+  it('parses event debounce durations', () => {
+    const config = parseConfig({ ...minimal, services: [{ id: ID, events: { enabled: true, quietPeriod: 'PT2M' } }] });
+    expect(config.services[0]!.events).toEqual({ enabled: true, quietPeriod: 120_000, maxDelay: 1_800_000 });
+  });
+});
