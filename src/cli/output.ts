@@ -17,8 +17,8 @@ export function createOutput(json: boolean, stdout: NodeJS.WritableStream = proc
     json,
     line: (text) => void (json || stdout.write(`${text}\n`)),
     data: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    // Progress goes to stderr so that stdout stays clean for scripts.
-    progress: (text) => void (json || stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`)),
+    // Progress only on a terminal, and on stderr, so that scripts get clean output.
+    progress: (text) => void (tty && !json && stderr.write(`\r\x1b[K${text}`)),
     error: (text) => void stderr.write(`${tty ? '\r\x1b[K' : ''}apim-dr: ${text}\n`),
   };
 }

@@ -16,7 +16,7 @@ describe('local durable engine (real durable-functions replay)', () => {
   beforeAll(async () => {
     // The core module must be in place before anything registers: @azure/functions caches its absence for good.
     installFunctionsCore();
-    ({ flakyCalls } = await import('../support/testOrchestrations'));
+    ({ flakyCalls } = await import('../support/testOrchestrations.js'));
   });
 
   it('retries a failing activity with a durable timer between attempts, with backoff', async () => {

@@ -31,8 +31,14 @@ export async function backupCommand(services: Services, service: string, out: Ou
     if (out.json) out.data(summary);
     return ExitCode.failed;
   }
-  if (out.json) out.data((await services.catalog.read(summary.backupName))?.manifest ?? summary);
-  else out.line(summary.backupName);
+  if (!out.json) {
+    out.line(summary.backupName);
+    return ExitCode.ok;
+  }
+  const stored = await services.catalog.read(summary.backupName);
+  // The operation token is apim-dr's own resume state, not something to hand around.
+  const { operationToken: _resumeState, ...manifest } = stored?.manifest ?? { ...summary, operationToken: undefined };
+  out.data(manifest);
   return ExitCode.ok;
 }
 

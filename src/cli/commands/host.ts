@@ -2,7 +2,6 @@
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
 import { LocalHost } from '../../local/LocalHost';
-import { startSandbox } from '../../sandbox/startSandbox';
 import { createServices } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import { prettySink } from '../../telemetry/prettySink';
@@ -18,7 +17,8 @@ export interface HostCommandOptions {
 
 export async function hostCommand(options: HostCommandOptions, out: Output): Promise<number> {
   const logger = createLogger(prettySink((line) => out.line(line)), { app: 'apim-dr' });
-  const sandbox = options.config ? undefined : await startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  // Loaded only for the demo: the sandbox needs Azurite, a development dependency.
+  const sandbox = options.config ? undefined : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
     const config = options.config ?? parseConfig(sandbox!.config({ schedule: '0 */5 * * * *', defaults: { pollInterval: 'PT5S' } }), 'sandbox config');
     const settings = sandbox ? { ...options.settings, ...sandbox.settings } : options.settings;

@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+
+const BIN = resolve(__dirname, '../../bin/apim-dr.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'], ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
+  let sandbox: RunningSandbox;
+  let configFile: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ durationMs: () => 1_500 });
+    const dir = mkdtempSync(join(tmpdir(), 'apim-dr-cli-'));
+    configFile = join(dir, 'apim-dr.json');
+    writeFileSync(configFile, JSON.stringify(sandbox.config({ defaults: { pollInterval: 'PT1S' } }), null, 2));
+    env = { ...sandbox.settings };
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it('backs up an instance, waits for it and prints the backup name; list shows it', async () => {
+    const backup = await cli(['backup', 'contoso-apim-dev', '--config', configFile], env);
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    expect(backup.stdout.trim()).toMatch(/^contoso-apim-dev\.\d{8}T\d{6}Z\.manual\.apimbackup$/);
+
+    const list = await cli(['list', 'contoso-apim-dev', '--config', configFile, '--json'], env);
+    expect(list.code).toBe(0);
+    const entries = JSON.parse(list.stdout) as { backupName: string; state: string; timeLeftMs: number }[];
+    expect(entries.map((e) => e.backupName)).toContain(backup.stdout.trim());
+    expect(entries[0]!.state).toBe('succeeded');
+    expect(entries[0]!.timeLeftMs).toBeGreaterThan(29 * 86_400_000);
+
+    const table = await cli(['list', '--config', configFile], env);
+    expect(table.stdout).toMatch(/^BACKUP\s+STATE\s+CREATED\s+EXPIRES\s+LEFT/);
+    expect(table.stdout).toContain(backup.stdout.trim());
+  });
+
+  it('prints the manifest with --json, without the operation token', async () => {
+    const backup = await cli(['backup', '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-apim-weu/providers/Microsoft.ApiManagement/service/contoso-apim-weu', '--config', configFile, '--json'], env);
+    expect(backup.code).toBe(0);
+    const manifest = JSON.parse(backup.stdout) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ state: 'succeeded', trigger: 'manual', inventory: { apis: 3, products: 2, namedValues: 2 } });
+    expect(manifest['service']).toMatchObject({ sku: { name: 'Premium', capacity: 2 }, location: 'West Europe' });
+    expect(String(manifest['requestedBy'])).toMatch(/^cli:/);
+    expect(manifest).not.toHaveProperty('operationToken');
+  });
+
+  it('exits 1 with the ARM error when the backup fails', async () => {
+    sandbox.apim.failNextOperation('contoso-apim-neu', { code: 'StorageAccessDenied', message: 'denied by storage firewall' });
+    const backup = await cli(['backup', 'contoso-apim-neu', '--config', configFile], env);
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain('StorageAccessDenied: denied by storage firewall');
+  });
+
+  it('exits 2 naming each bad field of a broken config', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'apim-dr-cli-')), 'broken.json');
+    writeFileSync(broken, JSON.stringify({ storage: { account: 'x' }, services: [] }));
+    const run = await cli(['list', '--config', broken]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('storage.account');
+    expect(run.stderr).toContain('storage.container: is required');
+    expect(run.stderr).toContain('services: list at least one APIM instance');
+  });
+
+  it('exits 2 for an instance that is not configured, listing the ones that are', async () => {
+    const run = await cli(['backup', 'nope', '--config', configFile], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("<service> 'nope' is not a configured APIM instance; configured: contoso-apim-weu");
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await cli(['backup'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('runs the local host on a config and serves the backup API', async () => {
+    const child = spawn(process.execPath, [BIN, 'host', '--config', configFile, '--port', '0'], { env: { PATH: process.env['PATH'], ...env } });
+    try {
+      const origin = await new Promise<string>((resolveOrigin, reject) => {
+        let seen = '';
+        child.stdout.on('data', (d: Buffer) => {
+          seen += d.toString();
+          const m = /local host on (http:\/\/[\d.:]+)/.exec(seen);
+          if (m) resolveOrigin(m[1]!);
+        });
+        child.on('close', () => reject(new Error(`host exited: ${seen}`)));
+      });
+      const posted = (await (await fetch(`${origin}/api/backups`, { method: 'POST', body: JSON.stringify({ service: 'contoso-apim-dev' }) })).json()) as { statusQueryGetUri: string };
+      let status: { runtimeStatus: string; output?: { state: string } } = { runtimeStatus: 'Pending' };
+      for (let i = 0; i < 100 && ['Pending', 'Running'].includes(status.runtimeStatus); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await (await fetch(posted.statusQueryGetUri)).json()) as typeof status;
+      }
+      expect(status.runtimeStatus).toBe('Completed');
+      expect(status.output?.state).toBe('succeeded');
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('starts the sandbox demo when given no config (npm start)', async () => {
+    const child = spawn(process.execPath, [BIN, 'host', '--port', '0'], { env: { PATH: process.env['PATH'] } });
+    try {
+      const output = await new Promise<string>((resolveOutput, reject) => {
+        let seen = '';
+        child.stdout.on('data', (d: Buffer) => {
+          seen += d.toString();
+          if ((seen.match(/apim-dr\.backup\.started/g) ?? []).length === 3) resolveOutput(seen);
+        });
+        child.on('close', () => reject(new Error(`host exited: ${seen}`)));
+      });
+      expect(output).toContain('sandbox: no Azure account needed');
+      expect(output).toMatch(/apim-dr\.schedule\.tick\s+due=3 started=3/);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+});
