@@ -70,11 +70,12 @@ export class BackupCatalog {
   async read(backupName: string): Promise<StoredManifest | undefined> {
     const blob = this.container.getBlockBlobClient(manifestName(backupName));
     try {
-      const response = await blob.downloadToBuffer();
-      const properties = await blob.getProperties();
-      const parsed = manifestSchema.safeParse(JSON.parse(response.toString('utf8')));
+      // One request: the download carries the etag that a later conditional update needs.
+      const response = await blob.download();
+      const text = await readText(response.readableStreamBody);
+      const parsed = manifestSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
-      return { manifest: parsed.data, etag: properties.etag! };
+      return { manifest: parsed.data, etag: response.etag! };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return undefined;
       if (err instanceof AzureError) throw err;
@@ -125,6 +126,13 @@ export class BackupCatalog {
     }
     return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
+}
+
+async function readText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
+  if (!stream) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function storageError(err: unknown, action: string): Error {

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { nextOccurrence } from '../domain/schedule';
 import type { Services } from '../services';
-import type { Logger } from '../telemetry/logger';
+import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
 import { DurableEngine, type EngineHooks } from './durableEngine';
 import { DURABLE_PREFIX, durableClientData, handleDurableRequest, readBody } from './durableHttpApi';
 import { extraInputsOf, installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
@@ -52,7 +52,7 @@ export class LocalHost {
     useServices(() => options.services);
     const clock = options.clock ?? realHostClock;
     const logger = options.logger ?? options.services.logger;
-    const engine = new DurableEngine(functions, clock, { log: (level, message, props) => logger.log(level === 'warning' ? 'warn' : level === 'information' ? 'info' : (level as 'info'), message, props), ...options.hooks });
+    const engine = new DurableEngine(functions, clock, { log: (level, message, props) => logger.log(fromFunctionsLevel(level), message, props), ...options.hooks });
     if (clock instanceof VirtualClock) clock.setIdleWaiter(() => engine.idle());
     const host = new LocalHost(functions, engine, clock, options);
     await host.listen(options.port ?? 7071, options.host ?? '127.0.0.1');
@@ -129,7 +129,7 @@ export class LocalHost {
       invocationId: `${registration.metadata.name}-${Date.now().toString(36)}`,
       functionName: registration.metadata.name,
       options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs, extraOutputs: [] },
-      logHandler: (level, ...args) => logger.log(level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'info', args.map(String).join(' '), { function: registration.metadata.name }),
+      logHandler: (level, ...args) => logger.log(fromFunctionsLevel(level), args.map(String).join(' '), { function: registration.metadata.name }),
     });
     for (const input of extraInputs) {
       if (input.type === 'durableClient' || input.type === 'orchestrationClient') context.extraInputs.set(input.name, durableClientData(this.origin));

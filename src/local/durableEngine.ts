@@ -63,6 +63,7 @@ export interface OrchestrationInstance {
 export interface EngineHooks {
   /** How many extra times to execute this activity (an at-least-once redelivery); the last result counts. */
   duplicateActivity?: (name: string, input: unknown) => number;
+  /** Receives Azure Functions log levels (`information`, `warning`, `error`, …). */
   log?: (level: string, message: string, properties: Record<string, unknown>) => void;
 }
 
@@ -291,7 +292,7 @@ export class DurableEngine {
           outcome = event(Ev.TaskCompleted, -1, this.clock.now(), { TaskScheduledId: taskId, Result: serialize(result) });
         } catch (err) {
           const error = err as Error;
-          this.hooks.log?.('warn', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
+          this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
           outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '' });
         }
       }

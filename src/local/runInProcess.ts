@@ -1,5 +1,6 @@
 /** Runs one orchestration to completion inside this process (the CLI's break-glass path: no Functions app needed). */
 import type { Services } from '../services';
+import { fromFunctionsLevel } from '../telemetry/logger';
 import { DurableEngine, type OrchestrationInstance } from './durableEngine';
 import { realHostClock, type HostClock } from './hostClock';
 import { loadFunctions } from './LocalHost';
@@ -22,7 +23,7 @@ export async function runOrchestrationInProcess(
   const { useServices } = await import('../../functions/services.js');
   useServices(() => services);
   const engine = new DurableEngine(functions, options.clock ?? realHostClock, {
-    log: (level, message, props) => services.logger.log(level === 'warning' ? 'warn' : level === 'error' ? 'error' : 'debug', message, props),
+    log: (level, message, props) => services.logger.log(fromFunctionsLevel(level), message, props),
   });
   engine.start(name, instanceId, input);
   let lastStatus = '';

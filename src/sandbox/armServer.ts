@@ -181,12 +181,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'x-ms-request-id': cryptoId(), ...headers });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'x-ms-request-id': nextRequestId(), ...headers });
   res.end(text);
 }
 
 let requestCounter = 0;
-function cryptoId(): string {
+function nextRequestId(): string {
   requestCounter += 1;
   return `sandbox-${requestCounter}`;
 }

@@ -11,6 +11,21 @@ export interface Logger {
 
 export type LogSink = (record: Record<string, unknown>) => void;
 
+/** Maps an Azure Functions log level (`information`, `warning`, …) to ours. */
+export function fromFunctionsLevel(level: string): LogLevel {
+  switch (level) {
+    case 'error':
+    case 'critical':
+      return 'error';
+    case 'warning':
+      return 'warn';
+    case 'information':
+      return 'info';
+    default:
+      return 'debug';
+  }
+}
+
 // Anything that looks like a credential is masked, whatever field it is in.
 const SECRET_VALUE = /(Bearer\s+\S+|AccountKey=[^;]+|SharedAccessSignature=[^;]+|[?&]sig=[^&\s]+|eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]+)/g;
 const SECRET_KEY = /(key|token|secret|password|sig|connectionstring)$/i;

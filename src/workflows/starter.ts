@@ -1,5 +1,5 @@
 /** The port through which src/ starts and inspects orchestrations; functions/ and the local host supply it. */
-import type { DurableClient } from 'durable-functions';
+import { OrchestrationRuntimeStatus, type DurableClient } from 'durable-functions';
 
 export type RuntimeStatus = 'Running' | 'Pending' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Suspended' | 'Canceled' | 'Unknown';
 
@@ -62,7 +62,7 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
       }
     },
     async running(prefix) {
-      const statuses = await client.getStatusBy({ runtimeStatus: ['Running', 'Pending'] as never });
+      const statuses = await client.getStatusBy({ runtimeStatus: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] });
       return statuses.map((s) => s.instanceId).filter((id) => id.startsWith(prefix));
     },
   };
