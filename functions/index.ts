@@ -1,4 +1,5 @@
 /** Entry point for the Functions host (package.json `main`): registers every function. */
 import './backup';
 import './schedule';
+import './sweep';
 import './http';

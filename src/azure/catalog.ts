@@ -1,6 +1,7 @@
 /** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (§4). */
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
+import { expiresAt } from '../domain/expiry';
 import { manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
 
@@ -11,7 +12,19 @@ export interface CatalogEntry {
   expiresAt: string;
   state: BackupState;
   trigger: BackupTrigger;
+  archivedAt?: string;
+  refusedAt?: string;
+  /** The backup blob itself, when the listing saw it. */
+  blob?: { size: number; tier?: string };
 }
+
+export interface DeleteOutcome {
+  deleted: string[];
+  refused: { backupName: string; code: string; message: string }[];
+}
+
+/** A blob batch carries at most 256 sub-requests. */
+const BATCH_SIZE = 256;
 
 export interface StoredManifest {
   manifest: BackupManifest;
@@ -104,35 +117,127 @@ export class BackupCatalog {
 
   /** Every catalogued backup (one listing call per 5,000 blobs), newest first; blobs without a manifest are foreign and skipped. */
   async list(service?: string): Promise<CatalogEntry[]> {
-    const entries: CatalogEntry[] = [];
+    const entries = new Map<string, CatalogEntry>();
+    const blobs = new Map<string, { size: number; tier?: string }>();
     try {
       const pages = this.container.listBlobsFlat({ prefix: service ? servicePrefix(service) : undefined, includeTags: true });
       for await (const blob of pages) {
+        if (blob.name.endsWith('.apimbackup')) {
+          blobs.set(blob.name, { size: blob.properties.contentLength ?? 0, tier: blob.properties.accessTier });
+          continue;
+        }
         const backupName = backupNameOfManifest(blob.name);
         const parsed = backupName ? parseBackupName(backupName) : undefined;
         if (!backupName || !parsed) continue;
         const tags = blob.tags ?? {};
-        entries.push({
+        entries.set(backupName, {
           backupName,
           service: parsed.service,
           createdAt: tags['createdAt'] ?? parsed.createdAt.toISOString(),
-          expiresAt: tags['expiresAt'] ?? '',
+          expiresAt: tags['expiresAt'] ?? expiresAt(parsed.createdAt).toISOString(),
           state: (tags['state'] as BackupState | undefined) ?? 'running',
           trigger: parsed.trigger,
+          archivedAt: tags['archivedAt'],
+          refusedAt: tags['refusedAt'],
         });
       }
     } catch (err) {
       throw storageError(err, 'list the catalog');
     }
-    return entries.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    for (const [name, entry] of entries) entry.blob = blobs.get(name);
+    return [...entries.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
+
+  /**
+   * Deletes backups and their manifests, in blob batches. A backup blob that storage refuses to delete
+   * (immutability policy, legal hold, lease) keeps its manifest, so nothing is orphaned and it is reported.
+   */
+  async deleteBackups(backupNames: string[]): Promise<DeleteOutcome> {
+    const outcome: DeleteOutcome = { deleted: [], refused: [] };
+    const gone: string[] = [];
+    for (const chunk of chunks(backupNames, BATCH_SIZE)) {
+      const results = await this.batchDelete(chunk);
+      chunk.forEach((name, i) => {
+        const result = results[i]!;
+        if (result.ok || result.status === 404) gone.push(name);
+        else outcome.refused.push({ backupName: name, code: result.code, message: result.message });
+      });
+    }
+    for (const chunk of chunks(gone, BATCH_SIZE)) {
+      const results = await this.batchDelete(chunk.map(manifestName));
+      chunk.forEach((name, i) => {
+        const result = results[i]!;
+        if (result.ok || result.status === 404) outcome.deleted.push(name);
+        else outcome.refused.push({ backupName: name, code: result.code, message: `backup deleted, but its manifest was not: ${result.message}` });
+      });
+    }
+    return outcome;
+  }
+
+  /** Moves a backup blob to the Archive tier and notes it (and its expiry, if due) in the kept manifest. */
+  async archiveBackup(backupName: string, now: Date): Promise<void> {
+    try {
+      await this.container.getBlobClient(backupName).setAccessTier('Archive');
+    } catch (err) {
+      if (!(err instanceof RestError && err.statusCode === 404)) throw storageError(err, `archive '${backupName}'`);
+    }
+    await this.amend(backupName, (m) => ({ ...m, archivedAt: now.toISOString(), state: expiredState(m, now) }));
+  }
+
+  async markExpired(backupName: string, now: Date): Promise<void> {
+    await this.amend(backupName, (m) => ({ ...m, state: expiredState(m, now) }));
+  }
+
+  async recordRefusal(backupName: string, refusal: { code: string; message: string }, now: Date): Promise<void> {
+    await this.amend(backupName, (m) => ({ ...m, state: expiredState(m, now), deleteRefused: { at: now.toISOString(), ...refusal } }));
+  }
+
+  private async amend(backupName: string, change: (m: BackupManifest) => BackupManifest): Promise<void> {
+    const stored = await this.read(backupName);
+    if (!stored) return;
+    const next = change(stored.manifest);
+    await this.update(next, stored.etag);
+    if (!(await this.backupBlobSize(backupName))) return;
+    try {
+      await this.tagBackupBlob(next);
+    } catch (err) {
+      // A held blob (lease, legal hold) may refuse even its tags; the manifest already says what happened.
+      if (!(err instanceof AzureError && (err.statusCode === 409 || err.statusCode === 412))) throw err;
+    }
+  }
+
+  private async batchDelete(names: string[]): Promise<{ ok: boolean; status: number; code: string; message: string }[]> {
+    try {
+      const clients = names.map((n) => this.container.getBlobClient(n));
+      const response = await this.container.getBlobBatchClient().deleteBlobs(clients);
+      // Sub-responses are matched to blobs by URL: their order is the service's, not necessarily ours.
+      const byUrl = new Map(response.subResponses.map((r) => [r._request.url, r]));
+      return clients.map((client) => {
+        const r = byUrl.get(client.url);
+        const status = r?.status ?? 500;
+        return { ok: status >= 200 && status < 300, status, code: r?.errorCode ?? 'Unknown', message: r?.statusMessage ?? 'no response for this blob in the batch' };
+      });
+    } catch (err) {
+      throw storageError(err, `delete ${names.length} blob(s)`);
+    }
+  }
+}
+
+function expiredState(m: BackupManifest, now: Date): BackupState {
+  return m.state === 'succeeded' && now.getTime() >= Date.parse(m.expiresAt) ? 'expired' : m.state;
 }
 
 async function readText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!stream) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function storageError(err: unknown, action: string): Error {

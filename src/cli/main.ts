@@ -9,6 +9,7 @@ import { prettySink } from '../telemetry/prettySink';
 import { backupCommand } from './commands/backup';
 import { hostCommand } from './commands/host';
 import { listCommand } from './commands/list';
+import { sweepCommand } from './commands/sweep';
 import { createOutput, ExitCode, exitCodeFor } from './output';
 
 interface GlobalOptions {
@@ -54,6 +55,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .command('list [service]')
     .description('list catalogued backups, newest first, with expiry and time left')
     .action((service: string | undefined) => run(() => listCommand(services(), service, output()))());
+  program
+    .command('sweep')
+    .description('mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry')
+    .option('--dry-run', 'show what would be done, change nothing')
+    .action((options: { dryRun?: boolean }) => run(() => sweepCommand(services(), options.dryRun === true, output()))());
   program
     .command('host')
     .description('run the Functions app locally (no --config and no APIM_DR_CONFIG: on the built-in sandbox)')

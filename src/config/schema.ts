@@ -1,6 +1,7 @@
 /** The apim-dr config: one zod schema, parsed once at the edge (§4 of the design). */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
+import { RESTORE_WINDOW_MS } from '../domain/expiry';
 import { parseServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
 import { validateSchedule } from '../domain/schedule';
 
@@ -78,6 +79,13 @@ const defaultsSchema = z.strictObject({
   pollInterval: duration('PT1M').prefault('PT1M'),
   retryFailedAfter: duration('PT30M').prefault('PT30M'),
   concurrencyPerSubscription: z.int().min(1).max(200).default(20),
+  // The 30-day restore window is APIM's; retention may end a backup's life earlier, never later.
+  retention: duration('P30D')
+    .prefault('P30D')
+    .refine((ms) => ms <= RESTORE_WINDOW_MS, { message: 'must be at most P30D: an APIM backup cannot be restored after 30 days, so keeping it longer protects nothing' }),
+  restoreMargin: duration('PT2H').prefault('PT2H'),
+  renewBefore: duration('P7D').prefault('P7D'),
+  expiredAction: z.enum(['delete', 'archive']).default('delete'),
 });
 
 export const configSchema = z

@@ -44,6 +44,10 @@ export const manifestSchema = z.object({
   operationToken: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   blobSize: z.number().optional(),
+  /** When the sweep moved the blob to the Archive tier (the record is kept for audit). */
+  archivedAt: z.string().optional(),
+  /** The last delete storage refused (immutability, legal hold, lease): reported, then left alone for a while. */
+  deleteRefused: z.object({ at: z.string(), code: z.string(), message: z.string() }).optional(),
 });
 
 export type BackupManifest = z.infer<typeof manifestSchema>;
@@ -56,5 +60,7 @@ export function manifestTags(m: BackupManifest): Record<string, string> {
     expiresAt: m.expiresAt,
     state: m.state,
     trigger: m.trigger,
+    ...(m.archivedAt ? { archivedAt: m.archivedAt } : {}),
+    ...(m.deleteRefused ? { refusedAt: m.deleteRefused.at } : {}),
   };
 }

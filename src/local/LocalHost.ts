@@ -52,10 +52,16 @@ export class LocalHost {
     useServices(() => options.services);
     const clock = options.clock ?? realHostClock;
     const logger = options.logger ?? options.services.logger;
-    const engine = new DurableEngine(functions, clock, { log: (level, message, props) => logger.log(fromFunctionsLevel(level), message, props), ...options.hooks });
+    let origin = '';
+    const engine = new DurableEngine(functions, clock, {
+      log: (level, message, props) => logger.log(fromFunctionsLevel(level), message, props),
+      durableClientData: () => durableClientData(origin),
+      ...options.hooks,
+    });
     if (clock instanceof VirtualClock) clock.setIdleWaiter(() => engine.idle());
     const host = new LocalHost(functions, engine, clock, options);
     await host.listen(options.port ?? 7071, options.host ?? '127.0.0.1');
+    origin = host.origin;
     if (options.timers !== false) host.startTimers();
     return host;
   }

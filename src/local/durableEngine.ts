@@ -63,6 +63,8 @@ export interface OrchestrationInstance {
 export interface EngineHooks {
   /** How many extra times to execute this activity (an at-least-once redelivery); the last result counts. */
   duplicateActivity?: (name: string, input: unknown) => number;
+  /** Binding data for `durableClient` inputs of activities (the host's durable HTTP API). */
+  durableClientData?: () => Record<string, unknown>;
   /** Receives Azure Functions log levels (`information`, `warning`, `error`, …). */
   log?: (level: string, message: string, properties: Record<string, unknown>) => void;
 }
@@ -335,12 +337,17 @@ export class DurableEngine {
 
   private context(registration: Registration, invocationId: string): InvocationContext {
     const trigger = triggerOf(registration);
-    return new InvocationContext({
+    const extraInputs = extraInputsOf(registration);
+    const context = new InvocationContext({
       invocationId,
       functionName: registration.metadata.name,
-      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs: extraInputsOf(registration), extraOutputs: [] },
+      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs, extraOutputs: [] },
       logHandler: (level, ...args) => this.hooks.log?.(level, args.map(String).join(' '), { function: registration.metadata.name }),
     });
+    for (const input of extraInputs) {
+      if (input.type === 'durableClient' && this.hooks.durableClientData) context.extraInputs.set(input.name, this.hooks.durableClientData());
+    }
+    return context;
   }
 
   private registration(name: string, triggerType: string): Registration {
@@ -356,9 +363,10 @@ export class DurableEngine {
 function orchestratorError(err: unknown): string {
   const message = (err as Error).message ?? String(err);
   const OUT_OF_PROC = '$OutOfProcData$:';
-  if (!message.startsWith(OUT_OF_PROC)) return message;
+  const at = message.indexOf(OUT_OF_PROC);
+  if (at < 0) return message;
   try {
-    const state = JSON.parse(message.slice(OUT_OF_PROC.length)) as { error?: string };
+    const state = JSON.parse(message.slice(at + OUT_OF_PROC.length)) as { error?: string };
     return state.error?.split(' \n ')[0] ?? message;
   } catch {
     return message;

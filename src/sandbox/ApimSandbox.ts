@@ -45,6 +45,8 @@ export interface SandboxOptions {
   durationMs?: (kind: 'backup' | 'restore', service: SandboxServiceSpec) => number;
   /** Retry-After (seconds) on 202 responses; omitted when undefined. */
   retryAfterSeconds?: number;
+  /** Decides, when an operation starts, that it will fail (e.g. a failure rate in a long run). */
+  failOperation?: (kind: 'backup' | 'restore', service: SandboxServiceSpec) => ArmFailure | undefined;
 }
 
 export interface RequestRecord {
@@ -142,7 +144,7 @@ export class ApimSandbox {
       body,
       startedAt: now,
       endsAt: now + (this.options.durationMs?.(kind, service.spec) ?? 60_000),
-      forcedFailure: failures?.shift(),
+      forcedFailure: failures?.shift() ?? this.options.failOperation?.(kind, service.spec),
     };
     this.operations.set(operation.id, operation);
     service.provisioningState = 'Updating';

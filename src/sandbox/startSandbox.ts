@@ -50,6 +50,7 @@ export interface SandboxStartOptions {
   services?: SandboxServiceSpec[];
   durationMs?: SandboxOptions['durationMs'];
   retryAfterSeconds?: number;
+  failOperation?: SandboxOptions['failOperation'];
 }
 
 export interface RunningSandbox {
@@ -76,6 +77,7 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     storageAccounts: { [AZURITE_ACCOUNT]: { connectionString: azurite.connectionString, accessKey: AZURITE_KEY } },
     durationMs: options.durationMs ?? (() => 45_000),
     retryAfterSeconds: options.retryAfterSeconds,
+    failOperation: options.failOperation,
   });
   for (const spec of options.services ?? SAMPLE_SERVICES) apim.addService(structuredClone(spec));
   const arm = await startArmServer(apim, certificate);

@@ -1,10 +1,17 @@
 /** Orchestration and activity names, defined once: functions/ registers them, orchestrators call them. */
 export const Orchestrations = {
   backup: 'backupOrchestrator',
+  sweep: 'sweepOrchestrator',
 } as const;
+
+/** The expiry sweep is a singleton: a second start while one runs joins it. */
+export const SWEEP_INSTANCE_ID = 'expiry-sweep';
 
 export const Activities = {
   startBackup: 'startBackup',
   checkBackup: 'checkBackup',
   finishBackup: 'finishBackup',
+  planSweep: 'planSweep',
+  applySweep: 'applySweep',
+  renewBackups: 'renewBackups',
 } as const;

@@ -62,3 +62,20 @@ export async function runToCompletion(h: Harness, instanceId: string, limitMs = 
   }, limitMs);
   return h.host.engine.instances.get(instanceId)!;
 }
+
+/** Backs up one instance over HTTP and waits (in virtual time) for the orchestration to finish. */
+export async function backupNow(h: Harness, service: string) {
+  const response = await h.api('POST', '/api/backups', { service });
+  if (response.status !== 202) throw new Error(`backup request failed: ${JSON.stringify(response.body)}`);
+  const instance = await runToCompletion(h, response.body.id);
+  return instance.output as { backupName: string; state: string };
+}
+
+/** Runs the expiry sweep orchestration now and returns its report. */
+export async function sweepNow(h: Harness, dryRun = false) {
+  const id = `sweep-${h.clock.now().getTime()}-${Math.random().toString(36).slice(2, 6)}`;
+  h.host.engine.start('sweepOrchestrator', id, { dryRun, requestedBy: 'test' });
+  const instance = await runToCompletion(h, id);
+  if (instance.runtimeStatus !== 'Completed') throw new Error(`sweep ${instance.runtimeStatus}: ${String(instance.output)}`);
+  return instance.output as import('../../src/workflows/sweep/types').SweepReport;
+}

@@ -1,7 +1,8 @@
 /** Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic. */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { Activities } from '../names';
+import { Activities, Orchestrations } from '../names';
+import type { SweepRequest } from '../sweep/types';
 import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
 
 /** Transient failures (ARM 5xx after the SDK's own retries, storage hiccups) are retried with backoff. */
@@ -44,6 +45,16 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     }
     context.df.setCustomStatus({ phase: 'finishing', backupName });
     const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
+    if (summary.state === 'succeeded') {
+      // A new restorable backup may retire older ones: sweep this instance now rather than at the daily run.
+      context.df.setCustomStatus({ phase: 'sweeping', backupName });
+      const sweep: SweepRequest = { dryRun: false, requestedBy: `after:${backupName}`, service: request.serviceId };
+      try {
+        yield context.df.callSubOrchestrator(Orchestrations.sweep, sweep, `${context.df.instanceId}-sweep`);
+      } catch {
+        // The backup stands; the daily sweep will retry what this one could not do.
+      }
+    }
     context.df.setCustomStatus({ phase: summary.state, backupName });
     return summary;
   }

@@ -5,6 +5,7 @@ import { backupInstanceId } from '../../domain/instanceIds';
 import type { Services } from '../../services';
 import { requestBackup } from '../backup/requestBackup';
 import type { OrchestrationStarter } from '../starter';
+import { assessFleet, emitProtectionAlerts } from '../sweep/planSweep';
 
 export interface TickResult {
   due: number;
@@ -24,8 +25,10 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     enabled: s.config.enabled,
   }));
 
+  const entries = await services.catalog.list();
+  emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
   const newest = new Map<string, LastAttempt>();
-  for (const entry of await services.catalog.list()) {
+  for (const entry of entries) {
     const key = entry.service.toLowerCase();
     // The catalog lists newest first: the first entry per service is its newest attempt.
     if (!newest.has(key)) newest.set(key, { createdAt: new Date(entry.createdAt), state: entry.state });

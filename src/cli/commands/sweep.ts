@@ -1,0 +1,40 @@
+/** `apim-dr sweep [--dry-run]`: apply the 30-day expiry to the catalog and renew what needs it, instance by instance. */
+import { formatDuration } from '../../domain/duration';
+import type { Protection } from '../../domain/protection';
+import type { SweepItem } from '../../domain/sweepPlan';
+import { inProcessStarter } from '../../local/inProcessStarter';
+import type { Services } from '../../services';
+import { applySweep } from '../../workflows/sweep/applySweep';
+import { planSweep } from '../../workflows/sweep/planSweep';
+import { renewBackups } from '../../workflows/sweep/renewBackups';
+import type { SweepReport } from '../../workflows/sweep/types';
+import { ExitCode, type Output } from '../output';
+
+export async function sweepCommand(services: Services, dryRun: boolean, out: Output): Promise<number> {
+  const plan = await planSweep(services);
+  const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
+  const verb = dryRun ? 'would' : 'will';
+  for (const p of plan.protection) {
+    out.line(describeProtection(p));
+    for (const item of plan.items.filter((i) => i.service.toLowerCase() === p.service.toLowerCase() && (i.action !== 'keep' || i.markExpired))) {
+      out.line(`  ${verb} ${item.action === 'keep' ? 'mark expired' : item.action} ${item.backupName} (${item.reason}, created ${item.createdAt}, expires ${item.expiresAt})`);
+    }
+    const kept = plan.items.filter((i) => i.service.toLowerCase() === p.service.toLowerCase() && i.action === 'keep' && ['newest-restorable', 'delete-refused'].includes(i.reason));
+    for (const item of kept) out.line(`  keeps ${item.backupName} (${item.reason === 'newest-restorable' ? 'newest restorable backup, kept past retention' : 'storage refused its deletion recently'})`);
+    if (p.renew) out.line(`  ${verb} start a backup (${p.renew})`);
+  }
+  if (!dryRun) {
+    const work = plan.items.filter((i: SweepItem) => i.action !== 'keep' || i.markExpired);
+    report.applied = await applySweep(services, work);
+    for (const refused of report.applied.refused) out.error(`could not delete ${refused.backupName}: ${refused.code}: ${refused.message}`);
+    if (plan.protection.some((p) => p.renew)) report.renewals = await renewBackups(services, inProcessStarter(services), plan.protection);
+    out.line(`deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`);
+  }
+  if (out.json) out.data(report);
+  return report.applied?.refused.length ? ExitCode.failed : ExitCode.ok;
+}
+
+function describeProtection(p: Protection): string {
+  if (!p.newestRestorable) return `${p.service}: NO RESTORABLE BACKUP`;
+  return `${p.service}: newest restorable ${p.newestRestorable.backupName}, ${formatDuration(p.ageMs!)} old${p.rpoBreached ? ' (RPO BREACHED)' : ''}, expires in ${formatDuration(p.expiresInMs!)}`;
+}

@@ -1,0 +1,33 @@
+/** Activity: carry out planned sweep items (one chunk): delete or archive retired backups, mark expired ones. */
+import type { SweepItem } from '../../domain/sweepPlan';
+import type { Services } from '../../services';
+import type { SweepApplied } from './types';
+
+export async function applySweep(services: Services, items: SweepItem[]): Promise<SweepApplied> {
+  const now = services.clock.now();
+  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [] };
+  const deletions = items.filter((i) => i.action === 'delete').map((i) => i.backupName);
+  if (deletions.length) {
+    const outcome = await services.catalog.deleteBackups(deletions);
+    applied.deleted.push(...outcome.deleted);
+    for (const refusal of outcome.refused) {
+      // Reported and recorded; the plan leaves it alone for a week instead of failing every day.
+      await services.catalog.recordRefusal(refusal.backupName, refusal, now);
+      services.logger.event('apim-dr.sweep.delete-refused', { backupName: refusal.backupName, code: refusal.code, message: refusal.message }, 'warn');
+      applied.refused.push(refusal);
+    }
+  }
+  for (const item of items) {
+    if (item.action === 'archive') {
+      await services.catalog.archiveBackup(item.backupName, now);
+      applied.archived.push(item.backupName);
+    } else if (item.action === 'keep' && item.markExpired) {
+      await services.catalog.markExpired(item.backupName, now);
+      applied.marked.push(item.backupName);
+    }
+  }
+  if (applied.deleted.length || applied.archived.length || applied.refused.length) {
+    services.logger.event('apim-dr.sweep.applied', { deleted: applied.deleted.length, archived: applied.archived.length, marked: applied.marked.length, refused: applied.refused.length });
+  }
+  return applied;
+}

@@ -1,0 +1,18 @@
+/** Activity: start a backup for every instance whose protection needs renewing (through the backup singleton). */
+import { randomUUID } from 'node:crypto';
+import type { Protection } from '../../domain/protection';
+import type { Services } from '../../services';
+import { requestBackup } from '../backup/requestBackup';
+import type { OrchestrationStarter } from '../starter';
+import type { RenewalResult } from './types';
+
+export async function renewBackups(services: Services, starter: OrchestrationStarter, protection: Protection[]): Promise<RenewalResult> {
+  const result: RenewalResult = { started: [], coalesced: [] };
+  const correlationId = randomUUID();
+  for (const p of protection.filter((x) => x.renew)) {
+    const requested = await requestBackup(services.config, starter, p.service, 'scheduled', `sweep:${p.renew}`, correlationId);
+    (requested.started ? result.started : result.coalesced).push(p.service);
+    services.logger.event('apim-dr.backup.renewal', { service: p.service, reason: p.renew, started: requested.started, correlationId });
+  }
+  return result;
+}

@@ -1,0 +1,33 @@
+/** Orchestrator: the expiry sweep. Plan from one listing, apply in chunks, renew what needs it. Deterministic. */
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { activityRetry } from '../backup/backupOrchestrator';
+import { Activities } from '../names';
+import type { RenewalResult, SweepApplied, SweepPlan, SweepReport, SweepRequest } from './types';
+
+/** Items per applySweep call: a few seconds of storage work at most. */
+export const SWEEP_CHUNK = 500;
+
+export const sweepOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const request = context.df.getInput<SweepRequest>();
+  const retry = activityRetry();
+  const plan: SweepPlan = yield context.df.callActivityWithRetry(Activities.planSweep, retry, request.service);
+  const report: SweepReport = { at: plan.at, dryRun: request.dryRun, plan: plan.items, protection: plan.protection };
+  if (request.dryRun) return report;
+
+  const work = plan.items.filter((i) => i.action !== 'keep' || i.markExpired);
+  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [] };
+  for (let i = 0; i < work.length; i += SWEEP_CHUNK) {
+    context.df.setCustomStatus({ phase: 'applying', done: i, of: work.length });
+    const part: SweepApplied = yield context.df.callActivityWithRetry(Activities.applySweep, retry, work.slice(i, i + SWEEP_CHUNK));
+    applied.deleted.push(...part.deleted);
+    applied.archived.push(...part.archived);
+    applied.marked.push(...part.marked);
+    applied.refused.push(...part.refused);
+  }
+  report.applied = applied;
+  if (plan.protection.some((p) => p.renew)) {
+    context.df.setCustomStatus({ phase: 'renewing' });
+    report.renewals = (yield context.df.callActivityWithRetry(Activities.renewBackups, retry, plan.protection)) as RenewalResult;
+  }
+  return report;
+};

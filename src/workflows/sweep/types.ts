@@ -1,0 +1,38 @@
+/** What flows between the expiry sweep orchestrator and its activities (all JSON). */
+import type { Protection } from '../../domain/protection';
+import type { SweepItem } from '../../domain/sweepPlan';
+import type { DeleteOutcome } from '../../azure/catalog';
+
+export interface SweepRequest {
+  dryRun: boolean;
+  requestedBy: string;
+  /** Limit the sweep to one instance (after its backup); all instances otherwise. */
+  service?: string;
+}
+
+export interface SweepPlan {
+  at: string;
+  items: SweepItem[];
+  protection: Protection[];
+}
+
+export interface SweepApplied {
+  deleted: string[];
+  archived: string[];
+  marked: string[];
+  refused: DeleteOutcome['refused'];
+}
+
+export interface RenewalResult {
+  started: string[];
+  coalesced: string[];
+}
+
+export interface SweepReport {
+  at: string;
+  dryRun: boolean;
+  plan: SweepItem[];
+  protection: Protection[];
+  applied?: SweepApplied;
+  renewals?: RenewalResult;
+}

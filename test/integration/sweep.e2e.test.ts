@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { backupNow, runToCompletion, startHarness, sweepNow, type Harness, type HarnessOptions } from '../support/harness';
+
+const DAY = 86_400_000;
+const WEU = 'contoso-apim-weu';
+
+describe('the expiry sweep', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const start = async (defaults: Record<string, unknown> = {}, options: HarnessOptions = {}) => {
+    h = await startHarness({ ...options, config: (sandbox) => ({ ...sandbox.config({ defaults: { pollInterval: 'PT15S', ...defaults } }) }) });
+    return h;
+  };
+  const blobExists = (h: Harness, name: string) => h.sandbox.container().getBlobClient(name).exists();
+
+  it('deletes an expired backup and its manifest, keeps restorable ones, and never touches foreign blobs', async () => {
+    const h = await start();
+    const first = await backupNow(h, WEU);
+    await h.clock.advance(10 * DAY);
+    const second = await backupNow(h, WEU);
+    // Foreign: one named like ours but without a manifest, one of someone else's.
+    const foreign = ['contoso-apim-weu.20260301T000000Z.manual.apimbackup-copy', 'contoso-apim-weu.20260302T000000Z.manual.apimbackup', 'notes/readme.txt'];
+    for (const name of foreign) await h.sandbox.container().getBlockBlobClient(name).upload('not ours', 8);
+
+    await h.clock.advance(21 * DAY);
+    const report = await sweepNow(h);
+
+    expect(report.applied?.deleted).toEqual([first.backupName]);
+    expect(await blobExists(h, first.backupName)).toBe(false);
+    expect(await h.services.catalog.read(first.backupName)).toBeUndefined();
+    expect(await blobExists(h, second.backupName)).toBe(true);
+    for (const name of foreign) expect(await blobExists(h, name)).toBe(true);
+    expect(report.plan.find((i) => i.backupName === second.backupName)).toMatchObject({ action: 'keep', reason: 'restorable' });
+  });
+
+  it('archives an expired backup instead, keeping its manifest marked expired for audit', async () => {
+    const h = await start({ expiredAction: 'archive' });
+    const first = await backupNow(h, WEU);
+    await h.clock.advance(5 * DAY);
+    await backupNow(h, WEU);
+    await h.clock.advance(26 * DAY);
+    const report = await sweepNow(h);
+
+    expect(report.applied?.archived).toEqual([first.backupName]);
+    const properties = await h.sandbox.container().getBlobClient(first.backupName).getProperties();
+    expect(properties.accessTier).toBe('Archive');
+    const manifest = (await h.services.catalog.read(first.backupName))!.manifest;
+    expect(manifest).toMatchObject({ state: 'expired', archivedAt: expect.stringMatching(/^2026-04-01T/) });
+    expect((await h.services.catalog.list(WEU)).find((e) => e.backupName === first.backupName)).toMatchObject({ state: 'expired', archivedAt: manifest.archivedAt });
+    // Nothing more to do the next day.
+    await h.clock.advance(DAY);
+    expect((await sweepNow(h)).applied).toEqual({ deleted: [], archived: [], marked: [], refused: [] });
+  });
+
+  it("keeps an instance's last restorable backup past a shorter retention, and retires it once a newer one exists", async () => {
+    const h = await start({ retention: 'P7D' });
+    const only = await backupNow(h, WEU);
+    await h.clock.advance(10 * DAY);
+    const report = await sweepNow(h);
+    expect(report.plan.find((i) => i.backupName === only.backupName)).toMatchObject({ action: 'keep', reason: 'newest-restorable' });
+    expect(await blobExists(h, only.backupName)).toBe(true);
+
+    // The sweep that follows every backup retires it.
+    const next = await backupNow(h, WEU);
+    expect(next.state).toBe('succeeded');
+    expect(await blobExists(h, only.backupName)).toBe(false);
+  });
+
+  it('renews instances with no restorable backup, starting one backup each even when two sweeps ask', async () => {
+    const h = await start();
+    const first = await sweepNow(h);
+    expect(first.renewals?.started.sort()).toEqual(['contoso-apim-dev', 'contoso-apim-neu', 'contoso-apim-weu']);
+    // The backups are still running when the next sweep asks: they are joined, not repeated.
+    const second = await sweepNow(h);
+    expect(second.renewals).toEqual({ started: [], coalesced: expect.arrayContaining(['contoso-apim-weu']) });
+    for (const id of h.host.engine.instances.keys()) if (id.startsWith('backup-')) await runToCompletion(h, id);
+    for (const name of ['contoso-apim-weu', 'contoso-apim-neu', 'contoso-apim-dev']) {
+      expect(h.sandbox.apim.count('backup.post', name)).toBe(1);
+      expect((await h.services.catalog.list(name)).map((e) => e.state)).toEqual(['succeeded']);
+    }
+    expect(h.logs.filter((l) => l['event'] === 'apim-dr.backup.renewal')).toHaveLength(6);
+  });
+
+  it('reports a delete that storage refuses, records it, and leaves it alone for a week', async () => {
+    const h = await start();
+    const held = await backupNow(h, WEU);
+    await h.clock.advance(10 * DAY);
+    await backupNow(h, WEU);
+    // A lease stands in for an immutability policy or legal hold: storage refuses the delete.
+    await h.sandbox.container().getBlobClient(held.backupName).getBlobLeaseClient().acquireLease(-1);
+    await h.clock.advance(21 * DAY);
+
+    const report = await sweepNow(h);
+    expect(report.applied?.refused).toEqual([{ backupName: held.backupName, code: 'LeaseIdMissing', message: expect.any(String) }]);
+    expect(await blobExists(h, held.backupName)).toBe(true);
+    expect((await h.services.catalog.read(held.backupName))!.manifest).toMatchObject({ state: 'expired', deleteRefused: { code: 'LeaseIdMissing' } });
+    expect(h.logs.some((l) => l['event'] === 'apim-dr.sweep.delete-refused' && l['backupName'] === held.backupName)).toBe(true);
+
+    await h.clock.advance(DAY);
+    const nextDay = await sweepNow(h);
+    expect(nextDay.plan.find((i) => i.backupName === held.backupName)).toMatchObject({ action: 'keep', reason: 'delete-refused' });
+    expect(nextDay.applied?.refused).toEqual([]);
+  });
+
+  it('previews without changing anything on a dry run', async () => {
+    const h = await start();
+    const first = await backupNow(h, WEU);
+    await h.clock.advance(31 * DAY);
+    const report = await sweepNow(h, true);
+    expect(report.plan.find((i) => i.backupName === first.backupName)).toMatchObject({ action: 'delete', reason: 'expired' });
+    expect(report.applied).toBeUndefined();
+    expect(report.renewals).toBeUndefined();
+    expect(await blobExists(h, first.backupName)).toBe(true);
+  });
+
+  it('warns on every tick about an instance with no restorable backup, and about an RPO breach', async () => {
+    // A yearly schedule, so the tick itself starts nothing after the first backups.
+    h = await startHarness({ config: (sandbox) => sandbox.config({ schedule: '0 0 2 1 1 *' }) });
+    await h.host.invokeTimer('scheduleTick');
+    const none = h.logs.filter((l) => l['event'] === 'apim-dr.restorable.none').map((l) => l['service']);
+    expect(none.sort()).toEqual(['contoso-apim-dev', 'contoso-apim-neu', 'contoso-apim-weu']);
+    for (const id of [...h.host.engine.instances.keys()]) await runToCompletion(h, id);
+
+    await h.clock.advance(25 * 3_600_000);
+    await h.host.invokeTimer('scheduleTick');
+    const breaches = h.logs.filter((l) => l['event'] === 'apim-dr.rpo.breach');
+    expect(breaches.map((l) => l['service']).sort()).toEqual(['contoso-apim-dev', 'contoso-apim-neu', 'contoso-apim-weu']);
+    expect(breaches[0]).toMatchObject({ level: 'warn', newestBackup: expect.stringMatching(/\.scheduled\.apimbackup$/), ageMs: expect.any(Number) });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { expiresAt } from '../../../src/domain/expiry';
+import { planExpirySweep, type SweepCandidate, type SweepPolicy } from '../../../src/domain/sweepPlan';
+
+const DAY = 86_400_000;
+const policy: SweepPolicy = { retentionMs: 30 * DAY, expiredAction: 'delete', refusalBackoffMs: 7 * DAY };
+const now = new Date('2026-03-01T00:00:00Z');
+
+function entry(service: string, daysAgo: number, over: Partial<SweepCandidate> = {}): SweepCandidate {
+  const created = new Date(now.getTime() - daysAgo * DAY);
+  return {
+    backupName: `${service}.${daysAgo}d`,
+    service,
+    state: 'succeeded',
+    createdAt: created.toISOString(),
+    expiresAt: expiresAt(created).toISOString(),
+    ...over,
+  };
+}
+
+const decisions = (entries: SweepCandidate[], p: SweepPolicy = policy) => planExpirySweep(entries, now, p).map((i) => [i.backupName, i.action, i.reason]);
+
+describe('planning the expiry sweep', () => {
+  it('deletes expired backups and keeps restorable ones', () => {
+    expect(decisions([entry('a', 1), entry('a', 30), entry('a', 45)])).toEqual([
+      ['a.1d', 'keep', 'restorable'],
+      ['a.30d', 'delete', 'expired'],
+      ['a.45d', 'delete', 'expired'],
+    ]);
+  });
+
+  it('keeps the newest succeeded backup past a shorter retention while it is still restorable', () => {
+    const short = { ...policy, retentionMs: 7 * DAY };
+    expect(decisions([entry('a', 10), entry('a', 12), entry('a', 5, { state: 'failed' })], short)).toEqual([
+      ['a.10d', 'keep', 'newest-restorable'],
+      ['a.12d', 'delete', 'past-retention'],
+      ['a.5d', 'keep', 'restorable'],
+    ]);
+  });
+
+  it('does not protect an expired backup, even the only one', () => {
+    expect(decisions([entry('a', 31)])).toEqual([['a.31d', 'delete', 'expired']]);
+  });
+
+  it('archives instead of deleting when asked, and marks the kept record expired', () => {
+    const items = planExpirySweep([entry('a', 31)], now, { ...policy, expiredAction: 'archive' });
+    expect(items).toEqual([expect.objectContaining({ action: 'archive', reason: 'expired', markExpired: true })]);
+    expect(decisions([entry('a', 40, { state: 'expired', archivedAt: '2026-02-10T00:00:00Z' })], { ...policy, expiredAction: 'archive' })).toEqual([['a.40d', 'keep', 'archived']]);
+  });
+
+  it('leaves running backups alone and removes old failed records', () => {
+    expect(decisions([entry('a', 31, { state: 'running' }), entry('a', 31, { backupName: 'f', state: 'failed' })])).toEqual([
+      ['a.31d', 'keep', 'running'],
+      ['f', 'delete', 'failed'],
+    ]);
+  });
+
+  it('does not try again for a week after storage refused a delete', () => {
+    const refused = (daysAgo: number) => entry('a', 40, { refusedAt: new Date(now.getTime() - daysAgo * DAY).toISOString() });
+    expect(decisions([refused(1)])).toEqual([['a.40d', 'keep', 'delete-refused']]);
+    expect(decisions([refused(8)])).toEqual([['a.40d', 'delete', 'expired']]);
+  });
+
+  it('judges each instance on its own backups', () => {
+    const short = { ...policy, retentionMs: 7 * DAY };
+    expect(decisions([entry('a', 10), entry('b', 9), entry('b', 10)], short)).toEqual([
+      ['a.10d', 'keep', 'newest-restorable'],
+      ['b.9d', 'keep', 'newest-restorable'],
+      ['b.10d', 'delete', 'past-retention'],
+    ]);
+  });
+});
