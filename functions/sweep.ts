@@ -1,6 +1,7 @@
 /** The expiry sweep: daily, and after each backup (for that instance). */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
+import { SWEEP_SCHEDULE_SETTING } from '../src/config/appSettings';
 import type { Protection } from '../src/domain/protection';
 import type { SweepItem } from '../src/domain/sweepPlan';
 import { Activities, Orchestrations, SWEEP_INSTANCE_ID } from '../src/workflows/names';
@@ -12,8 +13,6 @@ import type { SweepRequest } from '../src/workflows/sweep/types';
 import { durableStarter } from '../src/workflows/starter';
 import { services } from './services';
 
-export const SWEEP_SCHEDULE = '0 30 3 * * *';
-
 df.app.orchestration(Orchestrations.sweep, sweepOrchestrator);
 
 df.app.activity(Activities.planSweep, { handler: (service: string | undefined) => planSweep(services(), service ?? undefined) });
@@ -24,7 +23,8 @@ df.app.activity(Activities.renewBackups, {
 });
 
 app.timer('expirySweep', {
-  schedule: SWEEP_SCHEDULE,
+  // Daily at 03:30 UTC unless the app setting says otherwise.
+  schedule: `%${SWEEP_SCHEDULE_SETTING}%`,
   extraInputs: [df.input.durableClient()],
   handler: async (_timer: Timer, context: InvocationContext) => {
     const request: SweepRequest = { dryRun: false, requestedBy: 'schedule' };

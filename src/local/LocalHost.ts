@@ -5,6 +5,7 @@
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolveBindingExpression } from '../config/appSettings';
 import { nextOccurrence } from '../domain/schedule';
 import type { Services } from '../services';
 import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
@@ -147,7 +148,7 @@ export class LocalHost {
     for (const registration of this.functions.values()) {
       const trigger = triggerOf(registration);
       if (trigger.type !== 'timerTrigger') continue;
-      const schedule = String(trigger['schedule']);
+      const schedule = resolveBindingExpression(String(trigger['schedule']), this.options.services.settings, `timer '${registration.metadata.name}'`);
       const arm = (after: Date) => {
         const at = nextOccurrence(schedule, after);
         this.cancelTimers.push(

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock';
+import { DEFAULT_APP_SETTINGS } from '../config/appSettings';
 import { canonicalServiceId } from '../domain/resourceId';
 import { ApimSandbox, type SandboxOptions } from './ApimSandbox';
 import { startArmServer } from './armServer';
@@ -95,7 +96,7 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     caFile,
     blobEndpoint: azurite.blobEndpoint,
     connectionString: azurite.connectionString,
-    settings: { [SANDBOX_STORAGE_SETTING]: azurite.connectionString },
+    settings: { ...DEFAULT_APP_SETTINGS, [SANDBOX_STORAGE_SETTING]: azurite.connectionString },
     container,
     config(overrides = {}) {
       const specs = apim.listServices().map((s) => s.spec);

@@ -21,11 +21,19 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     for (const activity of Object.values(Activities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
   });
 
-  it('runs the schedule tick every five minutes with a durable client', () => {
-    const trigger = triggerOf(get('scheduleTick'));
+  it.each([
+    ['scheduleTick', '%APIM_DR_TICK_SCHEDULE%'],
+    ['expirySweep', '%APIM_DR_SWEEP_SCHEDULE%'],
+  ])('runs %s on the schedule in an app setting, with a durable client', (name, schedule) => {
+    const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('timerTrigger');
-    expect(trigger['schedule']).toBe('0 */5 * * * *');
-    expect(binding('scheduleTick', 'durableClient')?.direction).toBe('in');
+    expect(trigger['schedule']).toBe(schedule);
+    expect(binding(name, 'durableClient')?.direction).toBe('in');
+  });
+
+  it('registers the expiry sweep orchestration, with a durable client for renewals', () => {
+    expect(triggerOf(get(Orchestrations.sweep)).type).toBe('orchestrationTrigger');
+    expect(binding(Activities.renewBackups, 'durableClient')?.direction).toBe('in');
   });
 
   it.each([

@@ -22,6 +22,8 @@ export interface HarnessOptions extends SandboxStartOptions {
   hooks?: EngineHooks;
   timers?: boolean;
   start?: Date;
+  /** App settings on top of the sandbox's (e.g. a timer schedule). */
+  settings?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -30,7 +32,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger((r) => logs.push(r), { app: 'apim-dr' }, () => clock.now());
   const config = parseConfig(options.config ? options.config(sandbox) : sandbox.config());
-  const services = createServices(config, { settings: sandbox.settings, clock, logger, extraCa: sandbox.caPem });
+  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem });
   const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
   return {
     clock,

@@ -1,4 +1,5 @@
 /** `apim-dr host`: the local host on a config, or (with no config) on the sandbox with a demo fleet. */
+import { DEFAULT_APP_SETTINGS } from '../../config/appSettings';
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
 import { LocalHost } from '../../local/LocalHost';
@@ -21,7 +22,8 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
   const sandbox = options.config ? undefined : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
     const config = options.config ?? parseConfig(sandbox!.config({ schedule: '0 */5 * * * *', defaults: { pollInterval: 'PT5S' } }), 'sandbox config');
-    const settings = sandbox ? { ...options.settings, ...sandbox.settings } : options.settings;
+    // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
+    const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings, ...sandbox?.settings };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
     const host = await LocalHost.start({ services, port: options.port, logger });
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
