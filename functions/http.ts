@@ -3,6 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getOperation, listBackups, postBackup } from '../src/http/backups';
 import { errorResponse } from '../src/http/respond';
+import { postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { services } from './services';
@@ -35,3 +36,4 @@ function consoleOnly(context: InvocationContext): Services['logger'] {
 route('postBackup', 'POST', 'backups', (s, starter, request) => postBackup(s, starter, request));
 route('listBackups', 'GET', 'backups', (s, _starter, request) => listBackups(s, request));
 route('getOperation', 'GET', 'operations/{id}', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
+route('postRestoreCheck', 'POST', 'restores/check', (s, _starter, request) => postRestoreCheck(s, request));

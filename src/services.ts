@@ -34,7 +34,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),
-    catalog: new BackupCatalog(clients.container()),
+    catalog: new BackupCatalog(clients.container(), clients.blobService()),
     logger: options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now()),
   };
 }

@@ -1,5 +1,5 @@
 /** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (§4). */
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { RestError, type BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
 import { expiresAt } from '../domain/expiry';
 import { manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
@@ -32,7 +32,20 @@ export interface StoredManifest {
 }
 
 export class BackupCatalog {
-  constructor(readonly container: ContainerClient) {}
+  constructor(
+    readonly container: ContainerClient,
+    private readonly service?: BlobServiceClient,
+  ) {}
+
+  /** Number of blob service CORS rules (APIM backup needs none), or 'unreadable' without the right to read them. */
+  async corsRuleCount(): Promise<number | 'unreadable'> {
+    if (!this.service) return 'unreadable';
+    try {
+      return (await this.service.getProperties()).cors?.length ?? 0;
+    } catch {
+      return 'unreadable';
+    }
+  }
 
   /** Checks the container exists and is reachable with the app's identity. */
   async ensureReachable(): Promise<void> {

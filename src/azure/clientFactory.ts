@@ -26,6 +26,7 @@ export interface ClientFactoryOptions {
 export interface ClientFactory {
   readonly credential: TokenCredential;
   apim(subscriptionId: string): ApiManagementClient;
+  blobService(): BlobServiceClient;
   container(): ContainerClient;
 }
 
@@ -34,7 +35,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
   const extraCa = options.extraCa ?? readCaFile(config.arm.caFile);
   const policies = extraCa ? [{ policy: extraCaPolicy(extraCa), position: 'perCall' as const }] : [];
   const apimClients = new Map<string, ApiManagementClient>();
-  let container: ContainerClient | undefined;
+  let blobService: BlobServiceClient | undefined;
 
   return {
     credential,
@@ -52,9 +53,12 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
       }
       return client;
     },
+    blobService() {
+      blobService ??= createBlobServiceClient(config, credential, options.settings);
+      return blobService;
+    },
     container() {
-      container ??= createBlobServiceClient(config, credential, options.settings).getContainerClient(config.storage.container);
-      return container;
+      return this.blobService().getContainerClient(config.storage.container);
     },
   };
 }

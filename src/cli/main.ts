@@ -7,6 +7,7 @@ import { createServices, type Services } from '../services';
 import { createLogger } from '../telemetry/logger';
 import { prettySink } from '../telemetry/prettySink';
 import { backupCommand } from './commands/backup';
+import { checkCommand, type CheckOptions } from './commands/check';
 import { hostCommand } from './commands/host';
 import { listCommand } from './commands/list';
 import { sweepCommand } from './commands/sweep';
@@ -55,6 +56,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .command('list [service]')
     .description('list catalogued backups, newest first, with expiry and time left')
     .action((service: string | undefined) => run(() => listCommand(services(), service, output()))());
+  program
+    .command('check [service]')
+    .description('restore dry run (--from/--to): Fully / Partially / Not restorable, exit 3 when not; or backup readiness of <service>')
+    .option('--from <service>', 'the instance whose backup would be restored')
+    .option('--to <service>', 'the instance it would be restored into')
+    .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
+    .action((service: string | undefined, options: CheckOptions) => run(() => checkCommand(services(), service, options, output()))());
   program
     .command('sweep')
     .description('mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry')

@@ -36,3 +36,26 @@ function resolve(config: Config, service: ServiceConfig): ResolvedService {
     access: service.access ?? config.defaults.access,
   };
 }
+
+export interface ResolvedInstance {
+  ref: ServiceRef;
+  /** Set when the instance is itself protected. */
+  protected?: ResolvedService;
+  /** Resource IDs of the protected instances that list this one as a standby. */
+  standbyOf: string[];
+}
+
+/** Any instance the config knows (protected or standby), or any APIM resource ID. */
+export function resolveInstance(config: Config, nameOrId: string, field: string): ResolvedInstance {
+  const matches = (id: string) => (nameOrId.startsWith('/') ? sameServiceId(id, nameOrId) : parseServiceId(id)?.name.toLowerCase() === nameOrId.toLowerCase());
+  const protectedMatch = config.services.find((s) => matches(s.id));
+  const standbyOf = config.services.filter((s) => s.standbys.some((b) => matches(b.id)));
+  const standbyId = standbyOf[0]?.standbys.find((b) => matches(b.id))?.id;
+  const id = protectedMatch?.id ?? standbyId ?? (nameOrId.startsWith('/') ? nameOrId : undefined);
+  const ref = id ? parseServiceId(id) : undefined;
+  if (!ref) {
+    const known = [...config.services.map((s) => s.id), ...config.services.flatMap((s) => s.standbys.map((b) => b.id))].map((i) => parseServiceId(i)?.name);
+    throw new UserError(`${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`, 404, 'ServiceNotConfigured');
+  }
+  return { ref, protected: protectedMatch ? resolve(config, protectedMatch) : undefined, standbyOf: standbyOf.map((s) => parseServiceId(s.id)!.id) };
+}

@@ -75,6 +75,42 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(backup.stderr).toContain('StorageAccessDenied: denied by storage firewall');
   });
 
+  it('previews the sweep instance by instance, then renews an instance with no restorable backup', async () => {
+    // contoso-apim-neu's only backup so far failed (see above): it has nothing to restore.
+    const preview = await cli(['sweep', '--dry-run', '--config', configFile], env);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('contoso-apim-neu: NO RESTORABLE BACKUP');
+    expect(preview.stdout).toContain('would start a backup (no-restorable-backup)');
+    expect(preview.stdout).toMatch(/contoso-apim-dev: newest restorable contoso-apim-dev\.\d{8}T\d{6}Z\.manual\.apimbackup, \d+s old, expires in 29d 23h/);
+
+    const sweep = await cli(['sweep', '--config', configFile, '--json'], env);
+    expect(sweep.code).toBe(0);
+    const report = JSON.parse(sweep.stdout) as { renewals: { started: string[] }; applied: { deleted: string[] } };
+    expect(report.renewals.started).toEqual(['contoso-apim-neu']);
+    expect(report.applied.deleted).toEqual([]);
+    const list = JSON.parse((await cli(['list', 'contoso-apim-neu', '--config', configFile, '--json'], env)).stdout) as { state: string; trigger: string }[];
+    expect(list.map((e) => e.state)).toEqual(['succeeded', 'failed']);
+  });
+
+  it('checks a restore: exit 0 with the verdict for the standby, exit 3 when not restorable', async () => {
+    const standby = await cli(['check', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--config', configFile], env);
+    expect(standby.code).toBe(0);
+    expect(standby.stdout).toMatch(/^Partially restorable: contoso-apim-weu\.\d{8}T\d{6}Z\.manual\.apimbackup → contoso-apim-neu/);
+    expect(standby.stdout).toContain("warning  FewerUnits: 'contoso-apim-neu' has 1 unit(s), 'contoso-apim-weu' had 2");
+
+    const dev = await cli(['check', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-dev', '--config', configFile, '--json'], env);
+    expect(dev.code).toBe(3);
+    const report = JSON.parse(dev.stdout) as { verdict: string; findings: { code: string }[] };
+    expect(report.verdict).toBe('NotRestorable');
+    expect(report.findings[0]?.code).toBe('TierMismatch');
+  });
+
+  it('checks an instance for backup readiness', async () => {
+    const ready = await cli(['check', 'contoso-apim-neu', '--config', configFile], env);
+    expect(ready.stdout.trim()).toBe('contoso-apim-neu: ready for backup');
+    expect(ready.code).toBe(0);
+  });
+
   it('exits 2 naming each bad field of a broken config', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'apim-dr-cli-')), 'broken.json');
     writeFileSync(broken, JSON.stringify({ storage: { account: 'x' }, services: [] }));

@@ -1,0 +1,43 @@
+/** `apim-dr check`: the restore dry run (--from/--to), or an instance's backup readiness (<service>). */
+import type { CompatibilityReport, Finding } from '../../domain/compatibility';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { checkReadiness } from '../../workflows/check/checkReadiness';
+import { checkRestore } from '../../workflows/check/checkRestore';
+import { ExitCode, type Output } from '../output';
+
+export interface CheckOptions {
+  from?: string;
+  to?: string;
+  backup?: string;
+}
+
+export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
+  if (options.from || options.to) {
+    if (!options.from || !options.to || service) throw new UserError('use either `check <service>` (backup readiness) or `check --from <service> --to <service>` (restore dry run)');
+    const report = await checkRestore(services, { source: options.from, target: options.to, backup: options.backup });
+    if (out.json) out.data(report);
+    else printReport(report, out);
+    return report.verdict === 'NotRestorable' ? ExitCode.notRestorable : ExitCode.ok;
+  }
+  if (!service) throw new UserError('name the instance to check: `apim-dr check <service>`, or `--from <service> --to <service>` for a restore');
+  const readiness = await checkReadiness(services, service);
+  if (out.json) out.data(readiness);
+  else {
+    out.line(`${readiness.service}: ${readiness.ready ? 'ready for backup' : 'NOT ready for backup'}`);
+    for (const p of readiness.problems) out.line(`  ${p.code}: ${p.message}\n    fix: ${p.fix}`);
+  }
+  return readiness.ready ? ExitCode.ok : ExitCode.failed;
+}
+
+const VERDICT_TEXT = { FullyRestorable: 'Fully restorable', PartiallyRestorable: 'Partially restorable', NotRestorable: 'NOT restorable' };
+const MARK: Record<Finding['severity'], string> = { blocking: 'BLOCKING', warning: 'warning', info: 'info' };
+
+function printReport(report: CompatibilityReport, out: Output): void {
+  out.line(`${VERDICT_TEXT[report.verdict]}: ${report.backupName} → ${report.target}`);
+  for (const severity of ['blocking', 'warning', 'info'] as const) {
+    for (const f of report.findings.filter((x) => x.severity === severity)) {
+      out.line(`  ${MARK[severity].padEnd(8)} ${f.code}: ${f.message}${f.fix === 'none' ? '' : `\n           fix: ${f.fix}`}`);
+    }
+  }
+}

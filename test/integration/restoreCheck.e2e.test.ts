@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backupNow, startHarness, type Harness } from '../support/harness';
+
+const WEU = 'contoso-apim-weu';
+const NEU = 'contoso-apim-neu';
+
+describe('restore dry run against the sandbox', () => {
+  let h: Harness;
+  let backupName: string;
+  beforeEach(async () => {
+    h = await startHarness();
+    backupName = (await backupNow(h, WEU)).backupName;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function check(body: unknown) {
+    return h.api('POST', '/api/restores/check', body);
+  }
+
+  it('finds the standby fully restorable once it matches the primary', async () => {
+    h.sandbox.apim.service(NEU).spec.sku.capacity = 2;
+    const response = await check({ source: WEU, target: NEU });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ verdict: 'FullyRestorable', backupName, source: WEU, target: NEU });
+    expect(response.body.findings.map((f: { code: string }) => f.code)).toContain('StandbyOverwritten');
+  });
+
+  it('finds the standby partially restorable while it has fewer units, and says so', async () => {
+    const response = await check({ source: WEU, target: NEU, backup: backupName });
+    expect(response.body.verdict).toBe('PartiallyRestorable');
+    expect(response.body.findings).toContainEqual(expect.objectContaining({ code: 'FewerUnits', severity: 'warning', message: "'contoso-apim-neu' has 1 unit(s), 'contoso-apim-weu' had 2" }));
+  });
+
+  it('finds a Developer instance not restorable from a Premium backup, without any restore call', async () => {
+    const response = await check({ source: WEU, target: 'contoso-apim-dev' });
+    expect(response.body.verdict).toBe('NotRestorable');
+    expect(response.body.findings[0]).toMatchObject({ code: 'TierMismatch', message: expect.stringContaining("current SKU is 'Developer', backup SKU is 'Premium'") });
+    expect(response.body.findings.map((f: { code: string }) => f.code)).toContain('OverwritesTarget');
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('refuses an expired backup by name, offering none when nothing is restorable', async () => {
+    await h.clock.advance(31 * 86_400_000);
+    const response = await check({ source: WEU, target: NEU, backup: backupName });
+    expect(response.body.verdict).toBe('NotRestorable');
+    expect(response.body.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
+  });
+
+  it('reads at most 3 times from ARM and 2 times from storage', async () => {
+    const before = h.sandbox.apim.requests.length;
+    const list = vi.spyOn(h.services.catalog, 'list');
+    const read = vi.spyOn(h.services.catalog, 'read');
+    await check({ source: WEU, target: NEU });
+    const arm = h.sandbox.apim.requests.slice(before);
+    expect(arm.length).toBeLessThanOrEqual(3);
+    expect(arm.every((r) => r.method === 'GET')).toBe(true);
+    expect(list.mock.calls.length + read.mock.calls.length).toBe(2);
+  });
+
+  it('answers bad input with 400 naming the field, and unknown instances or backups with 404', async () => {
+    const bad = await check({ source: WEU });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.problems).toEqual([{ path: 'target', message: expect.stringContaining('is required') }]);
+    const unknown = await check({ source: WEU, target: 'nowhere' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain("target 'nowhere' is neither a configured instance");
+    const noBackup = await check({ source: WEU, target: NEU, backup: 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' });
+    expect(noBackup.status).toBe(404);
+    expect(noBackup.body.error.code).toBe('BackupNotFound');
+  });
+});
