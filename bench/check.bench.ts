@@ -16,6 +16,7 @@ import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import { checkRestore } from '../src/workflows/check/checkRestore';
 import { Orchestrations } from '../src/workflows/names';
+import { round, runBenchmark } from './support';
 
 const { values } = parseArgs({ options: { checks: { type: 'string', default: '200' } } });
 const checks = Number(values.checks);
@@ -79,12 +80,5 @@ async function main() {
   await sandbox.close();
 }
 
-function round(x: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -15,6 +15,7 @@ import type { SandboxServiceSpec } from '../src/sandbox/model';
 import { startSandbox } from '../src/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
+import { round, runBenchmark } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -101,12 +102,5 @@ async function main() {
   await sandbox.close();
 }
 
-function round(x: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -18,6 +18,7 @@ import { createLogger } from '../src/telemetry/logger';
 import { applySweep } from '../src/workflows/sweep/applySweep';
 import { planSweep } from '../src/workflows/sweep/planSweep';
 import { SWEEP_CHUNK } from '../src/workflows/sweep/sweepOrchestrator';
+import { round, runBenchmark } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -132,12 +133,5 @@ async function runPool(jobs: (() => Promise<void>)[], width: number): Promise<vo
   }));
 }
 
-function round(x: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBenchmark(main);
