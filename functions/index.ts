@@ -2,4 +2,5 @@
 import './backup';
 import './schedule';
 import './sweep';
+import './events';
 import './http';

@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
 import { BackupCatalog } from './azure/catalog';
+import { ChangeLog } from './azure/changeLog';
 import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
@@ -14,6 +15,7 @@ export interface Services {
   settings: NodeJS.ProcessEnv;
   apim: ApimOperations;
   catalog: BackupCatalog;
+  changes: ChangeLog;
   logger: Logger;
 }
 
@@ -35,6 +37,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     settings: options.settings,
     apim: new ApimOperations(clients),
     catalog: new BackupCatalog(clients.container(), clients.blobService()),
+    changes: new ChangeLog(clients.container()),
     logger: options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now()),
   };
 }

@@ -18,7 +18,7 @@ export interface DueBackup {
   service: ScheduledService;
   /** The schedule occurrence this backup is for. */
   occurrence: Date;
-  reason: 'never-backed-up' | 'schedule' | 'retry-after-failure';
+  reason: 'never-backed-up' | 'schedule' | 'retry-after-failure' | 'events';
 }
 
 /**

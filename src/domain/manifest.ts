@@ -33,6 +33,7 @@ export const manifestSchema = z.object({
   trigger: z.enum(BACKUP_TRIGGERS),
   requestedBy: z.string(),
   correlationId: z.string(),
+  events: z.object({ count: z.number(), ids: z.array(z.string()) }).optional(),
   /** Orchestration instance and execution that own this backup: a re-run activity recognises its own record. */
   owner: z.string(),
   startedAt: z.string(),

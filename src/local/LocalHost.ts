@@ -34,6 +34,8 @@ export async function loadFunctions(): Promise<Map<string, Registration>> {
   return registry();
 }
 
+export const EVENT_GRID_WEBHOOK = '/runtime/webhooks/EventGrid';
+
 export class LocalHost {
   private cancelTimers: (() => void)[] = [];
   private routes: Route[] = [];
@@ -109,6 +111,7 @@ export class LocalHost {
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
     if (url.pathname.startsWith(DURABLE_PREFIX)) return handleDurableRequest(this.engine, method, url, body, res);
+    if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase() && method === 'POST') return this.deliverEvents(url, body, res);
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return json(res, 404, { error: { code: 'NotFound', message: `no route for ${url.pathname}` } });
     const matched = matchRoute(this.routes, method, url.pathname.slice(ROUTE_PREFIX.length - 1));
     if (!matched) return json(res, 404, { error: { code: 'NotFound', message: `no function serves ${method} ${url.pathname}` } });
@@ -126,6 +129,25 @@ export class LocalHost {
     });
     const result = (await matched.route.registration.callback(request, this.context(matched.route.registration))) as HttpResponseInit | HttpResponse | undefined;
     await writeResponse(res, result);
+  }
+
+  /** Event Grid's webhook for Functions: POST an array of events, with the function's name in the query. */
+  private async deliverEvents(url: URL, body: string, res: ServerResponse): Promise<void> {
+    const name = url.searchParams.get('functionName') ?? '';
+    const registration = this.functions.get(name);
+    if (!registration || triggerOf(registration).type !== 'eventGridTrigger') {
+      return json(res, 404, { error: { code: 'FunctionNotFound', message: `no Event Grid function named '${name}'` } });
+    }
+    let events: unknown;
+    try {
+      events = JSON.parse(body);
+    } catch {
+      return json(res, 400, { error: { code: 'InvalidJson', message: 'the request body is not JSON' } });
+    }
+    // Event Grid delivers a batch; each event is one invocation, as in Azure.
+    for (const event of Array.isArray(events) ? events : [events]) await registration.callback(event, this.context(registration));
+    res.writeHead(202);
+    res.end();
   }
 
   private context(registration: Registration): InvocationContext {

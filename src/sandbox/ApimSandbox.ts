@@ -62,6 +62,7 @@ export class ApimSandbox {
   private readonly operations = new Map<string, Operation>();
   private readonly pendingFailures = new Map<string, ArmFailure[]>();
   readonly faults = new FaultPlan();
+  private readonly changeListeners: ((event: Record<string, unknown>) => void)[] = [];
   readonly requests: RequestRecord[] = [];
 
   constructor(readonly options: SandboxOptions) {}
@@ -99,10 +100,30 @@ export class ApimSandbox {
     this.pendingFailures.set(key, [...(this.pendingFailures.get(key) ?? []), error]);
   }
 
-  /** Changes an instance's configuration (as a portal edit would); returns the new configuration. */
-  changeConfiguration(name: string, change: (config: SandboxConfiguration) => void): SandboxConfiguration {
+  /** Called with an ARM `ResourceWriteSuccess` event (Event Grid schema) whenever a configuration changes. */
+  onChange(listener: (event: Record<string, unknown>) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Changes an instance's configuration (as a portal edit would) and emits the ARM event for it. */
+  changeConfiguration(name: string, change: (config: SandboxConfiguration) => void, resource = ''): SandboxConfiguration {
     const service = this.service(name);
     change(service.configuration);
+    const resourceUri = `${service.id}${resource}`;
+    // '/apis/orders' → 'Microsoft.ApiManagement/service/apis/write', as ARM names the operation.
+    const collection = resource.split('/').filter(Boolean)[0];
+    const operationName = `Microsoft.ApiManagement/service${collection ? `/${collection}` : ''}/write`;
+    const event = {
+      id: randomUUID(),
+      topic: `/subscriptions/${service.spec.subscriptionId}`,
+      subject: resourceUri,
+      eventType: 'Microsoft.Resources.ResourceWriteSuccess',
+      eventTime: this.options.clock.now().toISOString(),
+      data: { resourceUri, operationName, resourceProvider: 'Microsoft.ApiManagement', status: 'Succeeded', authorization: { scope: resourceUri, action: operationName } },
+      dataVersion: '2',
+      metadataVersion: '1',
+    };
+    for (const listener of this.changeListeners) listener(event);
     return service.configuration;
   }
 

@@ -50,6 +50,10 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     expect(binding(name, 'durableClient')?.direction).toBe('in');
   });
 
+  it('receives configuration-change events from Event Grid', () => {
+    expect(triggerOf(get('onConfigurationChange')).type).toBe('eventGridTrigger');
+  });
+
   it('exposes no anonymous HTTP function', () => {
     const anonymous = [...functions.values()].filter((r) => triggerOf(r).type === 'httpTrigger' && triggerOf(r)['authLevel'] !== 'function');
     expect(anonymous.map((r) => r.metadata.name)).toEqual([]);

@@ -1,8 +1,9 @@
 /** `apim-dr host`: the local host on a config, or (with no config) on the sandbox with a demo fleet. */
-import { DEFAULT_APP_SETTINGS } from '../../config/appSettings';
+import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
-import { LocalHost } from '../../local/LocalHost';
+import { EVENT_GRID_WEBHOOK, LocalHost } from '../../local/LocalHost';
+import type { RunningSandbox } from '../../sandbox/startSandbox';
 import { createServices } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import { prettySink } from '../../telemetry/prettySink';
@@ -16,30 +17,53 @@ export interface HostCommandOptions {
   until: Promise<void>;
 }
 
+const DEMO_PRIMARY = 'contoso-apim-weu';
+const DEMO_CHANGE_AFTER_MS = 60_000;
+
 export async function hostCommand(options: HostCommandOptions, out: Output): Promise<number> {
   const logger = createLogger(prettySink((line) => out.line(line)), { app: 'apim-dr' });
   // Loaded only for the demo: the sandbox needs Azurite, a development dependency.
   const sandbox = options.config ? undefined : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
-    const config = options.config ?? parseConfig(sandbox!.config({ schedule: '0 */5 * * * *', defaults: { pollInterval: 'PT5S' } }), 'sandbox config');
+    const config = options.config ?? demoConfig(sandbox!);
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
-    const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings, ...sandbox?.settings };
+    const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings, ...sandbox?.settings, ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}) };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
     const host = await LocalHost.start({ services, port: options.port, logger });
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
     for (const fn of host.describe()) out.line(`  ${fn.trigger.padEnd(22)} ${fn.name}`);
-    if (sandbox) {
-      out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
-      out.line(`protecting: ${sandbox.apim.listServices().map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`).join(', ')}`);
-      out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
-    }
-    // A freshly started host catches up at once instead of waiting up to five minutes for the first tick.
+    out.line(`Event Grid webhook: ${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`);
+    const stopDemo = sandbox ? startDemo(sandbox, host, out) : () => undefined;
+    // A freshly started host catches up at once instead of waiting for the first tick.
     await host.invokeTimer('scheduleTick');
     await options.until;
+    stopDemo();
     out.line('stopping…');
     await host.stop();
     return ExitCode.ok;
   } finally {
     await sandbox?.close();
   }
+}
+
+function demoConfig(sandbox: RunningSandbox): Config {
+  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: { id: string; events?: unknown }[] };
+  const primary = raw.services.find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
+  if (primary) primary.events = { enabled: true, quietPeriod: 'PT30S', maxDelay: 'PT5M' };
+  return parseConfig(raw, 'sandbox config');
+}
+
+/** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */
+function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () => void {
+  out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
+  out.line(`protecting: ${sandbox.apim.listServices().map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`).join(', ')}`);
+  out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
+  sandbox.apim.onChange((event) => {
+    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, { method: 'POST', body: JSON.stringify([event]) }).catch(() => undefined);
+  });
+  const timer = setTimeout(() => {
+    out.line(`sandbox: someone adds API 'demo-api' to ${DEMO_PRIMARY}; Event Grid delivers the change, a backup follows after a quiet 30 s`);
+    sandbox.apim.changeConfiguration(DEMO_PRIMARY, (c) => c.apis.push('demo-api'), '/apis/demo-api');
+  }, DEMO_CHANGE_AFTER_MS);
+  return () => clearTimeout(timer);
 }

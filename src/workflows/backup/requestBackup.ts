@@ -22,10 +22,11 @@ export async function requestBackup(
   trigger: BackupTrigger,
   requestedBy: string,
   correlationId: string = randomUUID(),
+  events?: BackupRequest['events'],
 ): Promise<BackupRequested> {
   const resolved = resolveService(config, service);
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
-  const input: BackupRequest = { serviceId: resolved.ref.id, trigger, requestedBy, correlationId };
+  const input: BackupRequest = { serviceId: resolved.ref.id, trigger, requestedBy, correlationId, ...(events ? { events } : {}) };
   const { started } = await starter.start(Orchestrations.backup, instanceId, input);
   return { instanceId, service: resolved.ref.name, started };
 }

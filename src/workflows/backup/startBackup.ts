@@ -110,6 +110,7 @@ function baseManifest(services: Services, service: ResolvedService, name: string
     trigger: input.trigger,
     requestedBy: input.requestedBy,
     correlationId: input.correlationId,
+    ...(input.events ? { events: input.events } : {}),
     owner: input.owner,
     startedAt: startedAt.toISOString(),
     // Conservative: the restore window starts no later than the moment we ask for the backup.

@@ -7,6 +7,8 @@ export interface BackupRequest {
   trigger: BackupTrigger;
   requestedBy: string;
   correlationId: string;
+  /** For event-triggered backups: how many changes, and the ids of the first few. */
+  events?: { count: number; ids: string[] };
 }
 
 export interface StartBackupInput extends BackupRequest {

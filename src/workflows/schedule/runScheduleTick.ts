@@ -1,9 +1,14 @@
-/** The schedule tick: find due instances and start their backups within the per-subscription limit. */
-import { protectedServices } from '../../config/resolveService';
+/**
+ * The schedule tick: start the backups that are due (by schedule, or after a burst of configuration changes)
+ * within the per-subscription limit, and warn about unprotected instances.
+ */
+import { protectedServices, type ResolvedService } from '../../config/resolveService';
 import { applyConcurrencyLimit, planDueBackups, type LastAttempt, type ScheduledService } from '../../domain/dueBackups';
 import { backupInstanceId } from '../../domain/instanceIds';
+import { consumeBurst, isBurstDue, type PendingChanges } from '../../domain/pendingChanges';
 import type { Services } from '../../services';
 import { requestBackup } from '../backup/requestBackup';
+import type { BackupRequest } from '../backup/types';
 import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../sweep/planSweep';
 
@@ -17,40 +22,70 @@ export interface TickResult {
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
   const now = services.clock.now();
   const resolved = protectedServices(services.config);
-  const scheduled: ScheduledService[] = resolved.map((s) => ({
-    id: s.ref.id,
-    name: s.ref.name,
-    subscriptionId: s.ref.subscriptionId,
-    schedule: s.schedule,
-    enabled: s.config.enabled,
-  }));
+  const scheduled = resolved.map(toScheduled);
 
-  const entries = await services.catalog.list();
+  const [entries, pending, running] = await Promise.all([services.catalog.list(), services.changes.pending(), starter.running('backup-')]);
   emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
   const newest = new Map<string, LastAttempt>();
+  const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {
     const key = entry.service.toLowerCase();
     // The catalog lists newest first: the first entry per service is its newest attempt.
     if (!newest.has(key)) newest.set(key, { createdAt: new Date(entry.createdAt), state: entry.state });
+    if (entry.state === 'succeeded' && !newestSucceeded.has(key)) newestSucceeded.set(key, Date.parse(entry.createdAt));
   }
-  const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
+  const runningIds = new Set(running);
+  const isRunning = (s: ScheduledService) => runningIds.has(backupInstanceId(s.name, s.id));
 
-  const runningIds = new Set(await starter.running('backup-'));
-  const runningPerSubscription = new Map<string, number>();
-  for (const s of scheduled) {
-    if (runningIds.has(backupInstanceId(s.name, s.id))) runningPerSubscription.set(s.subscriptionId, (runningPerSubscription.get(s.subscriptionId) ?? 0) + 1);
+  const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
+  const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
+  for (const service of resolved) {
+    const burst = pending.get(service.ref.name.toLowerCase());
+    const events = service.config.events;
+    if (!burst || !events?.enabled || dueNames.has(service.ref.name.toLowerCase()) || isRunning(toScheduled(service))) continue;
+    // A backup that started after the last change already holds it.
+    if ((newestSucceeded.get(service.ref.name.toLowerCase()) ?? 0) > Date.parse(burst.lastAt ?? '')) {
+      await services.changes.update(service.ref.name, consumeBurst);
+      continue;
+    }
+    if (isBurstDue({ ...burst, ids: [], seen: [] }, now, events.quietPeriod, events.maxDelay)) {
+      due.push({ service: toScheduled(service), occurrence: new Date(burst.firstAt!), reason: 'events' });
+    }
   }
-  const notRunning = due.filter((d) => !runningIds.has(backupInstanceId(d.service.name, d.service.id)));
+
+  const runningPerSubscription = new Map<string, number>();
+  for (const s of scheduled) if (isRunning(s)) runningPerSubscription.set(s.subscriptionId, (runningPerSubscription.get(s.subscriptionId) ?? 0) + 1);
+  const notRunning = due.filter((d) => !isRunning(d.service));
   const chosen = applyConcurrencyLimit(notRunning, runningPerSubscription, services.config.defaults.concurrencyPerSubscription);
 
-  const result: TickResult = { due: due.length, started: [], coalesced: due.filter((d) => !notRunning.includes(d)).map((d) => d.service.name), deferred: [] };
-  result.deferred = notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name);
+  const result: TickResult = {
+    due: due.length,
+    started: [],
+    coalesced: due.filter((d) => !notRunning.includes(d)).map((d) => d.service.name),
+    deferred: notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name),
+  };
   await Promise.all(
     chosen.map(async (d) => {
-      const requested = await requestBackup(services.config, starter, d.service.id, 'scheduled', 'schedule', correlationId);
+      const events = pending.has(d.service.name.toLowerCase()) ? await takeBurst(services, d.service.name) : undefined;
+      const trigger = d.reason === 'events' ? 'event' : 'scheduled';
+      const requested = await requestBackup(services.config, starter, d.service.id, trigger, trigger === 'event' ? 'events' : 'schedule', correlationId, events);
       (requested.started ? result.started : result.coalesced).push(d.service.name);
     }),
   );
   services.logger.event('apim-dr.schedule.tick', { correlationId, due: result.due, started: result.started.length, coalesced: result.coalesced.length, deferred: result.deferred });
   return result;
+}
+
+/** Consumes the instance's pending burst (before the backup is requested, so no later change is lost). */
+async function takeBurst(services: Services, service: string): Promise<BackupRequest['events']> {
+  let taken: PendingChanges | undefined;
+  await services.changes.update(service, (state) => {
+    taken = state;
+    return state.count ? consumeBurst(state) : state;
+  });
+  return taken?.count ? { count: taken.count, ids: taken.ids } : undefined;
+}
+
+function toScheduled(s: ResolvedService): ScheduledService {
+  return { id: s.ref.id, name: s.ref.name, subscriptionId: s.ref.subscriptionId, schedule: s.schedule, enabled: s.config.enabled };
 }

@@ -1,0 +1,57 @@
+/** Pending configuration changes per instance, in `events/<service>.json` next to the catalog, with etags. */
+import { RestError, type ContainerClient } from '@azure/storage-blob';
+import { EMPTY_CHANGES, type PendingChanges } from '../domain/pendingChanges';
+import { AzureError } from '../errors';
+
+const PREFIX = 'events/';
+const MAX_ATTEMPTS = 20;
+
+export class ChangeLog {
+  constructor(private readonly container: ContainerClient) {}
+
+  /** Applies `change` with optimistic concurrency: a concurrent writer makes it read and try again. */
+  async update(service: string, change: (state: PendingChanges) => PendingChanges): Promise<PendingChanges> {
+    const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
+    for (let attempt = 1; ; attempt++) {
+      const { state, etag } = await this.read(service);
+      const next = change(state);
+      if (next === state) return state;
+      const body = JSON.stringify(next);
+      try {
+        await blob.upload(body, Buffer.byteLength(body), {
+          conditions: etag ? { ifMatch: etag } : { ifNoneMatch: '*' },
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          // Tags let the tick find pending bursts with one listing.
+          tags: { service: service.toLowerCase(), count: String(next.count), firstAt: next.firstAt ?? '', lastAt: next.lastAt ?? '' },
+        });
+        return next;
+      } catch (err) {
+        const conflict = err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409);
+        if (!conflict || attempt >= MAX_ATTEMPTS) throw new AzureError(`storage: cannot record changes of '${service}': ${(err as Error).message.split('\n')[0]}`, 'ChangeLogWriteFailed', (err as RestError).statusCode);
+      }
+    }
+  }
+
+  async read(service: string): Promise<{ state: PendingChanges; etag?: string }> {
+    const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
+    try {
+      const buffer = await blob.downloadToBuffer();
+      const properties = await blob.getProperties();
+      return { state: JSON.parse(buffer.toString('utf8')) as PendingChanges, etag: properties.etag };
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 404) return { state: EMPTY_CHANGES };
+      throw new AzureError(`storage: cannot read changes of '${service}': ${(err as Error).message.split('\n')[0]}`, 'ChangeLogReadFailed', (err as RestError).statusCode);
+    }
+  }
+
+  /** Every instance with changes pending, from one listing (index tags), keyed by lower-case service name. */
+  async pending(): Promise<Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>> {
+    const result = new Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>();
+    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX, includeTags: true })) {
+      const tags = blob.tags ?? {};
+      const count = Number(tags['count'] ?? 0);
+      if (count > 0 && tags['service']) result.set(tags['service'], { count, firstAt: tags['firstAt'], lastAt: tags['lastAt'] });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+/** Event Grid handler logic: validate, map to a configured instance, ignore what is not a change, record it. */
+import { classifyEvent } from '../../domain/changeEvents';
+import { recordChange } from '../../domain/pendingChanges';
+import { sameServiceId } from '../../domain/resourceId';
+import type { Services } from '../../services';
+
+export type ChangeOutcome = 'recorded' | 'duplicate' | 'ignored' | 'malformed';
+
+/** Never throws for a bad event (it is logged with its id and dropped); storage failures throw, so Event Grid retries. */
+export async function recordChangeEvent(services: Services, raw: unknown): Promise<ChangeOutcome> {
+  const event = classifyEvent(raw);
+  if (event.kind === 'malformed') {
+    services.logger.event('apim-dr.event.malformed', { eventId: event.id, reason: event.reason }, 'warn');
+    return 'malformed';
+  }
+  if (event.kind === 'ignored') {
+    services.logger.log('debug', 'event ignored', { eventId: event.id, reason: event.reason });
+    return 'ignored';
+  }
+  const configured = services.config.services.find((s) => sameServiceId(s.id, event.service.id));
+  if (!configured?.events?.enabled) {
+    services.logger.log('debug', 'event ignored', { eventId: event.id, reason: configured ? `events are off for '${event.service.name}'` : `'${event.service.name}' is not configured` });
+    return 'ignored';
+  }
+  let duplicate = false;
+  const state = await services.changes.update(event.service.name, (current) => {
+    const next = recordChange(current, { id: event.id, at: event.at });
+    duplicate = next === current;
+    return next;
+  });
+  if (duplicate) return 'duplicate';
+  services.logger.event('apim-dr.change.recorded', { service: event.service.name, eventId: event.id, type: event.type, resource: event.resource, pending: state.count });
+  return 'recorded';
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { classifyEvent } from '../../../src/domain/changeEvents';
+import { EMPTY_CHANGES, consumeBurst, isBurstDue, recordChange } from '../../../src/domain/pendingChanges';
+import { apimEvent, armEvent, cloudEvent } from '../../support/eventPayloads';
+
+const SERVICE = '/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
+const at = new Date('2026-02-01T10:00:00Z');
+
+describe('classifying change events', () => {
+  it('maps an APIM event to its instance', () => {
+    expect(classifyEvent(apimEvent(SERVICE, 'Microsoft.ApiManagement.APIUpdated', '/apis/echo-api;Rev=1', at, 'e1'))).toMatchObject({
+      kind: 'change',
+      id: 'e1',
+      service: { name: 'apim-one' },
+      resource: `${SERVICE}/apis/echo-api;Rev=1`,
+      at: '2026-02-01T10:00:00.000Z',
+    });
+  });
+
+  it('maps ARM write and delete events under the instance, including policies APIM does not report', () => {
+    const policy = armEvent(SERVICE, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/apis/policies/write', '/apis/a/policies/policy', at);
+    expect(classifyEvent(policy)).toMatchObject({ kind: 'change', service: { name: 'apim-one' } });
+    expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/namedValues/delete', '/namedValues/n', at)).kind).toBe('change');
+  });
+
+  it("ignores apim-dr's own backup and restore, and actions that read", () => {
+    for (const operation of ['Microsoft.ApiManagement/service/backup/action', 'Microsoft.ApiManagement/service/restore/action', 'Microsoft.ApiManagement/service/subscriptions/listSecrets/action']) {
+      expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('changes no configuration') });
+    }
+    expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', 'Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', '', at)).kind).toBe('change');
+  });
+
+  it('ignores other event types and resources outside APIM', () => {
+    expect(classifyEvent({ ...apimEvent(SERVICE, 'Microsoft.Storage.BlobCreated', '/x', at) }).kind).toBe('ignored');
+    const vm = armEvent('/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.Compute/virtualMachines/write', '', at);
+    expect(classifyEvent(vm)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('not under an APIM instance') });
+  });
+
+  it('accepts CloudEvents', () => {
+    expect(classifyEvent(cloudEvent(SERVICE, 'Microsoft.ApiManagement.ProductCreated', '/products/p', at)).kind).toBe('change');
+  });
+
+  it('reports malformed and oversized events with their id', () => {
+    expect(classifyEvent({ id: 'x1', eventType: 'Microsoft.ApiManagement.APIUpdated' })).toMatchObject({ kind: 'malformed', id: 'x1' });
+    expect(classifyEvent(null)).toMatchObject({ kind: 'malformed' });
+    const huge = { ...apimEvent(SERVICE, 'Microsoft.ApiManagement.APIUpdated', '/apis/a', at, 'big'), data: { pad: 'x'.repeat(70_000) } };
+    expect(classifyEvent(huge)).toMatchObject({ kind: 'malformed', id: 'big', reason: expect.stringContaining('bytes') });
+  });
+});
+
+describe('debouncing', () => {
+  const t = (minutes: number) => new Date(at.getTime() + minutes * 60_000);
+  const burst = [0, 2, 4].reduce((s, m, i) => recordChange(s, { id: `e${i}`, at: t(m).toISOString() }), EMPTY_CHANGES);
+
+  it('counts a redelivered event once', () => {
+    expect(recordChange(burst, { id: 'e1', at: t(9).toISOString() })).toBe(burst);
+    expect(burst).toMatchObject({ count: 3, firstAt: t(0).toISOString(), lastAt: t(4).toISOString(), ids: ['e0', 'e1', 'e2'] });
+  });
+
+  it('is due after the quiet period, or at the latest after the maximum delay', () => {
+    expect(isBurstDue(burst, t(8), 5 * 60_000, 30 * 60_000)).toBe(false);
+    expect(isBurstDue(burst, t(9), 5 * 60_000, 30 * 60_000)).toBe(true);
+    const busy = Array.from({ length: 40 }, (_, i) => i).reduce((s, m) => recordChange(s, { id: `b${m}`, at: t(m).toISOString() }), EMPTY_CHANGES);
+    expect(isBurstDue(busy, t(30), 5 * 60_000, 30 * 60_000)).toBe(true);
+  });
+
+  it('forgets the burst but remembers the ids it has seen, once consumed', () => {
+    const consumed = consumeBurst(burst);
+    expect(consumed).toMatchObject({ count: 0, ids: [], seen: ['e0', 'e1', 'e2'] });
+    expect(isBurstDue(consumed, t(60), 1, 1)).toBe(false);
+    expect(recordChange(consumed, { id: 'e2', at: t(61).toISOString() })).toBe(consumed);
+  });
+});
