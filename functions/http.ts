@@ -6,6 +6,7 @@ import { errorResponse } from '../src/http/respond';
 import { postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
+import { fleetStatus } from '../src/workflows/status/fleetStatus';
 import { services } from './services';
 
 type Handler = (services: Services, starter: OrchestrationStarter, request: HttpRequest) => Promise<HttpResponseInit>;
@@ -37,3 +38,4 @@ route('postBackup', 'POST', 'backups', (s, starter, request) => postBackup(s, st
 route('listBackups', 'GET', 'backups', (s, _starter, request) => listBackups(s, request));
 route('getOperation', 'GET', 'operations/{id}', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
 route('postRestoreCheck', 'POST', 'restores/check', (s, _starter, request) => postRestoreCheck(s, request));
+route('getStatus', 'GET', 'status', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));

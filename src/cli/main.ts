@@ -10,6 +10,7 @@ import { backupCommand } from './commands/backup';
 import { checkCommand, type CheckOptions } from './commands/check';
 import { hostCommand } from './commands/host';
 import { listCommand } from './commands/list';
+import { statusCommand } from './commands/status';
 import { sweepCommand } from './commands/sweep';
 import { createOutput, ExitCode, exitCodeFor } from './output';
 
@@ -63,6 +64,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .option('--to <service>', 'the instance it would be restored into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
     .action((service: string | undefined, options: CheckOptions) => run(() => checkCommand(services(), service, options, output()))());
+  program
+    .command('status')
+    .description('which instances are protected, at risk or unprotected, and why')
+    .action(() => run(() => statusCommand(services(), output()))());
   program
     .command('sweep')
     .description('mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry')

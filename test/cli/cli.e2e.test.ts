@@ -105,6 +105,13 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(report.findings[0]?.code).toBe('TierMismatch');
   });
 
+  it('shows the fleet status as a table', async () => {
+    const run = await cli(['status', '--config', configFile], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ protected, \d+ at risk, \d+ unprotected/);
+    expect(run.stdout).toMatch(/contoso-apim-dev\s+PROTECTED\s+\d+s old\s+in 29d 23h/);
+  });
+
   it('checks an instance for backup readiness', async () => {
     const ready = await cli(['check', 'contoso-apim-neu', '--config', configFile], env);
     expect(ready.stdout.trim()).toBe('contoso-apim-neu: ready for backup');

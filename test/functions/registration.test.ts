@@ -40,6 +40,8 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['postBackup', 'backups', ['POST']],
     ['listBackups', 'backups', ['GET']],
     ['getOperation', 'operations/{id}', ['GET']],
+    ['postRestoreCheck', 'restores/check', ['POST']],
+    ['getStatus', 'status', ['GET']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

@@ -1,0 +1,28 @@
+/** `apim-dr status`: which instances are protected, at risk or unprotected, and why. */
+import { formatDuration } from '../../domain/duration';
+import type { Services } from '../../services';
+import { fleetStatus } from '../../workflows/status/fleetStatus';
+import { ExitCode, table, type Output } from '../output';
+
+export async function statusCommand(services: Services, out: Output): Promise<number> {
+  const status = await fleetStatus(services);
+  if (out.json) {
+    out.data(status);
+    return ExitCode.ok;
+  }
+  out.line(`${status.summary.protected} protected, ${status.summary['at-risk']} at risk, ${status.summary.unprotected} unprotected`);
+  out.line(
+    table(
+      status.instances.map((i) => ({
+        instance: i.service,
+        status: i.protection.toUpperCase(),
+        newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
+        expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
+        rpo: formatDuration(i.rpoMs),
+        why: [...i.reasons, ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : [])].join('; '),
+      })),
+      ['instance', 'status', 'newest', 'expires', 'rpo', 'why'],
+    ),
+  );
+  return ExitCode.ok;
+}

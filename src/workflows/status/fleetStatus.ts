@@ -1,0 +1,72 @@
+/** The state of DR at a glance: per instance, what is restorable, how old, when it expires, what failed, what runs. */
+import { protectedServices } from '../../config/resolveService';
+import { backupInstanceId } from '../../domain/instanceIds';
+import { parseServiceId } from '../../domain/resourceId';
+import type { Services } from '../../services';
+import { assessFleet } from '../sweep/planSweep';
+import type { OrchestrationStarter } from '../starter';
+
+export type ProtectionLevel = 'protected' | 'at-risk' | 'unprotected';
+
+export interface InstanceStatus {
+  service: string;
+  id: string;
+  protection: ProtectionLevel;
+  reasons: string[];
+  rpoMs: number;
+  newestRestorable?: { backupName: string; createdAt: string; expiresAt: string; ageMs: number; expiresInMs: number };
+  lastAttempt?: { backupName: string; state: string; createdAt: string; trigger: string };
+  lastFailure?: { backupName: string; createdAt: string; code: string; message: string };
+  running?: { phase?: string; backupName?: string; since?: string };
+  pendingChanges?: { count: number; firstAt?: string; lastAt?: string };
+  standbys: { service: string; sync: string }[];
+}
+
+export interface FleetStatus {
+  at: string;
+  summary: Record<ProtectionLevel, number>;
+  instances: InstanceStatus[];
+}
+
+/** `starter` is optional: the CLI, outside the Functions app, cannot see running orchestrations. */
+export async function fleetStatus(services: Services, starter?: OrchestrationStarter): Promise<FleetStatus> {
+  const now = services.clock.now();
+  const [entries, pending] = await Promise.all([services.catalog.list(), services.changes.pending()]);
+  const protection = assessFleet(services, entries, now);
+  const instances = await Promise.all(
+    protectedServices(services.config)
+      .filter((s) => s.config.enabled)
+      .map(async (s): Promise<InstanceStatus> => {
+        const key = s.ref.name.toLowerCase();
+        const mine = entries.filter((e) => e.service.toLowerCase() === key);
+        const p = protection.find((x) => x.service.toLowerCase() === key)!;
+        const lastAttempt = mine.find((e) => e.state !== 'running') ?? mine[0];
+        const failed = mine.find((e) => e.state === 'failed');
+        const failure = failed ? (await services.catalog.read(failed.backupName))?.manifest.error : undefined;
+        const run = starter ? await starter.status(backupInstanceId(s.ref.name, s.ref.id)) : undefined;
+        const reasons: string[] = [];
+        if (!p.restorable) reasons.push('no restorable backup');
+        if (p.restorable && p.rpoBreached) reasons.push('newest restorable backup is older than the RPO');
+        if (p.renew === 'expiring-soon') reasons.push('newest restorable backup expires soon');
+        if (lastAttempt?.state === 'failed') reasons.push('last backup failed');
+        const level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
+        const custom = run?.customStatus as { phase?: string; backupName?: string } | undefined;
+        return {
+          service: s.ref.name,
+          id: s.ref.id,
+          protection: level,
+          reasons,
+          rpoMs: s.rpoMs,
+          newestRestorable: p.newestRestorable ? { ...p.newestRestorable, ageMs: p.ageMs!, expiresInMs: p.expiresInMs! } : undefined,
+          lastAttempt: lastAttempt ? { backupName: lastAttempt.backupName, state: lastAttempt.state, createdAt: lastAttempt.createdAt, trigger: lastAttempt.trigger } : undefined,
+          lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
+          running: run && (run.runtimeStatus === 'Running' || run.runtimeStatus === 'Pending') ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
+          pendingChanges: pending.get(key),
+          standbys: s.config.standbys.map((b) => ({ service: parseServiceId(b.id)?.name ?? b.id, sync: b.sync })),
+        };
+      }),
+  );
+  const summary: Record<ProtectionLevel, number> = { protected: 0, 'at-risk': 0, unprotected: 0 };
+  for (const i of instances) summary[i.protection] += 1;
+  return { at: now.toISOString(), summary, instances };
+}
