@@ -4,6 +4,7 @@ import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, typ
 import { expiresAt } from '../domain/expiry';
 import { manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
+import { downloadText } from './blobText';
 
 export interface CatalogEntry {
   backupName: string;
@@ -96,12 +97,10 @@ export class BackupCatalog {
   async read(backupName: string): Promise<StoredManifest | undefined> {
     const blob = this.container.getBlockBlobClient(manifestName(backupName));
     try {
-      // One request: the download carries the etag that a later conditional update needs.
-      const response = await blob.download();
-      const text = await readText(response.readableStreamBody);
+      const { text, etag } = await downloadText(blob);
       const parsed = manifestSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
-      return { manifest: parsed.data, etag: response.etag! };
+      return { manifest: parsed.data, etag };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return undefined;
       if (err instanceof AzureError) throw err;
@@ -238,13 +237,6 @@ export class BackupCatalog {
 
 function expiredState(m: BackupManifest, now: Date): BackupState {
   return m.state === 'succeeded' && now.getTime() >= Date.parse(m.expiresAt) ? 'expired' : m.state;
-}
-
-async function readText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
-  if (!stream) return '';
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
-  return Buffer.concat(parts).toString('utf8');
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -2,6 +2,7 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { EMPTY_CHANGES, type PendingChanges } from '../domain/pendingChanges';
 import { AzureError } from '../errors';
+import { downloadText } from './blobText';
 
 const PREFIX = 'events/';
 const MAX_ATTEMPTS = 20;
@@ -35,9 +36,8 @@ export class ChangeLog {
   async read(service: string): Promise<{ state: PendingChanges; etag?: string }> {
     const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
     try {
-      const buffer = await blob.downloadToBuffer();
-      const properties = await blob.getProperties();
-      return { state: JSON.parse(buffer.toString('utf8')) as PendingChanges, etag: properties.etag };
+      const { text, etag } = await downloadText(blob);
+      return { state: JSON.parse(text) as PendingChanges, etag };
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) return { state: EMPTY_CHANGES };
       throw new AzureError(`storage: cannot read changes of '${service}': ${(err as Error).message.split('\n')[0]}`, 'ChangeLogReadFailed', (err as RestError).statusCode);
