@@ -22,7 +22,9 @@ export type SweepReason =
   | 'delete-refused'
   | 'expired'
   | 'past-retention'
-  | 'failed';
+  | 'failed'
+  /** Still `running` after 30 days: its orchestration was lost; no operation runs that long. */
+  | 'stale-running';
 
 export interface SweepItem {
   backupName: string;
@@ -55,7 +57,7 @@ export function planExpirySweep(entries: SweepCandidate[], now: Date, policy: Sw
       expiresAt: e.expiresAt,
       markExpired: expired && e.state !== 'expired' && e.state !== 'failed' && action !== 'delete',
     });
-    if (e.state === 'running') return item('keep', 'running');
+    if (e.state === 'running') return expired ? item('delete', 'stale-running') : item('keep', 'running');
     const retired = expired || now.getTime() - Date.parse(e.createdAt) >= policy.retentionMs;
     if (!retired) return item('keep', 'restorable');
     if (!expired && newestSucceeded.get(e.service) === e.backupName) return item('keep', 'newest-restorable');

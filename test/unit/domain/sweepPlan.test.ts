@@ -49,10 +49,14 @@ describe('planning the expiry sweep', () => {
   });
 
   it('leaves running backups alone and removes old failed records', () => {
-    expect(decisions([entry('a', 31, { state: 'running' }), entry('a', 31, { backupName: 'f', state: 'failed' })])).toEqual([
-      ['a.31d', 'keep', 'running'],
+    expect(decisions([entry('a', 1, { state: 'running' }), entry('a', 31, { backupName: 'f', state: 'failed' })])).toEqual([
+      ['a.1d', 'keep', 'running'],
       ['f', 'delete', 'failed'],
     ]);
+  });
+
+  it('removes a record still running after 30 days: no operation runs that long, its orchestration was lost', () => {
+    expect(decisions([entry('a', 31, { state: 'running' })])).toEqual([['a.31d', 'delete', 'stale-running']]);
   });
 
   it('does not try again for a week after storage refused a delete', () => {
