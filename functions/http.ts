@@ -3,7 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getOperation, listBackups, postBackup } from '../src/http/backups';
 import { errorResponse } from '../src/http/respond';
-import { postRestoreCheck } from '../src/http/restores';
+import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { fleetStatus } from '../src/workflows/status/fleetStatus';
@@ -38,4 +38,5 @@ route('postBackup', 'POST', 'backups', (s, starter, request) => postBackup(s, st
 route('listBackups', 'GET', 'backups', (s, _starter, request) => listBackups(s, request));
 route('getOperation', 'GET', 'operations/{id}', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
 route('postRestoreCheck', 'POST', 'restores/check', (s, _starter, request) => postRestoreCheck(s, request));
+route('postRestore', 'POST', 'restores', (s, starter, request) => postRestore(s, starter, request));
 route('getStatus', 'GET', 'status', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));

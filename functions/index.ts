@@ -3,4 +3,5 @@ import './backup';
 import './schedule';
 import './sweep';
 import './events';
+import './restore';
 import './http';

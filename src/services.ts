@@ -4,6 +4,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
+import { RestoreLog } from './azure/restoreLog';
 import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
@@ -16,6 +17,7 @@ export interface Services {
   apim: ApimOperations;
   catalog: BackupCatalog;
   changes: ChangeLog;
+  restores: RestoreLog;
   logger: Logger;
 }
 
@@ -38,6 +40,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     apim: new ApimOperations(clients),
     catalog: new BackupCatalog(clients.container(), clients.blobService()),
     changes: new ChangeLog(clients.container()),
+    restores: new RestoreLog(clients.container()),
     logger: options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now()),
   };
 }

@@ -10,6 +10,7 @@ import { backupCommand } from './commands/backup';
 import { checkCommand, type CheckOptions } from './commands/check';
 import { hostCommand } from './commands/host';
 import { listCommand } from './commands/list';
+import { restoreCommand, type RestoreOptions } from './commands/restore';
 import { statusCommand } from './commands/status';
 import { sweepCommand } from './commands/sweep';
 import { createOutput, ExitCode, exitCodeFor } from './output';
@@ -64,6 +65,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .option('--to <service>', 'the instance it would be restored into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
     .action((service: string | undefined, options: CheckOptions) => run(() => checkCommand(services(), service, options, output()))());
+  program
+    .command('restore')
+    .description('restore a backup into a configured standby, in this process (works with the Functions app down); exit 3 when refused')
+    .requiredOption('--from <service>', 'the instance whose backup is restored')
+    .requiredOption('--to <service>', 'the standby to restore into')
+    .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
+    .option('--yes', 'do not ask: the target is replaced without a prompt')
+    .action((options: RestoreOptions) => run(() => restoreCommand(services(), options, output()))());
   program
     .command('status')
     .description('which instances are protected, at risk or unprotected, and why')

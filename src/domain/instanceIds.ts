@@ -10,3 +10,8 @@ export function hash8(resourceId: string): string {
 export function backupInstanceId(serviceName: string, resourceId: string): string {
   return `backup-${serviceName.toLowerCase()}-${hash8(resourceId)}`;
 }
+
+/** One restore per target at a time. */
+export function restoreInstanceId(targetName: string, targetId: string): string {
+  return `restore-${targetName.toLowerCase()}-${hash8(targetId)}`;
+}

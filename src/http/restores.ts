@@ -3,6 +3,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../services';
 import { checkRestore } from '../workflows/check/checkRestore';
+import { requestRestore } from '../workflows/restore/requestRestore';
+import type { OrchestrationStarter } from '../workflows/starter';
 import { parseBody } from './respond';
 
 const instance = (what: string) => z.string({ message: `'${what}' must be the name or resource ID of an APIM instance` }).min(1);
@@ -13,6 +15,22 @@ export const checkRequestSchema = z.strictObject({
   backup: z.string().min(1).optional(),
   allowInPlace: z.boolean().optional(),
 });
+
+const restoreSchema = z.strictObject({
+  source: instance('source'),
+  target: instance('target'),
+  backup: z.string().min(1).optional(),
+  confirm: z.string().optional(),
+  allowInPlace: z.boolean().optional(),
+});
+
+export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest): Promise<HttpResponseInit> {
+  const body = await parseBody(request, restoreSchema);
+  const requestedBy = request.headers.get('x-ms-client-principal-name') ?? 'http';
+  const started = await requestRestore(services.config, starter, { ...body, requestedBy });
+  const statusUri = new URL(`/api/operations/${started.instanceId}`, request.url).href;
+  return { status: 202, headers: { Location: statusUri, 'Retry-After': '30' }, jsonBody: { id: started.instanceId, target: started.target, statusQueryGetUri: statusUri } };
+}
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const body = await parseBody(request, checkRequestSchema);

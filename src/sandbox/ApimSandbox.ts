@@ -63,6 +63,7 @@ export class ApimSandbox {
   private readonly pendingFailures = new Map<string, ArmFailure[]>();
   readonly faults = new FaultPlan();
   private readonly changeListeners: ((event: Record<string, unknown>) => void)[] = [];
+  private readonly tampers = new Map<string, (config: SandboxConfiguration) => void>();
   readonly requests: RequestRecord[] = [];
 
   constructor(readonly options: SandboxOptions) {}
@@ -98,6 +99,11 @@ export class ApimSandbox {
   failNextOperation(name: string, error: ArmFailure): void {
     const key = this.service(name).id.toLowerCase();
     this.pendingFailures.set(key, [...(this.pendingFailures.get(key) ?? []), error]);
+  }
+
+  /** Makes the next restore into that instance come out different from the backup (to test verification). */
+  tamperNextRestore(name: string, tamper: (config: SandboxConfiguration) => void): void {
+    this.tampers.set(this.service(name).id.toLowerCase(), tamper);
   }
 
   /** Called with an ARM `ResourceWriteSuccess` event (Event Grid schema) whenever a configuration changes. */
@@ -217,6 +223,9 @@ export class ApimSandbox {
         return { ok: false, error: { code: 'InvalidParameters', message: `Cannot restore: current SKU is '${service.spec.sku.name}', backup SKU is '${backup.sku.name}'` } };
       }
       service.configuration = structuredClone(backup.configuration);
+      const tamper = this.tampers.get(service.id.toLowerCase());
+      this.tampers.delete(service.id.toLowerCase());
+      tamper?.(service.configuration);
       return { ok: true };
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;

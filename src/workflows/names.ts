@@ -2,6 +2,7 @@
 export const Orchestrations = {
   backup: 'backupOrchestrator',
   sweep: 'sweepOrchestrator',
+  restore: 'restoreOrchestrator',
 } as const;
 
 /** The expiry sweep is a singleton: a second start while one runs joins it. */
@@ -14,4 +15,8 @@ export const Activities = {
   planSweep: 'planSweep',
   applySweep: 'applySweep',
   renewBackups: 'renewBackups',
+  prepareRestore: 'prepareRestore',
+  startRestore: 'startRestore',
+  checkRestoreOperation: 'checkRestoreOperation',
+  finishRestore: 'finishRestore',
 } as const;

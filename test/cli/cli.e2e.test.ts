@@ -112,6 +112,24 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(run.stdout).toMatch(/contoso-apim-dev\s+PROTECTED\s+\d+s old\s+in 29d 23h/);
   });
 
+  it('restores into the standby from the CLI with no Functions app running, and refuses without --yes when no one can confirm', async () => {
+    const refused = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--config', configFile], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('without --yes');
+    expect(sandbox.apim.count('restore.post')).toBe(0);
+
+    const run = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes', '--config', configFile, '--json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ state: 'succeeded', target: 'contoso-apim-neu', verification: { ok: true } });
+    expect(sandbox.apim.service('contoso-apim-neu').configuration.apis).toEqual(['orders', 'payments', 'catalog']);
+  });
+
+  it('exits 3 when the restore is refused', async () => {
+    const run = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--backup', 'contoso-apim-weu.20200101T000000Z.manual.apimbackup', '--yes', '--config', configFile], env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("BackupNotFound: backup 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' is not in the catalog of 'contoso-apim-weu'");
+  });
+
   it('checks an instance for backup readiness', async () => {
     const ready = await cli(['check', 'contoso-apim-neu', '--config', configFile], env);
     expect(ready.stdout.trim()).toBe('contoso-apim-neu: ready for backup');

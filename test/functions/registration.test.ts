@@ -16,8 +16,9 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
   };
   const binding = (name: string, type: string) => Object.values(get(name).metadata.bindings).find((b) => b.type === type);
 
-  it('registers the backup orchestration and each of its activities', () => {
+  it('registers the backup and restore orchestrations and each of their activities', () => {
     expect(triggerOf(get(Orchestrations.backup)).type).toBe('orchestrationTrigger');
+    expect(triggerOf(get(Orchestrations.restore)).type).toBe('orchestrationTrigger');
     for (const activity of Object.values(Activities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
   });
 
@@ -42,6 +43,7 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['getOperation', 'operations/{id}', ['GET']],
     ['postRestoreCheck', 'restores/check', ['POST']],
     ['getStatus', 'status', ['GET']],
+    ['postRestore', 'restores', ['POST']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

@@ -1,0 +1,38 @@
+/** The record of a restore (`restores/<target>.<yyyyMMddTHHmmssZ>.json`): who, what, when, verdict, RTO, verification. */
+import { z } from 'zod';
+import { formatBackupTime } from './backupName';
+
+export const RESTORE_STATES = ['running', 'succeeded', 'failed', 'refused'] as const;
+
+const findingSchema = z.object({ code: z.string(), severity: z.enum(['blocking', 'warning', 'info']), message: z.string(), fix: z.string() });
+
+export const restoreRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  recordName: z.string(),
+  source: z.string(),
+  target: z.string(),
+  targetId: z.string(),
+  backupName: z.string().optional(),
+  requestedBy: z.string(),
+  correlationId: z.string(),
+  owner: z.string(),
+  requestedAt: z.string(),
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  state: z.enum(RESTORE_STATES),
+  verdict: z.string().optional(),
+  findings: z.array(findingSchema),
+  operationToken: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** From the request to a verified target. */
+  rtoMs: z.number().optional(),
+  verification: z
+    .object({ ok: z.boolean(), expected: z.record(z.string(), z.number()), actual: z.record(z.string(), z.number()), provisioningState: z.string() })
+    .optional(),
+});
+
+export type RestoreRecord = z.infer<typeof restoreRecordSchema>;
+
+export function restoreRecordName(target: string, requestedAt: Date): string {
+  return `restores/${target}.${formatBackupTime(requestedAt)}.json`;
+}

@@ -1,0 +1,15 @@
+/** Activity: one status check of a running restore (one ARM GET, fresh token). */
+import { resolveInstance } from '../../config/resolveService';
+import type { Services } from '../../services';
+import type { CheckOutcome } from '../backup/types';
+
+export async function checkRestoreOperation(services: Services, input: { recordName: string; token?: string }): Promise<CheckOutcome> {
+  const record = (await services.restores.read(input.recordName))?.record;
+  if (!record) throw new Error(`restore record '${input.recordName}' vanished while the restore ran`);
+  const target = resolveInstance(services.config, record.targetId, 'target');
+  const token = input.token ?? record.operationToken;
+  if (token) return services.apim.check('restore', target.ref, token);
+  // Adopted (its token was lost): done when the target is no longer busy; verification judges the result.
+  const snapshot = await services.apim.getService(target.ref);
+  return snapshot.provisioningState === 'Updating' ? { status: 'running' } : { status: 'succeeded' };
+}

@@ -1,0 +1,48 @@
+/** Activity: verify the restored target against the backup's manifest and settle the restore record (idempotent). */
+import { resolveInstance } from '../../config/resolveService';
+import type { RestoreRecord } from '../../domain/restoreRecord';
+import type { Services } from '../../services';
+import type { FinishRestoreInput, RestoreSummary } from './types';
+
+export async function finishRestore(services: Services, input: FinishRestoreInput): Promise<RestoreSummary> {
+  const stored = await services.restores.read(input.recordName);
+  if (!stored) throw new Error(`restore record '${input.recordName}' vanished before the restore finished`);
+  let record = stored.record;
+  if (record.state === 'running') {
+    record = await settle(services, record, input);
+    await services.restores.write(record, stored.etag);
+    const ok = record.state === 'succeeded';
+    services.logger.event(ok ? 'apim-dr.restore.succeeded' : 'apim-dr.restore.failed', {
+      source: record.source,
+      target: record.target,
+      backupName: record.backupName,
+      correlationId: record.correlationId,
+      rtoMs: record.rtoMs,
+      error: record.error,
+    }, ok ? 'info' : 'error');
+  }
+  const { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;
+  return { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };
+}
+
+async function settle(services: Services, record: RestoreRecord, input: FinishRestoreInput): Promise<RestoreRecord> {
+  const now = services.clock.now();
+  const done = { completedAt: now.toISOString(), rtoMs: now.getTime() - Date.parse(record.requestedAt) };
+  if (input.outcome.status === 'failed') {
+    return { ...record, ...done, state: 'failed', error: { code: input.outcome.code, message: input.outcome.message } };
+  }
+  // Verification: the target is healthy and holds what the backup held.
+  const target = resolveInstance(services.config, record.targetId, 'target');
+  const manifest = (await services.catalog.read(record.backupName!))?.manifest;
+  const [snapshot, actual] = await Promise.all([services.apim.getService(target.ref), services.apim.countInventory(target.ref)]);
+  const expected = manifest?.inventory ?? actual;
+  const ok = snapshot.provisioningState === 'Succeeded' && expected.apis === actual.apis && expected.products === actual.products && expected.namedValues === actual.namedValues;
+  const verification = { ok, expected: { ...expected }, actual: { ...actual }, provisioningState: snapshot.provisioningState };
+  if (ok) return { ...record, ...done, state: 'succeeded', verification };
+  const message = `the restored '${record.target}' does not match the backup: expected ${describe(expected)}, found ${describe(actual)} (${snapshot.provisioningState})`;
+  return { ...record, ...done, state: 'failed', verification, error: { code: 'VerificationFailed', message } };
+}
+
+function describe(i: { apis: number; products: number; namedValues: number }): string {
+  return `${i.apis} APIs, ${i.products} products, ${i.namedValues} named values`;
+}

@@ -1,0 +1,31 @@
+/** Activity: send the restore POST once, even when the activity runs twice; the token goes into the record. */
+import { resolveInstance } from '../../config/resolveService';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { backupParameters } from '../backup/startBackup';
+import type { StartRestoreOutput } from './types';
+
+const BUSY_RETRY_MS = 60_000;
+
+export async function startRestore(services: Services, recordName: string): Promise<StartRestoreOutput> {
+  const pollIntervalMs = services.config.defaults.pollInterval;
+  const stored = await services.restores.read(recordName);
+  if (!stored?.record.backupName) throw new UserError(`restore record '${recordName}' is missing or names no backup`, 404, 'RestoreRecordMissing');
+  const { record, etag } = stored;
+  if (record.operationToken || record.state !== 'running') return { status: 'started', token: record.operationToken, pollIntervalMs };
+
+  const target = resolveInstance(services.config, record.targetId, 'target');
+  if (record.startedAt) {
+    // Our POST went out but its outcome was not recorded: if the target is busy, that is our restore.
+    const snapshot = await services.apim.getService(target.ref);
+    if (snapshot.provisioningState === 'Updating') return { status: 'started', pollIntervalMs };
+  }
+  const access = target.protected?.access ?? services.config.defaults.access;
+  const startedAt = services.clock.now().toISOString();
+  const marked = await services.restores.write({ ...record, startedAt }, etag);
+  const started = await services.apim.start('restore', target.ref, backupParameters(services, access, record.backupName!));
+  if (started.status === 'busy') return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  await services.restores.write({ ...record, startedAt, operationToken: started.token }, marked || undefined);
+  services.logger.event('apim-dr.restore.started', { source: record.source, target: record.target, backupName: record.backupName, correlationId: record.correlationId });
+  return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
+}

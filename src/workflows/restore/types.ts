@@ -1,0 +1,33 @@
+/** What flows between the restore orchestrator and its activities (all JSON). */
+import type { Finding } from '../../domain/compatibility';
+import type { RestoreRecord } from '../../domain/restoreRecord';
+import type { CheckOutcome } from '../backup/types';
+
+export interface RestoreRequest {
+  sourceId: string;
+  targetId: string;
+  /** A backup name; undefined for the newest restorable backup of the source. */
+  backup?: string;
+  requestedBy: string;
+  correlationId: string;
+}
+
+export interface PrepareRestoreInput extends RestoreRequest {
+  requestedAt: string;
+  owner: string;
+}
+
+export type PrepareRestoreOutput =
+  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[] }
+  | { status: 'refused'; recordName: string; findings: Finding[] };
+
+export type StartRestoreOutput =
+  | { status: 'started'; token?: string; pollIntervalMs: number; retryAfterMs?: number }
+  | { status: 'busy'; message: string; retryAfterMs: number };
+
+export interface FinishRestoreInput {
+  recordName: string;
+  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>;
+}
+
+export type RestoreSummary = Pick<RestoreRecord, 'recordName' | 'source' | 'target' | 'backupName' | 'state' | 'verdict' | 'findings' | 'error' | 'rtoMs' | 'verification' | 'requestedAt' | 'completedAt'>;

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RestoreSummary } from '../../src/workflows/restore/types';
+import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
+
+const WEU = 'contoso-apim-weu';
+const NEU = 'contoso-apim-neu';
+
+describe('restore into a standby', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000) });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function restore(body: Record<string, unknown> = { source: WEU, target: NEU, confirm: NEU }) {
+    const response = await h.api('POST', '/api/restores', body);
+    if (response.status !== 202) return { response };
+    const instance = await runToCompletion(h, response.body.id);
+    return { response, instance, summary: instance.output as RestoreSummary };
+  }
+
+  it('restores the primary backup into the standby over HTTP, verifies it and records the RTO', async () => {
+    const backup = await backupNow(h, WEU);
+    const { response, summary } = await restore();
+    expect(response.status).toBe(202);
+    expect(response.body.statusQueryGetUri).toMatch(/\/api\/operations\/restore-contoso-apim-neu-[0-9a-f]{8}$/);
+    expect(summary).toMatchObject({ state: 'succeeded', source: WEU, target: NEU, backupName: backup.backupName, verdict: 'PartiallyRestorable' });
+    expect(summary!.verification).toMatchObject({ ok: true, expected: { apis: 3, products: 2, namedValues: 2 }, actual: { apis: 3, products: 2, namedValues: 2 } });
+    expect(summary!.rtoMs).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(h.sandbox.apim.service(NEU).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
+    const record = await h.services.restores.read(summary!.recordName);
+    expect(record?.record).toMatchObject({ state: 'succeeded', requestedBy: 'http', findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]) });
+    expect(h.sandbox.apim.count('restore.post')).toBe(1);
+  });
+
+  it('refuses an expired backup before any restore call, saying when it expired', async () => {
+    await backupNow(h, WEU);
+    await h.clock.advance(31 * 86_400_000);
+    const { summary } = await restore();
+    expect(summary).toMatchObject({ state: 'refused' });
+    expect(summary!.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+    expect(h.logs.some((l) => l['event'] === 'apim-dr.restore.refused')).toBe(true);
+  });
+
+  it('refuses a tier mismatch before any restore call', async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.service(NEU).spec.sku = { name: 'Standard', capacity: 1 };
+    const { summary } = await restore();
+    expect(summary!.state).toBe('refused');
+    expect(summary!.findings.map((f) => f.code)).toContain('TierMismatch');
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('answers 403 for a target that is not a configured standby, and for an in-place restore', async () => {
+    await backupNow(h, WEU);
+    const notStandby = await restore({ source: WEU, target: 'contoso-apim-dev', confirm: 'contoso-apim-dev' });
+    expect(notStandby.response.status).toBe(403);
+    expect(notStandby.response.body.error).toMatchObject({ code: 'NotAStandby', message: expect.stringContaining('services[].standbys') });
+    const inPlace = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
+    expect(inPlace.response.status).toBe(403);
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('answers 400 naming confirm when it is missing or wrong', async () => {
+    for (const confirm of [undefined, 'contoso-apim-weu']) {
+      const { response } = await restore({ source: WEU, target: NEU, ...(confirm ? { confirm } : {}) });
+      expect(response.status).toBe(400);
+      expect(response.body.error.problems).toEqual([{ path: 'confirm', message: expect.stringContaining(`must be the target's name, '${NEU}'`) }]);
+    }
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('answers 409 while a restore into the same target runs', async () => {
+    await backupNow(h, WEU);
+    const first = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    const second = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('TargetBusy');
+    await runToCompletion(h, first.body.id);
+    expect(h.sandbox.apim.count('restore.post')).toBe(1);
+  });
+
+  it('fails verification when the restored inventory does not match the backup', async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.tamperNextRestore(NEU, (config) => config.apis.pop());
+    const { summary } = await restore();
+    expect(summary).toMatchObject({ state: 'failed', error: { code: 'VerificationFailed', message: expect.stringContaining('expected 3 APIs, 2 products, 2 named values, found 2 APIs') } });
+    expect(h.logs.some((l) => l['event'] === 'apim-dr.restore.failed')).toBe(true);
+  });
+
+  it('survives 429, 500 and 409 while monitoring, and duplicated activities, with one restore call', async () => {
+    await h.close();
+    h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000), hooks: { duplicateActivity: () => 1 } });
+    await backupNow(h, WEU);
+    h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 1 });
+    h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 500 }, times: 1 });
+    h.sandbox.apim.faults.add({ method: 'POST', path: /\/restore$/, fault: { kind: 'status', status: 409 }, times: 1 });
+    const { summary } = await restore();
+    expect(summary!.state).toBe('succeeded');
+    expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
+  });
+});
