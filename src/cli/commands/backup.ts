@@ -1,6 +1,5 @@
 /** `apim-dr backup <service>`: back up one instance now, wait for it, print the backup name (or manifest). */
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { resolveService } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
 import { runOrchestrationInProcess } from '../../local/runInProcess';
@@ -8,10 +7,11 @@ import type { Services } from '../../services';
 import type { BackupRequest, BackupSummary } from '../../workflows/backup/types';
 import { Orchestrations } from '../../workflows/names';
 import { ExitCode, type Output } from '../output';
+import { cliRequester } from '../requestedBy';
 
 export async function backupCommand(services: Services, service: string, out: Output): Promise<number> {
   const resolved = resolveService(services.config, service, '<service>');
-  const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: `cli:${safeUser()}`, correlationId: randomUUID() };
+  const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: cliRequester(), correlationId: randomUUID() };
   const started = Date.now();
   out.progress(`backing up ${resolved.ref.name}…`);
   const instance = await runOrchestrationInProcess(services, Orchestrations.backup, backupInstanceId(resolved.ref.name, resolved.ref.id), request, {
@@ -40,12 +40,4 @@ export async function backupCommand(services: Services, service: string, out: Ou
   const { operationToken: _resumeState, ...manifest } = stored?.manifest ?? { ...summary, operationToken: undefined };
   out.data(manifest);
   return ExitCode.ok;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -3,7 +3,6 @@
  * in this process, so it works when the Functions app is down. Without --yes it shows the dry run and asks.
  */
 import { createInterface } from 'node:readline/promises';
-import { userInfo } from 'node:os';
 import { resolveInstance } from '../../config/resolveService';
 import { UserError } from '../../errors';
 import { inProcessStarter } from '../../local/inProcessStarter';
@@ -12,6 +11,7 @@ import { checkRestore } from '../../workflows/check/checkRestore';
 import { requestRestore } from '../../workflows/restore/requestRestore';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
+import { cliRequester } from '../requestedBy';
 
 export interface RestoreOptions {
   from: string;
@@ -35,7 +35,7 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   let summary: RestoreSummary | undefined;
   const starter = inProcessStarter(services, (_id, output) => (summary = output as RestoreSummary));
   out.progress(`restoring into ${target}…`);
-  await requestRestore(services.config, starter, { source: options.from, target: options.to, backup: options.backup, confirm, requestedBy: `cli:${safeUser()}` });
+  await requestRestore(services.config, starter, { source: options.from, target: options.to, backup: options.backup, confirm, requestedBy: cliRequester() });
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);
@@ -52,12 +52,4 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   }
   out.line(`restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`);
   return ExitCode.ok;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
