@@ -92,6 +92,20 @@ describe('restore into a standby', () => {
     expect(h.logs.some((l) => l['event'] === 'apim-dr.restore.failed')).toBe(true);
   });
 
+  it("waits out someone else's operation on the standby instead of taking it for its own restore", async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.faults.add({ method: 'POST', path: /\/restore$/, fault: { kind: 'status', status: 409 }, times: 1 });
+    const response = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    // The 409 came from another operation, which keeps the standby busy for a few minutes.
+    await h.clock.runUntil(() => h.sandbox.apim.faults.injected.length === 1);
+    h.sandbox.apim.service(NEU).provisioningState = 'Updating';
+    await h.clock.advance(3 * 60_000);
+    h.sandbox.apim.service(NEU).provisioningState = 'Succeeded';
+    const instance = await runToCompletion(h, response.body.id);
+    expect(instance.output).toMatchObject({ state: 'succeeded', verification: { ok: true } });
+    expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
+  });
+
   it('survives 429, 500 and 409 while monitoring, and duplicated activities, with one restore call', async () => {
     await h.close();
     h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000), hooks: { duplicateActivity: () => 1 } });

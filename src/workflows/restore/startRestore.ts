@@ -24,7 +24,11 @@ export async function startRestore(services: Services, recordName: string): Prom
   const startedAt = services.clock.now().toISOString();
   const marked = await services.restores.write({ ...record, startedAt }, etag);
   const started = await services.apim.start('restore', target.ref, backupParameters(services, access, record.backupName!));
-  if (started.status === 'busy') return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  if (started.status === 'busy') {
+    // 409: our POST was not accepted, so the operation running on the target is someone else's; never adopt it.
+    await services.restores.write({ ...record, startedAt: undefined }, marked || undefined);
+    return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  }
   await services.restores.write({ ...record, startedAt, operationToken: started.token }, marked || undefined);
   services.logger.event('apim-dr.restore.started', { source: record.source, target: record.target, backupName: record.backupName, correlationId: record.correlationId });
   return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
