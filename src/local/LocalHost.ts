@@ -2,7 +2,7 @@
  * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
  * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
  */
-import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { HttpRequest, HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveBindingExpression } from '../config/appSettings';
@@ -11,7 +11,8 @@ import type { Services } from '../services';
 import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
 import { DurableEngine, type EngineHooks } from './durableEngine';
 import { DURABLE_PREFIX, durableClientData, handleDurableRequest, readBody } from './durableHttpApi';
-import { extraInputsOf, installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
+import { installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
+import { createInvocationContext } from './invocationContext';
 import { realHostClock, VirtualClock, type HostClock } from './hostClock';
 import { buildRoutes, matchRoute, ROUTE_PREFIX, type Route } from './httpRoutes';
 
@@ -151,19 +152,13 @@ export class LocalHost {
   }
 
   private context(registration: Registration): InvocationContext {
-    const trigger = triggerOf(registration);
-    const extraInputs = extraInputsOf(registration);
     const logger = this.options.logger ?? this.options.services.logger;
-    const context = new InvocationContext({
-      invocationId: `${registration.metadata.name}-${Date.now().toString(36)}`,
-      functionName: registration.metadata.name,
-      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs, extraOutputs: [] },
-      logHandler: (level, ...args) => logger.log(fromFunctionsLevel(level), args.map(String).join(' '), { function: registration.metadata.name }),
-    });
-    for (const input of extraInputs) {
-      if (input.type === 'durableClient' || input.type === 'orchestrationClient') context.extraInputs.set(input.name, durableClientData(this.origin));
-    }
-    return context;
+    return createInvocationContext(
+      registration,
+      `${registration.metadata.name}-${Date.now().toString(36)}`,
+      (level, message, props) => logger.log(fromFunctionsLevel(level), message, props),
+      () => durableClientData(this.origin),
+    );
   }
 
   private startTimers(): void {

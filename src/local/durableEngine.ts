@@ -3,9 +3,10 @@
  * orchestrator (the real durable-functions replay code), and carries out what the orchestrator leaves open:
  * activities (with retries), timers, sub-orchestrations, external events, continue-as-new.
  */
-import { InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import type { HostClock } from './hostClock';
-import { extraInputsOf, triggerOf, type Registration } from './functionsCore';
+import { triggerOf, type Registration } from './functionsCore';
+import { createInvocationContext } from './invocationContext';
 
 // HistoryEventType and ActionType values of durable-functions v3 (the wire protocol with the extension).
 const Ev = { ExecutionStarted: 0, TaskScheduled: 4, TaskCompleted: 5, TaskFailed: 6, SubCreated: 7, SubCompleted: 8, SubFailed: 9, TimerCreated: 10, TimerFired: 11, OrchestratorStarted: 12, OrchestratorCompleted: 13, EventRaised: 15 } as const;
@@ -336,18 +337,7 @@ export class DurableEngine {
   }
 
   private context(registration: Registration, invocationId: string): InvocationContext {
-    const trigger = triggerOf(registration);
-    const extraInputs = extraInputsOf(registration);
-    const context = new InvocationContext({
-      invocationId,
-      functionName: registration.metadata.name,
-      options: { trigger: { ...trigger, name: trigger.name, type: trigger.type }, extraInputs, extraOutputs: [] },
-      logHandler: (level, ...args) => this.hooks.log?.(level, args.map(String).join(' '), { function: registration.metadata.name }),
-    });
-    for (const input of extraInputs) {
-      if (input.type === 'durableClient' && this.hooks.durableClientData) context.extraInputs.set(input.name, this.hooks.durableClientData());
-    }
-    return context;
+    return createInvocationContext(registration, invocationId, (level, message, props) => this.hooks.log?.(level, message, props), this.hooks.durableClientData);
   }
 
   private registration(name: string, triggerType: string): Registration {
