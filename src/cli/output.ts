@@ -1,5 +1,5 @@
 /** CLI output: human tables on a TTY, JSON with --json; errors to stderr with the exit code they map to. */
-import { AzureError, UserError } from '../errors';
+import { UserError } from '../errors';
 
 export const ExitCode = { ok: 0, failed: 1, usage: 2, notRestorable: 3 } as const;
 
@@ -23,10 +23,9 @@ export function createOutput(json: boolean, stdout: NodeJS.WritableStream = proc
   };
 }
 
+/** The user's errors are usage errors (2); Azure's and everything else mean the command failed (1). */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UserError) return ExitCode.usage;
-  if (err instanceof AzureError) return ExitCode.failed;
-  return ExitCode.failed;
+  return err instanceof UserError ? ExitCode.usage : ExitCode.failed;
 }
 
 export function table(rows: Record<string, string>[], columns: string[]): string {

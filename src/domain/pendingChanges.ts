@@ -30,7 +30,7 @@ export function recordChange(state: PendingChanges, change: { id: string; at: st
 }
 
 /** A burst is due once it has been quiet for `quietMs`, or at the latest `maxDelayMs` after its first change. */
-export function isBurstDue(state: PendingChanges, now: Date, quietMs: number, maxDelayMs: number): boolean {
+export function isBurstDue(state: Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>, now: Date, quietMs: number, maxDelayMs: number): boolean {
   if (!state.count || !state.firstAt || !state.lastAt) return false;
   const t = now.getTime();
   return t - Date.parse(state.lastAt) >= quietMs || t - Date.parse(state.firstAt) >= maxDelayMs;

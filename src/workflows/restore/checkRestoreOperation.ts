@@ -3,7 +3,10 @@ import { resolveInstance } from '../../config/resolveService';
 import type { Services } from '../../services';
 import type { CheckOutcome } from '../backup/types';
 
-export async function checkRestoreOperation(services: Services, input: { recordName: string; token?: string }): Promise<CheckOutcome> {
+/** A restore leaves no artifact to tell ours from someone else's, so unlike a backup it is never 'lost'. */
+export type RestoreOutcome = Exclude<CheckOutcome, { status: 'lost' }>;
+
+export async function checkRestoreOperation(services: Services, input: { recordName: string; token?: string }): Promise<RestoreOutcome> {
   const record = (await services.restores.read(input.recordName))?.record;
   if (!record) throw new Error(`restore record '${input.recordName}' vanished while the restore ran`);
   const target = resolveInstance(services.config, record.targetId, 'target');

@@ -1,8 +1,8 @@
 /** Orchestrator: gate, start, monitor and verify one restore into a standby. Deterministic. */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { activityRetry } from '../backup/backupOrchestrator';
-import type { CheckOutcome } from '../backup/types';
 import { Activities } from '../names';
+import type { RestoreOutcome } from './checkRestoreOperation';
 import type { PrepareRestoreInput, PrepareRestoreOutput, RestoreRequest, RestoreSummary, StartRestoreOutput } from './types';
 
 const MAX_BUSY_WAITS = 30;
@@ -28,7 +28,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + started.retryAfterMs));
     started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, recordName);
   }
-  let outcome: CheckOutcome =
+  let outcome: RestoreOutcome =
     started.status === 'busy' ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` } : { status: 'running', retryAfterMs: started.retryAfterMs };
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
@@ -38,8 +38,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     outcome = yield context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token });
   }
   context.df.setCustomStatus({ phase: 'verifying', backupName, warnings });
-  const final = outcome.status === 'lost' ? ({ status: 'succeeded' } as const) : outcome;
-  const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome: final });
+  const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
   context.df.setCustomStatus({ phase: summary.state, backupName, warnings });
   return summary;
 };

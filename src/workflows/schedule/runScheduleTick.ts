@@ -48,7 +48,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
       await services.changes.update(service.ref.name, consumeBurst);
       continue;
     }
-    if (isBurstDue({ ...burst, ids: [], seen: [] }, now, events.quietPeriod, events.maxDelay)) {
+    if (isBurstDue(burst, now, events.quietPeriod, events.maxDelay)) {
       due.push({ service: toScheduled(service), occurrence: new Date(burst.firstAt!), reason: 'events' });
     }
   }
