@@ -26,6 +26,9 @@ const serviceId = z.string().superRefine((text, ctx) => {
   }
 });
 
+/** An endpoint URL without trailing slashes: Azure reports endpoints as `https://host/`, the SDK paths start with `/`. */
+const endpoint = (message: string) => z.url({ message }).transform((url) => url.replace(/\/+$/, ''));
+
 const settingName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be the NAME of an app setting (letters, digits, _ . : -), not a value');
@@ -67,7 +70,7 @@ const storageSchema = z
     container: z
       .string()
       .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens'),
-    endpoint: z.url({ message: "must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'" }).optional(),
+    endpoint: endpoint("must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'").optional(),
     // Azurite and development only: the NAME of an app setting holding a connection string.
     connectionStringSetting: settingName.optional(),
   });
@@ -93,7 +96,7 @@ export const configSchema = z
     storage: storageSchema,
     arm: z
       .strictObject({
-        endpoint: z.url({ message: "must be the ARM endpoint URL, e.g. 'https://management.azure.com'" }).default('https://management.azure.com'),
+        endpoint: endpoint("must be the ARM endpoint URL, e.g. 'https://management.azure.com'").default('https://management.azure.com'),
         caFile: z.string().min(1).optional(),
       })
       .prefault({}),

@@ -24,6 +24,12 @@ describe('config', () => {
     expect(config.defaults.access).toEqual({ type: 'SystemAssignedManagedIdentity' });
   });
 
+  it('drops the trailing slash Azure puts on the endpoints it reports', () => {
+    const config = parseConfig({ ...minimal, storage: { ...minimal.storage, endpoint: 'https://backupacct.blob.core.windows.net/' }, arm: { endpoint: 'https://management.usgovcloudapi.net/' } });
+    expect(config.storage.endpoint).toBe('https://backupacct.blob.core.windows.net');
+    expect(config.arm.endpoint).toBe('https://management.usgovcloudapi.net');
+  });
+
   it('reports every problem at once, each with its path and value', () => {
     const found = problems({
       storage: { account: 'Not_Valid', container: 'apim-backups' },

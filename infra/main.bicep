@@ -1,0 +1,158 @@
+// apim-dr on Azure (`azd up`): the Functions app and its identity, host and backup storage, monitoring and
+// alerts, change events, and every permission it needs, each scoped to the one resource that needs it.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(40)
+@description('The azd environment name; names the resource group and tags every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the app, its host storage and monitoring.')
+param location string
+
+@description('Region of the backup storage account. Pick the standby region: backups must outlive the primary region.')
+param backupLocation string = location
+
+@minLength(1)
+@description('The `services` of the apim-dr config: each protected instance with its schedule, RPO, access, standbys and events.')
+param services array
+
+@description('The `defaults` of the apim-dr config (schedule, RPO, retention, poll interval…); empty keeps the built-in ones.')
+param defaults object = {}
+
+@description('The backup container.')
+param backupContainerName string = 'apim-backups'
+
+@minValue(0)
+@maxValue(30)
+@description('Days each backup blob version stays immutable; 0 turns immutability off.')
+param immutabilityDays int = 0
+
+@description('E-mail address for the alert rules; empty sends nothing.')
+param alertEmail string = ''
+
+@description('How often the schedule tick runs (NCRONTAB).')
+param tickSchedule string = '0 */5 * * * *'
+
+@description('When the daily expiry sweep runs (NCRONTAB, UTC).')
+param sweepSchedule string = '0 30 3 * * *'
+
+@description('\'true\' once the functions are deployed: an Event Grid subscription needs its function to exist. The postdeploy hook sets it.')
+param eventSubscriptions string = ''
+
+var tags = { 'azd-env-name': environmentName }
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var appName = 'func-${resourceToken}'
+
+// Every instance the app touches: each protected one, and each standby that is not itself protected (a
+// restore into a standby uses the default access). union() drops duplicates.
+var defaultAccess = defaults.?access ?? { type: 'SystemAssignedManagedIdentity' }
+var protectedIds = map(services, s => toLower(s.id))
+var protectedInstances = map(services, s => { id: s.id, access: s.?access ?? defaultAccess })
+var standbyIds = flatten(map(services, s => map(s.?standbys ?? [], standby => standby.id)))
+var otherStandbys = map(filter(standbyIds, id => !contains(protectedIds, toLower(id))), id => { id: id, access: defaultAccess })
+var instances = union(protectedInstances, otherStandbys)
+
+var eventServiceIds = map(filter(services, s => s.?events.?enabled ?? false), s => s.id)
+var eventResourceGroups = union(map(eventServiceIds, id => { subscriptionId: split(id, '/')[2], resourceGroup: split(id, '/')[4] }), [])
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'apim-dr-identity'
+  scope: rg
+  params: { name: 'id-${resourceToken}', location: location, tags: tags }
+}
+
+module hostStorage 'app/hostStorage.bicep' = {
+  name: 'apim-dr-hostStorage'
+  scope: rg
+  params: { name: 'sthost${resourceToken}', location: location, tags: tags, appPrincipalId: identity.outputs.principalId }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'apim-dr-monitoring'
+  scope: rg
+  params: { location: location, tags: tags, resourceToken: resourceToken, appPrincipalId: identity.outputs.principalId, alertEmail: alertEmail }
+}
+
+module apimAccess 'app/apimAccess.bicep' = [
+  for instance in instances: {
+    name: 'apim-dr-access-${uniqueString(instance.id)}'
+    scope: resourceGroup(split(instance.id, '/')[2], split(instance.id, '/')[4])
+    params: { serviceName: split(instance.id, '/')[8], appPrincipalId: identity.outputs.principalId, access: instance.access }
+  }
+]
+
+module backupStorage 'app/backupStorage.bicep' = {
+  name: 'apim-dr-backupStorage'
+  scope: rg
+  params: {
+    name: 'stbak${resourceToken}'
+    location: backupLocation
+    tags: tags
+    containerName: backupContainerName
+    appPrincipalId: identity.outputs.principalId
+    apimPrincipalIds: [for (instance, i) in instances: apimAccess[i].outputs.storagePrincipalId]
+    immutabilityDays: immutabilityDays
+  }
+}
+
+// The config the app runs on, built from these parameters: the deployment and the parameters file agree.
+var apimDrConfig = {
+  storage: { account: backupStorage.outputs.name, container: backupStorage.outputs.containerName, endpoint: backupStorage.outputs.blobEndpoint }
+  arm: { endpoint: environment().resourceManager }
+  auth: 'managed-identity'
+  identity: { clientId: identity.outputs.clientId }
+  defaults: defaults
+  services: services
+}
+
+module functionApp 'app/function.bicep' = {
+  name: 'apim-dr-functionApp'
+  scope: rg
+  params: {
+    name: appName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    hostStorageName: hostStorage.outputs.name
+    hostBlobEndpoint: hostStorage.outputs.blobEndpoint
+    deploymentContainerName: hostStorage.outputs.deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    apimDrSettings: {
+      APIM_DR_CONFIG: string(apimDrConfig)
+      APIM_DR_TASK_HUB: 'apimdr${resourceToken}'
+      APIM_DR_TICK_SCHEDULE: tickSchedule
+      APIM_DR_SWEEP_SCHEDULE: sweepSchedule
+    }
+  }
+}
+
+module changeEvents 'app/eventGrid.bicep' = [
+  for group in eventResourceGroups: if (eventSubscriptions == 'true') {
+    name: 'apim-dr-events-${uniqueString(group.subscriptionId, group.resourceGroup)}'
+    scope: resourceGroup(group.subscriptionId, group.resourceGroup)
+    params: {
+      appName: appName
+      functionAppId: functionApp.outputs.id
+      tags: tags
+      serviceIds: eventServiceIds
+      identityId: identity.outputs.id
+      deadLetterStorageId: hostStorage.outputs.id
+      deadLetterContainerName: hostStorage.outputs.deadLetterContainerName
+    }
+  }
+]
+
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output APIM_DR_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output APIM_DR_BACKUP_STORAGE string = backupStorage.outputs.name
+output APIM_DR_IDENTITY_CLIENT_ID string = identity.outputs.clientId
