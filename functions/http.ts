@@ -2,6 +2,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getOperation, listBackups, postBackup } from '../src/http/backups';
+import { getDashboard } from '../src/http/dashboard';
 import { errorResponse } from '../src/http/respond';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
@@ -40,3 +41,4 @@ route('getOperation', 'GET', 'operations/{id}', (_s, starter, request) => getOpe
 route('postRestoreCheck', 'POST', 'restores/check', (s, _starter, request) => postRestoreCheck(s, request));
 route('postRestore', 'POST', 'restores', (s, starter, request) => postRestore(s, starter, request));
 route('getStatus', 'GET', 'status', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
+route('getDashboard', 'GET', 'dashboard', (s, starter) => getDashboard(s, starter));

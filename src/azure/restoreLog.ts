@@ -17,6 +17,19 @@ export class RestoreLog {
     }
   }
 
+  /** Restore records into `target`, newest first (names sort by time), at most `limit` of them read. */
+  async recent(target: string, limit = 10): Promise<RestoreRecord[]> {
+    const names: string[] = [];
+    try {
+      for await (const blob of this.container.listBlobsFlat({ prefix: `restores/${target}.` })) names.push(blob.name);
+    } catch (err) {
+      throw new AzureError(`storage: cannot list restore records of '${target}': ${(err as Error).message.split('\n')[0]}`, 'RestoreRecordListFailed');
+    }
+    const newest = names.sort().reverse().slice(0, limit);
+    const records = await Promise.all(newest.map((name) => this.read(name)));
+    return records.flatMap((r) => (r ? [r.record] : []));
+  }
+
   /** Creates the record if absent (false when it exists), or replaces it if it still has `etag`. */
   async write(record: RestoreRecord, etag?: string): Promise<string | false> {
     const body = JSON.stringify(record, null, 2);

@@ -43,6 +43,7 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['getOperation', 'operations/{id}', ['GET']],
     ['postRestoreCheck', 'restores/check', ['POST']],
     ['getStatus', 'status', ['GET']],
+    ['getDashboard', 'dashboard', ['GET']],
     ['postRestore', 'restores', ['POST']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));

@@ -19,9 +19,10 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
         newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
+        standbys: i.standbys.map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`).join(', '),
         why: [...i.reasons, ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : [])].join('; '),
       })),
-      ['instance', 'status', 'newest', 'expires', 'rpo', 'why'],
+      ['instance', 'status', 'newest', 'expires', 'rpo', 'standbys', 'why'],
     ),
   );
   return ExitCode.ok;

@@ -1,7 +1,9 @@
 /** The state of DR at a glance: per instance, what is restorable, how old, when it expires, what failed, what runs. */
+import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
 import { parseServiceId } from '../../domain/resourceId';
+import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from '../sweep/planSweep';
 import type { OrchestrationStarter } from '../starter';
@@ -19,7 +21,7 @@ export interface InstanceStatus {
   lastFailure?: { backupName: string; createdAt: string; code: string; message: string };
   running?: { phase?: string; backupName?: string; since?: string };
   pendingChanges?: { count: number; firstAt?: string; lastAt?: string };
-  standbys: { service: string; sync: string }[];
+  standbys: StandbySync[];
 }
 
 export interface FleetStatus {
@@ -30,8 +32,13 @@ export interface FleetStatus {
 
 /** `starter` is optional: the CLI, outside the Functions app, cannot see running orchestrations. */
 export async function fleetStatus(services: Services, starter?: OrchestrationStarter): Promise<FleetStatus> {
+  return fleetStatusOf(services, await services.catalog.list(), starter);
+}
+
+/** The same, from a catalog listing the caller already has. */
+export async function fleetStatusOf(services: Services, entries: CatalogEntry[], starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const [entries, pending] = await Promise.all([services.catalog.list(), services.changes.pending()]);
+  const pending = await services.changes.pending();
   const protection = assessFleet(services, entries, now);
   const instances = await Promise.all(
     protectedServices(services.config)
@@ -62,7 +69,12 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
           running: run && (run.runtimeStatus === 'Running' || run.runtimeStatus === 'Pending') ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
-          standbys: s.config.standbys.map((b) => ({ service: parseServiceId(b.id)?.name ?? b.id, sync: b.sync })),
+          standbys: await Promise.all(
+            s.config.standbys.map(async (b) => {
+              const name = parseServiceId(b.id)?.name ?? b.id;
+              return standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, await services.restores.recent(name));
+            }),
+          ),
         };
       }),
   );

@@ -1,0 +1,169 @@
+/**
+ * The dashboard page: one self-contained HTML document (inline CSS and SVG, no script, no CDN), a row per
+ * instance, problems first. Pure: the same view always renders the same page.
+ */
+import { formatDuration } from '../domain/duration';
+import type { StandbySync } from '../domain/standbySync';
+import type { ProtectionLevel } from '../workflows/status/fleetStatus';
+import type { DashboardView, TimelineEntry, TimelineState } from '../workflows/status/dashboardView';
+
+type Instance = DashboardView['instances'][number];
+
+const TIMELINE_STATES: readonly TimelineState[] = ['succeeded', 'failed', 'expired', 'running'];
+const LEVEL_LABEL: Record<ProtectionLevel, string> = { protected: 'Protected', 'at-risk': 'At risk', unprotected: 'Unprotected' };
+const LEVEL_ORDER: Record<ProtectionLevel, number> = { unprotected: 0, 'at-risk': 1, protected: 2 };
+const SYNC_LABEL: Record<StandbySync['state'], string> = {
+  'in-sync': 'in sync',
+  behind: 'behind',
+  'never-restored': 'never restored',
+  restoring: 'restoring',
+  failed: 'last restore failed',
+};
+
+/** Timeline geometry, in SVG user units: TIMELINE_MS across. */
+const WIDTH = 300;
+const HEIGHT = 22;
+
+export function renderDashboard(view: DashboardView): string {
+  const rows = [...view.instances].sort((a, b) => LEVEL_ORDER[a.protection] - LEVEL_ORDER[b.protection] || a.service.localeCompare(b.service));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>apim-dr: DR status</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>API Management disaster recovery</h1>
+<p class="as-of">As of <time datetime="${view.at}">${utc(view.at)}</time></p>
+<ul class="summary" aria-label="Fleet summary">
+${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${view.summary[level]}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
+</ul>
+<p class="legend">Timeline: ${utc(view.timelineStart).slice(0, 10)} to ${utc(view.at).slice(0, 10)}; a backup can be restored for 30 days
+<span class="key window"></span> (the shaded part).
+<span class="key succeeded"></span> succeeded <span class="key failed"></span> failed <span class="key expired"></span> expired
+<span class="key running"></span> running</p>
+</header>
+<main>
+<table>
+<thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col">Backups (shaded: restorable)</th><th scope="col">Newest restorable backup</th><th scope="col">Standbys</th></tr></thead>
+<tbody>
+${rows.map((instance) => row(instance, view)).join('\n')}
+</tbody>
+</table>
+${rows.length === 0 ? '<p>No instance is protected: add one to the config.</p>' : ''}
+</main>
+</body>
+</html>
+`;
+}
+
+function row(instance: Instance, view: DashboardView): string {
+  const details = [
+    ...instance.reasons.map((r) => `<li>${esc(r)}</li>`),
+    instance.lastFailure ? `<li class="failure">Last failure ${ago(instance.lastFailure.createdAt, view.at)}: <code>${esc(instance.lastFailure.code)}</code> ${esc(instance.lastFailure.message)}</li>` : '',
+    instance.running ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>` : '',
+    instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
+  ].filter(Boolean);
+  return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
+<th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small></th>
+<td><span class="badge ${instance.protection}">${LEVEL_LABEL[instance.protection]}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
+<td>${timeline(instance, view)}</td>
+<td>${newest(instance)}</td>
+<td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}</td>
+</tr>`;
+}
+
+function newest(instance: Instance): string {
+  const n = instance.newestRestorable;
+  if (!n) return '<span class="none">None</span>';
+  const late = n.ageMs > instance.rpoMs;
+  return `<span class="age ${late ? 'late' : 'ok'}">${short(n.ageMs)} old</span> <span class="muted">(RPO ${short(instance.rpoMs)})</span><br>
+<span class="expires">expires in ${short(n.expiresInMs)}</span> <span class="muted">${utc(n.expiresAt)}</span>`;
+}
+
+function standby(s: StandbySync): string {
+  const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : SYNC_LABEL[s.state];
+  const last = s.lastRestore
+    ? `<br><span class="muted">last restore ${esc(s.lastRestore.state)}${s.lastRestore.rtoMs !== undefined ? `, RTO ${short(s.lastRestore.rtoMs)}` : ''}${s.lastRestore.completedAt ? `, ${utc(s.lastRestore.completedAt)}` : ''}</span>`
+    : '';
+  return `<li data-standby="${esc(s.service)}" class="sync-${s.state}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${last}</li>`;
+}
+
+function timeline(instance: Instance, view: DashboardView): string {
+  const start = Date.parse(view.timelineStart);
+  const span = Date.parse(view.at) - start;
+  const x = (iso: string) => Math.min(WIDTH, Math.max(0, ((Date.parse(iso) - start) / span) * WIDTH));
+  const restorable = x(view.restoreWindowStart);
+  const window = `<rect class="window" x="${restorable.toFixed(1)}" y="0" width="${(WIDTH - restorable).toFixed(1)}" height="${HEIGHT}"><title>restorable: created after ${utc(view.restoreWindowStart)}</title></rect>`;
+  const marks = instance.timeline.map((e: TimelineEntry) => {
+    const label = `${e.backupName}: ${e.state} (${e.trigger}, ${utc(e.createdAt)})`;
+    return `<rect class="mark ${e.state}" data-state="${e.state}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title></rect>`;
+  });
+  const counts = TIMELINE_STATES
+    .map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`);
+  return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="Backups since ${utc(view.timelineStart)}: ${counts.join(', ') || 'none'}">
+<rect class="track" x="0" y="0" width="${WIDTH}" height="${HEIGHT}"/>${window}${marks.join('')}</svg>
+<div class="counts">${counts.join(' · ') || 'no backups'}</div>`;
+}
+
+/** The two largest units, as a person reads an age: '1d 6h', '59m 40s'. */
+function short(ms: number): string {
+  return formatDuration(ms).split(' ').slice(0, 2).join(' ');
+}
+
+function resourceGroupOf(id: string): string {
+  const parts = id.split('/');
+  return parts[4] ? `${parts[4]} · ${parts[2]?.slice(0, 8)}…` : id;
+}
+
+function ago(iso: string, now: string): string {
+  return `${short(Date.parse(now) - Date.parse(iso))} ago`;
+}
+
+function utc(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const STYLE = `
+:root { --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; --run: #0969da; }
+* { box-sizing: border-box; }
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; padding: 16px 24px; max-width: 1400px; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+.as-of, .legend, .muted, small { color: var(--muted); }
+.summary { display: flex; gap: 12px; list-style: none; padding: 0; margin: 12px 0; }
+.summary li { border: 1px solid var(--line); border-left-width: 6px; border-radius: 6px; padding: 6px 12px; }
+.summary strong { font-size: 20px; }
+.summary .protected { border-left-color: var(--ok); } .summary .at-risk { border-left-color: var(--warn); } .summary .unprotected { border-left-color: var(--bad); }
+.legend .key { display: inline-block; width: 10px; height: 10px; margin-left: 8px; vertical-align: middle; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 8px; border-bottom: 1px solid var(--line); }
+thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block; font-weight: 400; }
+.badge { display: inline-block; border-radius: 12px; padding: 1px 10px; color: #fff; font-weight: 600; }
+.badge.protected { background: var(--ok); } .badge.at-risk { background: var(--warn); } .badge.unprotected { background: var(--bad); }
+.details, .standbys { margin: 4px 0 0; padding-left: 16px; } .standbys { padding-left: 0; list-style: none; }
+.failure code { color: var(--bad); }
+.age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }
+.sync-behind, .sync-failed, .sync-never-restored { color: var(--warn); } .sync-in-sync { color: var(--ok); }
+.timeline { width: 100%; min-width: 220px; height: 22px; display: block; }
+.track { fill: #f6f8fa; stroke: var(--line); }
+.window { fill: #dafbe1; } .key.window { background: #dafbe1; }
+rect.succeeded { fill: var(--ok); } rect.failed { fill: var(--bad); } rect.expired { fill: #8c959f; } rect.running { fill: var(--run); }
+.key.succeeded { background: var(--ok); } .key.failed { background: var(--bad); } .key.expired { background: #8c959f; } .key.running { background: var(--run); }
+li.running { color: var(--run); }
+.counts { font-size: 12px; color: var(--muted); }
+@media print {
+  body { padding: 0; font-size: 10pt; max-width: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tr { break-inside: avoid; }
+}
+`;
