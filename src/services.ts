@@ -4,11 +4,13 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
+import { IncidentStore } from './azure/incidentStore';
 import { RestoreLog } from './azure/restoreLog';
 import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
+import { createNotifier, type Notifier } from './telemetry/notifier';
 
 export interface Services {
   config: Config;
@@ -19,6 +21,7 @@ export interface Services {
   changes: ChangeLog;
   restores: RestoreLog;
   logger: Logger;
+  notifier: Notifier;
 }
 
 export interface ServiceOptions {
@@ -28,11 +31,14 @@ export interface ServiceOptions {
   credential?: TokenCredential;
   extraCa?: string;
   httpClient?: HttpClient;
+  /** How notifications are posted (tests capture them). */
+  fetch?: typeof fetch;
 }
 
 export function createServices(config: Config, options: ServiceOptions): Services {
   const clock = options.clock ?? systemClock;
   const clients = createClientFactory(config, { ...options, clock });
+  const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   return {
     config,
     clock,
@@ -41,6 +47,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     catalog: new BackupCatalog(clients.container(), clients.blobService()),
     changes: new ChangeLog(clients.container()),
     restores: new RestoreLog(clients.container()),
-    logger: options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now()),
+    logger,
+    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger, options.fetch),
   };
 }

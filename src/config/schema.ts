@@ -75,6 +75,16 @@ const storageSchema = z
     connectionStringSetting: settingName.optional(),
   });
 
+const webhookSchema = z.strictObject({
+  // A Teams or Slack webhook URL carries its own secret: the config names the app setting that holds it.
+  urlSetting: settingName,
+  format: z.enum(['text', 'json']).default('text'),
+});
+
+const notificationsSchema = z.strictObject({
+  webhooks: z.array(webhookSchema).default([]),
+});
+
 const defaultsSchema = z.strictObject({
   schedule: schedule.default('0 0 2 * * *'),
   rpo: duration('P1D').prefault('P1D'),
@@ -103,6 +113,7 @@ export const configSchema = z
     auth: z.enum(['managed-identity', 'default', 'sandbox']).default('managed-identity'),
     identity: z.strictObject({ clientId: z.uuid().optional() }).prefault({}),
     defaults: defaultsSchema.prefault({}),
+    notifications: notificationsSchema.prefault({}),
     services: z.array(serviceSchema).min(1, 'list at least one APIM instance to protect'),
   })
   .superRefine((config, ctx) => {

@@ -6,6 +6,8 @@ import type { EngineHooks } from '../../src/local/durableEngine';
 import { startSandbox, type RunningSandbox, type SandboxStartOptions } from '../../src/sandbox/startSandbox';
 import { createServices, type Services } from '../../src/services';
 import { createLogger, type Logger } from '../../src/telemetry/logger';
+import { findSecrets } from '../../src/telemetry/secretScan';
+import { AZURITE_KEY } from '../../src/sandbox/azurite';
 
 export interface Harness {
   clock: VirtualClock;
@@ -52,6 +54,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await host.stop();
       await sandbox.close();
+      // Every integration test's logs are scanned: no key, token or SAS may reach them.
+      const found = findSecrets(JSON.stringify(logs), [AZURITE_KEY, sandbox.connectionString]);
+      if (found.length) throw new Error(`secrets in the logs: ${found.map((f) => `${f.what} (${f.excerpt})`).join(', ')}`);
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Activity: verify the finished backup's blob and settle its catalog record (idempotent). */
+import { parseBackupName } from '../../domain/backupName';
 import type { BackupManifest } from '../../domain/manifest';
 import type { Services } from '../../services';
 import type { BackupSummary, FinishBackupInput } from './types';
@@ -17,6 +18,15 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
       { service: manifest.service?.name, backupName: manifest.backupName, correlationId: manifest.correlationId, blobSize: manifest.blobSize, error: manifest.error },
       manifest.state === 'succeeded' ? 'info' : 'error',
     );
+    await services.notifier.observe([
+      {
+        kind: 'backup.failed',
+        subject: manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName,
+        active: manifest.state === 'failed',
+        at: manifest.completedAt ?? services.clock.now().toISOString(),
+        detail: manifest.error && `${manifest.error.code}: ${manifest.error.message}`,
+      },
+    ]);
   }
   return summarize(manifest);
 }

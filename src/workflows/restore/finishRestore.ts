@@ -20,6 +20,9 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
       rtoMs: record.rtoMs,
       error: record.error,
     }, ok ? 'info' : 'error');
+    await services.notifier.observe([
+      { kind: 'restore.failed', subject: record.target, active: !ok, at: record.completedAt!, detail: record.error && `${record.error.code}: ${record.error.message}` },
+    ]);
   }
   const { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;
   return { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };

@@ -25,7 +25,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const scheduled = resolved.map(toScheduled);
 
   const [entries, pending, running] = await Promise.all([services.catalog.list(), services.changes.pending(), starter.running('backup-')]);
-  emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
+  await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
   const newest = new Map<string, LastAttempt>();
   const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {

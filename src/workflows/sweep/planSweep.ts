@@ -1,4 +1,5 @@
 /** Activity: list the catalog once and plan the sweep, and assess each instance's protection. */
+import { formatDuration } from '../../domain/duration';
 import { protectedServices, resolveService } from '../../config/resolveService';
 import { assessProtection, type Protection } from '../../domain/protection';
 import { planExpirySweep, type SweepPolicy } from '../../domain/sweepPlan';
@@ -35,8 +36,9 @@ export function assessFleet(services: Services, entries: CatalogEntry[], now: Da
     );
 }
 
-/** Structured warnings for alert rules: no restorable backup, or the newest one older than the RPO. */
-export function emitProtectionAlerts(services: Services, protection: Protection[], correlationId: string): void {
+/** Structured warnings for alert rules on every call; notifications once per incident and once on recovery. */
+export async function emitProtectionAlerts(services: Services, protection: Protection[], correlationId: string): Promise<void> {
+  const at = services.clock.now().toISOString();
   for (const p of protection) {
     if (!p.restorable) {
       services.logger.event('apim-dr.restorable.none', { service: p.service, correlationId }, 'warn');
@@ -44,4 +46,16 @@ export function emitProtectionAlerts(services: Services, protection: Protection[
       services.logger.event('apim-dr.rpo.breach', { service: p.service, newestBackup: p.newestRestorable?.backupName, ageMs: p.ageMs, correlationId }, 'warn');
     }
   }
+  await services.notifier.observe(
+    protection.flatMap((p) => [
+      { kind: 'restorable.none' as const, subject: p.service, active: !p.restorable, at },
+      {
+        kind: 'rpo.breach' as const,
+        subject: p.service,
+        active: p.restorable && p.rpoBreached,
+        at,
+        detail: p.ageMs === undefined ? undefined : `newest restorable backup is ${formatDuration(p.ageMs)} old`,
+      },
+    ]),
+  );
 }

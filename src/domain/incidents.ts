@@ -1,0 +1,75 @@
+/**
+ * Incidents for notifications: one message when a condition starts and one when it ends, however often it is
+ * observed in between. Pure: the book of open incidents goes in, the new book and the messages come out.
+ */
+
+export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** What a workflow saw just now about one subject (an instance, or a restore target). */
+export interface Observation {
+  kind: IncidentKind;
+  subject: string;
+  active: boolean;
+  at: string;
+  detail?: string;
+}
+
+export interface Incident {
+  kind: IncidentKind;
+  subject: string;
+  openedAt: string;
+  detail?: string;
+}
+
+export type IncidentBook = Record<string, Incident>;
+
+export interface Notice {
+  status: 'opened' | 'resolved';
+  kind: IncidentKind;
+  subject: string;
+  openedAt: string;
+  at: string;
+  detail?: string;
+}
+
+export function incidentKey(kind: IncidentKind, subject: string): string {
+  return `${kind}:${subject.toLowerCase()}`;
+}
+
+export function reconcile(book: IncidentBook, observations: readonly Observation[]): { book: IncidentBook; notices: Notice[] } {
+  const next: IncidentBook = { ...book };
+  const notices: Notice[] = [];
+  for (const o of observations) {
+    const key = incidentKey(o.kind, o.subject);
+    const open = next[key];
+    if (o.active && !open) {
+      next[key] = { kind: o.kind, subject: o.subject, openedAt: o.at, detail: o.detail };
+      notices.push({ status: 'opened', kind: o.kind, subject: o.subject, openedAt: o.at, at: o.at, detail: o.detail });
+    } else if (!o.active && open) {
+      delete next[key];
+      notices.push({ status: 'resolved', kind: o.kind, subject: o.subject, openedAt: open.openedAt, at: o.at });
+    }
+  }
+  return { book: next, notices };
+}
+
+const OPENED: Record<IncidentKind, (subject: string) => string> = {
+  'backup.failed': (s) => `Backup of ${s} failed`,
+  'restore.failed': (s) => `Restore into ${s} failed`,
+  'rpo.breach': (s) => `${s} is outside its RPO: its newest restorable backup is too old`,
+  'restorable.none': (s) => `${s} has no restorable backup: it cannot be rebuilt`,
+};
+
+const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
+  'backup.failed': (s) => `Backups of ${s} succeed again`,
+  'restore.failed': (s) => `A restore into ${s} succeeded`,
+  'rpo.breach': (s) => `${s} is within its RPO again`,
+  'restorable.none': (s) => `${s} has a restorable backup again`,
+};
+
+/** One line a person reads in Teams or Slack. */
+export function noticeText(notice: Notice): string {
+  if (notice.status === 'opened') return `[apim-dr] ${OPENED[notice.kind](notice.subject)}${notice.detail ? `: ${notice.detail}` : ''} (${notice.at})`;
+  return `[apim-dr] Resolved: ${RESOLVED[notice.kind](notice.subject)} (since ${notice.openedAt}, resolved ${notice.at})`;
+}
