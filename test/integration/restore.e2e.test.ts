@@ -117,4 +117,24 @@ describe('restore into a standby', () => {
     expect(summary!.state).toBe('succeeded');
     expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
   });
+
+  it('holds backups of the target while a restore into it runs, and backs it up once the restore has finished', async () => {
+    await backupNow(h, WEU);
+    const response = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.advance(5 * 60_000);
+    const manual = await h.api('POST', '/api/backups', { service: NEU });
+    expect(manual.status).toBe(409);
+    expect(manual.body.error).toMatchObject({ code: 'RestoreRunning', message: expect.stringContaining(`a restore into '${NEU}' is running`) });
+    const tick = async () => {
+      await h.host.invokeTimer('scheduleTick');
+      return h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!;
+    };
+    const neuBackups = () => [...h.host.engine.instances.keys()].filter((id) => id.startsWith(`backup-${NEU}-`));
+    expect(await tick()).toMatchObject({ deferred: [NEU] });
+    expect(neuBackups()).toEqual([]);
+
+    await runToCompletion(h, response.body.id);
+    expect(await tick()).toMatchObject({ deferred: [] });
+    expect(neuBackups()).toHaveLength(1);
+  });
 });

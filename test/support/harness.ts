@@ -1,4 +1,6 @@
 /** Test harness: sandbox (APIM + Azurite) and the local host on one virtual clock. */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/config/loadConfig';
 import { VirtualClock } from '../../src/local/hostClock';
 import { LocalHost } from '../../src/local/LocalHost';
@@ -8,6 +10,9 @@ import { createServices, type Services } from '../../src/services';
 import { createLogger, type Logger } from '../../src/telemetry/logger';
 import { findSecrets } from '../../src/telemetry/secretScan';
 import { AZURITE_KEY } from '../../src/sandbox/azurite';
+
+/** Where the integration tests' structured logs go, for `scripts/scan-logs.ts`. */
+const LOG_DIR = join(__dirname, '..', '..', 'test-results', 'logs');
 
 export interface Harness {
   clock: VirtualClock;
@@ -54,8 +59,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await host.stop();
       await sandbox.close();
-      // Every integration test's logs are scanned: no key, token or SAS may reach them.
-      const found = findSecrets(JSON.stringify(logs), [AZURITE_KEY, sandbox.connectionString]);
+      // Every integration test's logs are scanned here, and kept for CI's scan of the whole run.
+      const lines = logs.map((r) => JSON.stringify(r)).join('\n');
+      mkdirSync(LOG_DIR, { recursive: true });
+      appendFileSync(join(LOG_DIR, `integration-${process.pid}.jsonl`), lines ? `${lines}\n` : '');
+      const found = findSecrets(lines, [AZURITE_KEY, sandbox.connectionString]);
       if (found.length) throw new Error(`secrets in the logs: ${found.map((f) => `${f.what} (${f.excerpt})`).join(', ')}`);
     },
   };

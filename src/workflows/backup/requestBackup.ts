@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { resolveService } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
 import type { BackupTrigger } from '../../domain/backupName';
-import { backupInstanceId } from '../../domain/instanceIds';
+import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
+import { UserError } from '../../errors';
 import { Orchestrations } from '../names';
 import type { OrchestrationStarter } from '../starter';
 import type { BackupRequest } from './types';
@@ -14,6 +15,8 @@ export interface BackupRequested {
   /** False when a backup of this instance was already running: the request joined it. */
   started: boolean;
 }
+
+export const RESTORE_RUNNING = 'RestoreRunning';
 
 export async function requestBackup(
   config: Config,
@@ -26,6 +29,15 @@ export async function requestBackup(
 ): Promise<BackupRequested> {
   const resolved = resolveService(config, service);
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
+  const restore = await starter.status(restoreInstanceId(resolved.ref.name, resolved.ref.id));
+  if (restore && (restore.runtimeStatus === 'Running' || restore.runtimeStatus === 'Pending')) {
+    // A backup taken mid-restore would hold half of the old configuration and half of the new.
+    throw new UserError(
+      `a restore into '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once the restore has finished`,
+      409,
+      RESTORE_RUNNING,
+    );
+  }
   const input: BackupRequest = { serviceId: resolved.ref.id, trigger, requestedBy, correlationId, ...(events ? { events } : {}) };
   const { started } = await starter.start(Orchestrations.backup, instanceId, input);
   return { instanceId, service: resolved.ref.name, started };

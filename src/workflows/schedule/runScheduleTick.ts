@@ -4,7 +4,7 @@
  */
 import { protectedServices, type ResolvedService } from '../../config/resolveService';
 import { applyConcurrencyLimit, planDueBackups, type LastAttempt, type ScheduledService } from '../../domain/dueBackups';
-import { backupInstanceId } from '../../domain/instanceIds';
+import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
 import { consumeBurst, isBurstDue, type PendingChanges } from '../../domain/pendingChanges';
 import type { Services } from '../../services';
 import { requestBackup } from '../backup/requestBackup';
@@ -24,7 +24,12 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const resolved = protectedServices(services.config);
   const scheduled = resolved.map(toScheduled);
 
-  const [entries, pending, running] = await Promise.all([services.catalog.list(), services.changes.pending(), starter.running('backup-')]);
+  const [entries, pending, running, restoring] = await Promise.all([
+    services.catalog.list(),
+    services.changes.pending(),
+    starter.running('backup-'),
+    starter.running('restore-'),
+  ]);
   await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
   const newest = new Map<string, LastAttempt>();
   const newestSucceeded = new Map<string, number>();
@@ -36,6 +41,9 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   }
   const runningIds = new Set(running);
   const isRunning = (s: ScheduledService) => runningIds.has(backupInstanceId(s.name, s.id));
+  // A restore into an instance holds its backups until it has finished; the instance stays due meanwhile.
+  const restoringIds = new Set(restoring);
+  const isRestoring = (s: ScheduledService) => restoringIds.has(restoreInstanceId(s.name, s.id));
 
   const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
@@ -56,7 +64,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const runningPerSubscription = new Map<string, number>();
   for (const s of scheduled) if (isRunning(s)) runningPerSubscription.set(s.subscriptionId, (runningPerSubscription.get(s.subscriptionId) ?? 0) + 1);
   const notRunning = due.filter((d) => !isRunning(d.service));
-  const chosen = applyConcurrencyLimit(notRunning, runningPerSubscription, services.config.defaults.concurrencyPerSubscription);
+  const startable = notRunning.filter((d) => !isRestoring(d.service));
+  const chosen = applyConcurrencyLimit(startable, runningPerSubscription, services.config.defaults.concurrencyPerSubscription);
 
   const result: TickResult = {
     due: due.length,

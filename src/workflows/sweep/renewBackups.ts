@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Protection } from '../../domain/protection';
 import type { Services } from '../../services';
-import { requestBackup } from '../backup/requestBackup';
+import { UserError } from '../../errors';
+import { RESTORE_RUNNING, requestBackup } from '../backup/requestBackup';
 import type { OrchestrationStarter } from '../starter';
 import type { RenewalResult } from './types';
 
@@ -10,7 +11,15 @@ export async function renewBackups(services: Services, starter: OrchestrationSta
   const result: RenewalResult = { started: [], coalesced: [] };
   const correlationId = randomUUID();
   for (const p of protection.filter((x) => x.renew)) {
-    const requested = await requestBackup(services.config, starter, p.service, 'scheduled', `sweep:${p.renew}`, correlationId);
+    const requested = await requestBackup(services.config, starter, p.service, 'scheduled', `sweep:${p.renew}`, correlationId).catch((err: unknown) => {
+      // The schedule tick renews it after the restore: the instance stays due.
+      if (err instanceof UserError && err.code === RESTORE_RUNNING) return undefined;
+      throw err;
+    });
+    if (!requested) {
+      services.logger.event('apim-dr.backup.renewal', { service: p.service, reason: p.renew, started: false, deferredBy: 'restore', correlationId });
+      continue;
+    }
     (requested.started ? result.started : result.coalesced).push(p.service);
     services.logger.event('apim-dr.backup.renewal', { service: p.service, reason: p.renew, started: requested.started, correlationId });
   }
