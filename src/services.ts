@@ -31,8 +31,6 @@ export interface ServiceOptions {
   credential?: TokenCredential;
   extraCa?: string;
   httpClient?: HttpClient;
-  /** How notifications are posted (tests capture them). */
-  fetch?: typeof fetch;
 }
 
 export function createServices(config: Config, options: ServiceOptions): Services {
@@ -48,6 +46,6 @@ export function createServices(config: Config, options: ServiceOptions): Service
     changes: new ChangeLog(clients.container()),
     restores: new RestoreLog(clients.container()),
     logger,
-    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger, options.fetch),
+    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
   };
 }
