@@ -6,7 +6,7 @@ import type { BackupTrigger } from '../../domain/backupName';
 import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
 import { UserError } from '../../errors';
 import { Orchestrations } from '../names';
-import type { OrchestrationStarter } from '../starter';
+import { isActive, type OrchestrationStarter } from '../starter';
 import type { BackupRequest } from './types';
 
 export interface BackupRequested {
@@ -30,7 +30,7 @@ export async function requestBackup(
   const resolved = resolveService(config, service);
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
   const restore = await starter.status(restoreInstanceId(resolved.ref.name, resolved.ref.id));
-  if (restore && (restore.runtimeStatus === 'Running' || restore.runtimeStatus === 'Pending')) {
+  if (restore && isActive(restore.runtimeStatus)) {
     // A backup taken mid-restore would hold half of the old configuration and half of the new.
     throw new UserError(
       `a restore into '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once the restore has finished`,

@@ -22,8 +22,9 @@ export interface DashboardView extends FleetStatus {
 }
 
 export async function dashboardView(services: Services, starter?: OrchestrationStarter): Promise<DashboardView> {
-  const entries = await services.catalog.list();
-  const status = await fleetStatusOf(services, entries, starter);
+  const listing = services.catalog.list();
+  const status = await fleetStatusOf(services, listing, starter);
+  const entries = await listing;
   const now = Date.parse(status.at);
   const timelineStart = new Date(now - TIMELINE_MS).toISOString();
   return {

@@ -32,13 +32,13 @@ export interface FleetStatus {
 
 /** `starter` is optional: the CLI, outside the Functions app, cannot see running orchestrations. */
 export async function fleetStatus(services: Services, starter?: OrchestrationStarter): Promise<FleetStatus> {
-  return fleetStatusOf(services, await services.catalog.list(), starter);
+  return fleetStatusOf(services, services.catalog.list(), starter);
 }
 
-/** The same, from a catalog listing the caller already has. */
-export async function fleetStatusOf(services: Services, entries: CatalogEntry[], starter?: OrchestrationStarter): Promise<FleetStatus> {
+/** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
+export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const pending = await services.changes.pending();
+  const [entries, pending] = await Promise.all([listing, services.changes.pending()]);
   const protection = assessFleet(services, entries, now);
   const instances = await Promise.all(
     protectedServices(services.config)
