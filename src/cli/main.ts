@@ -68,9 +68,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   program
     .command('restore')
     .description('restore a backup into a configured standby, in this process (works with the Functions app down); exit 3 when refused')
-    .requiredOption('--from <service>', 'the instance whose backup is restored')
-    .requiredOption('--to <service>', 'the standby to restore into')
+    .option('--from <service>', 'the instance whose backup is restored')
+    .option('--to <service>', 'the standby to restore into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
+    .option('--in-place', 'allow restoring --from into itself (a pre-restore backup is taken first)')
+    .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
+    .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
     .option('--yes', 'do not ask: the target is replaced without a prompt')
     .action((options: RestoreOptions) => run(() => restoreCommand(services(), options, output()))());
   program

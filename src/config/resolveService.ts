@@ -43,19 +43,33 @@ export interface ResolvedInstance {
   protected?: ResolvedService;
   /** Resource IDs of the protected instances that list this one as a standby. */
   standbyOf: string[];
+  /** Resource IDs of the protected instances that drill into this one. */
+  drillTargetOf: string[];
 }
 
-/** Any instance the config knows (protected or standby), or any APIM resource ID. */
+/** Why a restore from `sourceId` may replace the target's configuration, if it may. */
+export type RestoreRelation = 'standby' | 'drill-target' | 'in-place' | 'none';
+
+export function restoreRelation(sourceId: string, target: ResolvedInstance): RestoreRelation {
+  if (sameServiceId(sourceId, target.ref.id)) return 'in-place';
+  if (target.standbyOf.some((id) => sameServiceId(id, sourceId))) return 'standby';
+  if (target.drillTargetOf.some((id) => sameServiceId(id, sourceId))) return 'drill-target';
+  return 'none';
+}
+
+/** Any instance the config knows (protected, standby or drill target), or any APIM resource ID. */
 export function resolveInstance(config: Config, nameOrId: string, field: string): ResolvedInstance {
   const matches = (id: string) => (nameOrId.startsWith('/') ? sameServiceId(id, nameOrId) : parseServiceId(id)?.name.toLowerCase() === nameOrId.toLowerCase());
   const protectedMatch = config.services.find((s) => matches(s.id));
   const standbyOf = config.services.filter((s) => s.standbys.some((b) => matches(b.id)));
+  const drillTargetOf = config.services.filter((s) => s.drill && matches(s.drill.target));
   const standbyId = standbyOf[0]?.standbys.find((b) => matches(b.id))?.id;
-  const id = protectedMatch?.id ?? standbyId ?? (nameOrId.startsWith('/') ? nameOrId : undefined);
+  const id = protectedMatch?.id ?? standbyId ?? drillTargetOf[0]?.drill?.target ?? (nameOrId.startsWith('/') ? nameOrId : undefined);
   const ref = id ? parseServiceId(id) : undefined;
   if (!ref) {
-    const known = [...config.services.map((s) => s.id), ...config.services.flatMap((s) => s.standbys.map((b) => b.id))].map((i) => parseServiceId(i)?.name);
+    const known = config.services.flatMap((s) => [s.id, ...s.standbys.map((b) => b.id), ...(s.drill ? [s.drill.target] : [])]).map((i) => parseServiceId(i)?.name);
     throw new UserError(`${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`, 404, 'ServiceNotConfigured');
   }
-  return { ref, protected: protectedMatch ? resolve(config, protectedMatch) : undefined, standbyOf: standbyOf.map((s) => parseServiceId(s.id)!.id) };
+  const ids = (list: ServiceConfig[]) => list.map((s) => parseServiceId(s.id)!.id);
+  return { ref, protected: protectedMatch ? resolve(config, protectedMatch) : undefined, standbyOf: ids(standbyOf), drillTargetOf: ids(drillTargetOf) };
 }

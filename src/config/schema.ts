@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
-import { parseServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
+import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
 import { validateSchedule } from '../domain/schedule';
 
 const duration = (example: string) =>
@@ -43,9 +43,24 @@ export const accessSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** `after-backup`, `manual`, or an NCRONTAB schedule on which the standby takes the newest backup. */
+export const SYNC_MODES = ['after-backup', 'manual'] as const;
+
+const syncMode = z.string().superRefine((text, ctx) => {
+  if ((SYNC_MODES as readonly string[]).includes(text)) return;
+  const problem = validateSchedule(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be 'after-backup', 'manual' or an NCRONTAB schedule: ${problem}` });
+});
+
 const standbySchema = z.strictObject({
   id: serviceId,
-  sync: z.string().default('manual'),
+  sync: syncMode.default('manual'),
+});
+
+/** A restore drill: on `schedule`, the newest backup goes into `target`, is verified, and its RTO recorded. */
+const drillSchema = z.strictObject({
+  schedule,
+  target: serviceId,
 });
 
 const eventsSchema = z.strictObject({
@@ -61,6 +76,7 @@ const serviceSchema = z.strictObject({
   access: accessSchema.optional(),
   standbys: z.array(standbySchema).default([]),
   events: eventsSchema.optional(),
+  drill: drillSchema.optional(),
   enabled: z.boolean().default(true),
 });
 
@@ -126,6 +142,9 @@ export const configSchema = z
         // Backup blobs are named after the service, so two instances with one name would share a catalog.
         ctx.addIssue({ code: 'custom', path: ['services', index, 'id'], message: `service name '${name}' is already used by services[${first}]; each protected instance needs a unique name` });
       } else seen.set(name, index);
+      if (service.drill && sameServiceId(service.drill.target, service.id)) {
+        ctx.addIssue({ code: 'custom', path: ['services', index, 'drill', 'target'], message: 'a drill restores into another instance, never into the one it protects; name a spare instance of the same tier' });
+      }
     });
     if (config.auth === 'sandbox') {
       const endpoints = [config.arm.endpoint, config.storage.endpoint].filter((e): e is string => e !== undefined);

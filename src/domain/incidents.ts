@@ -3,7 +3,9 @@
  * observed in between. Pure: the book of open incidents goes in, the new book and the messages come out.
  */
 
-export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none'] as const;
+import type { RestoreRecord } from './restoreRecord';
+
+export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none', 'drill.failed'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** What a workflow saw just now about one subject (an instance, or a restore target). */
@@ -54,11 +56,27 @@ export function reconcile(book: IncidentBook, observations: readonly Observation
   return { book: next, notices };
 }
 
+/**
+ * What a settled restore says about incidents. A drill's result belongs to the instance it drills; an operator's
+ * refused restore was answered to the operator at once, so it opens nothing.
+ */
+export function restoreObservations(record: Pick<RestoreRecord, 'purpose' | 'state' | 'source' | 'target' | 'requestedAt' | 'completedAt' | 'error' | 'findings'>): Observation[] {
+  if (record.state === 'running' || (record.state === 'refused' && record.purpose === 'restore')) return [];
+  const blocking = record.findings.filter((f) => f.severity === 'blocking').map((f) => `${f.code}: ${f.message}`);
+  const detail = record.error ? `${record.error.code}: ${record.error.message}` : blocking.join('; ') || undefined;
+  const at = record.completedAt ?? record.requestedAt;
+  const active = record.state !== 'succeeded';
+  return record.purpose === 'drill'
+    ? [{ kind: 'drill.failed', subject: record.source, active, at, detail }]
+    : [{ kind: 'restore.failed', subject: record.target, active, at, detail }];
+}
+
 const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'backup.failed': (s) => `Backup of ${s} failed`,
   'restore.failed': (s) => `Restore into ${s} failed`,
   'rpo.breach': (s) => `${s} is outside its RPO: its newest restorable backup is too old`,
   'restorable.none': (s) => `${s} has no restorable backup: it cannot be rebuilt`,
+  'drill.failed': (s) => `The restore drill of ${s} failed: its backups may not restore when needed`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -66,6 +84,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'restore.failed': (s) => `A restore into ${s} succeeded`,
   'rpo.breach': (s) => `${s} is within its RPO again`,
   'restorable.none': (s) => `${s} has a restorable backup again`,
+  'drill.failed': (s) => `The restore drill of ${s} passed`,
 };
 
 /** One line a person reads in Teams or Slack. */

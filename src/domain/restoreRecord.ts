@@ -4,6 +4,10 @@ import { formatBackupTime } from './backupName';
 
 export const RESTORE_STATES = ['running', 'succeeded', 'failed', 'refused'] as const;
 
+/** Why the restore ran: an operator's restore, a standby sync, a drill, or the rollback of an earlier restore. */
+export const RESTORE_PURPOSES = ['restore', 'sync', 'drill', 'rollback'] as const;
+export type RestorePurpose = (typeof RESTORE_PURPOSES)[number];
+
 const findingSchema = z.object({ code: z.string(), severity: z.enum(['blocking', 'warning', 'info']), message: z.string(), fix: z.string() });
 
 export const restoreRecordSchema = z.object({
@@ -16,6 +20,12 @@ export const restoreRecordSchema = z.object({
   requestedBy: z.string(),
   correlationId: z.string(),
   owner: z.string(),
+  /** Absent in records written before purposes existed: those were operators' restores. */
+  purpose: z.enum(RESTORE_PURPOSES).default('restore'),
+  /** The backup of the target taken just before this restore: its rollback path. */
+  preRestoreBackup: z.string().optional(),
+  /** For a rollback: the record of the restore it undoes. */
+  rollbackOf: z.string().optional(),
   requestedAt: z.string(),
   startedAt: z.string().optional(),
   completedAt: z.string().optional(),
@@ -31,7 +41,7 @@ export const restoreRecordSchema = z.object({
     .optional(),
 });
 
-export type RestoreRecord = z.infer<typeof restoreRecordSchema>;
+export type RestoreRecord = z.output<typeof restoreRecordSchema>;
 
 export function restoreRecordName(target: string, requestedAt: Date): string {
   return `restores/${target}.${formatBackupTime(requestedAt)}.json`;

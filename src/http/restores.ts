@@ -22,6 +22,7 @@ const restoreSchema = z.strictObject({
   backup: z.string().min(1).optional(),
   confirm: z.string().optional(),
   allowInPlace: z.boolean().optional(),
+  preRestoreBackup: z.boolean().optional(),
 });
 
 export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest): Promise<HttpResponseInit> {

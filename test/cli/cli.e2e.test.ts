@@ -130,6 +130,32 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(run.stderr).toContain("BackupNotFound: backup 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' is not in the catalog of 'contoso-apim-weu'");
   });
 
+  it('restores an instance into itself with --in-place, then rolls that back with --rollback', async () => {
+    const weu = 'contoso-apim-weu';
+    sandbox.apim.service(weu).configuration.apis.push('hotfix');
+    const refused = await cli(['restore', '--from', weu, '--to', weu, '--yes', '--config', configFile], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('allowInPlace: true (CLI: --in-place)');
+
+    const restored = await cli(['restore', '--from', weu, '--to', weu, '--in-place', '--yes', '--config', configFile, '--json'], env);
+    expect(restored.stderr).toBe('');
+    const summary = JSON.parse(restored.stdout) as { state: string; recordName: string; preRestoreBackup?: string };
+    expect(summary).toMatchObject({ state: 'succeeded', purpose: 'restore', preRestoreBackup: expect.stringMatching(/\.pre-restore\.apimbackup$/) });
+    expect(sandbox.apim.service(weu).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
+
+    const extra = await cli(['restore', '--rollback', summary.recordName, '--to', weu, '--yes', '--config', configFile], env);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('drop --to');
+    const rolledBack = await cli(['restore', '--rollback', summary.recordName, '--yes', '--config', configFile, '--json'], env);
+    expect(rolledBack.code).toBe(0);
+    expect(JSON.parse(rolledBack.stdout)).toMatchObject({ state: 'succeeded', purpose: 'rollback', backupName: summary.preRestoreBackup, target: weu, verification: { ok: true } });
+    expect(sandbox.apim.service(weu).configuration.apis).toEqual(['orders', 'payments', 'catalog', 'hotfix']);
+
+    const noPath = await cli(['restore', '--rollback', 'restores/contoso-apim-neu.20200101T000000Z.json', '--yes', '--config', configFile], env);
+    expect(noPath.code).toBe(2);
+    expect(noPath.stderr).toContain("there is no restore record 'restores/contoso-apim-neu.20200101T000000Z.json'");
+  });
+
   it('checks an instance for backup readiness', async () => {
     const ready = await cli(['check', 'contoso-apim-neu', '--config', configFile], env);
     expect(ready.stdout.trim()).toBe('contoso-apim-neu: ready for backup');

@@ -31,8 +31,11 @@ describe('restore into a standby', () => {
     expect(summary!.rtoMs).toBeGreaterThanOrEqual(30 * 60_000);
     expect(h.sandbox.apim.service(NEU).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
     const record = await h.services.restores.read(summary!.recordName);
-    expect(record?.record).toMatchObject({ state: 'succeeded', requestedBy: 'http', findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]) });
+    // contoso-apim-neu is protected on its own too, so by default it is backed up first: that is the rollback path.
+    expect(summary!.preRestoreBackup).toMatch(/^contoso-apim-neu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
+    expect(record?.record).toMatchObject({ state: 'succeeded', purpose: 'restore', requestedBy: 'http', findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]) });
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
+    expect(h.sandbox.apim.count('backup.post', NEU)).toBe(1);
   });
 
   it('refuses an expired backup before any restore call, saying when it expired', async () => {
@@ -54,14 +57,52 @@ describe('restore into a standby', () => {
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
-  it('answers 403 for a target that is not a configured standby, and for an in-place restore', async () => {
+  it('answers 403 for a target that is not a configured standby, and for an in-place restore without allowInPlace', async () => {
     await backupNow(h, WEU);
     const notStandby = await restore({ source: WEU, target: 'contoso-apim-dev', confirm: 'contoso-apim-dev' });
     expect(notStandby.response.status).toBe(403);
     expect(notStandby.response.body.error).toMatchObject({ code: 'NotAStandby', message: expect.stringContaining('services[].standbys') });
-    const inPlace = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
+    const inPlace = await restore({ source: WEU, target: WEU, confirm: WEU });
     expect(inPlace.response.status).toBe(403);
+    expect(inPlace.response.body.error).toMatchObject({ code: 'InPlaceNotAllowed', message: expect.stringContaining('allowInPlace: true') });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('restores an instance into itself with allowInPlace, after a pre-restore backup that is its rollback path', async () => {
+    const good = await backupNow(h, WEU);
+    await h.clock.advance(60 * 60_000);
+    h.sandbox.apim.service(WEU).configuration.apis.push('broken');
+    const { response, summary } = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
+    expect(response.status).toBe(202);
+    expect(summary).toMatchObject({ state: 'succeeded', purpose: 'restore', backupName: good.backupName, verification: { ok: true } });
+    expect(summary.preRestoreBackup).toMatch(/^contoso-apim-weu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
+    expect(h.sandbox.apim.service(WEU).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
+    const pre = await h.services.catalog.read(summary.preRestoreBackup!);
+    expect(pre?.manifest).toMatchObject({ state: 'succeeded', trigger: 'pre-restore', inventory: { apis: 4 } });
+    const posts = h.sandbox.apim.requests.filter((r) => r.kind.endsWith('.post') && r.status === 202).map((r) => r.kind);
+    expect(posts).toEqual(['backup.post', 'backup.post', 'restore.post']);
+    expect((await h.services.restores.read(summary.recordName))?.record.preRestoreBackup).toBe(summary.preRestoreBackup);
+  });
+
+  it('restores nothing when the pre-restore backup fails', async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.failNextOperation(WEU, { code: 'InternalServerError', message: 'Backup failed in the sandbox.' });
+    const { summary } = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
+    expect(summary).toMatchObject({ state: 'failed', error: { code: 'PreRestoreBackupFailed', message: expect.stringContaining('nothing was restored') } });
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('answers 400 when a pre-restore backup is asked of a pure standby, which apim-dr does not back up', async () => {
+    await h.close();
+    h = await startHarness({ config: (sandbox) => ({ ...sandbox.config(), services: (sandbox.config().services as { id: string }[]).filter((s) => !s.id.endsWith(NEU)) }) });
+    await backupNow(h, WEU);
+    const byDefault = await restore({ source: WEU, target: NEU, confirm: NEU });
+    expect(byDefault.summary).toMatchObject({ state: 'succeeded' });
+    expect(byDefault.summary!.preRestoreBackup).toBeUndefined();
+    const { response } = await restore({ source: WEU, target: NEU, confirm: NEU, preRestoreBackup: true });
+    expect(response.status).toBe(400);
+    expect(response.body.error.problems).toEqual([{ path: 'preRestoreBackup', message: expect.stringContaining(`'${NEU}' is not a protected instance`) }]);
+    expect(h.sandbox.apim.count('restore.post')).toBe(1);
   });
 
   it('answers 400 naming confirm when it is missing or wrong', async () => {
@@ -120,7 +161,7 @@ describe('restore into a standby', () => {
 
   it('holds backups of the target while a restore into it runs, and backs it up once the restore has finished', async () => {
     await backupNow(h, WEU);
-    const response = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    const response = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU, preRestoreBackup: false });
     await h.clock.advance(5 * 60_000);
     const manual = await h.api('POST', '/api/backups', { service: NEU });
     expect(manual.status).toBe(409);

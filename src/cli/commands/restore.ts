@@ -1,6 +1,7 @@
 /**
- * `apim-dr restore --from <service> --to <service> [--backup NAME|latest] --yes`: the break-glass path. It runs
- * in this process, so it works when the Functions app is down. Without --yes it shows the dry run and asks.
+ * `apim-dr restore --from <service> --to <service> [--backup NAME|latest] --yes`, or `--rollback <record>`: the
+ * break-glass path. It runs in this process, so it works when the Functions app is down. Without --yes it shows the
+ * dry run and asks for the target's name.
  */
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
@@ -8,23 +9,29 @@ import { UserError } from '../../errors';
 import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
 import { checkRestore } from '../../workflows/check/checkRestore';
-import { requestRestore } from '../../workflows/restore/requestRestore';
+import { requestRestore, type RestoreAsk } from '../../workflows/restore/requestRestore';
+import { rollbackAsk } from '../../workflows/restore/rollback';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 
 export interface RestoreOptions {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
   backup?: string;
+  rollback?: string;
+  inPlace?: boolean;
+  /** commander's `--no-pre-backup`: false when given. */
+  preBackup?: boolean;
   yes?: boolean;
 }
 
 export async function restoreCommand(services: Services, options: RestoreOptions, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
-  const target = resolveInstance(services.config, options.to, '--to').ref.name;
+  const ask = await askOf(services, options);
+  const target = resolveInstance(services.config, ask.target, '--to').ref.name;
   let confirm: string | undefined = options.yes ? target : undefined;
   if (!options.yes) {
-    const report = await checkRestore(services, { source: options.from, target: options.to, backup: options.backup });
+    const report = await checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup, allowInPlace: ask.allowInPlace || ask.purpose === 'rollback' });
     out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
     for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
     if (!input.isTTY) throw new UserError(`refusing to restore into '${target}' without --yes when no one can confirm at a terminal`);
@@ -33,9 +40,14 @@ export async function restoreCommand(services: Services, options: RestoreOptions
     rl.close();
   }
   let summary: RestoreSummary | undefined;
-  const starter = inProcessStarter(services, (_id, output) => (summary = output as RestoreSummary));
-  out.progress(`restoring into ${target}…`);
-  await requestRestore(services.config, starter, { source: options.from, target: options.to, backup: options.backup, confirm, requestedBy: cliRequester() });
+  const doing = `${ask.purpose === 'rollback' ? 'rolling back' : 'restoring into'} ${target}`;
+  const starter = inProcessStarter(
+    services,
+    (_id, output) => (summary = output as RestoreSummary),
+    (status) => out.progress(`${doing}: ${progressText(status as RestoreProgress | undefined)}`),
+  );
+  out.progress(`${doing}…`);
+  await requestRestore(services.config, starter, { ...ask, confirm });
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);
@@ -51,5 +63,33 @@ export async function restoreCommand(services: Services, options: RestoreOptions
     return ExitCode.failed;
   }
   out.line(`restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`);
+  if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
   return ExitCode.ok;
+}
+
+interface RestoreProgress {
+  phase?: string;
+  percent?: number;
+}
+
+function progressText(status: RestoreProgress | undefined): string {
+  if (!status?.phase) return '…';
+  return status.percent === undefined ? status.phase : `${status.phase} ${status.percent}%`;
+}
+
+async function askOf(services: Services, options: RestoreOptions): Promise<RestoreAsk> {
+  if (options.rollback !== undefined) {
+    const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
+    if (extra.length) throw new UserError(`--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`);
+    return rollbackAsk(services, options.rollback, cliRequester());
+  }
+  if (!options.from || !options.to) throw new UserError('name the backup\'s instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)');
+  return {
+    source: options.from,
+    target: options.to,
+    backup: options.backup,
+    allowInPlace: options.inPlace === true,
+    ...(options.preBackup === false ? { preRestoreBackup: false } : {}),
+    requestedBy: cliRequester(),
+  };
 }

@@ -1,5 +1,5 @@
 /** The restore dry run: gathers the backup and the target (2 ARM reads, 2 storage reads) and applies the rules. */
-import { resolveInstance, resolveService } from '../../config/resolveService';
+import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import { checkRestoreCompatibility, type CompatibilityReport } from '../../domain/compatibility';
 import { newestRestorable } from '../../domain/expiry';
 import { UserError } from '../../errors';
@@ -48,7 +48,8 @@ export async function checkRestore(services: Services, request: CheckRequest): P
     target: snapshot,
     targetWorkspaceGateways: gateways,
     access: target.protected?.access ?? config.defaults.access,
-    targetIsStandby: target.standbyOf.some((id) => id.toLowerCase() === source.ref.id.toLowerCase()),
+    // A drill target, like a standby, exists to have its configuration replaced.
+    targetIsStandby: ['standby', 'drill-target'].includes(restoreRelation(source.ref.id, target)),
     allowInPlace: request.allowInPlace === true,
     newestRestorable: newest,
     now,

@@ -1,5 +1,6 @@
 /** Activity: verify the restored target against the backup's manifest and settle the restore record (idempotent). */
 import { resolveInstance } from '../../config/resolveService';
+import { restoreObservations } from '../../domain/incidents';
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import type { Services } from '../../services';
 import type { FinishRestoreInput, RestoreSummary } from './types';
@@ -12,20 +13,21 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     record = await settle(services, record, input);
     await services.restores.write(record, stored.etag);
     const ok = record.state === 'succeeded';
-    services.logger.event(ok ? 'apim-dr.restore.succeeded' : 'apim-dr.restore.failed', {
+    const noun = record.purpose === 'drill' ? 'drill' : 'restore';
+    services.logger.event(`apim-dr.${noun}.${ok ? 'succeeded' : 'failed'}`, {
       source: record.source,
       target: record.target,
+      purpose: record.purpose,
       backupName: record.backupName,
+      preRestoreBackup: record.preRestoreBackup,
       correlationId: record.correlationId,
       rtoMs: record.rtoMs,
       error: record.error,
     }, ok ? 'info' : 'error');
-    await services.notifier.observe([
-      { kind: 'restore.failed', subject: record.target, active: !ok, at: record.completedAt!, detail: record.error && `${record.error.code}: ${record.error.message}` },
-    ]);
+    await services.notifier.observe(restoreObservations(record));
   }
-  const { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;
-  return { recordName, source, target, backupName, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };
+  const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;
+  return { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };
 }
 
 async function settle(services: Services, record: RestoreRecord, input: FinishRestoreInput): Promise<RestoreRecord> {
@@ -36,9 +38,18 @@ async function settle(services: Services, record: RestoreRecord, input: FinishRe
   }
   // Verification: the target is healthy and holds what the backup held.
   const target = resolveInstance(services.config, record.targetId, 'target');
-  const manifest = (await services.catalog.read(record.backupName!))?.manifest;
-  const [snapshot, actual] = await Promise.all([services.apim.getService(target.ref), services.apim.countInventory(target.ref)]);
-  const expected = manifest?.inventory ?? actual;
+  const [stored, snapshot, actual] = await Promise.all([
+    services.catalog.read(record.backupName!),
+    services.apim.getService(target.ref),
+    services.apim.countInventory(target.ref),
+  ]);
+  const expected = stored?.manifest.inventory;
+  if (!expected) {
+    // Nothing to compare with is not a pass: say so, and let a person check the target.
+    const verification = { ok: false, expected: {}, actual: { ...actual }, provisioningState: snapshot.provisioningState };
+    const message = `the manifest of '${record.backupName}' ${stored ? 'records no inventory' : 'is gone'}, so the restored '${record.target}' could not be checked against it; found ${describe(actual)} (${snapshot.provisioningState}): compare them by hand`;
+    return { ...record, ...done, state: 'failed', verification, error: { code: 'VerificationIncomplete', message } };
+  }
   const ok = snapshot.provisioningState === 'Succeeded' && expected.apis === actual.apis && expected.products === actual.products && expected.namedValues === actual.namedValues;
   const verification = { ok, expected: { ...expected }, actual: { ...actual }, provisioningState: snapshot.provisioningState };
   if (ok) return { ...record, ...done, state: 'succeeded', verification };

@@ -1,25 +1,29 @@
 /**
  * Activity: the gate before any restore POST. Runs the dry run (expiry, tier, platform, target state, …) and
- * refuses on any blocking finding, or when the target is not a configured standby of the source.
+ * refuses on any blocking finding, or when the target's configuration is not the source's to replace.
  */
-import { resolveInstance, resolveService } from '../../config/resolveService';
+import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import type { CompatibilityReport, Finding } from '../../domain/compatibility';
-import { UserError } from '../../errors';
+import { restoreObservations } from '../../domain/incidents';
+import { expectedRestoreMs } from '../../domain/restoreProgress';
 import { restoreRecordName, type RestoreRecord } from '../../domain/restoreRecord';
+import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { checkRestore } from '../check/checkRestore';
+import { consentProblem } from './consent';
 import type { PrepareRestoreInput, PrepareRestoreOutput } from './types';
 
 export async function prepareRestore(services: Services, input: PrepareRestoreInput): Promise<PrepareRestoreOutput> {
   const source = resolveService(services.config, input.sourceId, 'source');
   const target = resolveInstance(services.config, input.targetId, 'target');
   const recordName = restoreRecordName(target.ref.name, new Date(input.requestedAt));
-  const existing = await services.restores.read(recordName);
+  const [existing, history] = await Promise.all([services.restores.read(recordName), services.restores.recent(target.ref.name)]);
+  const expectedMs = expectedRestoreMs(history);
   if (existing && existing.record.owner === input.owner) {
     const { record } = existing;
     return record.state === 'refused' || !record.backupName
       ? { status: 'refused', recordName, findings: record.findings }
-      : { status: 'ready', recordName, backupName: record.backupName, findings: record.findings };
+      : { status: 'ready', recordName, backupName: record.backupName, findings: record.findings, expectedMs };
   }
 
   const base: RestoreRecord = {
@@ -31,43 +35,41 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     requestedBy: input.requestedBy,
     correlationId: input.correlationId,
     owner: input.owner,
+    purpose: input.purpose,
+    ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
     requestedAt: input.requestedAt,
     state: 'running',
     findings: [],
   };
-  const isStandby = target.standbyOf.some((id) => id.toLowerCase() === source.ref.id.toLowerCase());
-  // In-place restores need a pre-restore backup as their rollback path; until that exists they are refused.
+  const refuse = async (findings: Finding[], backupName?: string): Promise<PrepareRestoreOutput> => {
+    await services.restores.write({ ...base, backupName, state: 'refused', verdict: 'NotRestorable', findings, completedAt: services.clock.now().toISOString() });
+    const blocking = findings.filter((f) => f.severity === 'blocking').map((f) => f.code);
+    services.logger.event('apim-dr.restore.refused', { source: source.ref.name, target: target.ref.name, purpose: input.purpose, backupName, correlationId: input.correlationId, blocking }, 'warn');
+    await services.notifier.observe(restoreObservations({ ...base, state: 'refused', completedAt: services.clock.now().toISOString() }));
+    return { status: 'refused', recordName, findings };
+  };
+
   let report: CompatibilityReport;
   try {
-    report = await checkRestore(services, { source: source.ref.id, target: target.ref.id, backup: input.backup, allowInPlace: false });
+    report = await checkRestore(services, { source: source.ref.id, target: target.ref.id, backup: input.backup, allowInPlace: input.allowInPlace || input.purpose === 'rollback' });
   } catch (err) {
     // No backup to restore, or one that cannot be used: the user's to fix, so refused at once rather than retried.
     if (!(err instanceof UserError)) throw err;
-    const findings: Finding[] = [{ code: err.code, severity: 'blocking', message: err.message, fix: `run 'apim-dr list ${source.ref.name}' and choose a restorable backup` }];
-    await services.restores.write({ ...base, state: 'refused', verdict: 'NotRestorable', findings, completedAt: services.clock.now().toISOString() });
-    services.logger.event('apim-dr.restore.refused', { source: source.ref.name, target: target.ref.name, correlationId: input.correlationId, blocking: [err.code] }, 'warn');
-    return { status: 'refused', recordName, findings };
+    return refuse([{ code: err.code, severity: 'blocking', message: err.message, fix: `run 'apim-dr list ${source.ref.name}' and choose a restorable backup` }]);
   }
   const findings: Finding[] = [...report.findings];
-  if (!isStandby) {
-    findings.unshift({
-      code: 'NotAStandby',
-      severity: 'blocking',
-      message: `'${target.ref.name}' is not a configured standby of '${source.ref.name}'`,
-      fix: `add it to the standbys of '${source.ref.name}' in the config`,
-    });
-  }
-  const refused = !isStandby || report.verdict === 'NotRestorable';
-  const record: RestoreRecord = { ...base, backupName: report.backupName, verdict: refused ? 'NotRestorable' : report.verdict, findings, state: refused ? 'refused' : 'running' };
-  if (refused) record.completedAt = services.clock.now().toISOString();
-  await services.restores.write(record);
-  const blocking = findings.filter((f) => f.severity === 'blocking');
-  services.logger.event(refused ? 'apim-dr.restore.refused' : 'apim-dr.restore.accepted', {
+  const problem = consentProblem(restoreRelation(source.ref.id, target), input.purpose, input.allowInPlace, source.ref.name, target.ref.name);
+  if (problem) findings.unshift({ severity: 'blocking', ...problem });
+  if (problem || report.verdict === 'NotRestorable') return refuse(findings, report.backupName);
+
+  await services.restores.write({ ...base, backupName: report.backupName, verdict: report.verdict, findings });
+  services.logger.event('apim-dr.restore.accepted', {
     source: source.ref.name,
     target: target.ref.name,
+    purpose: input.purpose,
     backupName: report.backupName,
     correlationId: input.correlationId,
-    ...(refused ? { blocking: blocking.map((f) => f.code) } : { verdict: report.verdict }),
-  }, refused ? 'warn' : 'info');
-  return refused ? { status: 'refused', recordName, findings } : { status: 'ready', recordName, backupName: report.backupName, findings };
+    verdict: report.verdict,
+  });
+  return { status: 'ready', recordName, backupName: report.backupName, findings, expectedMs };
 }

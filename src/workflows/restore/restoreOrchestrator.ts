@@ -1,44 +1,73 @@
-/** Orchestrator: gate, start, monitor and verify one restore into a standby. Deterministic. */
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+/** Orchestrator: gate, back up the target if asked, start, monitor and verify one restore. Deterministic. */
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { formatBackupTime } from '../../domain/backupName';
+import { restorePercent } from '../../domain/restoreProgress';
 import { activityRetry } from '../backup/backupOrchestrator';
-import { Activities } from '../names';
+import type { BackupRequest, BackupSummary } from '../backup/types';
+import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
-import type { PrepareRestoreInput, PrepareRestoreOutput, RestoreRequest, RestoreSummary, StartRestoreOutput } from './types';
+import type { FinishRestoreInput, PrepareRestoreInput, PrepareRestoreOutput, RestoreRequest, RestoreSummary, StartRestoreOutput } from './types';
 
 const MAX_BUSY_WAITS = 30;
 
 export const restoreOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<RestoreRequest>();
-  const requestedAt = context.df.currentUtcDateTime.toISOString();
+  const requestedAt = context.df.currentUtcDateTime;
   const retry = activityRetry();
-  context.df.setCustomStatus({ phase: 'checking' });
-  const input: PrepareRestoreInput = { ...request, requestedAt, owner: `${context.df.instanceId}@${requestedAt}` };
+  context.df.setCustomStatus({ phase: 'checking', percent: 0 });
+  const input: PrepareRestoreInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const prepared: PrepareRestoreOutput = yield context.df.callActivityWithRetry(Activities.prepareRestore, retry, input);
   if (prepared.status === 'refused') {
     context.df.setCustomStatus({ phase: 'refused' });
-    return { recordName: prepared.recordName, state: 'refused', findings: prepared.findings };
+    return { recordName: prepared.recordName, state: 'refused', purpose: request.purpose, findings: prepared.findings };
   }
-  const { recordName, backupName } = prepared;
+  const { recordName, backupName, expectedMs } = prepared;
   const warnings = prepared.findings.filter((f) => f.severity === 'warning');
+  const finish = function* (outcome: FinishRestoreInput['outcome']): Generator<Task, RestoreSummary, RestoreSummary> {
+    context.df.setCustomStatus({ phase: 'verifying', backupName, percent: 99, warnings });
+    const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
+    context.df.setCustomStatus({ phase: summary.state, backupName, percent: 100, warnings });
+    return summary;
+  };
 
-  let started: StartRestoreOutput = yield context.df.callActivityWithRetry(Activities.startRestore, retry, recordName);
+  let preRestoreBackup: string | undefined;
+  if (request.preRestoreBackup) {
+    context.df.setCustomStatus({ phase: 'pre-restore-backup', backupName, percent: 0, warnings });
+    const backup: BackupRequest = { serviceId: request.targetId, trigger: 'pre-restore', requestedBy: `restore ${recordName}`, correlationId: request.correlationId };
+    const taken: BackupSummary | undefined = yield* subOrchestration(context, Orchestrations.backup, backup, `${context.df.instanceId}-pre-${formatBackupTime(requestedAt)}`);
+    if (taken?.state !== 'succeeded') {
+      const why = taken?.error ? `${taken.error.code}: ${taken.error.message}` : 'the backup orchestration failed';
+      return yield* finish({ status: 'failed', code: 'PreRestoreBackupFailed', message: `the pre-restore backup of the target failed (${why}), so nothing was restored` });
+    }
+    preRestoreBackup = taken.backupName;
+  }
+
+  let started: StartRestoreOutput = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
   for (let waits = 1; started.status === 'busy'; waits++) {
     if (waits > MAX_BUSY_WAITS) break;
-    context.df.setCustomStatus({ phase: 'waiting', backupName, reason: started.message, warnings });
+    context.df.setCustomStatus({ phase: 'waiting', backupName, percent: 0, reason: started.message, warnings });
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + started.retryAfterMs));
-    started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, recordName);
+    started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
   }
   let outcome: RestoreOutcome =
     started.status === 'busy' ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` } : { status: 'running', retryAfterMs: started.retryAfterMs };
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
+  const restoreStart = context.df.currentUtcDateTime.getTime();
   for (let polls = 1; outcome.status === 'running'; polls++) {
-    context.df.setCustomStatus({ phase: 'restoring', backupName, polls, warnings });
+    const percent = restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs);
+    context.df.setCustomStatus({ phase: 'restoring', backupName, polls, percent, expectedMs, warnings });
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + (outcome.retryAfterMs ?? pollIntervalMs)));
     outcome = yield context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token });
   }
-  context.df.setCustomStatus({ phase: 'verifying', backupName, warnings });
-  const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
-  context.df.setCustomStatus({ phase: summary.state, backupName, warnings });
-  return summary;
+  return yield* finish(outcome);
 };
+
+/** Runs a sub-orchestration; a failed one yields undefined (its reason is in its own history and logs). */
+function* subOrchestration(context: OrchestrationContext, name: string, input: unknown, instanceId: string): Generator<Task, BackupSummary | undefined, BackupSummary> {
+  try {
+    return yield context.df.callSubOrchestrator(name, input, instanceId);
+  } catch {
+    return undefined;
+  }
+}

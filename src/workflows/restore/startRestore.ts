@@ -3,15 +3,17 @@ import { resolveInstance } from '../../config/resolveService';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { backupParameters } from '../backup/startBackup';
-import type { StartRestoreOutput } from './types';
+import type { StartRestoreInput, StartRestoreOutput } from './types';
 
 const BUSY_RETRY_MS = 60_000;
 
-export async function startRestore(services: Services, recordName: string): Promise<StartRestoreOutput> {
+export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
+  const { recordName } = input;
   const pollIntervalMs = services.config.defaults.pollInterval;
   const stored = await services.restores.read(recordName);
   if (!stored?.record.backupName) throw new UserError(`restore record '${recordName}' is missing or names no backup`, 404, 'RestoreRecordMissing');
-  const { record, etag } = stored;
+  const { etag } = stored;
+  const record = input.preRestoreBackup ? { ...stored.record, preRestoreBackup: input.preRestoreBackup } : stored.record;
   if (record.operationToken || record.state !== 'running') return { status: 'started', token: record.operationToken, pollIntervalMs };
 
   const target = resolveInstance(services.config, record.targetId, 'target');
@@ -30,6 +32,13 @@ export async function startRestore(services: Services, recordName: string): Prom
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   await services.restores.write({ ...record, startedAt, operationToken: started.token }, marked || undefined);
-  services.logger.event('apim-dr.restore.started', { source: record.source, target: record.target, backupName: record.backupName, correlationId: record.correlationId });
+  services.logger.event('apim-dr.restore.started', {
+    source: record.source,
+    target: record.target,
+    purpose: record.purpose,
+    backupName: record.backupName,
+    preRestoreBackup: record.preRestoreBackup,
+    correlationId: record.correlationId,
+  });
   return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
 }

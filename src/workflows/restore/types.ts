@@ -1,6 +1,6 @@
 /** What flows between the restore orchestrator and its activities (all JSON). */
 import type { Finding } from '../../domain/compatibility';
-import type { RestoreRecord } from '../../domain/restoreRecord';
+import type { RestorePurpose, RestoreRecord } from '../../domain/restoreRecord';
 import type { CheckOutcome } from '../backup/types';
 
 export interface RestoreRequest {
@@ -10,6 +10,13 @@ export interface RestoreRequest {
   backup?: string;
   requestedBy: string;
   correlationId: string;
+  purpose: RestorePurpose;
+  /** Consent to restore the source into itself. */
+  allowInPlace: boolean;
+  /** Back the target up first, as the rollback path. */
+  preRestoreBackup: boolean;
+  /** For a rollback: the record of the restore it undoes. */
+  rollbackOf?: string;
 }
 
 export interface PrepareRestoreInput extends RestoreRequest {
@@ -18,8 +25,14 @@ export interface PrepareRestoreInput extends RestoreRequest {
 }
 
 export type PrepareRestoreOutput =
-  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[] }
+  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[]; expectedMs: number }
   | { status: 'refused'; recordName: string; findings: Finding[] };
+
+export interface StartRestoreInput {
+  recordName: string;
+  /** The pre-restore backup just taken, recorded as the rollback path. */
+  preRestoreBackup?: string;
+}
 
 export type StartRestoreOutput =
   | { status: 'started'; token?: string; pollIntervalMs: number; retryAfterMs?: number }
@@ -30,4 +43,7 @@ export interface FinishRestoreInput {
   outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>;
 }
 
-export type RestoreSummary = Pick<RestoreRecord, 'recordName' | 'source' | 'target' | 'backupName' | 'state' | 'verdict' | 'findings' | 'error' | 'rtoMs' | 'verification' | 'requestedAt' | 'completedAt'>;
+export type RestoreSummary = Pick<
+  RestoreRecord,
+  'recordName' | 'source' | 'target' | 'backupName' | 'purpose' | 'preRestoreBackup' | 'state' | 'verdict' | 'findings' | 'error' | 'rtoMs' | 'verification' | 'requestedAt' | 'completedAt'
+>;
