@@ -75,13 +75,13 @@ describe('restore into a standby', () => {
     const { response, summary } = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
     expect(response.status).toBe(202);
     expect(summary).toMatchObject({ state: 'succeeded', purpose: 'restore', backupName: good.backupName, verification: { ok: true } });
-    expect(summary.preRestoreBackup).toMatch(/^contoso-apim-weu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
+    expect(summary!.preRestoreBackup).toMatch(/^contoso-apim-weu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
     expect(h.sandbox.apim.service(WEU).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
-    const pre = await h.services.catalog.read(summary.preRestoreBackup!);
+    const pre = await h.services.catalog.read(summary!.preRestoreBackup!);
     expect(pre?.manifest).toMatchObject({ state: 'succeeded', trigger: 'pre-restore', inventory: { apis: 4 } });
     const posts = h.sandbox.apim.requests.filter((r) => r.kind.endsWith('.post') && r.status === 202).map((r) => r.kind);
     expect(posts).toEqual(['backup.post', 'backup.post', 'restore.post']);
-    expect((await h.services.restores.read(summary.recordName))?.record.preRestoreBackup).toBe(summary.preRestoreBackup);
+    expect((await h.services.restores.read(summary!.recordName))?.record.preRestoreBackup).toBe(summary!.preRestoreBackup);
   });
 
   it('restores nothing when the pre-restore backup fails', async () => {

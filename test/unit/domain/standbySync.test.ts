@@ -9,6 +9,7 @@ const record = (state: RestoreRecord['state'], backupName: string, source = 'api
   source,
   target: 'apim-neu',
   targetId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-neu',
+  purpose: 'restore',
   backupName,
   requestedBy: 'test',
   correlationId: 'c',
