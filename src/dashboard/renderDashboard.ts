@@ -72,8 +72,17 @@ function row(instance: Instance, view: DashboardView): string {
 <td><span class="badge ${instance.protection}">${LEVEL_LABEL[instance.protection]}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
 <td>${timeline(instance, view)}</td>
 <td>${newest(instance)}</td>
-<td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}</td>
+<td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}${drill(instance)}</td>
 </tr>`;
+}
+
+function drill(instance: Instance): string {
+  const d = instance.lastDrill;
+  if (!d) return '';
+  const result = d.state === 'succeeded' ? 'passed' : d.state === 'running' ? 'running' : 'FAILED';
+  const rto = d.rtoMs !== undefined && d.state === 'succeeded' ? `, RTO ${short(d.rtoMs)}` : '';
+  const why = d.error && d.state !== 'succeeded' ? `<br><span class="muted">${esc(d.error)}</span>` : '';
+  return `<p class="drill drill-${d.state}" data-drill="${esc(d.target)}">Drill into ${esc(d.target)}: <strong>${result}</strong>${rto} <span class="muted">${utc(d.completedAt ?? d.requestedAt)}</span>${why}</p>`;
 }
 
 function newest(instance: Instance): string {
@@ -150,6 +159,7 @@ thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; co
 tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block; font-weight: 400; }
 .badge { display: inline-block; border-radius: 12px; padding: 1px 10px; color: #fff; font-weight: 600; }
 .badge.protected { background: var(--ok); } .badge.at-risk { background: var(--warn); } .badge.unprotected { background: var(--bad); }
+.drill { margin: 6px 0 0; } .drill-failed strong, .drill-refused strong { color: #b3261e; }
 .details, .standbys { margin: 4px 0 0; padding-left: 16px; } .standbys { padding-left: 0; list-style: none; }
 .failure code { color: var(--bad); }
 .age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }

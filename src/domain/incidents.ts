@@ -76,7 +76,7 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'restore.failed': (s) => `Restore into ${s} failed`,
   'rpo.breach': (s) => `${s} is outside its RPO: its newest restorable backup is too old`,
   'restorable.none': (s) => `${s} has no restorable backup: it cannot be rebuilt`,
-  'drill.failed': (s) => `The restore drill of ${s} failed: its backups may not restore when needed`,
+  'drill.failed': (s) => `The restore drill of ${s} failed`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {

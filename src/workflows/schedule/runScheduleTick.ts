@@ -11,12 +11,16 @@ import { requestBackup } from '../backup/requestBackup';
 import type { BackupRequest } from '../backup/types';
 import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../sweep/planSweep';
+import { startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {
   due: number;
   started: string[];
   coalesced: string[];
   deferred: string[];
+  /** Standby syncs and drills started, as `source→target`. */
+  syncs: string[];
+  drills: string[];
 }
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
@@ -72,6 +76,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     started: [],
     coalesced: due.filter((d) => !notRunning.includes(d)).map((d) => d.service.name),
     deferred: notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name),
+    syncs: [],
+    drills: [],
   };
   await Promise.all(
     chosen.map(async (d) => {
@@ -81,7 +87,18 @@ export async function runScheduleTick(services: Services, starter: Orchestration
       (requested.started ? result.started : result.coalesced).push(d.service.name);
     }),
   );
-  services.logger.event('apim-dr.schedule.tick', { correlationId, due: result.due, started: result.started.length, coalesced: result.coalesced.length, deferred: result.deferred });
+  for (const r of await startPlannedRestores(services, starter, entries, restoring, correlationId)) {
+    (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
+  }
+  services.logger.event('apim-dr.schedule.tick', {
+    correlationId,
+    due: result.due,
+    started: result.started.length,
+    coalesced: result.coalesced.length,
+    deferred: result.deferred,
+    syncs: result.syncs,
+    drills: result.drills,
+  });
   return result;
 }
 

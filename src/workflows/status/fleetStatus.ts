@@ -3,6 +3,7 @@ import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
 import { parseServiceId } from '../../domain/resourceId';
+import type { RestoreRecord } from '../../domain/restoreRecord';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from '../sweep/planSweep';
@@ -22,6 +23,18 @@ export interface InstanceStatus {
   running?: { phase?: string; backupName?: string; since?: string };
   pendingChanges?: { count: number; firstAt?: string; lastAt?: string };
   standbys: StandbySync[];
+  /** The newest drill of this instance, if it has a drill. */
+  lastDrill?: DrillResult;
+}
+
+export interface DrillResult {
+  target: string;
+  state: RestoreRecord['state'];
+  backupName?: string;
+  requestedAt: string;
+  completedAt?: string;
+  rtoMs?: number;
+  error?: string;
 }
 
 export interface FleetStatus {
@@ -69,6 +82,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
           running: run && (run.runtimeStatus === 'Running' || run.runtimeStatus === 'Pending') ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
+          lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(
             s.config.standbys.map(async (b) => {
               const name = parseServiceId(b.id)?.name ?? b.id;
@@ -81,4 +95,13 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
   const summary: Record<ProtectionLevel, number> = { protected: 0, 'at-risk': 0, unprotected: 0 };
   for (const i of instances) summary[i.protection] += 1;
   return { at: now.toISOString(), summary, instances };
+}
+
+async function lastDrill(services: Services, source: string, targetId: string): Promise<DrillResult | undefined> {
+  const target = parseServiceId(targetId)?.name ?? targetId;
+  const drill = (await services.restores.recent(target)).find((r) => r.purpose === 'drill' && r.source.toLowerCase() === source.toLowerCase());
+  if (!drill) return undefined;
+  const blocking = drill.findings.find((f) => f.severity === 'blocking');
+  const error = drill.error ? `${drill.error.code}: ${drill.error.message}` : blocking && `${blocking.code}: ${blocking.message}`;
+  return { target, state: drill.state, backupName: drill.backupName, requestedAt: drill.requestedAt, completedAt: drill.completedAt, rtoMs: drill.rtoMs, error };
 }

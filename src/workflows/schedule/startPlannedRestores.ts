@@ -1,0 +1,72 @@
+/** The tick's second half: start the standby syncs and drills that are due (at most one restore per target). */
+import type { CatalogEntry } from '../../azure/catalog';
+import { protectedServices, type ResolvedService } from '../../config/resolveService';
+import { restoreInstanceId } from '../../domain/instanceIds';
+import { planRestores, type PlannedRestore, type PlannedSource, type SourceBackup } from '../../domain/restorePlan';
+import type { RestoreRecord } from '../../domain/restoreRecord';
+import { parseServiceId } from '../../domain/resourceId';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { requestRestore } from '../restore/requestRestore';
+import type { OrchestrationStarter } from '../starter';
+
+export async function startPlannedRestores(
+  services: Services,
+  starter: OrchestrationStarter,
+  entries: readonly CatalogEntry[],
+  restoring: readonly string[],
+  correlationId: string,
+): Promise<PlannedRestore[]> {
+  const sources = protectedServices(services.config)
+    .filter((s) => s.config.enabled)
+    .map(toPlannedSource)
+    .filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
+  if (sources.length === 0) return [];
+
+  const targets = new Map<string, string>();
+  for (const s of sources) {
+    for (const b of s.standbys) if (b.sync !== 'manual') targets.set(b.name.toLowerCase(), b.id);
+    if (s.drill) targets.set(s.drill.name.toLowerCase(), s.drill.id);
+  }
+  const records = new Map<string, RestoreRecord[]>();
+  await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
+  const running = new Set(restoring);
+  const busy = new Set([...targets].filter(([name, id]) => running.has(restoreInstanceId(name, id))).map(([name]) => name));
+  const backups = new Map<string, SourceBackup[]>();
+  for (const e of entries) backups.set(e.service.toLowerCase(), [...(backups.get(e.service.toLowerCase()) ?? []), e]);
+
+  const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
+  const started: PlannedRestore[] = [];
+  for (const p of plan) {
+    try {
+      await requestRestore(services.config, starter, {
+        source: p.sourceId,
+        target: p.targetId,
+        backup: p.backupName,
+        // The config that names this standby or drill target is the consent to replace its configuration.
+        confirm: p.target,
+        purpose: p.purpose,
+        // Syncs and drills replace configurations that exist to be replaced: no rollback path is kept.
+        preRestoreBackup: false,
+        requestedBy: `${p.purpose}:${p.reason}`,
+      });
+    } catch (err) {
+      // A restore started into the target since the listing: this one waits for the next tick.
+      if (err instanceof UserError && err.code === 'TargetBusy') continue;
+      throw err;
+    }
+    started.push(p);
+    services.logger.event(`apim-dr.${p.purpose}.started`, { correlationId, source: p.source, target: p.target, backupName: p.backupName, reason: p.reason, superseded: p.superseded });
+  }
+  return started;
+}
+
+function toPlannedSource(s: ResolvedService): PlannedSource {
+  const named = (id: string) => ({ id, name: parseServiceId(id)!.name });
+  return {
+    name: s.ref.name,
+    id: s.ref.id,
+    standbys: s.config.standbys.map((b) => ({ ...named(b.id), sync: b.sync })),
+    drill: s.config.drill && { ...named(s.config.drill.target), schedule: s.config.drill.schedule },
+  };
+}
