@@ -1,7 +1,7 @@
 /** The one place that constructs Azure SDK clients: credential, ARM endpoint, extra CA, injectable pipeline. */
 import { ApiManagementClient } from '@azure/arm-apimanagement';
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -42,13 +42,17 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
     apim(subscriptionId) {
       let client = apimClients.get(subscriptionId);
       if (!client) {
+        // Sovereign clouds and the sandbox have their own audience; ARM's is the endpoint itself.
+        const scope = `${new URL(config.arm.endpoint).origin}/.default`;
         client = new ApiManagementClient(credential, subscriptionId, {
           endpoint: config.arm.endpoint,
-          // Sovereign clouds and the sandbox have their own audience; ARM's is the endpoint itself.
-          credentialScopes: [`${new URL(config.arm.endpoint).origin}/.default`],
+          credentialScopes: [scope],
           additionalPolicies: policies,
           httpClient: options.httpClient,
         });
+        const created = client;
+        const forget = () => apimClients.get(subscriptionId) === created && apimClients.delete(subscriptionId);
+        client.pipeline.addPolicy(renewExpiredTokenPolicy(credential, scope, forget), { phase: 'Sign', afterPolicies: [bearerTokenAuthenticationPolicyName] });
         apimClients.set(subscriptionId, client);
       }
       return client;
@@ -78,6 +82,26 @@ function readCaFile(file: string | undefined): string | undefined {
   } catch (err) {
     throw new UserError(`arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`);
   }
+}
+
+/**
+ * ARM answers 401 ExpiredAuthenticationToken when a token expired before the SDK's cache expected it to (clock
+ * skew, a long sleep): send the request once more with a new token, and drop the client so its cache goes with it.
+ * A restore outlives any one token; no check may fail for that.
+ */
+function renewExpiredTokenPolicy(credential: TokenCredential, scope: string, forgetClient: () => void): PipelinePolicy {
+  return {
+    name: 'apimDrRenewExpiredToken',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status !== 401 || !/ExpiredAuthenticationToken/.test(response.bodyAsText ?? '')) return response;
+      forgetClient();
+      const token = await credential.getToken(scope, { abortSignal: request.abortSignal });
+      if (!token) return response;
+      request.headers.set('Authorization', `Bearer ${token.token}`);
+      return next(request);
+    },
+  };
 }
 
 /** Trusts one more CA (a sovereign cloud's, a proxy's, the sandbox's) for ARM calls, on top of the system roots. */

@@ -19,14 +19,26 @@ export function createCredential(config: Config, clock: Clock): TokenCredential 
   }
 }
 
-/** Issues opaque, short-lived dummy tokens for the local sandbox; never accepted by Azure. */
+/**
+ * Issues opaque, short-lived dummy tokens for the local sandbox; never accepted by Azure. Each carries its expiry
+ * (`sandbox-token-<n>.<expires ms>`, on the sandbox's clock), which the sandbox enforces as ARM does.
+ */
 export class SandboxCredential implements TokenCredential {
   issued = 0;
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly lifetimeMs = SANDBOX_TOKEN_LIFETIME_MS,
+  ) {}
 
   getToken(): Promise<AccessToken> {
     this.issued += 1;
-    const now = this.clock.now().getTime();
-    return Promise.resolve({ token: `sandbox-token-${this.issued}`, expiresOnTimestamp: now + SANDBOX_TOKEN_LIFETIME_MS });
+    const expiresOnTimestamp = this.clock.now().getTime() + this.lifetimeMs;
+    return Promise.resolve({ token: `sandbox-token-${this.issued}.${expiresOnTimestamp}`, expiresOnTimestamp });
   }
+}
+
+/** The expiry a sandbox token carries, if it is one. */
+export function sandboxTokenExpiry(token: string): number | undefined {
+  const m = /^sandbox-token-\d+\.(\d+)$/.exec(token);
+  return m ? Number(m[1]) : undefined;
 }

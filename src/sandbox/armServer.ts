@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sandboxTokenExpiry } from '../azure/credential';
 import type { ApimSandbox, ArmFailure, OperationBody } from './ApimSandbox';
 import type { Certificate } from './certificate';
 import type { SandboxService } from './model';
@@ -64,6 +65,14 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
     record('unauthenticated', 401);
     send(res, 401, { error: { code: 'AuthenticationFailed', message: 'Authentication failed. The Authorization header is missing.' } });
+    return;
+  }
+  const expiry = sandboxTokenExpiry((req.headers.authorization ?? '').slice('Bearer '.length));
+  const now = sandbox.options.clock.now().getTime();
+  if (expiry !== undefined && expiry <= now) {
+    record('expired-token', 401);
+    const message = `The access token expiry UTC time '${new Date(expiry).toISOString()}' is earlier than current UTC time '${new Date(now).toISOString()}'.`;
+    send(res, 401, { error: { code: 'ExpiredAuthenticationToken', message } }, { 'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message}"` });
     return;
   }
   if (!url.searchParams.get('api-version')) {

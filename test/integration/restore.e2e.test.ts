@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SandboxCredential } from '../../src/azure/credential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 
@@ -156,6 +157,31 @@ describe('restore into a standby', () => {
     h.sandbox.apim.faults.add({ method: 'POST', path: /\/restore$/, fault: { kind: 'status', status: 409 }, times: 1 });
     const { summary } = await restore();
     expect(summary!.state).toBe('succeeded');
+    expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
+  });
+
+  it('survives access tokens that expire mid-restore while the SDK still trusts them, with one restore call', async () => {
+    await h.close();
+    const tokens = new Set<string>();
+    h = await startHarness({
+      durationMs: (kind) => (kind === 'backup' ? 60_000 : 90 * 60_000),
+      // Tokens live 20 minutes on the sandbox's clock, but the SDK's cache (on the wall clock) trusts each for an hour.
+      credential: (clock) => {
+        const inner = new SandboxCredential(clock, 20 * 60_000);
+        return {
+          async getToken() {
+            const token = await inner.getToken();
+            tokens.add(token.token);
+            return { ...token, expiresOnTimestamp: Date.now() + 3_600_000 };
+          },
+        };
+      },
+    });
+    await backupNow(h, WEU);
+    const { summary } = await restore({ source: WEU, target: NEU, confirm: NEU, preRestoreBackup: false });
+    expect(summary).toMatchObject({ state: 'succeeded', verification: { ok: true } });
+    expect(h.sandbox.apim.count('expired-token')).toBeGreaterThanOrEqual(4);
+    expect(tokens.size).toBeGreaterThanOrEqual(5);
     expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 /** Test harness: sandbox (APIM + Azurite) and the local host on one virtual clock. */
+import type { TokenCredential } from '@azure/core-auth';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/loadConfig';
@@ -31,6 +32,8 @@ export interface HarnessOptions extends SandboxStartOptions {
   start?: Date;
   /** App settings on top of the sandbox's (e.g. a timer schedule). */
   settings?: Record<string, string>;
+  /** Replaces the sandbox credential the config asks for. */
+  credential?: (clock: VirtualClock) => TokenCredential;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -39,7 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger((r) => logs.push(r), { app: 'apim-dr' }, () => clock.now());
   const config = parseConfig(options.config ? options.config(sandbox) : sandbox.config());
-  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem });
+  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem, credential: options.credential?.(clock) });
   const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
   return {
     clock,
