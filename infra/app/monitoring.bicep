@@ -61,6 +61,7 @@ var alerts = [
   { event: 'apim-dr.restore.failed', severity: 1, why: 'A restore failed: the standby is not what the operator asked for.' }
   { event: 'apim-dr.rpo.breach', severity: 2, why: 'An instance\'s newest restorable backup is older than its RPO.' }
   { event: 'apim-dr.restorable.none', severity: 0, why: 'An instance has no backup that can still be restored: it cannot be rebuilt.' }
+  { event: 'apim-dr.drill.failed', severity: 2, why: 'A restore drill failed: the backups may not restore when they are needed.' }
 ]
 
 resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [

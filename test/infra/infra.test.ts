@@ -222,7 +222,7 @@ describe('infra: agrees with the code', () => {
   it('alerts on events the code emits', () => {
     const monitoring = readInfra('app/monitoring.bicep');
     const alerted = [...monitoring.matchAll(/event: '(apim-dr\.[\w.]+)'/g)].map((m) => m[1]!);
-    expect(alerted.sort()).toEqual(['apim-dr.backup.failed', 'apim-dr.restorable.none', 'apim-dr.restore.failed', 'apim-dr.rpo.breach']);
+    expect(alerted.sort()).toEqual(['apim-dr.backup.failed', 'apim-dr.drill.failed', 'apim-dr.restorable.none', 'apim-dr.restore.failed', 'apim-dr.rpo.breach']);
     const sources = readSources();
     for (const event of alerted) expect(sources, event).toContain(`'${event}'`);
   });

@@ -13,8 +13,7 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     record = await settle(services, record, input);
     await services.restores.write(record, stored.etag);
     const ok = record.state === 'succeeded';
-    const noun = record.purpose === 'drill' ? 'drill' : 'restore';
-    services.logger.event(`apim-dr.${noun}.${ok ? 'succeeded' : 'failed'}`, {
+    services.logger.event(eventName(record.purpose === 'drill', ok), {
       source: record.source,
       target: record.target,
       purpose: record.purpose,
@@ -59,4 +58,9 @@ async function settle(services: Services, record: RestoreRecord, input: FinishRe
 
 function describe(i: { apis: number; products: number; namedValues: number }): string {
   return `${i.apis} APIs, ${i.products} products, ${i.namedValues} named values`;
+}
+
+function eventName(drill: boolean, ok: boolean): string {
+  if (drill) return ok ? 'apim-dr.drill.succeeded' : 'apim-dr.drill.failed';
+  return ok ? 'apim-dr.restore.succeeded' : 'apim-dr.restore.failed';
 }

@@ -56,7 +56,7 @@ export async function startPlannedRestores(
       throw err;
     }
     started.push(p);
-    services.logger.event(`apim-dr.${p.purpose}.started`, { correlationId, source: p.source, target: p.target, backupName: p.backupName, reason: p.reason, superseded: p.superseded });
+    services.logger.event(p.purpose === 'sync' ? 'apim-dr.sync.started' : 'apim-dr.drill.started', { correlationId, source: p.source, target: p.target, backupName: p.backupName, reason: p.reason, superseded: p.superseded });
   }
   return started;
 }
