@@ -22,9 +22,18 @@ describe('restore into a standby', () => {
     return { response, instance, summary: instance.output as RestoreSummary };
   }
 
-  it('restores the primary backup into the standby over HTTP, verifies it and records the RTO', async () => {
+  it('restores the primary backup into the standby over HTTP, with progress in the operation status, verifies it and records the RTO', async () => {
     const backup = await backupNow(h, WEU);
-    const { response, summary } = await restore();
+    const started = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 1);
+    await h.clock.advance(15 * 60_000);
+    const progress = await h.api('GET', `/api/operations/${started.body.id}`);
+    // No earlier restore into the target: the expected duration is the 45-minute default, so 15 minutes is a third.
+    expect(progress.body.customStatus).toMatchObject({ phase: 'restoring', backupName: backup.backupName, percent: 33, warnings: [expect.objectContaining({ code: 'FewerUnits' })] });
+    const instance = await runToCompletion(h, started.body.id);
+    const response = started;
+    const summary = instance.output as RestoreSummary;
+    expect((await h.api('GET', `/api/operations/${started.body.id}`)).body.customStatus).toMatchObject({ phase: 'succeeded', percent: 100 });
     expect(response.status).toBe(202);
     expect(response.body.statusQueryGetUri).toMatch(/\/api\/operations\/restore-contoso-apim-neu-[0-9a-f]{8}$/);
     expect(summary).toMatchObject({ state: 'succeeded', source: WEU, target: NEU, backupName: backup.backupName, verdict: 'PartiallyRestorable' });
