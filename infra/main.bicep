@@ -15,7 +15,7 @@ param location string
 param backupLocation string = location
 
 @minLength(1)
-@description('The `services` of the apim-dr config: each protected instance with its schedule, RPO, access, standbys and events.')
+@description('The `services` of the apim-dr config: each protected instance with its schedule, RPO, access, standbys (and their sync), events and drill.')
 param services array
 
 @description('The `defaults` of the apim-dr config (schedule, RPO, retention, poll interval…); empty keeps the built-in ones.')
@@ -45,12 +45,12 @@ var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var appName = 'func-${resourceToken}'
 
-// Every instance the app touches: each protected one, and each standby that is not itself protected (a
-// restore into a standby uses the default access). union() drops duplicates.
+// Every instance the app touches: each protected one, and each standby or drill target that is not itself
+// protected (a restore into one uses the default access). union() drops duplicates.
 var defaultAccess = defaults.?access ?? { type: 'SystemAssignedManagedIdentity' }
 var protectedIds = map(services, s => toLower(s.id))
 var protectedInstances = map(services, s => { id: s.id, access: s.?access ?? defaultAccess })
-var standbyIds = flatten(map(services, s => map(s.?standbys ?? [], standby => standby.id)))
+var standbyIds = union(flatten(map(services, s => map(s.?standbys ?? [], standby => standby.id))), map(filter(services, s => s.?drill != null), s => s.drill.target))
 var otherStandbys = map(filter(standbyIds, id => !contains(protectedIds, toLower(id))), id => { id: id, access: defaultAccess })
 var instances = union(protectedInstances, otherStandbys)
 
