@@ -10,6 +10,7 @@ import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
+import { CONNECTION_STRING_SETTING, createAzureMonitorTelemetry, noTelemetry, type Telemetry } from './telemetry/azureMonitor';
 import { createNotifier, type Notifier } from './telemetry/notifier';
 
 export interface Services {
@@ -22,6 +23,7 @@ export interface Services {
   restores: RestoreLog;
   logger: Logger;
   notifier: Notifier;
+  telemetry: Telemetry;
 }
 
 export interface ServiceOptions {
@@ -37,6 +39,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
   const clock = options.clock ?? systemClock;
   const clients = createClientFactory(config, { ...options, clock });
   const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
+  const connectionString = options.settings[CONNECTION_STRING_SETTING];
   return {
     config,
     clock,
@@ -47,5 +50,6 @@ export function createServices(config: Config, options: ServiceOptions): Service
     restores: new RestoreLog(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
+    telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,
   };
 }

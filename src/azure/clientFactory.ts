@@ -25,6 +25,8 @@ export interface ClientFactoryOptions {
 
 export interface ClientFactory {
   readonly credential: TokenCredential;
+  /** Pipeline policies every Azure client here needs (the extra CA, when there is one). */
+  readonly policies: { policy: PipelinePolicy; position: 'perCall' }[];
   apim(subscriptionId: string): ApiManagementClient;
   blobService(): BlobServiceClient;
   container(): ContainerClient;
@@ -39,6 +41,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
 
   return {
     credential,
+    policies,
     apim(subscriptionId) {
       let client = apimClients.get(subscriptionId);
       if (!client) {
@@ -106,7 +109,9 @@ function renewExpiredTokenPolicy(credential: TokenCredential, scope: string, for
 
 /** Trusts one more CA (a sovereign cloud's, a proxy's, the sandbox's) for ARM calls, on top of the system roots. */
 function extraCaPolicy(pem: string): PipelinePolicy {
-  const agent = new Agent({ ca: [...rootCertificates, pem], keepAlive: true });
+  // A bundle may hold several certificates; TLS takes each as its own entry.
+  const certificates = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [pem];
+  const agent = new Agent({ ca: [...rootCertificates, ...certificates], keepAlive: true });
   return {
     name: 'apimDrExtraCa',
     sendRequest: (request, next) => {

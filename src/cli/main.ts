@@ -35,11 +35,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const globals = () => program.opts<GlobalOptions>();
   const output = () => createOutput(globals().json === true);
   const config = (): Config => (globals().config ? loadConfigFile(globals().config!) : loadConfigFromEnvironment(env));
+  let created: Services | undefined;
   const services = (): Services =>
-    createServices(config(), {
+    (created = createServices(config(), {
       settings: env,
       logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, { app: 'apim-dr', via: 'cli' }),
-    });
+    }));
   const run = (action: () => Promise<number>) => async () => {
     try {
       exitCode = await action();
@@ -47,6 +48,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const error = ensureError(err);
       output().error(error.message);
       exitCode = exitCodeFor(error);
+    } finally {
+      // A break-glass restore from a laptop is exported too, if the connection string is set there.
+      await created?.telemetry.shutdown();
     }
   };
 

@@ -6,8 +6,9 @@ export interface Certificate {
   key: string;
 }
 
-export async function createLoopbackCertificate(): Promise<Certificate> {
-  const pems = await generate([{ name: 'commonName', value: 'apim-dr-sandbox' }], {
+/** `commonName` tells apart several loopback endpoints whose certificates one client trusts. */
+export async function createLoopbackCertificate(commonName = 'apim-dr-sandbox'): Promise<Certificate> {
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
     // Valid from an hour ago (clock skew) for two days: long enough for any test or demo run.
     notBeforeDate: new Date(Date.now() - 3_600_000),
     notAfterDate: new Date(Date.now() + 2 * 86_400_000),

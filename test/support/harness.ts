@@ -32,6 +32,8 @@ export interface HarnessOptions extends SandboxStartOptions {
   start?: Date;
   /** App settings on top of the sandbox's (e.g. a timer schedule). */
   settings?: Record<string, string>;
+  /** Another CA to trust besides the sandbox's (PEM). */
+  extraCa?: string;
   /** Replaces the sandbox credential the config asks for. */
   credential?: (clock: VirtualClock) => TokenCredential;
 }
@@ -42,7 +44,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = createLogger((r) => logs.push(r), { app: 'apim-dr' }, () => clock.now());
   const config = parseConfig(options.config ? options.config(sandbox) : sandbox.config());
-  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem, credential: options.credential?.(clock) });
+  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem + (options.extraCa ?? ''), credential: options.credential?.(clock) });
   const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
   return {
     clock,
@@ -61,6 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await host.stop();
+      await services.telemetry.shutdown();
       await sandbox.close();
       // Every integration test's logs are scanned here, and kept for CI's scan of the whole run.
       const lines = logs.map((r) => JSON.stringify(r)).join('\n');

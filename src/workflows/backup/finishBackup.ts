@@ -18,6 +18,16 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
       { service: manifest.service?.name, backupName: manifest.backupName, correlationId: manifest.correlationId, blobSize: manifest.blobSize, error: manifest.error },
       manifest.state === 'succeeded' ? 'info' : 'error',
     );
+    services.telemetry.operationFinished({
+      kind: 'backup',
+      service: manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName,
+      state: manifest.state,
+      startedAt: manifest.startedAt,
+      completedAt: manifest.completedAt ?? services.clock.now().toISOString(),
+      correlationId: manifest.correlationId,
+      attributes: { 'apim_dr.backup_name': manifest.backupName, 'apim_dr.trigger': manifest.trigger },
+      error: manifest.error,
+    });
     await services.notifier.observe([
       {
         kind: 'backup.failed',

@@ -23,6 +23,17 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
       rtoMs: record.rtoMs,
       error: record.error,
     }, ok ? 'info' : 'error');
+    services.telemetry.operationFinished({
+      kind: 'restore',
+      service: record.target,
+      state: record.state,
+      // From the request, so that the duration is the RTO.
+      startedAt: record.requestedAt,
+      completedAt: record.completedAt ?? services.clock.now().toISOString(),
+      correlationId: record.correlationId,
+      attributes: { 'apim_dr.source': record.source, 'apim_dr.purpose': record.purpose, 'apim_dr.backup_name': record.backupName ?? '' },
+      error: record.error,
+    });
     await services.notifier.observe(restoreObservations(record));
   }
   const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;

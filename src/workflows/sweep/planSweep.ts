@@ -46,6 +46,7 @@ export async function emitProtectionAlerts(services: Services, protection: Prote
       services.logger.event('apim-dr.rpo.breach', { service: p.service, newestBackup: p.newestRestorable?.backupName, ageMs: p.ageMs, correlationId }, 'warn');
     }
   }
+  services.telemetry.backupAges(protection.map((p) => ({ service: p.service, ageMs: p.ageMs })));
   await services.notifier.observe(
     protection.flatMap((p) => [
       { kind: 'restorable.none' as const, subject: p.service, active: !p.restorable, at },
