@@ -42,10 +42,11 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     findings: [],
   };
   const refuse = async (findings: Finding[], backupName?: string): Promise<PrepareRestoreOutput> => {
-    await services.restores.write({ ...base, backupName, state: 'refused', verdict: 'NotRestorable', findings, completedAt: services.clock.now().toISOString() });
+    const refused: RestoreRecord = { ...base, backupName, state: 'refused', verdict: 'NotRestorable', findings, completedAt: services.clock.now().toISOString() };
+    await services.restores.write(refused);
     const blocking = findings.filter((f) => f.severity === 'blocking').map((f) => f.code);
     services.logger.event('apim-dr.restore.refused', { source: source.ref.name, target: target.ref.name, purpose: input.purpose, backupName, correlationId: input.correlationId, blocking }, 'warn');
-    await services.notifier.observe(restoreObservations({ ...base, state: 'refused', completedAt: services.clock.now().toISOString() }));
+    await services.notifier.observe(restoreObservations(refused));
     return { status: 'refused', recordName, findings };
   };
 
