@@ -43,6 +43,12 @@ export const restoreRecordSchema = z.object({
 
 export type RestoreRecord = z.output<typeof restoreRecordSchema>;
 
+/** The properties every restore log event carries, so that one query follows a restore from start to end. */
+export function restoreEventProperties(record: RestoreRecord): Record<string, unknown> {
+  const { source, target, purpose, backupName, preRestoreBackup, correlationId } = record;
+  return { source, target, purpose, backupName, preRestoreBackup, correlationId };
+}
+
 export function restoreRecordName(target: string, requestedAt: Date): string {
   return `restores/${target}.${formatBackupTime(requestedAt)}.json`;
 }

@@ -13,6 +13,8 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
     await services.catalog.update(manifest, stored.etag);
     if (manifest.state === 'succeeded') await services.catalog.tagBackupBlob(manifest);
     const name = manifest.state === 'succeeded' ? 'apim-dr.backup.succeeded' : 'apim-dr.backup.failed';
+    const service = manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName;
+    const completedAt = manifest.completedAt ?? services.clock.now().toISOString();
     services.logger.event(
       name,
       { service: manifest.service?.name, backupName: manifest.backupName, correlationId: manifest.correlationId, blobSize: manifest.blobSize, error: manifest.error },
@@ -20,10 +22,10 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
     );
     services.telemetry.operationFinished({
       kind: 'backup',
-      service: manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName,
+      service,
       state: manifest.state,
       startedAt: manifest.startedAt,
-      completedAt: manifest.completedAt ?? services.clock.now().toISOString(),
+      completedAt,
       correlationId: manifest.correlationId,
       attributes: { 'apim_dr.backup_name': manifest.backupName, 'apim_dr.trigger': manifest.trigger },
       error: manifest.error,
@@ -31,9 +33,9 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
     await services.notifier.observe([
       {
         kind: 'backup.failed',
-        subject: manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName,
+        subject: service,
         active: manifest.state === 'failed',
-        at: manifest.completedAt ?? services.clock.now().toISOString(),
+        at: completedAt,
         detail: manifest.error && `${manifest.error.code}: ${manifest.error.message}`,
       },
     ]);

@@ -1,7 +1,7 @@
 /** Activity: verify the restored target against the backup's manifest and settle the restore record (idempotent). */
 import { resolveInstance } from '../../config/resolveService';
 import { restoreObservations } from '../../domain/incidents';
-import type { RestoreRecord } from '../../domain/restoreRecord';
+import { restoreEventProperties, type RestoreRecord } from '../../domain/restoreRecord';
 import type { Services } from '../../services';
 import type { FinishRestoreInput, RestoreSummary } from './types';
 
@@ -13,16 +13,7 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     record = await settle(services, record, input);
     await services.restores.write(record, stored.etag);
     const ok = record.state === 'succeeded';
-    services.logger.event(eventName(record.purpose === 'drill', ok), {
-      source: record.source,
-      target: record.target,
-      purpose: record.purpose,
-      backupName: record.backupName,
-      preRestoreBackup: record.preRestoreBackup,
-      correlationId: record.correlationId,
-      rtoMs: record.rtoMs,
-      error: record.error,
-    }, ok ? 'info' : 'error');
+    services.logger.event(eventName(record.purpose === 'drill', ok), { ...restoreEventProperties(record), rtoMs: record.rtoMs, error: record.error }, ok ? 'info' : 'error');
     services.telemetry.operationFinished({
       kind: 'restore',
       service: record.target,

@@ -1,5 +1,6 @@
 /** Activity: send the restore POST once, even when the activity runs twice; the token goes into the record. */
 import { resolveInstance } from '../../config/resolveService';
+import { restoreEventProperties } from '../../domain/restoreRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { backupParameters } from '../backup/startBackup';
@@ -32,13 +33,6 @@ export async function startRestore(services: Services, input: StartRestoreInput)
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   await services.restores.write({ ...record, startedAt, operationToken: started.token }, marked || undefined);
-  services.logger.event('apim-dr.restore.started', {
-    source: record.source,
-    target: record.target,
-    purpose: record.purpose,
-    backupName: record.backupName,
-    preRestoreBackup: record.preRestoreBackup,
-    correlationId: record.correlationId,
-  });
+  services.logger.event('apim-dr.restore.started', restoreEventProperties(record));
   return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
 }

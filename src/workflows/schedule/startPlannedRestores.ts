@@ -33,7 +33,12 @@ export async function startPlannedRestores(
   const running = new Set(restoring);
   const busy = new Set([...targets].filter(([name, id]) => running.has(restoreInstanceId(name, id))).map(([name]) => name));
   const backups = new Map<string, SourceBackup[]>();
-  for (const e of entries) backups.set(e.service.toLowerCase(), [...(backups.get(e.service.toLowerCase()) ?? []), e]);
+  for (const e of entries) {
+    const key = e.service.toLowerCase();
+    const list = backups.get(key);
+    if (list) list.push(e);
+    else backups.set(key, [e]);
+  }
 
   const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
   const started: PlannedRestore[] = [];
