@@ -38,8 +38,9 @@ export class AzureError extends Error {
     message: string,
     readonly code: string,
     readonly statusCode?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -1,10 +1,11 @@
 /** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (§4). */
-import { RestError, type BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
 import { expiresAt } from '../domain/expiry';
 import { manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
 import { downloadText } from './blobText';
+import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export interface CatalogEntry {
   backupName: string;
@@ -73,7 +74,7 @@ export class BackupCatalog {
       });
       return { created: true, etag: response.etag! };
     } catch (err) {
-      if (err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412)) return { created: false };
+      if (isWriteConflict(err)) return { created: false };
       throw storageError(err, `create manifest for '${manifest.backupName}'`);
     }
   }
@@ -102,7 +103,7 @@ export class BackupCatalog {
       if (!parsed.success) throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
       return { manifest: parsed.data, etag };
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      if (storageStatus(err) === 404) return undefined;
       if (err instanceof AzureError) throw err;
       throw storageError(err, `read manifest for '${backupName}'`);
     }
@@ -114,7 +115,7 @@ export class BackupCatalog {
       const properties = await this.container.getBlockBlobClient(backupName).getProperties();
       return properties.contentLength ?? 0;
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return undefined;
+      if (storageStatus(err) === 404) return undefined;
       throw storageError(err, `read backup blob '${backupName}'`);
     }
   }
@@ -191,7 +192,7 @@ export class BackupCatalog {
     try {
       await this.container.getBlobClient(backupName).setAccessTier('Archive');
     } catch (err) {
-      if (!(err instanceof RestError && err.statusCode === 404)) throw storageError(err, `archive '${backupName}'`);
+      if (storageStatus(err) !== 404) throw storageError(err, `archive '${backupName}'`);
     }
     await this.amend(backupName, (m) => ({ ...m, archivedAt: now.toISOString(), state: expiredState(m, now) }));
   }
@@ -243,12 +244,4 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function storageError(err: unknown, action: string): Error {
-  if (err instanceof RestError) {
-    const hint = err.statusCode === 403 ? ": give the app's identity 'Storage Blob Data Owner' on the backup container (index tags need it)" : '';
-    return new AzureError(`storage: cannot ${action}: ${err.code ?? err.statusCode}: ${err.message.split('\n')[0]}${hint}`, err.code ?? 'StorageError', err.statusCode);
-  }
-  return err instanceof Error ? err : new Error(String(err));
 }

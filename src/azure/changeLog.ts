@@ -1,8 +1,8 @@
 /** Pending configuration changes per instance, in `events/<service>.json` next to the catalog, with etags. */
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { EMPTY_CHANGES, type PendingChanges } from '../domain/pendingChanges';
-import { AzureError } from '../errors';
 import { downloadText } from './blobText';
+import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 const PREFIX = 'events/';
 const MAX_ATTEMPTS = 20;
@@ -27,8 +27,7 @@ export class ChangeLog {
         });
         return next;
       } catch (err) {
-        const conflict = err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409);
-        if (!conflict || attempt >= MAX_ATTEMPTS) throw new AzureError(`storage: cannot record changes of '${service}': ${(err as Error).message.split('\n')[0]}`, 'ChangeLogWriteFailed', (err as RestError).statusCode);
+        if (!isWriteConflict(err) || attempt >= MAX_ATTEMPTS) throw storageError(err, `record changes of '${service}'`);
       }
     }
   }
@@ -39,18 +38,22 @@ export class ChangeLog {
       const { text, etag } = await downloadText(blob);
       return { state: JSON.parse(text) as PendingChanges, etag };
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return { state: EMPTY_CHANGES };
-      throw new AzureError(`storage: cannot read changes of '${service}': ${(err as Error).message.split('\n')[0]}`, 'ChangeLogReadFailed', (err as RestError).statusCode);
+      if (storageStatus(err) === 404) return { state: EMPTY_CHANGES };
+      throw storageError(err, `read changes of '${service}'`);
     }
   }
 
   /** Every instance with changes pending, from one listing (index tags), keyed by lower-case service name. */
   async pending(): Promise<Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>> {
     const result = new Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>();
-    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX, includeTags: true })) {
-      const tags = blob.tags ?? {};
-      const count = Number(tags['count'] ?? 0);
-      if (count > 0 && tags['service']) result.set(tags['service'], { count, firstAt: tags['firstAt'], lastAt: tags['lastAt'] });
+    try {
+      for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX, includeTags: true })) {
+        const tags = blob.tags ?? {};
+        const count = Number(tags['count'] ?? 0);
+        if (count > 0 && tags['service']) result.set(tags['service'], { count, firstAt: tags['firstAt'], lastAt: tags['lastAt'] });
+      }
+    } catch (err) {
+      throw storageError(err, 'list pending changes');
     }
     return result;
   }

@@ -1,8 +1,8 @@
 /** The one place that constructs Azure SDK clients: credential, ARM endpoint, extra CA, injectable pipeline. */
-import { ApiManagementClient } from '@azure/arm-apimanagement';
+import type { ApiManagementClient } from '@azure/arm-apimanagement';
 import type { TokenCredential } from '@azure/core-auth';
-import { bearerTokenAuthenticationPolicyName, type HttpClient, type PipelinePolicy } from '@azure/core-rest-pipeline';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
@@ -11,6 +11,7 @@ import { readSetting } from '../config/loadConfig';
 import type { Config } from '../config/schema';
 import { UserError } from '../errors';
 import { createCredential } from './credential';
+import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
 
 export interface ClientFactoryOptions {
   clock: Clock;
@@ -47,7 +48,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
       if (!client) {
         // Sovereign clouds and the sandbox have their own audience; ARM's is the endpoint itself.
         const scope = `${new URL(config.arm.endpoint).origin}/.default`;
-        client = new ApiManagementClient(credential, subscriptionId, {
+        client = new (armApiManagement().ApiManagementClient)(credential, subscriptionId, {
           endpoint: config.arm.endpoint,
           credentialScopes: [scope],
           additionalPolicies: policies,
@@ -55,7 +56,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         });
         const created = client;
         const forget = () => apimClients.get(subscriptionId) === created && apimClients.delete(subscriptionId);
-        client.pipeline.addPolicy(renewExpiredTokenPolicy(credential, scope, forget), { phase: 'Sign', afterPolicies: [bearerTokenAuthenticationPolicyName] });
+        client.pipeline.addPolicy(renewExpiredTokenPolicy(credential, scope, forget), { phase: 'Sign', afterPolicies: [restPipeline().bearerTokenAuthenticationPolicyName] });
         apimClients.set(subscriptionId, client);
       }
       return client;
@@ -73,9 +74,9 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
 function createBlobServiceClient(config: Config, credential: TokenCredential, settings: NodeJS.ProcessEnv): BlobServiceClient {
   const { storage } = config;
   if (storage.connectionStringSetting) {
-    return BlobServiceClient.fromConnectionString(readSetting(storage.connectionStringSetting, settings));
+    return storageBlob().BlobServiceClient.fromConnectionString(readSetting(storage.connectionStringSetting, settings));
   }
-  return new BlobServiceClient(storage.endpoint ?? `https://${storage.account}.blob.core.windows.net`, credential);
+  return new (storageBlob().BlobServiceClient)(storage.endpoint ?? `https://${storage.account}.blob.core.windows.net`, credential);
 }
 
 function readCaFile(file: string | undefined): string | undefined {

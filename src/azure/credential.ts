@@ -1,18 +1,20 @@
 /** Chooses the app's Entra ID credential from config: keyless everywhere, a dummy token only on loopback. */
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { Clock } from '../clock';
 import type { Config } from '../config/schema';
+import { identity } from './lazySdk';
 
 /** Token lifetime the sandbox credential pretends to have; ARM tokens last about an hour. */
 export const SANDBOX_TOKEN_LIFETIME_MS = 60 * 60_000;
 
 export function createCredential(config: Config, clock: Clock): TokenCredential {
   switch (config.auth) {
-    case 'managed-identity':
+    case 'managed-identity': {
+      const { ManagedIdentityCredential } = identity();
       return config.identity.clientId ? new ManagedIdentityCredential({ clientId: config.identity.clientId }) : new ManagedIdentityCredential();
+    }
     case 'default':
-      return new DefaultAzureCredential(config.identity.clientId ? { managedIdentityClientId: config.identity.clientId } : {});
+      return new (identity().DefaultAzureCredential)(config.identity.clientId ? { managedIdentityClientId: config.identity.clientId } : {});
     case 'sandbox':
       // The config schema refuses 'sandbox' unless every endpoint is on loopback.
       return new SandboxCredential(clock);

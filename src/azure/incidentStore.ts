@@ -1,9 +1,10 @@
 /** The book of open incidents, one etag-guarded blob next to the catalog, so concurrent activities never both announce one. */
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { IncidentBook, Notice, Observation } from '../domain/incidents';
 import { reconcile } from '../domain/incidents';
 import { AzureError } from '../errors';
 import { downloadText } from './blobText';
+import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export const INCIDENTS_BLOB = 'notifications/incidents.json';
 const ATTEMPTS = 8;
@@ -26,8 +27,8 @@ export class IncidentStore {
         });
         return notices;
       } catch (err) {
-        if (err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412)) continue;
-        throw new AzureError(`storage: cannot write '${INCIDENTS_BLOB}': ${(err as Error).message.split('\n')[0]}`, 'IncidentWriteFailed');
+        if (isWriteConflict(err)) continue;
+        throw storageError(err, `write '${INCIDENTS_BLOB}'`);
       }
     }
     throw new AzureError(`storage: '${INCIDENTS_BLOB}' kept changing under ${ATTEMPTS} attempts to update it`, 'IncidentWriteContended');
@@ -38,8 +39,8 @@ export class IncidentStore {
       const { text, etag } = await downloadText(this.container.getBlockBlobClient(INCIDENTS_BLOB));
       return { book: (JSON.parse(text) as { incidents: IncidentBook }).incidents, etag };
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return { book: {} };
-      throw new AzureError(`storage: cannot read '${INCIDENTS_BLOB}': ${(err as Error).message.split('\n')[0]}`, 'IncidentReadFailed');
+      if (storageStatus(err) === 404) return { book: {} };
+      throw storageError(err, `read '${INCIDENTS_BLOB}'`);
     }
   }
 }

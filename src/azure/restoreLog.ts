@@ -1,20 +1,24 @@
 /** Restore records in the backup container, written conditionally so a re-run activity finds its own. */
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { restoreRecordSchema, type RestoreRecord } from '../domain/restoreRecord';
 import { AzureError } from '../errors';
 import { downloadText } from './blobText';
+import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export class RestoreLog {
   constructor(private readonly container: ContainerClient) {}
 
   async read(recordName: string): Promise<{ record: RestoreRecord; etag: string } | undefined> {
+    let stored: { text: string; etag: string };
     try {
-      const { text, etag } = await downloadText(this.container.getBlockBlobClient(recordName));
-      return { record: restoreRecordSchema.parse(JSON.parse(text)), etag };
+      stored = await downloadText(this.container.getBlockBlobClient(recordName));
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 404) return undefined;
-      throw new AzureError(`storage: cannot read restore record '${recordName}': ${(err as Error).message.split('\n')[0]}`, 'RestoreRecordReadFailed');
+      if (storageStatus(err) === 404) return undefined;
+      throw storageError(err, `read restore record '${recordName}'`);
     }
+    const parsed = restoreRecordSchema.safeParse(parseJson(stored.text));
+    if (!parsed.success) throw new AzureError(`restore record '${recordName}' is not a valid apim-dr restore record: ${parsed.error.issues[0]?.message}`, 'InvalidRestoreRecord');
+    return { record: parsed.data, etag: stored.etag };
   }
 
   /** Restore records into `target`, newest first (names sort by time), at most `limit` of them read. */
@@ -23,7 +27,7 @@ export class RestoreLog {
     try {
       for await (const blob of this.container.listBlobsFlat({ prefix: `restores/${target}.` })) names.push(blob.name);
     } catch (err) {
-      throw new AzureError(`storage: cannot list restore records of '${target}': ${(err as Error).message.split('\n')[0]}`, 'RestoreRecordListFailed');
+      throw storageError(err, `list restore records of '${target}'`);
     }
     const newest = names.sort().reverse().slice(0, limit);
     const records = await Promise.all(newest.map((name) => this.read(name)));
@@ -40,8 +44,16 @@ export class RestoreLog {
       });
       return response.etag!;
     } catch (err) {
-      if (!etag && err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412)) return false;
-      throw new AzureError(`storage: cannot write restore record '${record.recordName}': ${(err as Error).message.split('\n')[0]}`, 'RestoreRecordWriteFailed');
+      if (!etag && isWriteConflict(err)) return false;
+      throw storageError(err, `write restore record '${record.recordName}'`);
     }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
