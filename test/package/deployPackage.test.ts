@@ -1,0 +1,145 @@
+/**
+ * The package azd uploads, tested the way Azure loads it: built by `npm run package`'s code, extracted into an
+ * empty folder outside the repository (no parent node_modules, no development dependency reachable), its
+ * `main` loaded with the Functions worker's module supplied, and a sandbox backup run end to end through it.
+ */
+import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeployPackage, type DeployPackage } from '../../scripts/package/deployPackage';
+import { CONFIG_SETTING } from '../../src/config/loadConfig';
+import { loadFunctions } from '../../src/local/LocalHost';
+import { triggerOf } from '../../src/local/functionsCore';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+
+const root = path.resolve(__dirname, '../..');
+const devDependencies = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
+
+let built: DeployPackage;
+let extracted: string;
+
+beforeAll(() => {
+  built = buildDeployPackage({ root });
+  extracted = mkdtempSync(path.join(tmpdir(), 'apim-dr-package-'));
+  for (const [name, content] of Object.entries(unzipSync(readFileSync(built.zipPath)))) {
+    const target = path.join(extracted, name);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  console.log(`deployment package: ${built.files.length} files, ${built.uncompressedBytes} bytes, zipped ${built.zipBytes} bytes`);
+}, 240_000);
+
+afterAll(() => {
+  if (extracted) rmSync(extracted, { recursive: true, force: true });
+});
+
+/** Runs `script` with Node in the extracted package, with nothing of the repository reachable. */
+function nodeIn(dir: string, script: string, env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, ['-e', script], { cwd: dir, env: isolatedEnv(env), encoding: 'utf8' });
+}
+
+function isolatedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'] ?? '', HOME: extracted, ...env };
+}
+
+// The worker's module comes from outside the package, as in Azure: the repository's stand-in, which needs nothing but Node.
+const WORKER_STAND_IN = path.join(root, 'dist/src/local/functionsCore.js');
+const REGISTRATIONS = `
+const core = require(${JSON.stringify(WORKER_STAND_IN)});
+core.installFunctionsCore();
+require(require('node:path').resolve(require('./package.json').main));
+const registry = core.registry();
+console.log(JSON.stringify([...registry.values()].map((r) => [r.metadata.name, Object.values(r.metadata.bindings).find((b) => b.direction === 'in' && b.type.endsWith('Trigger')).type])));
+`;
+
+describe('the deployment package', () => {
+  it('holds host.json and the compiled entry point that package.json names as main', () => {
+    const names = new Set(built.files.map((f) => f.path));
+    const main = (JSON.parse(readFileSync(path.join(extracted, 'package.json'), 'utf8')) as { main: string }).main;
+    expect(names.has('host.json')).toBe(true);
+    expect(names.has(path.posix.normalize(main))).toBe(true);
+    expect([...names].filter((n) => n.startsWith('dist/src/workflows/')).length).toBeGreaterThan(20);
+  });
+
+  it('holds no local settings, tests, benches, infra or TypeScript sources', () => {
+    const offending = built.files
+      .map((f) => f.path)
+      .filter((n) => /(^|\/)local\.settings\.json$/.test(n) || /^(test|bench|infra|scripts|src|functions)\//.test(n) || (!n.startsWith('node_modules/') && /\.ts$/.test(n)));
+    expect(offending).toEqual([]);
+  });
+
+  it('ships the production dependencies and none of the development ones', () => {
+    const installed = (name: string) => existsSync(path.join(extracted, 'node_modules', name, 'package.json'));
+    expect(['@azure/functions', 'durable-functions', '@azure/arm-apimanagement', '@azure/storage-blob', 'zod'].filter((n) => !installed(n))).toEqual([]);
+    expect(devDependencies.filter(installed)).toEqual([]);
+  });
+
+  it('cannot reach any development dependency from where it is extracted', () => {
+    const reachable = nodeIn(extracted, `console.log(JSON.stringify(${JSON.stringify(devDependencies)}.filter((m) => { try { require.resolve(m); return true; } catch { return false; } })))`);
+    expect(JSON.parse(reachable)).toEqual([]);
+  });
+
+  it('registers, loaded alone, exactly the functions the repository registers', async () => {
+    const fromPackage = JSON.parse(nodeIn(extracted, REGISTRATIONS)) as [string, string][];
+    const fromRepository = [...(await loadFunctions()).values()].map((r): [string, string] => [r.metadata.name, triggerOf(r).type]);
+    expect(fromPackage.length).toBeGreaterThanOrEqual(23);
+    expect(new Map(fromPackage)).toEqual(new Map(fromRepository));
+  });
+
+  describe('run against the sandbox', () => {
+    let sandbox: RunningSandbox;
+    let app: ChildProcessWithoutNullStreams;
+    let origin: string;
+
+    beforeAll(async () => {
+      sandbox = await startSandbox({ durationMs: () => 1_500 });
+      const config = sandbox.config({ defaults: { pollInterval: 'PT1S' } });
+      app = spawn(process.execPath, ['-e', LOCAL_HOST], { cwd: extracted, env: isolatedEnv({ ...sandbox.settings, [CONFIG_SETTING]: JSON.stringify(config) }) });
+      const stderr: string[] = [];
+      app.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+      origin = await new Promise<string>((resolve, reject) => {
+        app.once('exit', (code) => reject(new Error(`the packaged app exited with ${code}: ${stderr.join('')}`)));
+        createInterface({ input: app.stdout }).on('line', (line) => {
+          const m = /^listening (\S+)$/.exec(line);
+          if (m) resolve(m[1]!);
+        });
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      app?.kill();
+      await sandbox?.close();
+    });
+
+    it('backs an instance up end to end through the extracted code', async () => {
+      const posted = await fetch(`${origin}/api/backups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ service: 'contoso-apim-dev' }) });
+      expect(posted.status).toBe(202);
+      const { statusQueryGetUri } = (await posted.json()) as { statusQueryGetUri: string };
+      let status: { runtimeStatus: string; output?: { state: string; backupName: string } } | undefined;
+      for (let i = 0; i < 60 && status?.runtimeStatus !== 'Completed'; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        status = (await (await fetch(statusQueryGetUri)).json()) as typeof status;
+      }
+      expect(status?.output?.state).toBe('succeeded');
+      // Judged from storage, not from what the app says: the blob and its manifest exist, and the manifest says succeeded.
+      const backupName = status!.output!.backupName;
+      const manifest = JSON.parse((await sandbox.container().getBlockBlobClient(backupName.replace(/\.apimbackup$/, '.manifest.json')).downloadToBuffer()).toString()) as { state: string };
+      expect(manifest.state).toBe('succeeded');
+      expect((await sandbox.container().getBlockBlobClient(backupName).getProperties()).contentLength).toBeGreaterThan(0);
+    }, 60_000);
+  });
+});
+
+/** The local host, from inside the package, on the config in app settings: what Azure's worker does, on loopback. */
+const LOCAL_HOST = `
+require(${JSON.stringify(WORKER_STAND_IN)}).installFunctionsCore();
+const { LocalHost } = require('./dist/src/local/LocalHost.js');
+const { loadConfigFromEnvironment } = require('./dist/src/config/loadConfig.js');
+const { createServices } = require('./dist/src/services.js');
+const services = createServices(loadConfigFromEnvironment(process.env), { settings: process.env });
+LocalHost.start({ services, port: 0, timers: false }).then((host) => console.log('listening ' + host.origin));
+`;
