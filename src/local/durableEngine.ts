@@ -296,7 +296,7 @@ export class DurableEngine {
         } catch (err) {
           const error = err as Error;
           this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
-          outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '' });
+          outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '', FailureDetails: failureDetails(error) });
         }
       }
       this.deliver(instance, generation, outcome!);
@@ -332,7 +332,12 @@ export class DurableEngine {
     const completion =
       status === 'Completed'
         ? event(Ev.SubCompleted, -1, now, { TaskScheduledId: taskId, Result: serialize(output) })
-        : event(Ev.SubFailed, -1, now, { TaskScheduledId: taskId, Reason: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`, Details: '' });
+        : event(Ev.SubFailed, -1, now, {
+            TaskScheduledId: taskId,
+            Reason: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`,
+            Details: '',
+            FailureDetails: { ErrorType: 'OrchestrationFailed', ErrorMessage: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`, IsNonRetriable: false },
+          });
     this.deliver(parent, parent.generation, completion);
   }
 
@@ -393,4 +398,13 @@ function retryTarget(task: OpenTask): ActionShape | undefined {
 function describeAction(action: ActionShape): string {
   const { actionType, functionName, input, instanceId, fireAt, compoundActions } = action;
   return JSON.stringify({ actionType, functionName, input, instanceId, fireAt, compound: compoundActions?.map(describeAction) });
+}
+
+/**
+ * A failed activity as the extension reports it with the Durable Task Scheduler (and current Azure Storage
+ * providers): structured failure details, which durable-functions 3.5 turns into a `TaskFailedError` whose
+ * `failureDetails.errorType` is the activity error's name.
+ */
+function failureDetails(error: Error): Record<string, unknown> {
+  return { ErrorType: error.name ?? 'Error', ErrorMessage: error.message ?? String(error), StackTrace: error.stack, IsNonRetriable: false };
 }

@@ -40,6 +40,13 @@ describe('local durable engine (real durable-functions replay)', () => {
     expect(flakyCalls.get('retry-2')).toBe(3);
   });
 
+  it('hands an orchestrator a failed activity as durable-functions 3.5 does: a TaskFailedError naming the error type', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testCatch', 'catch-1', undefined);
+    await clock.runUntil(done('catch-1'));
+    expect(engine.instances.get('catch-1')!.output).toEqual({ name: 'TaskFailedError', errorType: 'NotRetriedHere', errorMessage: 'refused on purpose' });
+  });
+
   it('fans out activities and gathers their results in order', async () => {
     const { clock, engine, done } = engineOnVirtualClock();
     engine.start('testFanOut', 'fan-1', [1, 2, 3, 4]);

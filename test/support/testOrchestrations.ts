@@ -58,3 +58,24 @@ df.app.orchestration('testNondeterministic', function* (context: OrchestrationCo
   yield context.df.callActivity('testDouble', 1);
   return 'unreachable';
 });
+
+class NotRetriedHere extends Error {
+  override name = 'NotRetriedHere';
+}
+
+df.app.activity('testRefuse', {
+  handler: () => {
+    throw new NotRetriedHere('refused on purpose');
+  },
+});
+
+/** Catches a failed activity and reports what durable-functions handed it, as an orchestrator that inspects failures would see it. */
+df.app.orchestration('testCatch', function* (context: OrchestrationContext) {
+  try {
+    yield context.df.callActivity('testRefuse', null);
+    return 'not reached';
+  } catch (err) {
+    const e = err as Error & { failureDetails?: { errorType: string; errorMessage: string } };
+    return { name: e.name, errorType: e.failureDetails?.errorType, errorMessage: e.failureDetails?.errorMessage };
+  }
+});
