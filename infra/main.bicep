@@ -8,11 +8,15 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region of the app, its host storage and monitoring.')
+@description('Region of the app, its host storage, its Durable Task Scheduler and monitoring. Pick the standby region: the app is needed most when the primary region is down.')
 param location string
 
-@description('Region of the backup storage account. Pick the standby region: backups must outlive the primary region.')
+@description('Region of the backup storage account; the same standby region by default. Backups must outlive the primary region.')
 param backupLocation string = location
+
+@description('Where Durable Functions keeps orchestration state: the Durable Task Scheduler (recommended), or the host storage account.')
+@allowed(['durable-task-scheduler', 'azure-storage'])
+param durableBackend string = 'durable-task-scheduler'
 
 @minLength(1)
 @description('The `services` of the apim-dr config: each protected instance with its schedule, RPO, access, standbys (and their sync), events and drill.')
@@ -44,6 +48,8 @@ param eventSubscriptions string = ''
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var appName = 'func-${resourceToken}'
+var taskHubName = 'apimdr${resourceToken}'
+var onScheduler = durableBackend == 'durable-task-scheduler'
 
 // Every instance the app touches: each protected one, and each standby or drill target that is not itself
 // protected (a restore into one uses the default access). union() drops duplicates.
@@ -72,7 +78,13 @@ module identity 'app/identity.bicep' = {
 module hostStorage 'app/hostStorage.bicep' = {
   name: 'apim-dr-hostStorage'
   scope: rg
-  params: { name: 'sthost${resourceToken}', location: location, tags: tags, appPrincipalId: identity.outputs.principalId }
+  params: { name: 'sthost${resourceToken}', location: location, tags: tags, appPrincipalId: identity.outputs.principalId, durableState: !onScheduler }
+}
+
+module scheduler 'app/durableTaskScheduler.bicep' = if (onScheduler) {
+  name: 'apim-dr-durableTaskScheduler'
+  scope: rg
+  params: { name: 'dts-${resourceToken}', location: location, tags: tags, appPrincipalId: identity.outputs.principalId, taskHubName: taskHubName }
 }
 
 module monitoring 'app/monitoring.bicep' = {
@@ -126,9 +138,11 @@ module functionApp 'app/function.bicep' = {
     hostBlobEndpoint: hostStorage.outputs.blobEndpoint
     deploymentContainerName: hostStorage.outputs.deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.connectionString
+    durableBackend: durableBackend
+    durableTaskSchedulerEndpoint: onScheduler ? scheduler!.outputs.endpoint : ''
     apimDrSettings: {
       APIM_DR_CONFIG: string(apimDrConfig)
-      APIM_DR_TASK_HUB: 'apimdr${resourceToken}'
+      APIM_DR_TASK_HUB: taskHubName
       APIM_DR_TICK_SCHEDULE: tickSchedule
       APIM_DR_SWEEP_SCHEDULE: sweepSchedule
     }
@@ -156,3 +170,5 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output APIM_DR_URL string = 'https://${functionApp.outputs.defaultHostName}'
 output APIM_DR_BACKUP_STORAGE string = backupStorage.outputs.name
 output APIM_DR_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output APIM_DR_DURABLE_BACKEND string = durableBackend
+output APIM_DR_DURABLE_TASK_SCHEDULER_ENDPOINT string = onScheduler ? scheduler!.outputs.endpoint : ''

@@ -13,6 +13,13 @@ param appInsightsConnectionString string
 @description('The app settings apim-dr itself reads: APIM_DR_CONFIG, the task hub and the timer schedules.')
 param apimDrSettings object
 
+@description('Where Durable Functions keeps orchestration state: the Durable Task Scheduler (its endpoint given) or the host storage account.')
+@allowed(['durable-task-scheduler', 'azure-storage'])
+param durableBackend string
+
+@description('The Durable Task Scheduler endpoint, with durableBackend \'durable-task-scheduler\'.')
+param durableTaskSchedulerEndpoint string = ''
+
 @description('Node major version: Flex Consumption runs 20 and 22; 20 reached end of life in April 2026.')
 param nodeVersion string = '22'
 
@@ -62,10 +69,21 @@ var hostSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
+// host.json names the Durable Task Scheduler; its connection is keyless (the app identity, by client ID).
+var schedulerSettings = {
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
+}
+
+// The Azure Storage backend instead: app settings override host.json's storage provider, onto AzureWebJobsStorage.
+var storageBackendSettings = {
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'AzureStorage'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'AzureWebJobsStorage'
+}
+
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(hostSettings, apimDrSettings)
+  properties: union(hostSettings, durableBackend == 'durable-task-scheduler' ? schedulerSettings : storageBackendSettings, apimDrSettings)
 }
 
 // Deployment goes through azd with Entra ID; basic-auth publishing stays off.

@@ -1,4 +1,5 @@
-// The Functions host's own storage: deployment package, Durable Functions task hub and Event Grid dead letters.
+// The Functions host's own storage: deployment package, timer leases, Event Grid dead letters, and the Durable
+// Functions task hub when the Azure Storage backend is chosen.
 // Reached only with the app identity; shared keys are off.
 
 import { builtInRoles, roleDefinition } from 'roles.bicep'
@@ -7,6 +8,9 @@ param name string
 param location string
 param tags object
 param appPrincipalId string
+
+@description('True when Durable Functions keeps its state here (the Azure Storage backend): it then needs queues and tables.')
+param durableState bool
 
 @description('Where Flex Consumption keeps the deployment package.')
 param deploymentContainerName string = 'app-package'
@@ -57,8 +61,8 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Durable Functions dispatches orchestration and activity work through queues.
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Durable Functions on Azure Storage dispatches orchestration and activity work through queues.
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (durableState) {
   name: guid(account.id, appPrincipalId, builtInRoles.storageQueueDataContributor)
   scope: account
   properties: {
@@ -68,8 +72,8 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Durable Functions keeps orchestration history and instance state in tables.
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Durable Functions on Azure Storage keeps orchestration history and instance state in tables.
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (durableState) {
   name: guid(account.id, appPrincipalId, builtInRoles.storageTableDataContributor)
   scope: account
   properties: {

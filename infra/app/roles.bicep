@@ -16,6 +16,8 @@ var builtInRoles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Sending telemetry to Application Insights with Entra ID, since its local (key) auth is off.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Orchestrations and activities in the Durable Task Scheduler's task hubs.
+  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
 }
 
 @export()

@@ -14,6 +14,7 @@ import { classifyEvent } from '../../src/domain/changeEvents';
 import { BACKUP_STATES } from '../../src/domain/manifest';
 import { loadFunctions } from '../../src/local/LocalHost';
 import { triggerOf, type Registration } from '../../src/local/functionsCore';
+import { STAGING_DIR } from '../../scripts/package/deployPackage';
 import { bicepFiles, objectKeys, paramDefault, readInfra, REPO, resources } from './bicep';
 
 /** Built-in roles as Azure defines them (Azure built-in roles reference); the Bicep must use exactly these. */
@@ -24,16 +25,21 @@ const BUILT_IN_ROLES: Record<string, { name: string; id: string }> = {
   storageQueueDataContributor: { name: 'Storage Queue Data Contributor', id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' },
   storageTableDataContributor: { name: 'Storage Table Data Contributor', id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' },
   monitoringMetricsPublisher: { name: 'Monitoring Metrics Publisher', id: '3913510d-42f4-4e42-8a64-420c390055eb' },
+  durableTaskDataContributor: { name: 'Durable Task Data Contributor', id: '0ad04412-c4d5-4796-b79c-f76d14c8d402' },
 };
 
 const main = readInfra('main.bicep');
 const functionApp = readInfra('app/function.bicep');
 const parameters = JSON.parse(readInfra('main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
-const hostJson = JSON.parse(readFileSync(join(REPO, 'host.json'), 'utf8')) as { extensions: { durableTask: { hubName: string } } };
-const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; main: string };
+const hostJson = JSON.parse(readFileSync(join(REPO, 'host.json'), 'utf8')) as {
+  extensionBundle: { version: string };
+  extensions: { durableTask: { hubName: string; storageProvider: { type: string; connectionStringName: string } } };
+};
+const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; main: string; scripts: Record<string, string> };
+type Hook = { shell: string; run: string };
 const azureYaml = parseYaml(readFileSync(join(REPO, 'azure.yaml'), 'utf8')) as {
   infra: { provider: string; path: string; module: string };
-  services: Record<string, { project: string; language: string; host: string }>;
+  services: Record<string, { project: string; language: string; host: string; remoteBuild: boolean; dist: string; hooks: { prepackage: { posix: Hook; windows: Hook } } }>;
   hooks: { postdeploy: { posix: { run: string } } };
 };
 
@@ -49,7 +55,7 @@ describe('infra: app settings', () => {
   });
 
   it('passes apimDrSettings to the site as they are, next to the host\'s own keyless settings', () => {
-    expect(functionApp).toMatch(/properties: union\(hostSettings, apimDrSettings\)/);
+    expect(functionApp).toMatch(/properties: union\(hostSettings, [^\n]*, apimDrSettings\)\n/);
     expect(hostSettings).toEqual(
       expect.arrayContaining(['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING']),
     );
@@ -107,6 +113,7 @@ describe('infra: permissions', () => {
         'infra/app/apimAccess.bicep: apiManagementServiceOperatorRole',
         'infra/app/backupStorage.bicep: storageBlobDataContributor',
         'infra/app/backupStorage.bicep: storageBlobDataOwner',
+        'infra/app/durableTaskScheduler.bicep: durableTaskDataContributor',
         'infra/app/hostStorage.bicep: storageBlobDataOwner',
         'infra/app/hostStorage.bicep: storageQueueDataContributor',
         'infra/app/hostStorage.bicep: storageTableDataContributor',
@@ -116,7 +123,7 @@ describe('infra: permissions', () => {
   });
 
   it.each(['scope', 'principalType', 'name', 'comment'])('gives every role assignment its %s as required', (what) => {
-    expect(assignments.length).toBeGreaterThanOrEqual(7);
+    expect(assignments.length).toBeGreaterThanOrEqual(8);
     for (const a of assignments) {
       const scope = /^\s*scope: (\w+)$/m.exec(a.body)?.[1];
       const role = /roleDefinition\(builtInRoles\.(\w+)\)/.exec(a.body)?.[1];
@@ -134,6 +141,70 @@ describe('infra: permissions', () => {
   it('grants the APIM Operator role on each instance, in the instance\'s own subscription and resource group', () => {
     expect(main).toMatch(/scope: resourceGroup\(split\(instance\.id, '\/'\)\[2\], split\(instance\.id, '\/'\)\[4\]\)/);
     expect(main).toMatch(/module apimAccess 'app\/apimAccess.bicep' = \[\n\s+for instance in instances:/);
+  });
+});
+
+describe('infra: Durable Functions backend', () => {
+  const scheduler = readInfra('app/durableTaskScheduler.bicep');
+  const hostStorage = readInfra('app/hostStorage.bicep');
+  const provider = hostJson.extensions.durableTask.storageProvider;
+
+  it('names the Durable Task Scheduler in host.json, with an extension bundle that has it', () => {
+    expect(provider.type).toBe('azureManaged');
+    const [lower, upper] = /^\[([\d.]+), ([\d.]+)\)$/.exec(hostJson.extensionBundle.version)!.slice(1);
+    const [major, minor] = lower!.split('.').map(Number);
+    expect(major).toBe(4);
+    expect(minor).toBeGreaterThanOrEqual(32);
+    expect(upper).toBe('5.0.0');
+  });
+
+  it('defaults to the scheduler, and lets the parameters file choose the Azure Storage backend instead', () => {
+    expect(paramDefault(main, 'durableBackend')).toBe("'durable-task-scheduler'");
+    expect(main).toMatch(/@allowed\(\['durable-task-scheduler', 'azure-storage'\]\)\nparam durableBackend string/);
+    expect(parameters.parameters['durableBackend']!.value).toBe('${APIM_DR_DURABLE_BACKEND=durable-task-scheduler}');
+    expect(main).toMatch(/module scheduler 'app\/durableTaskScheduler.bicep' = if \(onScheduler\)/);
+    expect(main).toMatch(/var onScheduler = durableBackend == 'durable-task-scheduler'/);
+  });
+
+  it('creates a Consumption scheduler that accepts callers by role, and the task hub the app runs in', () => {
+    const [schedulerResource, hub] = resources(scheduler).filter((r) => r.type.startsWith('Microsoft.DurableTask/'));
+    expect(schedulerResource?.type).toBe('Microsoft.DurableTask/schedulers');
+    expect(schedulerResource?.body).toMatch(/sku: \{ name: 'Consumption' \}/);
+    expect(schedulerResource?.body).toMatch(/ipAllowlist: \['0\.0\.0\.0\/0'\]/);
+    expect(hub?.type).toBe('Microsoft.DurableTask/schedulers/taskHubs');
+    expect(hub?.body).toMatch(/name: taskHubName/);
+    // One name for the task hub: the one host.json takes from APIM_DR_TASK_HUB.
+    expect(main).toMatch(/APIM_DR_TASK_HUB: taskHubName/);
+    expect(main).toMatch(/taskHubName: taskHubName/);
+  });
+
+  it('gives the app the scheduler connection host.json names, keyless, with its identity', () => {
+    expect(objectKeys(functionApp, 'var schedulerSettings =')).toEqual([provider.connectionStringName]);
+    expect(functionApp).toContain(`${provider.connectionStringName}: 'Endpoint=\${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=\${identityClientId}'`);
+    expect(main).toMatch(/durableTaskSchedulerEndpoint: onScheduler \? scheduler!\.outputs\.endpoint : ''/);
+  });
+
+  it('moves the task hub to host storage with the Azure Storage backend, and grants queues and tables only then', () => {
+    const overrides = objectKeys(functionApp, 'var storageBackendSettings =');
+    expect(overrides).toEqual(['AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName']);
+    expect(functionApp).toMatch(/storageProvider__type: 'AzureStorage'/);
+    expect(functionApp).toMatch(/storageProvider__connectionStringName: 'AzureWebJobsStorage'/);
+    expect(functionApp).toMatch(/properties: union\(hostSettings, durableBackend == 'durable-task-scheduler' \? schedulerSettings : storageBackendSettings, apimDrSettings\)/);
+    expect(main).toMatch(/durableState: !onScheduler/);
+    for (const symbol of ['queueContributor', 'tableContributor']) {
+      expect(hostStorage, symbol).toMatch(new RegExp(`resource ${symbol} '[^']+' = if \\(durableState\\)`));
+    }
+    // The host itself always needs its storage, whichever backend holds the task hub.
+    expect(objectKeys(functionApp, 'var hostSettings =')).toContain('AzureWebJobsStorage__accountName');
+  });
+
+  it('runs the app, its host storage and its scheduler in one region, the backups there too by default', () => {
+    expect(paramDefault(main, 'backupLocation')).toBe('location');
+    expect(parameters.parameters['backupLocation']).toBeUndefined();
+    for (const module of ['identity', 'hostStorage', 'scheduler', 'functionApp']) {
+      const at = main.indexOf(`module ${module} `);
+      expect(main.slice(at, main.indexOf('\n}\n', at)), module).toMatch(/location: location/);
+    }
   });
 });
 
@@ -183,9 +254,18 @@ describe('infra: agrees with the code', () => {
   it('deploys the project as a TypeScript Function App whose tag azd matches', () => {
     expect(azureYaml.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
     const [name, service] = Object.entries(azureYaml.services)[0]!;
-    expect(service).toEqual({ project: '.', language: 'ts', host: 'function' });
+    expect(service).toMatchObject({ project: '.', language: 'ts', host: 'function' });
     expect(functionApp).toContain(`'azd-service-name': '${name}'`);
     expect(packageJson.main).toBe('dist/functions/index.js');
+  });
+
+  it('ships the locally built package that npm run package stages, with no remote build', () => {
+    const service = Object.values(azureYaml.services)[0]!;
+    expect(service.remoteBuild).toBe(false);
+    expect(service.dist).toBe(STAGING_DIR);
+    expect(service.hooks.prepackage.posix.run).toBe('npm run package');
+    expect(service.hooks.prepackage.windows.run).toBe('npm run package');
+    expect(packageJson.scripts['package']).toMatch(/scripts\/package\.ts/);
   });
 
   it('runs a Node version package.json supports', () => {
