@@ -24,16 +24,17 @@ export function armErrorCode(err: unknown): { code: string; message: string; sta
 export function toApimError(err: unknown, serviceId: string, action: string): Error {
   const { code, message, statusCode } = armErrorCode(err);
   if (statusCode === 404) {
-    return new UserError(`APIM instance '${serviceId}' was not found (${code}): check the resource ID in the config`, 404, 'ServiceNotFound');
+    return new UserError(`APIM instance '${serviceId}' was not found (${code}): check the resource ID in the config`, 'not-found', 'ServiceNotFound', { cause: err });
   }
   if (statusCode === 403 || statusCode === 401) {
     return new UserError(
       `the app's identity may not ${action} on '${serviceId}' (${code}: ${message}). Assign it '${OPERATOR_ROLE.name}' (${OPERATOR_ROLE.id}) on that instance`,
-      403,
+      'forbidden',
       'AuthorizationFailed',
+      { cause: err },
     );
   }
-  return new AzureError(`ARM ${action} on '${serviceId}' failed: ${code}: ${message}`, code, statusCode);
+  return new AzureError(`ARM ${action} on '${serviceId}' failed: ${code}: ${message}`, code, statusCode, { cause: err });
 }
 
 /** True when ARM answered that another operation is running on the instance. */

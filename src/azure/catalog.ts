@@ -54,7 +54,7 @@ export class BackupCatalog {
     try {
       const exists = await this.container.exists();
       if (!exists) {
-        throw new UserError(`backup container '${this.container.containerName}' does not exist in storage account '${this.container.accountName}': create it (azd up does)`, 404, 'ContainerNotFound');
+        throw new UserError(`backup container '${this.container.containerName}' does not exist in storage account '${this.container.accountName}': create it (azd up does)`, 'not-found', 'ContainerNotFound');
       }
     } catch (err) {
       if (err instanceof UserError) throw err;

@@ -84,7 +84,7 @@ function readCaFile(file: string | undefined): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`);
+    throw new UserError(`arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`, 'config', 'CaFileUnreadable');
   }
 }
 

@@ -1,4 +1,4 @@
-/** The `apim-dr` operator CLI. Exit codes: 0 ok, 1 failed, 2 usage/config error, 3 not restorable. */
+/** The `apim-dr` operator CLI. Exit codes: see ExitCode and USER_ERROR_KINDS in errors.ts. */
 import { Command, CommanderError } from 'commander';
 import { loadConfigFile, loadConfigFromEnvironment } from '../config/loadConfig';
 import type { Config } from '../config/schema';

@@ -1,7 +1,5 @@
 /** CLI output: human tables on a TTY, JSON with --json; errors to stderr with the exit code they map to. */
-import { UserError } from '../errors';
-
-export const ExitCode = { ok: 0, failed: 1, usage: 2, notRestorable: 3 } as const;
+export { ExitCode, exitCodeFor } from '../errors';
 
 export interface Output {
   json: boolean;
@@ -21,11 +19,6 @@ export function createOutput(json: boolean, stdout: NodeJS.WritableStream = proc
     progress: (text) => void (tty && !json && stderr.write(`\r\x1b[K${text}`)),
     error: (text) => void stderr.write(`${tty ? '\r\x1b[K' : ''}apim-dr: ${text}\n`),
   };
-}
-
-/** The user's errors are usage errors (2); Azure's and everything else mean the command failed (1). */
-export function exitCodeFor(err: unknown): number {
-  return err instanceof UserError ? ExitCode.usage : ExitCode.failed;
 }
 
 export function table(rows: Record<string, string>[], columns: string[]): string {

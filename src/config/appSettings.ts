@@ -1,4 +1,5 @@
 /** App settings the Functions host reads besides the config: the timer schedules (binding expressions). */
+import { UserError } from '../errors';
 
 export const TICK_SCHEDULE_SETTING = 'APIM_DR_TICK_SCHEDULE';
 export const SWEEP_SCHEDULE_SETTING = 'APIM_DR_SWEEP_SCHEDULE';
@@ -13,7 +14,7 @@ export const DEFAULT_APP_SETTINGS: Readonly<Record<string, string>> = {
 export function resolveBindingExpression(value: string, settings: NodeJS.ProcessEnv, what: string): string {
   return value.replace(/%([^%]+)%/g, (_, name: string) => {
     const resolved = settings[name];
-    if (!resolved) throw new Error(`${what} uses app setting '${name}', which is not set; set it (e.g. '${DEFAULT_APP_SETTINGS[name] ?? '…'}')`);
+    if (!resolved) throw new UserError(`${what} uses app setting '${name}', which is not set; set it (e.g. '${DEFAULT_APP_SETTINGS[name] ?? '…'}')`, 'config', 'AppSettingMissing');
     return resolved;
   });
 }

@@ -22,7 +22,7 @@ export function resolveService(config: Config, nameOrId: string, field = 'servic
   const found = byId ?? byName;
   if (!found) {
     const known = config.services.map((s) => parseServiceId(s.id)?.name).join(', ');
-    throw new UserError(`${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`, 404, 'ServiceNotConfigured');
+    throw new UserError(`${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`, 'not-found', 'ServiceNotConfigured');
   }
   return resolve(config, found);
 }
@@ -68,7 +68,7 @@ export function resolveInstance(config: Config, nameOrId: string, field: string)
   const ref = id ? parseServiceId(id) : undefined;
   if (!ref) {
     const known = config.services.flatMap((s) => [s.id, ...s.standbys.map((b) => b.id), ...(s.drill ? [s.drill.target] : [])]).map((i) => parseServiceId(i)?.name);
-    throw new UserError(`${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`, 404, 'ServiceNotConfigured');
+    throw new UserError(`${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`, 'not-found', 'ServiceNotConfigured');
   }
   const ids = (list: ServiceConfig[]) => list.map((s) => parseServiceId(s.id)!.id);
   return { ref, protected: protectedMatch ? resolve(config, protectedMatch) : undefined, standbyOf: ids(standbyOf), drillTargetOf: ids(drillTargetOf) };

@@ -31,10 +31,10 @@ const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
   // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
   if (!OPERATION_ID.test(id)) {
-    throw new UserError(`operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`, 400, 'InvalidOperationId');
+    throw new UserError(`operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`, 'usage', 'InvalidOperationId');
   }
   const status = await starter.status(id);
-  if (!status) throw new UserError(`operation '${id}' was not found`, 404, 'OperationNotFound');
+  if (!status) throw new UserError(`operation '${id}' was not found`, 'not-found', 'OperationNotFound');
   return { status: 200, jsonBody: status };
 }
 
@@ -46,7 +46,7 @@ const listQuerySchema = z.object({
 export async function listBackups(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const query = listQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
   if (!query.success) {
-    throw new UserError(`query parameter 'state' must be one of ${BACKUP_STATES.join(', ')}`, 400, 'InvalidQuery');
+    throw new UserError(`query parameter 'state' must be one of ${BACKUP_STATES.join(', ')}`, 'usage', 'InvalidQuery');
   }
   const service = query.data.service ? resolveService(services.config, query.data.service).ref.name : undefined;
   const now = services.clock.now().getTime();

@@ -2,19 +2,19 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { describeIssue } from '../config/loadConfig';
-import { AzureError, UserError, ValidationError } from '../errors';
+import { AzureError, UserError, ValidationError, ensureError } from '../errors';
 import type { Logger } from '../telemetry/logger';
 
 export function errorResponse(err: unknown, logger: Logger): HttpResponseInit {
   if (err instanceof ValidationError) {
-    return { status: 400, jsonBody: { error: { code: err.code, message: `${err.what} is invalid`, problems: err.problems } } };
+    return { status: err.status, jsonBody: { error: { code: err.code, message: `${err.what} is invalid`, problems: err.problems } } };
   }
   if (err instanceof UserError) return { status: err.status, jsonBody: { error: { code: err.code, message: err.message } } };
   if (err instanceof AzureError) {
     logger.log('error', err.message, { code: err.code });
     return { status: 502, jsonBody: { error: { code: err.code, message: err.message } } };
   }
-  logger.log('error', `unexpected error: ${(err as Error).message}`, { stack: (err as Error).stack });
+  logger.log('error', `unexpected error: ${ensureError(err).message}`, { stack: ensureError(err).stack });
   return { status: 500, jsonBody: { error: { code: 'InternalError', message: 'apim-dr failed unexpectedly; see the logs for details' } } };
 }
 
@@ -25,7 +25,7 @@ export async function parseBody<T extends z.ZodType>(request: { text(): Promise<
   try {
     raw = text ? JSON.parse(text) : {};
   } catch (err) {
-    throw new ValidationError(what, [{ path: '', message: `is not valid JSON: ${(err as Error).message}` }]);
+    throw new ValidationError(what, [{ path: '', message: `is not valid JSON: ${ensureError(err).message}` }]);
   }
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ValidationError(what, result.error.issues.map(describeIssue));

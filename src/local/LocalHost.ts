@@ -2,6 +2,7 @@
  * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
  * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
  */
+import { ensureError } from '../errors';
 import { HttpRequest, HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,7 +97,7 @@ export class LocalHost {
     this.routes = buildRoutes(this.functions.values());
     this.server = createServer((req, res) => {
       void this.engine.track(this.handle(req, res)).catch((err: unknown) => {
-        if (!res.headersSent) json(res, 500, { error: { code: 'LocalHostError', message: (err as Error).message } });
+        if (!res.headersSent) json(res, 500, { error: { code: 'LocalHostError', message: ensureError(err).message } });
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -172,7 +173,7 @@ export class LocalHost {
           this.clock.schedule(at, () => {
             arm(at);
             void this.engine.track(Promise.resolve(registration.callback({ isPastDue: false, scheduleStatus: { last: after.toISOString(), next: at.toISOString() } }, this.context(registration)))).catch((err: unknown) =>
-              (this.options.logger ?? this.options.services.logger).log('error', `timer '${registration.metadata.name}' failed: ${(err as Error).message}`),
+              (this.options.logger ?? this.options.services.logger).log('error', `timer '${registration.metadata.name}' failed: ${ensureError(err).message}`),
             );
           }),
         );

@@ -3,6 +3,7 @@
  * orchestrator (the real durable-functions replay code), and carries out what the orchestrator leaves open:
  * activities (with retries), timers, sub-orchestrations, external events, continue-as-new.
  */
+import { ensureError } from '../errors';
 import type { InvocationContext } from '@azure/functions';
 import type { HostClock } from './hostClock';
 import { triggerOf, type Registration } from './functionsCore';
@@ -294,7 +295,7 @@ export class DurableEngine {
           const result = await registration.callback(structuredClone(input), this.context(registration, `${instance.instanceId}:${taskId}`));
           outcome = event(Ev.TaskCompleted, -1, this.clock.now(), { TaskScheduledId: taskId, Result: serialize(result) });
         } catch (err) {
-          const error = err as Error;
+          const error = ensureError(err);
           this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
           outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '', FailureDetails: failureDetails(error) });
         }
@@ -356,7 +357,7 @@ export class DurableEngine {
 
 /** durable-functions reports an orchestrator's exception inside its serialized state; keep just the error. */
 function orchestratorError(err: unknown): string {
-  const message = (err as Error).message ?? String(err);
+  const message = ensureError(err).message;
   const OUT_OF_PROC = '$OutOfProcData$:';
   const at = message.indexOf(OUT_OF_PROC);
   if (at < 0) return message;

@@ -2,6 +2,7 @@
  * Webhook notifications (Teams and Slack both accept `{"text": …}`): one message when an incident opens and
  * one when it resolves. Never fails the workflow that observed it; a webhook URL carries a secret and is never logged.
  */
+import { ensureError } from '../errors';
 import type { IncidentStore } from '../azure/incidentStore';
 import type { Config } from '../config/schema';
 import { readSetting } from '../config/loadConfig';
@@ -31,7 +32,7 @@ export function createNotifier(webhooks: readonly WebhookConfig[], settings: Nod
       if (!response.ok) throw new Error(`the webhook answered ${response.status}`);
       logger.event('apim-dr.notification.sent', properties);
     } catch (err) {
-      logger.event('apim-dr.notification.failed', { ...properties, error: (err as Error).message }, 'warn');
+      logger.event('apim-dr.notification.failed', { ...properties, error: ensureError(err).message }, 'warn');
     }
   };
   return {
@@ -40,7 +41,7 @@ export function createNotifier(webhooks: readonly WebhookConfig[], settings: Nod
       try {
         notices = await store.apply(observations);
       } catch (err) {
-        logger.event('apim-dr.notification.failed', { error: (err as Error).message }, 'warn');
+        logger.event('apim-dr.notification.failed', { error: ensureError(err).message }, 'warn');
         return;
       }
       await Promise.all(notices.flatMap((notice) => webhooks.map((webhook) => deliver(webhook, notice))));

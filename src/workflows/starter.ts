@@ -1,4 +1,5 @@
 /** The port through which src/ starts and inspects orchestrations; functions/ and the local host supply it. */
+import { ensureError } from '../errors';
 import { OrchestrationRuntimeStatus, type DurableClient } from 'durable-functions';
 
 export type RuntimeStatus = 'Running' | 'Pending' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Suspended' | 'Canceled' | 'Unknown';
@@ -42,7 +43,7 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
       };
     } catch (err) {
       // The client reports an unknown instance as an error mentioning HTTP 404.
-      if (/404/.test((err as Error).message)) return undefined;
+      if (/404/.test(ensureError(err).message)) return undefined;
       throw err;
     }
   };

@@ -134,7 +134,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     const weu = 'contoso-apim-weu';
     sandbox.apim.service(weu).configuration.apis.push('hotfix');
     const refused = await cli(['restore', '--from', weu, '--to', weu, '--yes', '--config', configFile], env);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('allowInPlace: true (CLI: --in-place)');
 
     const restored = await cli(['restore', '--from', weu, '--to', weu, '--in-place', '--yes', '--config', configFile, '--json'], env);
@@ -152,7 +152,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(sandbox.apim.service(weu).configuration.apis).toEqual(['orders', 'payments', 'catalog', 'hotfix']);
 
     const noPath = await cli(['restore', '--rollback', 'restores/contoso-apim-neu.20200101T000000Z.json', '--yes', '--config', configFile], env);
-    expect(noPath.code).toBe(2);
+    expect(noPath.code).toBe(1);
     expect(noPath.stderr).toContain("there is no restore record 'restores/contoso-apim-neu.20200101T000000Z.json'");
   });
 
@@ -172,15 +172,69 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(run.stderr).toContain('services: list at least one APIM instance');
   });
 
-  it('exits 2 for an instance that is not configured, listing the ones that are', async () => {
+  it('exits 1 for an instance that is not configured, listing the ones that are', async () => {
     const run = await cli(['backup', 'nope', '--config', configFile], env);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.stderr).toContain("<service> 'nope' is not a configured APIM instance; configured: contoso-apim-weu");
   });
 
   it('exits 2 on a usage error', async () => {
     expect((await cli(['backup'])).code).toBe(2);
     expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  describe('exit codes: 0 ok, 1 failed or not found, 2 usage or config, 3 refused (README)', () => {
+    let broken: string;
+    beforeAll(() => {
+      broken = join(mkdtempSync(join(tmpdir(), 'apim-dr-cli-')), 'broken.json');
+      writeFileSync(broken, JSON.stringify({ storage: { account: 'x' }, services: [] }));
+    });
+    const weu = 'contoso-apim-weu';
+    const cases: [string, () => string[], number][] = [
+      ['status: ok', () => ['status'], 0],
+      ['list: ok', () => ['list'], 0],
+      ['backup: usage (no instance named)', () => ['backup'], 2],
+      ['list: usage (unknown flag)', () => ['list', '--bogus'], 2],
+      ['check: usage (neither an instance nor --from/--to)', () => ['check'], 2],
+      ['restore: usage (no --from/--to)', () => ['restore', '--yes'], 2],
+      ['sweep: usage (unknown flag)', () => ['sweep', '--bogus'], 2],
+      ['host: usage (not a port)', () => ['host', '--port', 'x'], 2],
+      ['an unknown command: usage', () => ['frobnicate'], 2],
+      ['backup: config', () => ['backup', weu, '--config', broken], 2],
+      ['list: config', () => ['list', '--config', broken], 2],
+      ['check: config', () => ['check', weu, '--config', broken], 2],
+      ['restore: config', () => ['restore', '--from', weu, '--to', 'contoso-apim-neu', '--yes', '--config', broken], 2],
+      ['status: config', () => ['status', '--config', broken], 2],
+      ['sweep: config', () => ['sweep', '--dry-run', '--config', broken], 2],
+      ['host: config', () => ['host', '--port', '0', '--config', broken], 2],
+      ['backup: not found (not configured)', () => ['backup', 'nope'], 1],
+      ['list: not found (not configured)', () => ['list', 'nope'], 1],
+      ['check: not found (not configured)', () => ['check', 'nope'], 1],
+      ['restore: not found (no such record)', () => ['restore', '--rollback', 'restores/contoso-apim-neu.20200101T000000Z.json', '--yes'], 1],
+      ['check: refused (not restorable)', () => ['check', '--from', weu, '--to', 'contoso-apim-dev'], 3],
+      ['restore: refused (not a standby)', () => ['restore', '--from', weu, '--to', 'contoso-apim-dev', '--yes'], 3],
+      ['restore: refused (in place without consent)', () => ['restore', '--from', weu, '--to', weu, '--yes'], 3],
+    ];
+    it.each(cases)('%s', async (_name, args, expected) => {
+      const argv = args();
+      const run = await cli(argv.includes('--config') ? argv : [...argv, '--config', configFile], env);
+      expect(run.code, run.stderr).toBe(expected);
+      // Every failure says why, on stderr or (for a dry run's verdict) in the report.
+      if (expected !== 0) expect((run.stderr + run.stdout).trim()).not.toBe('');
+    });
+
+    it('check <service>: refused (not ready for backup)', async () => {
+      const dev = sandbox.apim.service('contoso-apim-dev');
+      const sku = dev.spec.sku;
+      dev.spec.sku = { name: 'Consumption', capacity: 0 };
+      try {
+        const run = await cli(['check', 'contoso-apim-dev', '--config', configFile], env);
+        expect(run.code, run.stdout).toBe(3);
+        expect(run.stdout).toContain('NOT ready for backup');
+      } finally {
+        dev.spec.sku = sku;
+      }
+    });
   });
 
   it('runs the local host on a config and serves the backup API', async () => {

@@ -143,4 +143,12 @@ describe('backups under faults never lose or duplicate a backup', () => {
     await runToCompletion(h, first.body.id);
     expect(h.sandbox.apim.count('backup.post')).toBe(1);
   });
+
+  it('fails a backup into a missing container after one activity execution, recording why: a user error is never retried', async () => {
+    const { summary, h } = await backup({}, (h) => void h.sandbox.container().delete());
+    expect(summary.state).toBe('failed');
+    expect(summary.error?.code).toBe('ContainerNotFound');
+    expect(h.host.engine.activityCalls.get('startBackup')).toBe(1);
+    expect(h.sandbox.apim.requests.filter((r) => r.kind === 'backup.post')).toHaveLength(0);
+  });
 });

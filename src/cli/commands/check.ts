@@ -18,7 +18,7 @@ export async function checkCommand(services: Services, service: string | undefin
     const report = await checkRestore(services, { source: options.from, target: options.to, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);
-    return report.verdict === 'NotRestorable' ? ExitCode.notRestorable : ExitCode.ok;
+    return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
   }
   if (!service) throw new UserError('name the instance to check: `apim-dr check <service>`, or `--from <service> --to <service>` for a restore');
   const readiness = await checkReadiness(services, service);
@@ -27,7 +27,7 @@ export async function checkCommand(services: Services, service: string | undefin
     out.line(`${readiness.service}: ${readiness.ready ? 'ready for backup' : 'NOT ready for backup'}`);
     for (const p of readiness.problems) out.line(`  ${p.code}: ${p.message}\n    fix: ${p.fix}`);
   }
-  return readiness.ready ? ExitCode.ok : ExitCode.failed;
+  return readiness.ready ? ExitCode.ok : ExitCode.refused;
 }
 
 const VERDICT_TEXT = { FullyRestorable: 'Fully restorable', PartiallyRestorable: 'Partially restorable', NotRestorable: 'NOT restorable' };

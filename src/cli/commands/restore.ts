@@ -56,7 +56,7 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   if (out.json) out.data(summary);
   if (summary.state === 'refused') {
     for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
-    return ExitCode.notRestorable;
+    return ExitCode.refused;
   }
   if (summary.state !== 'succeeded') {
     out.error(`restore into ${target} failed: ${summary.error?.code}: ${summary.error?.message}`);

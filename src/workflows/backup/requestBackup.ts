@@ -34,7 +34,7 @@ export async function requestBackup(
     // A backup taken mid-restore would hold half of the old configuration and half of the new.
     throw new UserError(
       `a restore into '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once the restore has finished`,
-      409,
+      'conflict',
       RESTORE_RUNNING,
     );
   }

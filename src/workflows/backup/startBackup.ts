@@ -7,8 +7,7 @@ import { backupName } from '../../domain/backupName';
 import { checkBackupReadiness } from '../../domain/backupReadiness';
 import { expiresAt } from '../../domain/expiry';
 import type { BackupManifest } from '../../domain/manifest';
-import type { ServiceSnapshot } from '../../domain/service';
-import { UserError } from '../../errors';
+import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { StartBackupInput, StartBackupOutput } from './types';
 
@@ -18,24 +17,21 @@ const BUSY_RETRY_MS = 60_000;
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
   const service = resolveService(services.config, input.serviceId);
   const name = backupName(service.ref.name, new Date(input.requestedAt), input.trigger);
-  const pollIntervalMs = services.config.defaults.pollInterval;
-
-  const existing = await services.catalog.read(name);
-  if (existing) return resumeExisting(services, service, existing.manifest, input, pollIntervalMs);
-
-  const startedAt = services.clock.now();
-  let snapshot: ServiceSnapshot;
-  let gateways: number;
   try {
-    snapshot = await services.apim.getService(service.ref);
-    gateways = await services.apim.countWorkspaceGateways(service.ref);
+    const existing = await services.catalog.read(name);
+    if (existing) return await resumeExisting(services, service, existing.manifest, input);
+    return await startNew(services, service, name, input);
   } catch (err) {
-    // A missing role or instance will not fix itself on retry: record why, and stop.
-    if (!(err instanceof UserError)) throw err;
-    const error = { code: err.code, message: err.message };
-    await services.catalog.create({ ...baseManifest(services, service, name, input, startedAt), state: 'failed', completedAt: startedAt.toISOString(), error });
-    return { status: 'refused', backupName: name, ...error };
+    // A missing role, instance, container or app setting will not fix itself on retry: record why, and stop.
+    if (err instanceof UserError) return refuse(services, service, name, input, err);
+    throw err;
   }
+}
+
+async function startNew(services: Services, service: ResolvedService, name: string, input: StartBackupInput): Promise<StartBackupOutput> {
+  const startedAt = services.clock.now();
+  const snapshot = await services.apim.getService(service.ref);
+  const gateways = await services.apim.countWorkspaceGateways(service.ref);
   const problems = checkBackupReadiness(snapshot, gateways, service.access);
   const manifest: BackupManifest = { ...baseManifest(services, service, name, input, startedAt), service: snapshot };
   if (problems.length > 0) {
@@ -54,12 +50,28 @@ export async function startBackup(services: Services, input: StartBackupInput): 
   if (!created.created) {
     // Another run of this activity wrote the record between our read and our write.
     const winner = await services.catalog.read(name);
-    return resumeExisting(services, service, winner!.manifest, input, pollIntervalMs);
+    return resumeExisting(services, service, winner!.manifest, input);
   }
-  return post(services, service, manifest, created.etag, pollIntervalMs);
+  return post(services, service, manifest, created.etag);
 }
 
-async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string, pollIntervalMs: number): Promise<StartBackupOutput> {
+/** Records a user error as the backup's failure, with its fix, and refuses: retrying would only fail again. */
+async function refuse(services: Services, service: ResolvedService, name: string, input: StartBackupInput, err: UserError): Promise<StartBackupOutput> {
+  const error = { code: err.code, message: err.message };
+  const completedAt = services.clock.now().toISOString();
+  try {
+    const stored = await services.catalog.read(name);
+    if (!stored) await services.catalog.create({ ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error });
+    else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running') await services.catalog.update({ ...stored.manifest, state: 'failed', completedAt, error }, stored.etag);
+  } catch (recordErr) {
+    // Storage itself may be the problem (a missing container): the refusal stands, and the log says why it is unrecorded.
+    services.logger.log('warn', `backup '${name}' refused (${err.code}) but its record could not be written: ${ensureError(recordErr).message}`, { service: service.ref.name });
+  }
+  return { status: 'refused', backupName: name, ...error };
+}
+
+async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string): Promise<StartBackupOutput> {
+  const pollIntervalMs = services.config.defaults.pollInterval;
   const started = await services.apim.start('backup', service.ref, backupParameters(services, service.access, manifest.backupName));
   if (started.status === 'busy') {
     // 409: someone's operation runs. It may be ours, if an earlier POST was accepted but its response was lost,
@@ -77,9 +89,9 @@ async function resumeExisting(
   service: ResolvedService,
   manifest: BackupManifest,
   input: StartBackupInput,
-  pollIntervalMs: number,
 ): Promise<StartBackupOutput> {
   const name = manifest.backupName;
+  const pollIntervalMs = services.config.defaults.pollInterval;
   if (manifest.owner !== input.owner) {
     return { status: 'refused', backupName: name, code: 'NameInUse', message: `backup '${name}' already exists and belongs to ${manifest.owner}; request the backup again` };
   }
@@ -97,7 +109,7 @@ async function resumeExisting(
     return { status: 'started', backupName: name, pollIntervalMs };
   }
   const stored = await services.catalog.read(name);
-  return post(services, service, stored!.manifest, stored!.etag, pollIntervalMs);
+  return post(services, service, stored!.manifest, stored!.etag);
 }
 
 function baseManifest(services: Services, service: ResolvedService, name: string, input: StartBackupInput, startedAt: Date): BackupManifest {

@@ -1,7 +1,7 @@
 /** Backup readiness of one instance: can apim-dr back it up right now? */
 import { resolveInstance } from '../../config/resolveService';
 import { checkBackupReadiness, type ReadinessProblem } from '../../domain/backupReadiness';
-import { UserError } from '../../errors';
+import { UserError, ensureError } from '../../errors';
 import type { Services } from '../../services';
 
 export interface ReadinessReport {
@@ -27,7 +27,7 @@ async function storageProblems(services: Services): Promise<ReadinessProblem[]> 
   try {
     await services.catalog.ensureReachable();
   } catch (err) {
-    problems.push({ code: err instanceof UserError ? err.code : 'ContainerUnreachable', message: (err as Error).message, fix: 'create the container, and let the app reach it (network rules, role assignment)' });
+    problems.push({ code: err instanceof UserError ? err.code : 'ContainerUnreachable', message: ensureError(err).message, fix: 'create the container, and let the app reach it (network rules, role assignment)' });
   }
   const cors = await services.catalog.corsRuleCount();
   if (cors === 'unreadable') {

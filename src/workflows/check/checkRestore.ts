@@ -34,13 +34,13 @@ export async function checkRestore(services: Services, request: CheckRequest): P
       wanted
         ? `backup '${wanted}' is not in the catalog of '${source.ref.name}'; run 'apim-dr list ${source.ref.name}' to see its backups`
         : `'${source.ref.name}' has no backups yet; run 'apim-dr backup ${source.ref.name}' first`,
-      404,
+      'not-found',
       'BackupNotFound',
     );
   }
   const stored = await services.catalog.read(entry.backupName);
   if (!stored?.manifest.service) {
-    throw new UserError(`backup '${entry.backupName}' has no record of its source instance (it failed before reading it): choose another backup`, 422, 'BackupUnusable');
+    throw new UserError(`backup '${entry.backupName}' has no record of its source instance (it failed before reading it): choose another backup`, 'refused', 'BackupUnusable');
   }
   const manifest = stored.manifest;
   return checkRestoreCompatibility({

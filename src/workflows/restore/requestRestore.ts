@@ -29,7 +29,7 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
   const target = resolveInstance(config, ask.target, 'target');
   const purpose = ask.purpose ?? 'restore';
   const problem = consentProblem(restoreRelation(source.ref.id, target), purpose, ask.allowInPlace === true, source.ref.name, target.ref.name);
-  if (problem) throw new UserError(`${problem.message}: ${problem.fix}`, 403, problem.code);
+  if (problem) throw new UserError(`${problem.message}: ${problem.fix}`, 'refused', problem.code);
   if (ask.confirm !== target.ref.name) {
     throw new ValidationError('restore request', [
       { path: 'confirm', message: `must be the target's name, '${target.ref.name}' (got ${ask.confirm === undefined ? 'nothing' : JSON.stringify(ask.confirm)}): the restore replaces its whole configuration` },
@@ -57,6 +57,6 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
     ...(ask.rollbackOf ? { rollbackOf: ask.rollbackOf } : {}),
   };
   const { started } = await starter.start(Orchestrations.restore, instanceId, input);
-  if (!started) throw new UserError(`a restore into '${target.ref.name}' is already running (operation ${instanceId})`, 409, 'TargetBusy');
+  if (!started) throw new UserError(`a restore into '${target.ref.name}' is already running (operation ${instanceId})`, 'conflict', 'TargetBusy');
   return { instanceId, target: target.ref.name };
 }

@@ -50,7 +50,11 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
   }
   let outcome: RestoreOutcome =
-    started.status === 'busy' ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` } : { status: 'running', retryAfterMs: started.retryAfterMs };
+    started.status === 'busy'
+      ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` }
+      : started.status === 'refused'
+        ? { status: 'failed', code: started.code, message: started.message }
+        : { status: 'running', retryAfterMs: started.retryAfterMs };
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
   const restoreStart = context.df.currentUtcDateTime.getTime();

@@ -7,7 +7,7 @@ import type { RestoreAsk } from './requestRestore';
 export function restoreRecordPath(reference: string): string {
   const bare = reference.trim().replace(/^restores\//, '').replace(/\.json$/, '');
   if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z$/.test(bare)) {
-    throw new UserError(`'${reference}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`);
+    throw new UserError(`'${reference}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`, 'usage', 'InvalidRecordName');
   }
   return `restores/${bare}.json`;
 }
@@ -16,15 +16,15 @@ export async function rollbackAsk(services: Services, reference: string, request
   const recordName = restoreRecordPath(reference);
   const record = (await services.restores.read(recordName))?.record;
   if (!record) {
-    throw new UserError(`there is no restore record '${recordName}' in container '${services.config.storage.container}'; the status names each standby's last restore`, 404, 'RestoreRecordNotFound');
+    throw new UserError(`there is no restore record '${recordName}' in container '${services.config.storage.container}'; the status names each standby's last restore`, 'not-found', 'RestoreRecordNotFound');
   }
   if (record.state === 'running') {
-    throw new UserError(`the restore '${recordName}' is still running; roll it back once it has finished`, 409, 'TargetBusy');
+    throw new UserError(`the restore '${recordName}' is still running; roll it back once it has finished`, 'conflict', 'TargetBusy');
   }
   if (!record.preRestoreBackup) {
     throw new UserError(
       `the restore '${recordName}' took no pre-restore backup of '${record.target}' (it ${record.state === 'refused' ? 'was refused' : 'went into a pure standby, or preRestoreBackup was off'}), so there is nothing to roll back to`,
-      422,
+      'refused',
       'NoRollbackPath',
     );
   }

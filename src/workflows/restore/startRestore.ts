@@ -9,10 +9,20 @@ import type { StartRestoreInput, StartRestoreOutput } from './types';
 const BUSY_RETRY_MS = 60_000;
 
 export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
+  try {
+    return await start(services, input);
+  } catch (err) {
+    // Recorded by finishRestore with the rest of the outcome; never retried.
+    if (err instanceof UserError) return { status: 'refused', code: err.code, message: err.message };
+    throw err;
+  }
+}
+
+async function start(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
   const { recordName } = input;
   const pollIntervalMs = services.config.defaults.pollInterval;
   const stored = await services.restores.read(recordName);
-  if (!stored?.record.backupName) throw new UserError(`restore record '${recordName}' is missing or names no backup`, 404, 'RestoreRecordMissing');
+  if (!stored?.record.backupName) throw new UserError(`restore record '${recordName}' is missing or names no backup`, 'not-found', 'RestoreRecordMissing');
   const { etag } = stored;
   const record = input.preRestoreBackup ? { ...stored.record, preRestoreBackup: input.preRestoreBackup } : stored.record;
   if (record.operationToken || record.state !== 'running') return { status: 'started', token: record.operationToken, pollIntervalMs };

@@ -36,7 +36,9 @@ export interface StartRestoreInput {
 
 export type StartRestoreOutput =
   | { status: 'started'; token?: string; pollIntervalMs: number; retryAfterMs?: number }
-  | { status: 'busy'; message: string; retryAfterMs: number };
+  | { status: 'busy'; message: string; retryAfterMs: number }
+  /** A user error (a missing role or app setting): retrying would fail again, so the restore fails with it. */
+  | { status: 'refused'; code: string; message: string };
 
 export interface FinishRestoreInput {
   recordName: string;
