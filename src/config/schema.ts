@@ -1,5 +1,6 @@
 /** The apim-dr config: one zod schema, parsed once at the edge (§4 of the design). */
 import { z } from 'zod';
+import type { StorageAccess } from '../domain/storageAccess';
 import { parseDuration } from '../domain/duration';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
 import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
@@ -167,4 +168,7 @@ export function isLoopback(url: string): boolean {
 
 export type Config = z.output<typeof configSchema>;
 export type ServiceConfig = Config['services'][number];
-export type AccessConfig = z.output<typeof accessSchema>;
+export type AccessConfig = StorageAccess;
+// The schema must produce exactly the domain's type (a compile-time check both ways).
+const accessMatchesDomain: [AccessConfig, z.output<typeof accessSchema>] extends [z.output<typeof accessSchema>, AccessConfig] ? true : never = true;
+void accessMatchesDomain;

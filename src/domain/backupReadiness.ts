@@ -1,5 +1,5 @@
 /** Can this instance be backed up right now? Findings that stop a backup before ARM is asked. */
-import type { AccessConfig } from '../config/schema';
+import type { StorageAccess } from './storageAccess';
 import { isTierSupported, type ServiceSnapshot } from './service';
 
 export interface ReadinessProblem {
@@ -8,7 +8,7 @@ export interface ReadinessProblem {
   fix: string;
 }
 
-export function checkBackupReadiness(service: ServiceSnapshot, workspaceGateways: number, access: AccessConfig): ReadinessProblem[] {
+export function checkBackupReadiness(service: ServiceSnapshot, workspaceGateways: number, access: StorageAccess): ReadinessProblem[] {
   const problems: ReadinessProblem[] = [];
   if (!isTierSupported(service.sku.name)) {
     problems.push({

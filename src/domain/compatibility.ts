@@ -2,7 +2,7 @@
  * "If I restore this backup into that instance now, what happens?" Pure rules over the backup's manifest
  * (the source as it was) and the target as ARM returns it now. Every finding names both sides and the fix.
  */
-import type { AccessConfig } from '../config/schema';
+import type { StorageAccess } from './storageAccess';
 import { formatDuration } from './duration';
 import { restoreRefusal, type ExpiringBackup } from './expiry';
 import { isTierSupported, type ServiceSnapshot } from './service';
@@ -22,7 +22,7 @@ export interface CompatibilityInput {
   target: ServiceSnapshot;
   targetWorkspaceGateways: number;
   /** How the target's APIM identity will read the backup from storage. */
-  access: AccessConfig;
+  access: StorageAccess;
   /** The target is a configured standby of the source: replacing its configuration is its purpose. */
   targetIsStandby: boolean;
   /** Explicit consent to restore an instance's backup into itself. */
@@ -131,7 +131,7 @@ export function checkRestoreCompatibility(input: CompatibilityInput): Compatibil
   return { verdict, backupName: backup.backupName, source: source.name, target: target.name, findings };
 }
 
-function identityCannotRead(target: ServiceSnapshot, access: AccessConfig): string | undefined {
+function identityCannotRead(target: ServiceSnapshot, access: StorageAccess): string | undefined {
   if (access.type === 'SystemAssignedManagedIdentity' && !target.identity.type.includes('SystemAssigned')) {
     return `the target '${target.name}' reads the backup with its system-assigned identity, but it has none (identity.type is '${target.identity.type}')`;
   }

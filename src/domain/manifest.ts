@@ -1,6 +1,6 @@
 /** The catalog record written next to every backup (`<stem>.manifest.json`, §4 of the design). */
 import { z } from 'zod';
-import { BACKUP_TRIGGERS } from './backupName';
+import { BACKUP_TRIGGERS, parseBackupName } from './backupName';
 
 export const BACKUP_STATES = ['running', 'succeeded', 'failed', 'expired'] as const;
 export type BackupState = (typeof BACKUP_STATES)[number];
@@ -56,7 +56,7 @@ export type BackupManifest = z.infer<typeof manifestSchema>;
 /** The index tags on the backup blob and its manifest: enough to list and plan without reading manifests. */
 export function manifestTags(m: BackupManifest): Record<string, string> {
   return {
-    service: m.service?.name ?? m.backupName.split('.')[0]!,
+    service: m.service?.name ?? parseBackupName(m.backupName)?.service ?? m.backupName,
     createdAt: m.createdAt,
     expiresAt: m.expiresAt,
     state: m.state,

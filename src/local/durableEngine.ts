@@ -4,6 +4,7 @@
  * activities (with retries), timers, sub-orchestrations, external events, continue-as-new.
  */
 import { ensureError } from '../errors';
+import { isActive, type RuntimeStatus } from '../workflows/starter';
 import type { InvocationContext } from '@azure/functions';
 import type { HostClock } from './hostClock';
 import { triggerOf, type Registration } from './functionsCore';
@@ -14,7 +15,6 @@ const Ev = { ExecutionStarted: 0, TaskScheduled: 4, TaskCompleted: 5, TaskFailed
 const Act = { CallActivity: 0, CallActivityWithRetry: 1, CallSub: 2, CallSubWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6 } as const;
 const REPLAY_SCHEMA_V3 = 2;
 
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated';
 
 type HistoryEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
 
@@ -367,10 +367,6 @@ function orchestratorError(err: unknown): string {
   } catch {
     return message;
   }
-}
-
-function isActive(status: RuntimeStatus): boolean {
-  return status === 'Pending' || status === 'Running';
 }
 
 function event(type: number, id: number, at: Date, fields: Record<string, unknown> = {}): HistoryEvent {

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sandboxTokenExpiry } from '../azure/credential';
+import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody } from './ApimSandbox';
 import type { Certificate } from './certificate';
 import type { SandboxService } from './model';

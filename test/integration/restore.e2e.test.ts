@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SandboxCredential } from '../../src/azure/credential';
+import { SandboxCredential } from '../../src/azure/sandboxCredential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 

@@ -1,17 +1,10 @@
 /** Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic. */
-import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { parseBackupName } from '../../domain/backupName';
 import { Activities, Orchestrations } from '../names';
+import { activityRetry, after, monitor, setPhase } from '../operation';
 import type { SweepRequest } from '../sweep/types';
 import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
-
-/** Transient failures (ARM 5xx after the SDK's own retries, storage hiccups) are retried with backoff. */
-export function activityRetry(): df.RetryOptions {
-  const retry = new df.RetryOptions(5_000, 5);
-  retry.backoffCoefficient = 2;
-  retry.maxRetryIntervalInMilliseconds = 60_000;
-  return retry;
-}
 
 /** How many times the backup may be (re)started after the instance was busy or an adopted operation was lost. */
 const MAX_STARTS = 30;
@@ -27,27 +20,27 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     if (started.status === 'refused') return failedSummary(request, started.backupName, started.code, started.message);
     if (started.status === 'busy') {
       if (starts >= MAX_STARTS) return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
-      context.df.setCustomStatus({ phase: 'waiting', backupName: started.backupName, reason: started.message });
+      setPhase(context, { phase: 'waiting', backupName: started.backupName, reason: started.message });
       yield context.df.createTimer(after(context, started.retryAfterMs));
       continue;
     }
 
     const { backupName, token, pollIntervalMs } = started;
-    let outcome: CheckOutcome = { status: 'running', retryAfterMs: started.retryAfterMs };
-    for (let polls = 1; outcome.status === 'running'; polls++) {
-      context.df.setCustomStatus({ phase: 'running', backupName, polls });
-      yield context.df.createTimer(after(context, outcome.retryAfterMs ?? pollIntervalMs));
-      outcome = yield context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token });
-    }
+    const outcome = yield* monitor<CheckOutcome>(context, {
+      first: { status: 'running', retryAfterMs: started.retryAfterMs },
+      pollIntervalMs,
+      status: (polls) => ({ phase: 'running', backupName, polls }),
+      check: () => context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token }),
+    });
     if (outcome.status === 'lost') {
       if (starts >= MAX_STARTS) return failedSummary(request, backupName, 'OperationLost', 'the backup operation could not be confirmed after repeated attempts');
       continue;
     }
-    context.df.setCustomStatus({ phase: 'finishing', backupName });
+    setPhase(context, { phase: 'finishing', backupName });
     const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
     if (summary.state === 'succeeded') {
       // A new restorable backup may retire older ones: sweep this instance now rather than at the daily run.
-      context.df.setCustomStatus({ phase: 'sweeping', backupName });
+      setPhase(context, { phase: 'sweeping', backupName });
       const sweep: SweepRequest = { dryRun: false, requestedBy: `after:${backupName}`, service: request.serviceId };
       try {
         yield context.df.callSubOrchestrator(Orchestrations.sweep, sweep, `${context.df.instanceId}-sweep`);
@@ -55,15 +48,11 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
         // The backup stands; the daily sweep will retry what this one could not do.
       }
     }
-    context.df.setCustomStatus({ phase: summary.state, backupName });
+    setPhase(context, { phase: summary.state, backupName });
     return summary;
   }
 };
 
-function after(context: OrchestrationContext, ms: number): Date {
-  return new Date(context.df.currentUtcDateTime.getTime() + ms);
-}
-
 function failedSummary(request: BackupRequest, backupName: string, code: string, message: string): BackupSummary {
-  return { backupName, service: backupName.split('.')[0]!, state: 'failed', trigger: request.trigger, error: { code, message } };
+  return { backupName, service: parseBackupName(backupName)?.service ?? backupName, state: 'failed', trigger: request.trigger, error: { code, message } };
 }

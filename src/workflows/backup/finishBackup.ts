@@ -59,7 +59,7 @@ async function settle(services: Services, manifest: BackupManifest, input: Finis
 export function summarize(manifest: BackupManifest): BackupSummary {
   return {
     backupName: manifest.backupName,
-    service: manifest.service?.name ?? manifest.backupName.split('.')[0]!,
+    service: manifest.service?.name ?? parseBackupName(manifest.backupName)?.service ?? manifest.backupName,
     state: manifest.state,
     trigger: manifest.trigger,
     createdAt: manifest.createdAt,

@@ -1,18 +1,15 @@
 /** Activity: preflight an instance and start its backup, exactly once even when the activity runs twice. */
-import type { ApiManagementServiceBackupRestoreParameters } from '@azure/arm-apimanagement';
-import { readSetting } from '../../config/loadConfig';
+import { backupParameters } from '../../azure/backupParameters';
 import { resolveService, type ResolvedService } from '../../config/resolveService';
-import type { AccessConfig } from '../../config/schema';
 import { backupName } from '../../domain/backupName';
 import { checkBackupReadiness } from '../../domain/backupReadiness';
 import { expiresAt } from '../../domain/expiry';
 import type { BackupManifest } from '../../domain/manifest';
 import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
+import { BUSY_RETRY_MS } from '../operation';
 import type { StartBackupInput, StartBackupOutput } from './types';
 
-/** How long to wait before asking again when the instance is busy with another operation. */
-const BUSY_RETRY_MS = 60_000;
 
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
   const service = resolveService(services.config, input.serviceId);
@@ -72,7 +69,7 @@ async function refuse(services: Services, service: ResolvedService, name: string
 
 async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string): Promise<StartBackupOutput> {
   const pollIntervalMs = services.config.defaults.pollInterval;
-  const started = await services.apim.start('backup', service.ref, backupParameters(services, service.access, manifest.backupName));
+  const started = await services.apim.start('backup', service.ref, backupParameters(services.config.storage, services.settings, service.access, manifest.backupName));
   if (started.status === 'busy') {
     // 409: someone's operation runs. It may be ours, if an earlier POST was accepted but its response was lost,
     // so the record stays; the next start adopts the running operation or, once the instance is idle, posts again.
@@ -131,16 +128,3 @@ function baseManifest(services: Services, service: ResolvedService, name: string
     state: 'running',
   };
 }
-
-export function backupParameters(services: Services, access: AccessConfig, name: string): ApiManagementServiceBackupRestoreParameters {
-  const base = { storageAccount: services.config.storage.account, containerName: services.config.storage.container, backupName: name };
-  switch (access.type) {
-    case 'SystemAssignedManagedIdentity':
-      return { ...base, accessType: 'SystemAssignedManagedIdentity' };
-    case 'UserAssignedManagedIdentity':
-      return { ...base, accessType: 'UserAssignedManagedIdentity', clientId: access.clientId };
-    case 'AccessKey':
-      return { ...base, accessType: 'AccessKey', accessKey: readSetting(access.keySetting, services.settings) };
-  }
-}
-

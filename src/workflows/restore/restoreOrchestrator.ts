@@ -2,7 +2,7 @@
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
 import { restorePercent } from '../../domain/restoreProgress';
-import { activityRetry } from '../backup/backupOrchestrator';
+import { activityRetry, after, monitor, setPhase } from '../operation';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
@@ -14,25 +14,25 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const request = context.df.getInput<RestoreRequest>();
   const requestedAt = context.df.currentUtcDateTime;
   const retry = activityRetry();
-  context.df.setCustomStatus({ phase: 'checking', percent: 0 });
+  setPhase(context, { phase: 'checking', percent: 0 });
   const input: PrepareRestoreInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const prepared: PrepareRestoreOutput = yield context.df.callActivityWithRetry(Activities.prepareRestore, retry, input);
   if (prepared.status === 'refused') {
-    context.df.setCustomStatus({ phase: 'refused' });
+    setPhase(context, { phase: 'refused' });
     return { recordName: prepared.recordName, state: 'refused', purpose: request.purpose, findings: prepared.findings };
   }
   const { recordName, backupName, expectedMs } = prepared;
   const warnings = prepared.findings.filter((f) => f.severity === 'warning');
   const finish = function* (outcome: FinishRestoreInput['outcome']): Generator<Task, RestoreSummary, RestoreSummary> {
-    context.df.setCustomStatus({ phase: 'verifying', backupName, percent: 99, warnings });
+    setPhase(context, { phase: 'verifying', backupName, percent: 99, warnings });
     const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
-    context.df.setCustomStatus({ phase: summary.state, backupName, percent: 100, warnings });
+    setPhase(context, { phase: summary.state, backupName, percent: 100, warnings });
     return summary;
   };
 
   let preRestoreBackup: string | undefined;
   if (request.preRestoreBackup) {
-    context.df.setCustomStatus({ phase: 'pre-restore-backup', backupName, percent: 0, warnings });
+    setPhase(context, { phase: 'pre-restore-backup', backupName, percent: 0, warnings });
     const backup: BackupRequest = { serviceId: request.targetId, trigger: 'pre-restore', requestedBy: `restore ${recordName}`, correlationId: request.correlationId };
     const taken: BackupSummary | undefined = yield* subOrchestration(context, Orchestrations.backup, backup, `${context.df.instanceId}-pre-${formatBackupTime(requestedAt)}`);
     if (taken?.state !== 'succeeded') {
@@ -45,11 +45,11 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   let started: StartRestoreOutput = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
   for (let waits = 1; started.status === 'busy'; waits++) {
     if (waits > MAX_BUSY_WAITS) break;
-    context.df.setCustomStatus({ phase: 'waiting', backupName, percent: 0, reason: started.message, warnings });
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + started.retryAfterMs));
+    setPhase(context, { phase: 'waiting', backupName, percent: 0, reason: started.message, warnings });
+    yield context.df.createTimer(after(context, started.retryAfterMs));
     started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
   }
-  let outcome: RestoreOutcome =
+  const first: RestoreOutcome =
     started.status === 'busy'
       ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` }
       : started.status === 'refused'
@@ -58,12 +58,12 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
   const restoreStart = context.df.currentUtcDateTime.getTime();
-  for (let polls = 1; outcome.status === 'running'; polls++) {
-    const percent = restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs);
-    context.df.setCustomStatus({ phase: 'restoring', backupName, polls, percent, expectedMs, warnings });
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + (outcome.retryAfterMs ?? pollIntervalMs)));
-    outcome = yield context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token });
-  }
+  const outcome = yield* monitor<RestoreOutcome>(context, {
+    first,
+    pollIntervalMs,
+    status: (polls) => ({ phase: 'restoring', backupName, polls, percent: restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs), expectedMs, warnings }),
+    check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token }),
+  });
   return yield* finish(outcome);
 };
 

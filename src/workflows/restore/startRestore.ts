@@ -3,10 +3,10 @@ import { resolveInstance } from '../../config/resolveService';
 import { restoreEventProperties } from '../../domain/restoreRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { backupParameters } from '../backup/startBackup';
+import { BUSY_RETRY_MS } from '../operation';
+import { backupParameters } from '../../azure/backupParameters';
 import type { StartRestoreInput, StartRestoreOutput } from './types';
 
-const BUSY_RETRY_MS = 60_000;
 
 export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
   try {
@@ -36,7 +36,7 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
   const access = target.protected?.access ?? services.config.defaults.access;
   const startedAt = services.clock.now().toISOString();
   const marked = await services.restores.write({ ...record, startedAt }, etag);
-  const started = await services.apim.start('restore', target.ref, backupParameters(services, access, record.backupName!));
+  const started = await services.apim.start('restore', target.ref, backupParameters(services.config.storage, services.settings, access, record.backupName!));
   if (started.status === 'busy') {
     // 409: our POST was not accepted, so the operation running on the target is someone else's; never adopt it.
     await services.restores.write({ ...record, startedAt: undefined }, marked || undefined);

@@ -10,7 +10,7 @@ import type { Services } from '../../services';
 import { requestBackup } from '../backup/requestBackup';
 import type { BackupRequest } from '../backup/types';
 import type { OrchestrationStarter } from '../starter';
-import { assessFleet, emitProtectionAlerts } from '../sweep/planSweep';
+import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import { startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {

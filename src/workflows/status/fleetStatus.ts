@@ -6,8 +6,8 @@ import { parseServiceId } from '../../domain/resourceId';
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
-import { assessFleet } from '../sweep/planSweep';
-import type { OrchestrationStarter } from '../starter';
+import { assessFleet } from './assessFleet';
+import { isActive, type OrchestrationStarter } from '../starter';
 
 export type ProtectionLevel = 'protected' | 'at-risk' | 'unprotected';
 
@@ -80,7 +80,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           newestRestorable: p.newestRestorable ? { ...p.newestRestorable, ageMs: p.ageMs!, expiresInMs: p.expiresInMs! } : undefined,
           lastAttempt: lastAttempt ? { backupName: lastAttempt.backupName, state: lastAttempt.state, createdAt: lastAttempt.createdAt, trigger: lastAttempt.trigger } : undefined,
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
-          running: run && (run.runtimeStatus === 'Running' || run.runtimeStatus === 'Pending') ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
+          running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
           lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(

@@ -1,6 +1,6 @@
 /** Orchestrator: the expiry sweep. Plan from one listing, apply in chunks, renew what needs it. Deterministic. */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { activityRetry } from '../backup/backupOrchestrator';
+import { activityRetry, setPhase } from '../operation';
 import { Activities } from '../names';
 import type { RenewalResult, SweepApplied, SweepPlan, SweepReport, SweepRequest } from './types';
 
@@ -17,7 +17,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   const work = plan.items.filter((i) => i.action !== 'keep' || i.markExpired);
   const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [] };
   for (let i = 0; i < work.length; i += SWEEP_CHUNK) {
-    context.df.setCustomStatus({ phase: 'applying', done: i, of: work.length });
+    setPhase(context, { phase: 'applying', done: i, of: work.length });
     const part: SweepApplied = yield context.df.callActivityWithRetry(Activities.applySweep, retry, work.slice(i, i + SWEEP_CHUNK));
     applied.deleted.push(...part.deleted);
     applied.archived.push(...part.archived);
@@ -26,7 +26,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   }
   report.applied = applied;
   if (plan.protection.some((p) => p.renew)) {
-    context.df.setCustomStatus({ phase: 'renewing' });
+    setPhase(context, { phase: 'renewing' });
     report.renewals = (yield context.df.callActivityWithRetry(Activities.renewBackups, retry, plan.protection)) as RenewalResult;
   }
   return report;
