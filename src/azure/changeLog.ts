@@ -1,7 +1,7 @@
 /** Pending configuration changes per instance, in `events/<service>.json` next to the catalog, with etags. */
 import type { ContainerClient } from '@azure/storage-blob';
-import { EMPTY_CHANGES, type PendingChanges } from '../domain/pendingChanges';
-import { downloadText } from './blobText';
+import { EMPTY_CHANGES, pendingChangesSchema, type PendingChanges } from '../domain/pendingChanges';
+import { downloadText, parseStateBlob } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 const PREFIX = 'events/';
@@ -36,7 +36,7 @@ export class ChangeLog {
     const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
     try {
       const { text, etag } = await downloadText(blob);
-      return { state: JSON.parse(text) as PendingChanges, etag };
+      return { state: parseStateBlob(blob.name, text, pendingChangesSchema, 'the next change recreates it; back the instance up to cover what it held'), etag };
     } catch (err) {
       if (storageStatus(err) === 404) return { state: EMPTY_CHANGES };
       throw storageError(err, `read changes of '${service}'`);

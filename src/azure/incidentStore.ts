@@ -1,9 +1,9 @@
 /** The book of open incidents, one etag-guarded blob next to the catalog, so concurrent activities never both announce one. */
 import type { ContainerClient } from '@azure/storage-blob';
 import type { IncidentBook, Notice, Observation } from '../domain/incidents';
-import { reconcile } from '../domain/incidents';
+import { incidentFileSchema, reconcile } from '../domain/incidents';
 import { AzureError } from '../errors';
-import { downloadText } from './blobText';
+import { downloadText, parseStateBlob } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export const INCIDENTS_BLOB = 'notifications/incidents.json';
@@ -37,7 +37,7 @@ export class IncidentStore {
   async read(): Promise<{ book: IncidentBook; etag?: string }> {
     try {
       const { text, etag } = await downloadText(this.container.getBlockBlobClient(INCIDENTS_BLOB));
-      return { book: (JSON.parse(text) as { incidents: IncidentBook }).incidents, etag };
+      return { book: parseStateBlob(INCIDENTS_BLOB, text, incidentFileSchema, 'it is rebuilt from the next observations').incidents, etag };
     } catch (err) {
       if (storageStatus(err) === 404) return { book: {} };
       throw storageError(err, `read '${INCIDENTS_BLOB}'`);

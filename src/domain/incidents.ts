@@ -3,6 +3,7 @@
  * observed in between. Pure: the book of open incidents goes in, the new book and the messages come out.
  */
 
+import { z } from 'zod';
 import type { RestoreRecord } from './restoreRecord';
 
 export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none', 'drill.failed'] as const;
@@ -25,6 +26,15 @@ export interface Incident {
 }
 
 export type IncidentBook = Record<string, Incident>;
+
+/** `notifications/incidents.json` as stored: read through this, never trusted as written. */
+export const incidentFileSchema = z.object({
+  schemaVersion: z.literal(1),
+  incidents: z.record(
+    z.string(),
+    z.object({ kind: z.enum(INCIDENT_KINDS), subject: z.string(), openedAt: z.string(), detail: z.string().optional() }) satisfies z.ZodType<Incident>,
+  ),
+});
 
 export interface Notice {
   status: 'opened' | 'resolved';

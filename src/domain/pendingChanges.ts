@@ -1,4 +1,5 @@
 /** Debouncing configuration changes per instance: pure state, kept in storage between events and ticks. */
+import { z } from 'zod';
 
 export interface PendingChanges {
   /** First and last change of the burst not yet covered by a backup. */
@@ -10,6 +11,15 @@ export interface PendingChanges {
   /** Recently seen event ids: Event Grid delivers at least once. */
   seen: string[];
 }
+
+/** `events/<service>.json` as stored: read through this, never trusted as written. */
+export const pendingChangesSchema = z.object({
+  firstAt: z.string().optional(),
+  lastAt: z.string().optional(),
+  count: z.number().int().nonnegative(),
+  ids: z.array(z.string()),
+  seen: z.array(z.string()),
+}) satisfies z.ZodType<PendingChanges>;
 
 export const EMPTY_CHANGES: PendingChanges = { count: 0, ids: [], seen: [] };
 const KEEP_IDS = 20;
