@@ -26,12 +26,22 @@ async function main() {
   const config = parseConfig(sandbox.config({ defaults: { pollInterval: 'PT1S' } }));
   const services = createServices(config, { settings: sandbox.settings, extraCa: sandbox.caPem, logger: createLogger(() => undefined) });
   const primary = sandbox.apim.service('contoso-apim-weu');
-  await runOrchestrationInProcess(services, Orchestrations.backup, 'bench-backup', { serviceId: primary.id, trigger: 'manual', requestedBy: 'bench', correlationId: 'bench' });
+  await runOrchestrationInProcess(services, Orchestrations.backup, 'bench-backup', {
+    serviceId: primary.id,
+    trigger: 'manual',
+    requestedBy: 'bench',
+    correlationId: 'bench',
+  });
   // Older records for the source, so the listing is not trivially small.
   const real = (await services.catalog.read((await services.catalog.list('contoso-apim-weu'))[0]!.backupName))!.manifest;
   for (let day = 1; day <= 7; day++) {
     const created = new Date(Date.parse(real.createdAt) - day * 86_400_000);
-    await services.catalog.create({ ...real, backupName: backupName('contoso-apim-weu', created, 'scheduled'), createdAt: created.toISOString(), expiresAt: expiresAt(created).toISOString() });
+    await services.catalog.create({
+      ...real,
+      backupName: backupName('contoso-apim-weu', created, 'scheduled'),
+      createdAt: created.toISOString(),
+      expiresAt: expiresAt(created).toISOString(),
+    });
   }
 
   const storageCalls = { list: 0, read: 0 };
@@ -55,7 +65,16 @@ async function main() {
   // The rules alone, on the same inputs.
   const manifest = (await read(report.backupName))!.manifest;
   const target = await services.apim.getService(parseServiceId(sandbox.apim.service('contoso-apim-neu').id)!);
-  const input = { backup: { ...manifest, source: manifest.service!, blobSize: 100 }, target, targetWorkspaceGateways: 0, access: config.defaults.access, targetIsStandby: true, allowInPlace: false, now: new Date(), restoreMarginMs: config.defaults.restoreMargin };
+  const input = {
+    backup: { ...manifest, source: manifest.service!, blobSize: 100 },
+    target,
+    targetWorkspaceGateways: 0,
+    access: config.defaults.access,
+    targetIsStandby: true,
+    allowInPlace: false,
+    now: new Date(),
+    restoreMarginMs: config.defaults.restoreMargin,
+  };
   const ruleStart = performance.now();
   for (let i = 0; i < 10_000; i++) checkRestoreCompatibility(input);
   const ruleMicros = ((performance.now() - ruleStart) / 10_000) * 1000;
@@ -79,6 +98,5 @@ async function main() {
   );
   await sandbox.close();
 }
-
 
 runBenchmark(main);

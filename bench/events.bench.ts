@@ -75,7 +75,11 @@ async function scenario(instances: number, eventsPerInstance: number) {
     eventBackups: entries.length,
     maxBackupsPerInstance: Math.max(...perInstance.map((l) => l.length)),
     minBackupsPerInstance: Math.min(...perInstance.map((l) => l.length)),
-    delayFromLastChangeSeconds: { min: round(Math.min(...delays)), mean: round(delays.reduce((a, b) => a + b, 0) / delays.length), max: round(Math.max(...delays)) },
+    delayFromLastChangeSeconds: {
+      min: round(Math.min(...delays)),
+      mean: round(delays.reduce((a, b) => a + b, 0) / delays.length),
+      max: round(Math.max(...delays)),
+    },
     target: 'quietPeriod 300 s + at most one tick (300 s)',
     ingestWallSeconds: round(ingestSeconds),
   };

@@ -90,7 +90,13 @@ async function main() {
       minimum: round(mean(minimum)),
       lroOverMinimum: round(mean(lroRequests) / mean(minimum), 3),
       all: round(mean(allArm)),
-      preflightReads: round(mean(perService('service.get')) + mean(perService('workspacelinks.get')) + mean(perService('apis.get')) + mean(perService('products.get')) + mean(perService('namedvalues.get'))),
+      preflightReads: round(
+        mean(perService('service.get')) +
+          mean(perService('workspacelinks.get')) +
+          mean(perService('apis.get')) +
+          mean(perService('products.get')) +
+          mean(perService('namedvalues.get')),
+      ),
     },
     historyEventsPerOrchestration: { mean: round(mean(history)), max: Math.max(...history) },
     episodesPerOrchestration: round(mean(orchestrations.map((o) => o.episodes))),
@@ -101,6 +107,5 @@ async function main() {
   await host.stop();
   await sandbox.close();
 }
-
 
 runBenchmark(main);

@@ -55,7 +55,12 @@ async function main() {
     const first = sandbox.apim.requests.length;
     const virtualStart = clock.now().getTime();
     const wallStart = performance.now();
-    const response = await post('/api/restores', { source: 'contoso-apim-weu', target: 'contoso-apim-neu', confirm: 'contoso-apim-neu', preRestoreBackup: false });
+    const response = await post('/api/restores', {
+      source: 'contoso-apim-weu',
+      target: 'contoso-apim-neu',
+      confirm: 'contoso-apim-neu',
+      preRestoreBackup: false,
+    });
     if (response.status !== 202) throw new Error(`restore request answered ${response.status}: ${await response.text()}`);
     const { id } = (await response.json()) as { id: string };
     const mine = () => sandbox.apim.requests.slice(first);

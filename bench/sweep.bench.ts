@@ -56,7 +56,7 @@ async function main() {
   const windowMs = (30 * DAY) / (1 - expiredShare);
   const jobs = Array.from({ length: entries }, (_, i) => async () => {
     const service = names[i % serviceCount]!;
-    const created = new Date(now.getTime() - 60_000 - Math.floor(((i * 7919) % entries) / entries * windowMs));
+    const created = new Date(now.getTime() - 60_000 - Math.floor((((i * 7919) % entries) / entries) * windowMs));
     const name = backupName(service, created, 'scheduled');
     const manifest: BackupManifest = {
       schemaVersion: 1,
@@ -128,10 +128,11 @@ async function main() {
 
 async function runPool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
 }
-
 
 runBenchmark(main);

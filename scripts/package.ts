@@ -8,5 +8,7 @@ import { buildDeployPackage } from './package/deployPackage';
 const root = path.resolve(__dirname, '..');
 const built = buildDeployPackage({ root, log: (line) => console.log(`apim-dr package: ${line}`) });
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-console.log(`apim-dr package: ${path.relative(root, built.zipPath)}: ${built.files.length} files, ${mb(built.uncompressedBytes)} unzipped, ${mb(built.zipBytes)} zipped`);
+console.log(
+  `apim-dr package: ${path.relative(root, built.zipPath)}: ${built.files.length} files, ${mb(built.uncompressedBytes)} unzipped, ${mb(built.zipBytes)} zipped`,
+);
 console.log(`apim-dr package: listing in ${path.relative(root, built.listingPath)}`);

@@ -10,10 +10,7 @@ export type OperationKind = 'backup' | 'restore';
 
 export type StartResult = { status: 'started'; token: string; retryAfterMs?: number } | { status: 'busy'; message: string };
 
-export type CheckResult =
-  | { status: 'running'; retryAfterMs?: number }
-  | { status: 'succeeded' }
-  | { status: 'failed'; code: string; message: string };
+export type CheckResult = { status: 'running'; retryAfterMs?: number } | { status: 'succeeded' } | { status: 'failed'; code: string; message: string };
 
 export class ApimOperations {
   constructor(private readonly clients: ClientFactory) {}
@@ -110,7 +107,7 @@ const PLACEHOLDER_PARAMETERS: ApiManagementServiceBackupRestoreParameters = { st
 function retryAfterCapture() {
   let retryAfterMs: number | undefined;
   return {
-    onResponse(response: FullOperationResponse) {
+    onResponse: (response: FullOperationResponse) => {
       const header = response.headers.get('retry-after');
       const seconds = header === undefined ? NaN : Number(header);
       if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;

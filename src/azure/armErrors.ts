@@ -24,7 +24,9 @@ export function armErrorCode(err: unknown): { code: string; message: string; sta
 export function toApimError(err: unknown, serviceId: string, action: string): Error {
   const { code, message, statusCode } = armErrorCode(err);
   if (statusCode === 404) {
-    return new UserError(`APIM instance '${serviceId}' was not found (${code}): check the resource ID in the config`, 'not-found', 'ServiceNotFound', { cause: err });
+    return new UserError(`APIM instance '${serviceId}' was not found (${code}): check the resource ID in the config`, 'not-found', 'ServiceNotFound', {
+      cause: err,
+    });
   }
   if (statusCode === 403 || statusCode === 401) {
     return new UserError(

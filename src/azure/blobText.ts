@@ -6,7 +6,7 @@ import { AzureError } from '../errors';
 export async function downloadText(blob: BlockBlobClient): Promise<{ text: string; etag: string }> {
   const response = await blob.download();
   const parts: Buffer[] = [];
-  for await (const part of response.readableStreamBody ?? []) parts.push(typeof part === 'string' ? Buffer.from(part) : (part as Buffer));
+  for await (const part of response.readableStreamBody ?? []) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
   return { text: Buffer.concat(parts).toString('utf8'), etag: response.etag! };
 }
 
@@ -21,5 +21,8 @@ export function parseStateBlob<T extends z.ZodType>(name: string, text: string, 
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new AzureError(`storage: '${name}' is not a valid apim-dr state blob (${issue?.path.join('.') || 'root'}: ${issue?.message}): delete it; ${recovery}`, 'InvalidStateBlob');
+  throw new AzureError(
+    `storage: '${name}' is not a valid apim-dr state blob (${issue?.path.join('.') || 'root'}: ${issue?.message}): delete it; ${recovery}`,
+    'InvalidStateBlob',
+  );
 }

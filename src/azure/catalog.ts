@@ -54,7 +54,11 @@ export class BackupCatalog {
     try {
       const exists = await this.container.exists();
       if (!exists) {
-        throw new UserError(`backup container '${this.container.containerName}' does not exist in storage account '${this.container.accountName}': create it (azd up does)`, 'not-found', 'ContainerNotFound');
+        throw new UserError(
+          `backup container '${this.container.containerName}' does not exist in storage account '${this.container.accountName}': create it (azd up does)`,
+          'not-found',
+          'ContainerNotFound',
+        );
       }
     } catch (err) {
       if (err instanceof UserError) throw err;
@@ -100,7 +104,8 @@ export class BackupCatalog {
     try {
       const { text, etag } = await downloadText(blob);
       const parsed = manifestSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
+      if (!parsed.success)
+        throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
       return { manifest: parsed.data, etag };
     } catch (err) {
       if (storageStatus(err) === 404) return undefined;
@@ -228,7 +233,12 @@ export class BackupCatalog {
       return clients.map((client) => {
         const r = byUrl.get(client.url);
         const status = r?.status ?? 500;
-        return { ok: status >= 200 && status < 300, status, code: r?.errorCode ?? 'Unknown', message: r?.statusMessage ?? 'no response for this blob in the batch' };
+        return {
+          ok: status >= 200 && status < 300,
+          status,
+          code: r?.errorCode ?? 'Unknown',
+          message: r?.statusMessage ?? 'no response for this blob in the batch',
+        };
       });
     } catch (err) {
       throw storageError(err, `delete ${names.length} blob(s)`);

@@ -56,7 +56,10 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         });
         const created = client;
         const forget = () => apimClients.get(subscriptionId) === created && apimClients.delete(subscriptionId);
-        client.pipeline.addPolicy(renewExpiredTokenPolicy(credential, scope, forget), { phase: 'Sign', afterPolicies: [restPipeline().bearerTokenAuthenticationPolicyName] });
+        client.pipeline.addPolicy(renewExpiredTokenPolicy(credential, scope, forget), {
+          phase: 'Sign',
+          afterPolicies: [restPipeline().bearerTokenAuthenticationPolicyName],
+        });
         apimClients.set(subscriptionId, client);
       }
       return client;
@@ -84,7 +87,11 @@ function readCaFile(file: string | undefined): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`, 'config', 'CaFileUnreadable');
+    throw new UserError(
+      `arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`,
+      'config',
+      'CaFileUnreadable',
+    );
   }
 }
 

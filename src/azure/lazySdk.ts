@@ -5,8 +5,10 @@
  */
 
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate deferred loads, see above */
-export const armApiManagement = (): typeof import('@azure/arm-apimanagement') => require('@azure/arm-apimanagement') as typeof import('@azure/arm-apimanagement');
+export const armApiManagement = (): typeof import('@azure/arm-apimanagement') =>
+  require('@azure/arm-apimanagement') as typeof import('@azure/arm-apimanagement');
 export const storageBlob = (): typeof import('@azure/storage-blob') => require('@azure/storage-blob') as typeof import('@azure/storage-blob');
 export const identity = (): typeof import('@azure/identity') => require('@azure/identity') as typeof import('@azure/identity');
-export const restPipeline = (): typeof import('@azure/core-rest-pipeline') => require('@azure/core-rest-pipeline') as typeof import('@azure/core-rest-pipeline');
+export const restPipeline = (): typeof import('@azure/core-rest-pipeline') =>
+  require('@azure/core-rest-pipeline') as typeof import('@azure/core-rest-pipeline');
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -17,7 +17,8 @@ export class RestoreLog {
       throw storageError(err, `read restore record '${recordName}'`);
     }
     const parsed = restoreRecordSchema.safeParse(parseJson(stored.text));
-    if (!parsed.success) throw new AzureError(`restore record '${recordName}' is not a valid apim-dr restore record: ${parsed.error.issues[0]?.message}`, 'InvalidRestoreRecord');
+    if (!parsed.success)
+      throw new AzureError(`restore record '${recordName}' is not a valid apim-dr restore record: ${parsed.error.issues[0]?.message}`, 'InvalidRestoreRecord');
     return { record: parsed.data, etag: stored.etag };
   }
 

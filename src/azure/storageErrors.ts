@@ -10,7 +10,7 @@ interface RestErrorLike {
 
 /** Duck-typed like the SDK's own `isRestError`, so that no storage SDK module loads just to classify an error. */
 function asRestError(err: unknown): RestErrorLike | undefined {
-  return err instanceof Error && err.name === 'RestError' ? (err as RestErrorLike) : undefined;
+  return err instanceof Error && err.name === 'RestError' ? err : undefined;
 }
 
 /** The HTTP status storage answered with, when the error is storage's answer. */
@@ -30,5 +30,7 @@ export function storageError(err: unknown, action: string): Error {
   if (!rest) return ensureError(err);
   const hint = rest.statusCode === 403 ? ": give the app's identity 'Storage Blob Data Owner' on the backup container (index tags need it)" : '';
   const code = rest.code ?? 'StorageError';
-  return new AzureError(`storage: cannot ${action}: ${rest.code ?? rest.statusCode}: ${rest.message.split('\n')[0]}${hint}`, code, rest.statusCode, { cause: err });
+  return new AzureError(`storage: cannot ${action}: ${rest.code ?? rest.statusCode}: ${rest.message.split('\n')[0]}${hint}`, code, rest.statusCode, {
+    cause: err,
+  });
 }

@@ -39,7 +39,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const services = (): Services =>
     (created = createServices(config(), {
       settings: env,
-      logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, { app: 'apim-dr', via: 'cli' }),
+      logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, {
+        app: 'apim-dr',
+        via: 'cli',
+      }),
     }));
   const run = (action: () => Promise<number>) => async () => {
     try {
@@ -86,7 +89,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .action(() => run(() => statusCommand(services(), output()))());
   program
     .command('sweep')
-    .description('mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry')
+    .description(
+      'mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry',
+    )
     .option('--dry-run', 'show what would be done, change nothing')
     .action((options: { dryRun?: boolean }) => run(() => sweepCommand(services(), options.dryRun === true, output()))());
   program

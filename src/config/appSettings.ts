@@ -14,7 +14,12 @@ export const DEFAULT_APP_SETTINGS: Readonly<Record<string, string>> = {
 export function resolveBindingExpression(value: string, settings: NodeJS.ProcessEnv, what: string): string {
   return value.replace(/%([^%]+)%/g, (_, name: string) => {
     const resolved = settings[name];
-    if (!resolved) throw new UserError(`${what} uses app setting '${name}', which is not set; set it (e.g. '${DEFAULT_APP_SETTINGS[name] ?? '…'}')`, 'config', 'AppSettingMissing');
+    if (!resolved)
+      throw new UserError(
+        `${what} uses app setting '${name}', which is not set; set it (e.g. '${DEFAULT_APP_SETTINGS[name] ?? '…'}')`,
+        'config',
+        'AppSettingMissing',
+      );
     return resolved;
   });
 }

@@ -39,6 +39,11 @@ export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv): Config {
 /** Reads a secret-bearing app setting by name (storage keys, connection strings). The value is never logged. */
 export function readSetting(name: string, env: NodeJS.ProcessEnv): string {
   const value = env[name];
-  if (!value) throw new UserError(`app setting '${name}' named in the config is not set: set it in the app settings (local.settings.json locally)`, 'config', 'AppSettingMissing');
+  if (!value)
+    throw new UserError(
+      `app setting '${name}' named in the config is not set: set it in the app settings (local.settings.json locally)`,
+      'config',
+      'AppSettingMissing',
+    );
   return value;
 }

@@ -22,7 +22,11 @@ export function resolveService(config: Config, nameOrId: string, field = 'servic
   const found = byId ?? byName;
   if (!found) {
     const known = config.services.map((s) => parseServiceId(s.id)?.name).join(', ');
-    throw new UserError(`${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`, 'not-found', 'ServiceNotConfigured');
+    throw new UserError(
+      `${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`,
+      'not-found',
+      'ServiceNotConfigured',
+    );
   }
   return resolve(config, found);
 }
@@ -67,8 +71,14 @@ export function resolveInstance(config: Config, nameOrId: string, field: string)
   const id = protectedMatch?.id ?? standbyId ?? drillTargetOf[0]?.drill?.target ?? (nameOrId.startsWith('/') ? nameOrId : undefined);
   const ref = id ? parseServiceId(id) : undefined;
   if (!ref) {
-    const known = config.services.flatMap((s) => [s.id, ...s.standbys.map((b) => b.id), ...(s.drill ? [s.drill.target] : [])]).map((i) => parseServiceId(i)?.name);
-    throw new UserError(`${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`, 'not-found', 'ServiceNotConfigured');
+    const known = config.services
+      .flatMap((s) => [s.id, ...s.standbys.map((b) => b.id), ...(s.drill ? [s.drill.target] : [])])
+      .map((i) => parseServiceId(i)?.name);
+    throw new UserError(
+      `${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`,
+      'not-found',
+      'ServiceNotConfigured',
+    );
   }
   const ids = (list: ServiceConfig[]) => list.map((s) => parseServiceId(s.id)!.id);
   return { ref, protected: protectedMatch ? resolve(config, protectedMatch) : undefined, standbyOf: ids(standbyOf), drillTargetOf: ids(drillTargetOf) };

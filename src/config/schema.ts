@@ -30,13 +30,14 @@ const serviceId = z.string().superRefine((text, ctx) => {
 /** An endpoint URL without trailing slashes: Azure reports endpoints as `https://host/`, the SDK paths start with `/`. */
 const endpoint = (message: string) => z.url({ message }).transform((url) => url.replace(/\/+$/, ''));
 
-const settingName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be the NAME of an app setting (letters, digits, _ . : -), not a value');
+const settingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'must be the NAME of an app setting (letters, digits, _ . : -), not a value');
 
 export const accessSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('SystemAssignedManagedIdentity') }),
-  z.strictObject({ type: z.literal('UserAssignedManagedIdentity'), clientId: z.uuid({ message: 'must be the client ID (a GUID) of the user-assigned identity APIM uses for storage' }) }),
+  z.strictObject({
+    type: z.literal('UserAssignedManagedIdentity'),
+    clientId: z.uuid({ message: 'must be the client ID (a GUID) of the user-assigned identity APIM uses for storage' }),
+  }),
   z.strictObject({
     type: z.literal('AccessKey'),
     // The key itself never appears in config: only the name of the app setting that holds it.
@@ -81,16 +82,13 @@ const serviceSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-const storageSchema = z
-  .strictObject({
-    account: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lowercase letters and digits'),
-    container: z
-      .string()
-      .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens'),
-    endpoint: endpoint("must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'").optional(),
-    // Azurite and development only: the NAME of an app setting holding a connection string.
-    connectionStringSetting: settingName.optional(),
-  });
+const storageSchema = z.strictObject({
+  account: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lowercase letters and digits'),
+  container: z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens'),
+  endpoint: endpoint("must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'").optional(),
+  // Azurite and development only: the NAME of an app setting holding a connection string.
+  connectionStringSetting: settingName.optional(),
+});
 
 const webhookSchema = z.strictObject({
   // A Teams or Slack webhook URL carries its own secret: the config names the app setting that holds it.
@@ -112,7 +110,9 @@ const defaultsSchema = z.strictObject({
   // The 30-day restore window is APIM's; retention may end a backup's life earlier, never later.
   retention: duration('P30D')
     .prefault('P30D')
-    .refine((ms) => ms <= RESTORE_WINDOW_MS, { message: 'must be at most P30D: an APIM backup cannot be restored after 30 days, so keeping it longer protects nothing' }),
+    .refine((ms) => ms <= RESTORE_WINDOW_MS, {
+      message: 'must be at most P30D: an APIM backup cannot be restored after 30 days, so keeping it longer protects nothing',
+    }),
   restoreMargin: duration('PT2H').prefault('PT2H'),
   renewBefore: duration('P7D').prefault('P7D'),
   expiredAction: z.enum(['delete', 'archive']).default('delete'),
@@ -141,17 +141,29 @@ export const configSchema = z
       const first = seen.get(name);
       if (first !== undefined) {
         // Backup blobs are named after the service, so two instances with one name would share a catalog.
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'id'], message: `service name '${name}' is already used by services[${first}]; each protected instance needs a unique name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'id'],
+          message: `service name '${name}' is already used by services[${first}]; each protected instance needs a unique name`,
+        });
       } else seen.set(name, index);
       if (service.drill && sameServiceId(service.drill.target, service.id)) {
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'drill', 'target'], message: 'a drill restores into another instance, never into the one it protects; name a spare instance of the same tier' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'drill', 'target'],
+          message: 'a drill restores into another instance, never into the one it protects; name a spare instance of the same tier',
+        });
       }
     });
     if (config.auth === 'sandbox') {
       const endpoints = [config.arm.endpoint, config.storage.endpoint].filter((e): e is string => e !== undefined);
       for (const endpoint of endpoints) {
         if (!isLoopback(endpoint)) {
-          ctx.addIssue({ code: 'custom', path: ['auth'], message: `'sandbox' issues a dummy token and is only allowed when every endpoint is on loopback, but '${endpoint}' is not; use 'managed-identity' or 'default'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['auth'],
+            message: `'sandbox' issues a dummy token and is only allowed when every endpoint is on loopback, but '${endpoint}' is not; use 'managed-identity' or 'default'`,
+          });
         }
       }
     }

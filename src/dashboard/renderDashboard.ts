@@ -63,8 +63,12 @@ ${rows.length === 0 ? '<p>No instance is protected: add one to the config.</p>' 
 function row(instance: Instance, view: DashboardView): string {
   const details = [
     ...instance.reasons.map((r) => `<li>${esc(r)}</li>`),
-    instance.lastFailure ? `<li class="failure">Last failure ${ago(instance.lastFailure.createdAt, view.at)}: <code>${esc(instance.lastFailure.code)}</code> ${esc(instance.lastFailure.message)}</li>` : '',
-    instance.running ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>` : '',
+    instance.lastFailure
+      ? `<li class="failure">Last failure ${ago(instance.lastFailure.createdAt, view.at)}: <code>${esc(instance.lastFailure.code)}</code> ${esc(instance.lastFailure.message)}</li>`
+      : '',
+    instance.running
+      ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>`
+      : '',
     instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
   ].filter(Boolean);
   return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
@@ -111,8 +115,7 @@ function timeline(instance: Instance, view: DashboardView): string {
     const label = `${e.backupName}: ${e.state} (${e.trigger}, ${utc(e.createdAt)})`;
     return `<rect class="mark ${e.state}" data-state="${e.state}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title></rect>`;
   });
-  const counts = TIMELINE_STATES
-    .map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
+  const counts = TIMELINE_STATES.map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${state}`);
   return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="Backups since ${utc(view.timelineStart)}: ${counts.join(', ') || 'none'}">

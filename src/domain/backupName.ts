@@ -8,7 +8,10 @@ const MANIFEST_SUFFIX = '.manifest.json';
 const NAME = /^([a-zA-Z][a-zA-Z0-9-]*)\.(\d{8}T\d{6}Z)\.([a-z-]+)\.apimbackup$/;
 
 export function formatBackupTime(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function backupName(service: string, at: Date, trigger: BackupTrigger): string {

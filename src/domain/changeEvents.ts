@@ -19,7 +19,10 @@ const cloudEvent = z.object({
   type: z.string().min(1).max(256),
   source: z.string().max(2048),
   subject: z.string().max(2048).optional(),
-  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'is not a timestamp').optional(),
+  time: z
+    .string()
+    .refine((t) => !Number.isNaN(Date.parse(t)), 'is not a timestamp')
+    .optional(),
   specversion: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
@@ -55,15 +58,30 @@ export function classifyEvent(raw: unknown): Classified {
     return { kind: 'malformed', id, reason: `not an Event Grid or CloudEvents event: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim() };
   }
   const event = grid.success
-    ? { id: grid.data.id, type: grid.data.eventType, subject: grid.data.subject, topic: grid.data.topic ?? '', at: grid.data.eventTime, data: grid.data.data ?? {} }
-    : { id: cloud!.data!.id, type: cloud!.data!.type, subject: cloud!.data!.subject ?? '', topic: cloud!.data!.source, at: cloud!.data!.time ?? new Date(0).toISOString(), data: cloud!.data!.data ?? {} };
+    ? {
+        id: grid.data.id,
+        type: grid.data.eventType,
+        subject: grid.data.subject,
+        topic: grid.data.topic ?? '',
+        at: grid.data.eventTime,
+        data: grid.data.data ?? {},
+      }
+    : {
+        id: cloud!.data!.id,
+        type: cloud!.data!.type,
+        subject: cloud!.data!.subject ?? '',
+        topic: cloud!.data!.source,
+        at: cloud!.data!.time ?? new Date(0).toISOString(),
+        data: cloud!.data!.data ?? {},
+      };
 
   let resource: string | undefined;
   if (APIM_EVENT.test(event.type)) {
     resource = stringField(event.data, 'resourceUri') ?? `${event.topic}${event.subject}`;
   } else if (ARM_CHANGE.test(event.type)) {
     resource = stringField(event.data, 'resourceUri') ?? event.subject;
-    const operation = stringField(event.data, 'operationName') ?? stringField(event.data?.['authorization'] as Record<string, unknown> | undefined, 'action') ?? '';
+    const operation =
+      stringField(event.data, 'operationName') ?? stringField(event.data?.['authorization'] as Record<string, unknown> | undefined, 'action') ?? '';
     if (event.type.endsWith('ActionSuccess') && (NOT_A_CHANGE.test(operation) || !operation)) {
       return { kind: 'ignored', id: event.id, reason: `'${operation || 'unknown action'}' changes no configuration` };
     }

@@ -62,72 +62,178 @@ export function checkRestoreCompatibility(input: CompatibilityInput): Compatibil
 
   // Blocking: APIM would refuse, or the restore would hit the wrong instance.
   if (target.sku.name !== source.sku.name) {
-    add('blocking', 'TierMismatch', `Cannot restore: current SKU is '${target.sku.name}', backup SKU is '${source.sku.name}' (target '${target.name}', backup of '${source.name}')`, `restore into a ${source.sku.name} instance, or change '${target.name}' to the ${source.sku.name} tier first`);
+    add(
+      'blocking',
+      'TierMismatch',
+      `Cannot restore: current SKU is '${target.sku.name}', backup SKU is '${source.sku.name}' (target '${target.name}', backup of '${source.name}')`,
+      `restore into a ${source.sku.name} instance, or change '${target.name}' to the ${source.sku.name} tier first`,
+    );
   }
   if (!isTierSupported(target.sku.name)) {
-    add('blocking', 'TargetTierNotSupported', `'${target.name}' is on the ${target.sku.name} tier, which cannot restore a backup`, 'restore into a Developer, Basic, Standard or Premium instance');
+    add(
+      'blocking',
+      'TargetTierNotSupported',
+      `'${target.name}' is on the ${target.sku.name} tier, which cannot restore a backup`,
+      'restore into a Developer, Basic, Standard or Premium instance',
+    );
   }
   if (input.targetWorkspaceGateways > 0) {
-    add('blocking', 'TargetHasWorkspaceGateways', `'${target.name}' has ${input.targetWorkspaceGateways} workspace gateway(s); APIM cannot restore into an instance with workspace gateways`, 'remove the workspace gateways from the target, or restore into another instance');
+    add(
+      'blocking',
+      'TargetHasWorkspaceGateways',
+      `'${target.name}' has ${input.targetWorkspaceGateways} workspace gateway(s); APIM cannot restore into an instance with workspace gateways`,
+      'remove the workspace gateways from the target, or restore into another instance',
+    );
   }
   if (target.provisioningState !== 'Succeeded') {
-    add('blocking', 'TargetBusy', `'${target.name}' is '${target.provisioningState}': another operation is running on it`, 'wait for that operation to finish, then check again');
+    add(
+      'blocking',
+      'TargetBusy',
+      `'${target.name}' is '${target.provisioningState}': another operation is running on it`,
+      'wait for that operation to finish, then check again',
+    );
   }
   const refusal = restoreRefusal(backup, input.now, input.restoreMarginMs, input.newestRestorable);
-  if (refusal) add('blocking', refusal.code, refusal.message, input.newestRestorable ? `use --backup ${input.newestRestorable.backupName}` : `take a new backup of '${source.name}'`);
+  if (refusal)
+    add(
+      'blocking',
+      refusal.code,
+      refusal.message,
+      input.newestRestorable ? `use --backup ${input.newestRestorable.backupName}` : `take a new backup of '${source.name}'`,
+    );
   if (!refusal && !backup.blobSize) {
-    add('blocking', 'BackupBlobMissing', `the blob of backup '${backup.backupName}' is ${backup.blobSize === 0 ? 'empty' : 'missing'} in the backup container`, 'choose another backup; check the container for deletions or a lifecycle rule');
+    add(
+      'blocking',
+      'BackupBlobMissing',
+      `the blob of backup '${backup.backupName}' is ${backup.blobSize === 0 ? 'empty' : 'missing'} in the backup container`,
+      'choose another backup; check the container for deletions or a lifecycle rule',
+    );
   }
   if (sameId(source.id, target.id) && !input.allowInPlace) {
-    add('blocking', 'InPlaceWithoutConsent', `the target '${target.name}' is the instance the backup was taken from: restoring would overwrite it in place`, "to roll an instance back on purpose, set allowInPlace and confirm with the instance's name");
+    add(
+      'blocking',
+      'InPlaceWithoutConsent',
+      `the target '${target.name}' is the instance the backup was taken from: restoring would overwrite it in place`,
+      "to roll an instance back on purpose, set allowInPlace and confirm with the instance's name",
+    );
   }
   const identityProblem = identityCannotRead(target, input.access);
-  if (identityProblem) add('blocking', 'TargetIdentityCannotReadBackup', identityProblem, "enable the identity on the target and grant it 'Storage Blob Data Contributor' on the backup container, or configure another access type for it");
+  if (identityProblem)
+    add(
+      'blocking',
+      'TargetIdentityCannotReadBackup',
+      identityProblem,
+      "enable the identity on the target and grant it 'Storage Blob Data Contributor' on the backup container, or configure another access type for it",
+    );
 
   // Warnings: the restore works, but something will not match or is not recommended.
   if (target.platformVersion === 'stv1') {
-    add('warning', 'TargetOnRetiredPlatform', `'${target.name}' runs on the retired stv1 platform`, "migrate it in place with 'migrateToStv2', or restore into a new stv2 instance (side-by-side migration)");
+    add(
+      'warning',
+      'TargetOnRetiredPlatform',
+      `'${target.name}' runs on the retired stv1 platform`,
+      "migrate it in place with 'migrateToStv2', or restore into a new stv2 instance (side-by-side migration)",
+    );
   } else if (target.platformVersion !== source.platformVersion) {
-    add('warning', 'PlatformDiffers', `the backup comes from platform '${source.platformVersion}' and '${target.name}' runs '${target.platformVersion}'`, 'expected when migrating; otherwise align the platforms');
+    add(
+      'warning',
+      'PlatformDiffers',
+      `the backup comes from platform '${source.platformVersion}' and '${target.name}' runs '${target.platformVersion}'`,
+      'expected when migrating; otherwise align the platforms',
+    );
   }
   if (target.sku.capacity < source.sku.capacity) {
-    add('warning', 'FewerUnits', `'${target.name}' has ${target.sku.capacity} unit(s), '${source.name}' had ${source.sku.capacity}`, `scale '${target.name}' to ${source.sku.capacity} unit(s) before it takes production traffic`);
+    add(
+      'warning',
+      'FewerUnits',
+      `'${target.name}' has ${target.sku.capacity} unit(s), '${source.name}' had ${source.sku.capacity}`,
+      `scale '${target.name}' to ${source.sku.capacity} unit(s) before it takes production traffic`,
+    );
   }
   if (target.additionalLocations.length < source.additionalLocations.length) {
-    add('warning', 'FewerRegions', `'${source.name}' also ran in ${list(source.additionalLocations)}, '${target.name}' only in ${list([target.location, ...target.additionalLocations])}`, 'add the missing regions to the target if its traffic needs them');
+    add(
+      'warning',
+      'FewerRegions',
+      `'${source.name}' also ran in ${list(source.additionalLocations)}, '${target.name}' only in ${list([target.location, ...target.additionalLocations])}`,
+      'add the missing regions to the target if its traffic needs them',
+    );
   }
   const sourceHosts = customHostnames(source);
   const targetHosts = customHostnames(target);
   if (!sameSet(sourceHosts, targetHosts)) {
-    add('warning', 'HostnamesDiffer', `custom hostnames differ: '${source.name}' has ${list(sourceHosts)}, '${target.name}' has ${list(targetHosts)}; a restore leaves the target's hostnames as they are`, 'give the standby the same custom hostnames and certificates, so that DR is a DNS change');
+    add(
+      'warning',
+      'HostnamesDiffer',
+      `custom hostnames differ: '${source.name}' has ${list(sourceHosts)}, '${target.name}' has ${list(targetHosts)}; a restore leaves the target's hostnames as they are`,
+      'give the standby the same custom hostnames and certificates, so that DR is a DNS change',
+    );
   }
   const protocolDiff = differingProtocolSettings(source, target);
   if (protocolDiff.length) {
-    add('warning', 'ProtocolSettingsDiffer', `protocol and cipher settings differ and are not in a backup: ${protocolDiff.join('; ')}`, `set the same customProperties on '${target.name}'`);
+    add(
+      'warning',
+      'ProtocolSettingsDiffer',
+      `protocol and cipher settings differ and are not in a backup: ${protocolDiff.join('; ')}`,
+      `set the same customProperties on '${target.name}'`,
+    );
   }
   if (source.virtualNetworkType !== target.virtualNetworkType) {
-    add('warning', 'VnetTypeDiffers', `virtual network type: '${source.name}' is '${source.virtualNetworkType}', '${target.name}' is '${target.virtualNetworkType}'`, 'align the network integration; a backup does not carry it');
+    add(
+      'warning',
+      'VnetTypeDiffers',
+      `virtual network type: '${source.name}' is '${source.virtualNetworkType}', '${target.name}' is '${target.virtualNetworkType}'`,
+      'align the network integration; a backup does not carry it',
+    );
   }
   if (identityType(source) !== identityType(target)) {
-    add('warning', 'IdentityDiffers', `managed identity: '${source.name}' has '${source.identity.type}', '${target.name}' has '${target.identity.type}'; a restore does not bring identities, so Key Vault named values and certificates may not resolve`, 'give the target the identities (and Key Vault access) the source had');
+    add(
+      'warning',
+      'IdentityDiffers',
+      `managed identity: '${source.name}' has '${source.identity.type}', '${target.name}' has '${target.identity.type}'; a restore does not bring identities, so Key Vault named values and certificates may not resolve`,
+      'give the target the identities (and Key Vault access) the source had',
+    );
   }
   if (!input.targetIsStandby) {
-    add('warning', 'OverwritesTarget', `the restore replaces the whole configuration of '${target.name}', which is not a configured standby of '${source.name}'; changes made there are lost`, 'take a pre-restore backup of the target (the default for restores into instances that are not pure standbys)');
+    add(
+      'warning',
+      'OverwritesTarget',
+      `the restore replaces the whole configuration of '${target.name}', which is not a configured standby of '${source.name}'; changes made there are lost`,
+      'take a pre-restore backup of the target (the default for restores into instances that are not pure standbys)',
+    );
   }
 
   // Information.
   if (normalizeLocation(source.location) !== normalizeLocation(target.location)) {
-    add('info', 'DifferentRegion', `the backup comes from ${source.location}; '${target.name}' is in ${target.location}`, 'none: expected for a standby in another region');
+    add(
+      'info',
+      'DifferentRegion',
+      `the backup comes from ${source.location}; '${target.name}' is in ${target.location}`,
+      'none: expected for a standby in another region',
+    );
   }
   const age = input.now.getTime() - Date.parse(backup.createdAt);
   const left = Date.parse(backup.expiresAt) - input.now.getTime();
-  add('info', 'BackupAge', `backup '${backup.backupName}' is ${formatDuration(age)} old and ${left > 0 ? `can be restored for ${formatDuration(left)} more` : 'has expired'}`, 'none');
-  add('info', 'NotInBackup', `not in any backup, so not restored: ${NOT_IN_BACKUP.join(', ')}`, 'set these up on the target separately (infrastructure as code)');
+  add(
+    'info',
+    'BackupAge',
+    `backup '${backup.backupName}' is ${formatDuration(age)} old and ${left > 0 ? `can be restored for ${formatDuration(left)} more` : 'has expired'}`,
+    'none',
+  );
+  add(
+    'info',
+    'NotInBackup',
+    `not in any backup, so not restored: ${NOT_IN_BACKUP.join(', ')}`,
+    'set these up on the target separately (infrastructure as code)',
+  );
   if (input.targetIsStandby) {
     add('info', 'StandbyOverwritten', `'${target.name}' is a configured standby of '${source.name}': its configuration will be replaced, as intended`, 'none');
   }
 
-  const verdict: Verdict = findings.some((f) => f.severity === 'blocking') ? 'NotRestorable' : findings.some((f) => f.severity === 'warning') ? 'PartiallyRestorable' : 'FullyRestorable';
+  const verdict: Verdict = findings.some((f) => f.severity === 'blocking')
+    ? 'NotRestorable'
+    : findings.some((f) => f.severity === 'warning')
+      ? 'PartiallyRestorable'
+      : 'FullyRestorable';
   return { verdict, backupName: backup.backupName, source: source.name, target: target.name, findings };
 }
 
@@ -142,7 +248,10 @@ function identityCannotRead(target: ServiceSnapshot, access: StorageAccess): str
 }
 
 function customHostnames(s: ServiceSnapshot): string[] {
-  return s.hostnames.filter((h) => !h.toLowerCase().endsWith('.azure-api.net')).map((h) => h.toLowerCase()).sort();
+  return s.hostnames
+    .filter((h) => !h.toLowerCase().endsWith('.azure-api.net'))
+    .map((h) => h.toLowerCase())
+    .sort();
 }
 
 function differingProtocolSettings(source: ServiceSnapshot, target: ServiceSnapshot): string[] {
@@ -150,7 +259,10 @@ function differingProtocolSettings(source: ServiceSnapshot, target: ServiceSnaps
   return [...keys]
     .sort()
     .filter((k) => (source.customProperties[k] ?? '').toLowerCase() !== (target.customProperties[k] ?? '').toLowerCase())
-    .map((k) => `${k.replace(/^Microsoft\.WindowsAzure\.ApiManagement\.Gateway\./, '')}: '${source.customProperties[k] ?? '(unset)'}' → '${target.customProperties[k] ?? '(unset)'}'`);
+    .map(
+      (k) =>
+        `${k.replace(/^Microsoft\.WindowsAzure\.ApiManagement\.Gateway\./, '')}: '${source.customProperties[k] ?? '(unset)'}' → '${target.customProperties[k] ?? '(unset)'}'`,
+    );
 }
 
 function identityType(s: ServiceSnapshot): string {

@@ -25,12 +25,7 @@ export interface DueBackup {
  * An instance is due when its schedule has fired since its newest backup attempt, or when that attempt failed
  * and `retryFailedAfterMs` has passed. A missed tick is therefore caught up by the next one.
  */
-export function planDueBackups(
-  services: ScheduledService[],
-  newest: Map<string, LastAttempt>,
-  now: Date,
-  retryFailedAfterMs: number,
-): DueBackup[] {
+export function planDueBackups(services: ScheduledService[], newest: Map<string, LastAttempt>, now: Date, retryFailedAfterMs: number): DueBackup[] {
   const due: DueBackup[] = [];
   for (const service of services) {
     if (!service.enabled) continue;

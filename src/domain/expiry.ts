@@ -33,18 +33,25 @@ export type RestoreRefusal = { code: 'BackupExpired' | 'BackupExpiringSoon' | 'B
  * when it expired (or will), and offers the newest restorable backup of the same instance.
  */
 export function restoreRefusal(backup: ExpiringBackup, now: Date, marginMs: number, newestRestorable?: ExpiringBackup): RestoreRefusal | undefined {
-  const offer = newestRestorable && newestRestorable.backupName !== backup.backupName
-    ? ` The newest restorable backup is '${newestRestorable.backupName}' (expires ${newestRestorable.expiresAt}).`
-    : ' There is no restorable backup of this instance: take one now.';
+  const offer =
+    newestRestorable && newestRestorable.backupName !== backup.backupName
+      ? ` The newest restorable backup is '${newestRestorable.backupName}' (expires ${newestRestorable.expiresAt}).`
+      : ' There is no restorable backup of this instance: take one now.';
   const created = `created ${backup.createdAt}`;
   if (backup.state !== 'succeeded' && backup.state !== 'expired') {
     return { code: 'BackupNotSucceeded', message: `backup '${backup.backupName}' is ${backup.state}, not succeeded.${offer}` };
   }
   if (isExpired(backup, now) || backup.state === 'expired') {
-    return { code: 'BackupExpired', message: `backup '${backup.backupName}' was ${created} and expired ${backup.expiresAt}: APIM restores a backup for 30 days only.${offer}` };
+    return {
+      code: 'BackupExpired',
+      message: `backup '${backup.backupName}' was ${created} and expired ${backup.expiresAt}: APIM restores a backup for 30 days only.${offer}`,
+    };
   }
   if (backup.archivedAt) {
-    return { code: 'BackupArchived', message: `backup '${backup.backupName}' was moved to the Archive tier at ${backup.archivedAt}; APIM cannot read it there.${offer}` };
+    return {
+      code: 'BackupArchived',
+      message: `backup '${backup.backupName}' was moved to the Archive tier at ${backup.archivedAt}; APIM cannot read it there.${offer}`,
+    };
   }
   const left = Date.parse(backup.expiresAt) - now.getTime();
   if (left <= marginMs) {

@@ -70,7 +70,9 @@ export function reconcile(book: IncidentBook, observations: readonly Observation
  * What a settled restore says about incidents. A drill's result belongs to the instance it drills; an operator's
  * refused restore was answered to the operator at once, so it opens nothing.
  */
-export function restoreObservations(record: Pick<RestoreRecord, 'purpose' | 'state' | 'source' | 'target' | 'requestedAt' | 'completedAt' | 'error' | 'findings'>): Observation[] {
+export function restoreObservations(
+  record: Pick<RestoreRecord, 'purpose' | 'state' | 'source' | 'target' | 'requestedAt' | 'completedAt' | 'error' | 'findings'>,
+): Observation[] {
   if (record.state === 'running' || (record.state === 'refused' && record.purpose === 'restore')) return [];
   const blocking = record.findings.filter((f) => f.severity === 'blocking').map((f) => `${f.code}: ${f.message}`);
   const detail = record.error ? `${record.error.code}: ${record.error.message}` : blocking.join('; ') || undefined;

@@ -24,8 +24,7 @@ export function canonicalServiceId(subscriptionId: string, resourceGroup: string
   return `/subscriptions/${subscriptionId.toLowerCase()}/resourceGroups/${resourceGroup}/providers/Microsoft.ApiManagement/service/${name}`;
 }
 
-export const SERVICE_ID_EXAMPLE =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/my-rg/providers/Microsoft.ApiManagement/service/my-apim';
+export const SERVICE_ID_EXAMPLE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/my-rg/providers/Microsoft.ApiManagement/service/my-apim';
 
 export function sameServiceId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

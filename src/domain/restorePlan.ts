@@ -73,7 +73,16 @@ export function planRestores(input: RestorePlanInput): PlannedRestore[] {
       });
     }
     if (source.drill && drillDue(source.drill.schedule, source.name, input.records.get(source.drill.name.toLowerCase()) ?? [], input.now)) {
-      add({ source: source.name, sourceId: source.id, target: source.drill.name, targetId: source.drill.id, purpose: 'drill', backupName: newest?.backupName, reason: 'schedule', superseded: [] });
+      add({
+        source: source.name,
+        sourceId: source.id,
+        target: source.drill.name,
+        targetId: source.drill.id,
+        purpose: 'drill',
+        backupName: newest?.backupName,
+        reason: 'schedule',
+        superseded: [],
+      });
     }
   }
   return planned;
@@ -83,7 +92,13 @@ export function planRestores(input: RestorePlanInput): PlannedRestore[] {
  * `after-backup`: the newest backup is newer than the one last tried on the standby (tried once: a failed sync
  * is not retried with the same backup). A schedule: it fired since the last sync, and the standby is behind.
  */
-function syncDue(sync: string, source: string, newest: SourceBackup | undefined, records: readonly RestoreRecord[], now: Date): { reason: PlannedRestore['reason']; heldAt: number } | undefined {
+function syncDue(
+  sync: string,
+  source: string,
+  newest: SourceBackup | undefined,
+  records: readonly RestoreRecord[],
+  now: Date,
+): { reason: PlannedRestore['reason']; heldAt: number } | undefined {
   if (sync === 'manual' || !newest) return undefined;
   const fromSource = records.filter((r) => r.source.toLowerCase() === source.toLowerCase() && r.backupName);
   const tried = fromSource[0];

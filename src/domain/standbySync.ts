@@ -27,9 +27,19 @@ export function standbySync(
   const latest = fromSource[0];
   const lastGood = fromSource.find((r) => r.state === 'succeeded');
   const restoredAt = lastGood?.backupName ? parseBackupName(lastGood.backupName)?.createdAt : undefined;
-  const lagMs = restoredAt ? Math.max(0, (newestSourceBackup ? Date.parse(newestSourceBackup.createdAt) : restoredAt.getTime()) - restoredAt.getTime()) : undefined;
+  const lagMs = restoredAt
+    ? Math.max(0, (newestSourceBackup ? Date.parse(newestSourceBackup.createdAt) : restoredAt.getTime()) - restoredAt.getTime())
+    : undefined;
   const state: StandbySyncState =
-    latest?.state === 'running' ? 'restoring' : latest?.state === 'failed' ? 'failed' : lagMs === undefined ? 'never-restored' : lagMs === 0 ? 'in-sync' : 'behind';
+    latest?.state === 'running'
+      ? 'restoring'
+      : latest?.state === 'failed'
+        ? 'failed'
+        : lagMs === undefined
+          ? 'never-restored'
+          : lagMs === 0
+            ? 'in-sync'
+            : 'behind';
   return {
     ...standby,
     state,

@@ -31,7 +31,11 @@ const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
   // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
   if (!OPERATION_ID.test(id)) {
-    throw new UserError(`operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`, 'usage', 'InvalidOperationId');
+    throw new UserError(
+      `operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`,
+      'usage',
+      'InvalidOperationId',
+    );
   }
   const status = await starter.status(id);
   if (!status) throw new UserError(`operation '${id}' was not found`, 'not-found', 'OperationNotFound');

@@ -1,6 +1,6 @@
 /** Maps results and errors to HTTP responses: user errors name the field and the fix; system errors stay generic. */
 import type { HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { describeIssue } from '../validation';
 import { AzureError, UserError, ValidationError, ensureError } from '../errors';
 import type { Logger } from '../telemetry/logger';

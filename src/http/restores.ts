@@ -30,7 +30,11 @@ export async function postRestore(services: Services, starter: OrchestrationStar
   const requestedBy = request.headers.get('x-ms-client-principal-name') ?? 'http';
   const started = await requestRestore(services.config, starter, { ...body, requestedBy });
   const statusUri = new URL(`/api/operations/${started.instanceId}`, request.url).href;
-  return { status: 202, headers: { Location: statusUri, 'Retry-After': '30' }, jsonBody: { id: started.instanceId, target: started.target, statusQueryGetUri: statusUri } };
+  return {
+    status: 202,
+    headers: { Location: statusUri, 'Retry-After': '30' },
+    jsonBody: { id: started.instanceId, target: started.target, statusQueryGetUri: statusUri },
+  };
 }
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {

@@ -117,7 +117,8 @@ export class LocalHost {
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return json(res, 404, { error: { code: 'NotFound', message: `no route for ${url.pathname}` } });
     const matched = matchRoute(this.routes, method, url.pathname.slice(ROUTE_PREFIX.length - 1));
     if (!matched) return json(res, 404, { error: { code: 'NotFound', message: `no function serves ${method} ${url.pathname}` } });
-    if ('allowed' in matched) return json(res, 405, { error: { code: 'MethodNotAllowed', message: `${method} is not allowed; use ${[...new Set(matched.allowed)].join(', ')}` } });
+    if ('allowed' in matched)
+      return json(res, 405, { error: { code: 'MethodNotAllowed', message: `${method} is not allowed; use ${[...new Set(matched.allowed)].join(', ')}` } });
 
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
@@ -129,7 +130,8 @@ export class LocalHost {
       params: matched.params,
       body: body ? { string: body } : undefined,
     });
-    const result = (await matched.route.registration.callback(request, this.context(matched.route.registration))) as HttpResponseInit | HttpResponse | undefined;
+    const result = (await matched.route.registration.callback(request, this.context(matched.route.registration))) as
+      HttpResponseInit | HttpResponse | undefined;
     await writeResponse(res, result);
   }
 
@@ -172,9 +174,18 @@ export class LocalHost {
         this.cancelTimers.push(
           this.clock.schedule(at, () => {
             arm(at);
-            void this.engine.track(Promise.resolve(registration.callback({ isPastDue: false, scheduleStatus: { last: after.toISOString(), next: at.toISOString() } }, this.context(registration)))).catch((err: unknown) =>
-              (this.options.logger ?? this.options.services.logger).log('error', `timer '${registration.metadata.name}' failed: ${ensureError(err).message}`),
-            );
+            void this.engine
+              .track(
+                Promise.resolve(
+                  registration.callback(
+                    { isPastDue: false, scheduleStatus: { last: after.toISOString(), next: at.toISOString() } },
+                    this.context(registration),
+                  ),
+                ),
+              )
+              .catch((err: unknown) =>
+                (this.options.logger ?? this.options.services.logger).log('error', `timer '${registration.metadata.name}' failed: ${ensureError(err).message}`),
+              );
           }),
         );
       };

@@ -11,10 +11,22 @@ import { triggerOf, type Registration } from './functionsCore';
 import { createInvocationContext } from './invocationContext';
 
 // HistoryEventType and ActionType values of durable-functions v3 (the wire protocol with the extension).
-const Ev = { ExecutionStarted: 0, TaskScheduled: 4, TaskCompleted: 5, TaskFailed: 6, SubCreated: 7, SubCompleted: 8, SubFailed: 9, TimerCreated: 10, TimerFired: 11, OrchestratorStarted: 12, OrchestratorCompleted: 13, EventRaised: 15 } as const;
+const Ev = {
+  ExecutionStarted: 0,
+  TaskScheduled: 4,
+  TaskCompleted: 5,
+  TaskFailed: 6,
+  SubCreated: 7,
+  SubCompleted: 8,
+  SubFailed: 9,
+  TimerCreated: 10,
+  TimerFired: 11,
+  OrchestratorStarted: 12,
+  OrchestratorCompleted: 13,
+  EventRaised: 15,
+} as const;
 const Act = { CallActivity: 0, CallActivityWithRetry: 1, CallSub: 2, CallSubWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6 } as const;
 const REPLAY_SCHEMA_V3 = 2;
-
 
 type HistoryEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
 
@@ -130,7 +142,7 @@ export class DurableEngine {
 
   /** Resolves once no episode, activity or sub-orchestration start is in flight. */
   async idle(): Promise<void> {
-    for (let quiet = 0; quiet < 2; ) {
+    for (let quiet = 0; quiet < 2;) {
       if (this.inFlight === 0) {
         quiet += 1;
         await new Promise((resolve) => setImmediate(resolve));
@@ -249,7 +261,10 @@ export class DurableEngine {
       if (task.parent && !own && task.parent.isWaitingOnTimer) {
         // A retryable task failed: the extension waits on a timer before the next attempt.
         const retry = task.parent.retryOptions;
-        const delay = Math.min(retry.firstRetryIntervalInMilliseconds * Math.pow(retry.backoffCoefficient || 1, task.parent.attemptNumber - 2), retry.maxRetryIntervalInMilliseconds || Infinity);
+        const delay = Math.min(
+          retry.firstRetryIntervalInMilliseconds * Math.pow(retry.backoffCoefficient || 1, task.parent.attemptNumber - 2),
+          retry.maxRetryIntervalInMilliseconds || Infinity,
+        );
         this.timer(instance, generation, id, new Date(now.getTime() + delay));
         continue;
       }
@@ -268,7 +283,11 @@ export class DurableEngine {
           const childId = action.instanceId || `${instance.instanceId}:${id}`;
           instance.history.push(event(Ev.SubCreated, id, now, { Name: action.functionName, InstanceId: childId }));
           if (!this.start(action.functionName!, childId, deserializeInput(action.input), { instanceId: instance.instanceId, taskId: id })) {
-            this.deliver(instance, generation, event(Ev.SubFailed, -1, now, { TaskScheduledId: id, Reason: `An orchestration with instance ID '${childId}' is already running.`, Details: '' }));
+            this.deliver(
+              instance,
+              generation,
+              event(Ev.SubFailed, -1, now, { TaskScheduledId: id, Reason: `An orchestration with instance ID '${childId}' is already running.`, Details: '' }),
+            );
           }
           break;
         }
@@ -280,7 +299,9 @@ export class DurableEngine {
 
   private timer(instance: OrchestrationInstance, generation: number, id: number, fireAt: Date): void {
     instance.history.push(event(Ev.TimerCreated, id, this.clock.now(), { FireAt: fireAt.toISOString() }));
-    const cancel = this.clock.schedule(fireAt, () => this.deliver(instance, generation, event(Ev.TimerFired, -1, this.clock.now(), { TimerId: id, FireAt: fireAt.toISOString() })));
+    const cancel = this.clock.schedule(fireAt, () =>
+      this.deliver(instance, generation, event(Ev.TimerFired, -1, this.clock.now(), { TimerId: id, FireAt: fireAt.toISOString() })),
+    );
     instance.cancels.push(cancel);
   }
 
@@ -297,7 +318,12 @@ export class DurableEngine {
         } catch (err) {
           const error = ensureError(err);
           this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
-          outcome = event(Ev.TaskFailed, -1, this.clock.now(), { TaskScheduledId: taskId, Reason: error.message ?? String(err), Details: error.stack ?? '', FailureDetails: failureDetails(error) });
+          outcome = event(Ev.TaskFailed, -1, this.clock.now(), {
+            TaskScheduledId: taskId,
+            Reason: error.message ?? String(err),
+            Details: error.stack ?? '',
+            FailureDetails: failureDetails(error),
+          });
         }
       }
       this.deliver(instance, generation, outcome!);
@@ -337,13 +363,22 @@ export class DurableEngine {
             TaskScheduledId: taskId,
             Reason: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`,
             Details: '',
-            FailureDetails: { ErrorType: 'OrchestrationFailed', ErrorMessage: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`, IsNonRetriable: false },
+            FailureDetails: {
+              ErrorType: 'OrchestrationFailed',
+              ErrorMessage: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`,
+              IsNonRetriable: false,
+            },
           });
     this.deliver(parent, parent.generation, completion);
   }
 
   private context(registration: Registration, invocationId: string): InvocationContext {
-    return createInvocationContext(registration, invocationId, (level, message, props) => this.hooks.log?.(level, message, props), this.hooks.durableClientData);
+    return createInvocationContext(
+      registration,
+      invocationId,
+      (level, message, props) => this.hooks.log?.(level, message, props),
+      this.hooks.durableClientData,
+    );
   }
 
   private registration(name: string, triggerType: string): Registration {

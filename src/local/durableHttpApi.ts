@@ -29,7 +29,11 @@ export function handleDurableRequest(engine: DurableEngine, method: string, url:
   if (root === 'instances' && method === 'GET' && !first) {
     const wanted = url.searchParams.get('runtimeStatus')?.split(',').filter(Boolean);
     const list = [...engine.instances.values()].filter((i) => !wanted || wanted.includes(i.runtimeStatus));
-    return json(res, 200, list.map((i) => statusOf(i, false)));
+    return json(
+      res,
+      200,
+      list.map((i) => statusOf(i, false)),
+    );
   }
   const instance = first ? engine.instances.get(first) : undefined;
   if (root === 'instances' && first && method === 'GET') {

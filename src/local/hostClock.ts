@@ -89,7 +89,10 @@ export class VirtualClock implements HostClock {
       await this.idle();
       if (await done()) return;
       const next = this.earliest();
-      if (!next || next.at > deadline) throw new Error(`virtual clock: condition not met by ${new Date(deadline).toISOString()} (next timer: ${next ? new Date(next.at).toISOString() : 'none'})`);
+      if (!next || next.at > deadline)
+        throw new Error(
+          `virtual clock: condition not met by ${new Date(deadline).toISOString()} (next timer: ${next ? new Date(next.at).toISOString() : 'none'})`,
+        );
       this.queue = this.queue.filter((e) => e !== next);
       this.time = Math.max(this.time, next.at);
       next.callback();

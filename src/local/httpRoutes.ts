@@ -17,7 +17,8 @@ export function buildRoutes(functions: Iterable<Registration>): Route[] {
   for (const registration of functions) {
     const trigger = triggerOf(registration);
     if (trigger.type !== 'httpTrigger') continue;
-    const template = String(trigger['route'] ?? registration.metadata.name);
+    const route = trigger['route'];
+    const template = typeof route === 'string' ? route : registration.metadata.name;
     const params: string[] = [];
     const source = template
       .split('/')
@@ -39,7 +40,11 @@ export function buildRoutes(functions: Iterable<Registration>): Route[] {
   return routes;
 }
 
-export function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | { allowed: string[] } | undefined {
   const allowed: string[] = [];
   for (const route of routes) {
     const m = route.pattern.exec(path);

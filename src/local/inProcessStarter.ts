@@ -3,7 +3,11 @@ import type { Services } from '../services';
 import type { OrchestrationStarter } from '../workflows/starter';
 import { runOrchestrationInProcess } from './runInProcess';
 
-export function inProcessStarter(services: Services, onFinished?: (instanceId: string, output: unknown) => void, onStatus?: (status: unknown) => void): OrchestrationStarter {
+export function inProcessStarter(
+  services: Services,
+  onFinished?: (instanceId: string, output: unknown) => void,
+  onStatus?: (status: unknown) => void,
+): OrchestrationStarter {
   return {
     async start(name, instanceId, input) {
       const instance = await runOrchestrationInProcess(services, name, instanceId, input, { onStatus });

@@ -125,7 +125,13 @@ export class ApimSandbox {
       subject: resourceUri,
       eventType: 'Microsoft.Resources.ResourceWriteSuccess',
       eventTime: this.options.clock.now().toISOString(),
-      data: { resourceUri, operationName, resourceProvider: 'Microsoft.ApiManagement', status: 'Succeeded', authorization: { scope: resourceUri, action: operationName } },
+      data: {
+        resourceUri,
+        operationName,
+        resourceProvider: 'Microsoft.ApiManagement',
+        status: 'Succeeded',
+        authorization: { scope: resourceUri, action: operationName },
+      },
       dataVersion: '2',
       metadataVersion: '1',
     };
@@ -142,19 +148,21 @@ export class ApimSandbox {
   }
 
   /** Starts a backup or restore. Returns the operation, or an ARM error with its HTTP status. */
-  startOperation(
-    kind: 'backup' | 'restore',
-    service: SandboxService,
-    body: OperationBody,
-  ): { operation: Operation } | { status: number; error: ArmFailure } {
+  startOperation(kind: 'backup' | 'restore', service: SandboxService, body: OperationBody): { operation: Operation } | { status: number; error: ArmFailure } {
     if (service.provisioningState === 'Updating') {
       return {
         status: 409,
-        error: { code: 'Conflict', message: `The API Management service '${service.spec.name}' is transitioning; another operation is in progress. Try again when it completes.` },
+        error: {
+          code: 'Conflict',
+          message: `The API Management service '${service.spec.name}' is transitioning; another operation is in progress. Try again when it completes.`,
+        },
       };
     }
     if (UNSUPPORTED_TIERS.includes(service.spec.sku.name)) {
-      return { status: 400, error: { code: 'MethodNotAllowedInPricingTier', message: `Backup and restore are not supported in the ${service.spec.sku.name} tier.` } };
+      return {
+        status: 400,
+        error: { code: 'MethodNotAllowedInPricingTier', message: `Backup and restore are not supported in the ${service.spec.sku.name} tier.` },
+      };
     }
     for (const field of ['storageAccount', 'containerName', 'backupName'] as const) {
       if (!body[field]) return { status: 400, error: { code: 'InvalidParameters', message: `'${field}' is required.` } };
@@ -220,7 +228,10 @@ export class ApimSandbox {
         return { ok: false, error: { code: 'InvalidParameters', message: 'Cannot restore: backup expired' } };
       }
       if (backup.sku.name !== service.spec.sku.name) {
-        return { ok: false, error: { code: 'InvalidParameters', message: `Cannot restore: current SKU is '${service.spec.sku.name}', backup SKU is '${backup.sku.name}'` } };
+        return {
+          ok: false,
+          error: { code: 'InvalidParameters', message: `Cannot restore: current SKU is '${service.spec.sku.name}', backup SKU is '${backup.sku.name}'` },
+        };
       }
       service.configuration = structuredClone(backup.configuration);
       const tamper = this.tampers.get(service.id.toLowerCase());
@@ -229,7 +240,10 @@ export class ApimSandbox {
       return { ok: true };
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
-      const message = status === 404 ? `The backup '${operation.body.backupName}' was not found in container '${operation.body.containerName}'.` : `Storage request failed: ${(err as Error).message.split('\n')[0]}`;
+      const message =
+        status === 404
+          ? `The backup '${operation.body.backupName}' was not found in container '${operation.body.containerName}'.`
+          : `Storage request failed: ${(err as Error).message.split('\n')[0]}`;
       return { ok: false, error: { code: status === 404 ? 'BackupNotFound' : 'StorageError', message } };
     }
   }
@@ -241,12 +255,18 @@ export class ApimSandbox {
     switch (body.accessType ?? 'AccessKey') {
       case 'SystemAssignedManagedIdentity':
         if (!identity.type.includes('SystemAssigned')) {
-          return { code: 'InvalidParameters', message: `The API Management service '${service.spec.name}' has no system-assigned managed identity; enable it or use another access type.` };
+          return {
+            code: 'InvalidParameters',
+            message: `The API Management service '${service.spec.name}' has no system-assigned managed identity; enable it or use another access type.`,
+          };
         }
         return undefined;
       case 'UserAssignedManagedIdentity':
         if (!body.clientId || !identity.userAssignedClientIds?.includes(body.clientId)) {
-          return { code: 'InvalidParameters', message: `The user-assigned identity with client ID '${body.clientId ?? ''}' is not assigned to the API Management service '${service.spec.name}'.` };
+          return {
+            code: 'InvalidParameters',
+            message: `The user-assigned identity with client ID '${body.clientId ?? ''}' is not assigned to the API Management service '${service.spec.name}'.`,
+          };
         }
         return undefined;
       case 'AccessKey':

@@ -54,7 +54,7 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
       req.socket.destroy();
       return res;
     }) as typeof res.end;
-    res.writeHead = (() => res) as typeof res.writeHead;
+    res.writeHead = () => res;
   } else if (fault) {
     record(`fault.${fault.status}`, fault.status);
     const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
@@ -72,12 +72,17 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   if (expiry !== undefined && expiry <= now) {
     record('expired-token', 401);
     const message = `The access token expiry UTC time '${new Date(expiry).toISOString()}' is earlier than current UTC time '${new Date(now).toISOString()}'.`;
-    send(res, 401, { error: { code: 'ExpiredAuthenticationToken', message } }, { 'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message}"` });
+    send(
+      res,
+      401,
+      { error: { code: 'ExpiredAuthenticationToken', message } },
+      { 'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${message}"` },
+    );
     return;
   }
   if (!url.searchParams.get('api-version')) {
     record('bad-request', 400);
-    send(res, 400, { error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." } });
+    send(res, 400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } });
     return;
   }
   await sandbox.settle();
@@ -97,7 +102,9 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   }
 
   const match = SERVICE.exec(url.pathname);
-  const service = match ? sandbox.getService(`/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.ApiManagement/service/${match[3]}`) : undefined;
+  const service = match
+    ? sandbox.getService(`/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.ApiManagement/service/${match[3]}`)
+    : undefined;
   if (!match) {
     record('unknown', 404);
     return send(res, 404, { error: { code: 'InvalidResourceType', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });
@@ -106,13 +113,21 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   const kind = action ? `${action}.${method.toLowerCase()}` : `service.${method.toLowerCase()}`;
   if (!service) {
     record(kind, 404);
-    return send(res, 404, { error: { code: 'ResourceNotFound', message: `The Resource 'Microsoft.ApiManagement/service/${match[3]}' under resource group '${match[2]}' was not found.` } });
+    return send(res, 404, {
+      error: {
+        code: 'ResourceNotFound',
+        message: `The Resource 'Microsoft.ApiManagement/service/${match[3]}' under resource group '${match[2]}' was not found.`,
+      },
+    });
   }
   const denied = action === 'backup' || action === 'restore' ? `Microsoft.ApiManagement/service/${action}/action` : 'Microsoft.ApiManagement/service/read';
   if (service.deniedActions.has(denied)) {
     record(kind, 403, service.spec.name);
     return send(res, 403, {
-      error: { code: 'AuthorizationFailed', message: `The client does not have authorization to perform action '${denied}' over scope '${service.id}' or the scope is invalid.` },
+      error: {
+        code: 'AuthorizationFailed',
+        message: `The client does not have authorization to perform action '${denied}' over scope '${service.id}' or the scope is invalid.`,
+      },
     });
   }
 
@@ -136,7 +151,11 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   const collection = action ? COLLECTIONS[action] : undefined;
   if (collection && method === 'GET') {
     record(kind, 200, service.spec.name);
-    const value = service.configuration[collection].map((name) => ({ id: `${service.id}/${collection}/${name}`, name, type: `Microsoft.ApiManagement/service/${collection}` }));
+    const value = service.configuration[collection].map((name) => ({
+      id: `${service.id}/${collection}/${name}`,
+      name,
+      type: `Microsoft.ApiManagement/service/${collection}`,
+    }));
     return send(res, 200, { value, count: value.length });
   }
   record(kind, 405, service.spec.name);
@@ -190,7 +209,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'x-ms-request-id': nextRequestId(), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'x-ms-request-id': nextRequestId(),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -111,7 +111,9 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
           overrides.services ??
           specs.map((s) => ({
             id: canonicalServiceId(s.subscriptionId, s.resourceGroup, s.name),
-            ...(s === primary && standby ? { standbys: [{ id: canonicalServiceId(standby.subscriptionId, standby.resourceGroup, standby.name), sync: 'manual' }] } : {}),
+            ...(s === primary && standby
+              ? { standbys: [{ id: canonicalServiceId(standby.subscriptionId, standby.resourceGroup, standby.name), sync: 'manual' }] }
+              : {}),
           })),
       };
     },

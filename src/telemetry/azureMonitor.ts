@@ -49,7 +49,8 @@ export interface AzureMonitorOptions {
 export function createAzureMonitorTelemetry(options: AzureMonitorOptions): Telemetry {
   // Loaded here, not at the top: an app without the connection string never pays for ~300 exporter modules.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { AzureMonitorMetricExporter, AzureMonitorTraceExporter } = require('@azure/monitor-opentelemetry-exporter') as typeof import('@azure/monitor-opentelemetry-exporter');
+  const { AzureMonitorMetricExporter, AzureMonitorTraceExporter } =
+    require('@azure/monitor-opentelemetry-exporter') as typeof import('@azure/monitor-opentelemetry-exporter');
   const { SpanKind, SpanStatusCode } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
@@ -60,7 +61,12 @@ export function createAzureMonitorTelemetry(options: AzureMonitorOptions): Telem
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new AzureMonitorTraceExporter(exporterOptions))] });
   const meterProvider = new MeterProvider({
     resource,
-    readers: [new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(exporterOptions), exportIntervalMillis: options.exportIntervalMs ?? 60_000 })],
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new AzureMonitorMetricExporter(exporterOptions),
+        exportIntervalMillis: options.exportIntervalMs ?? 60_000,
+      }),
+    ],
   });
   const tracer = tracerProvider.getTracer('apim-dr');
   const meter = meterProvider.getMeter('apim-dr');

@@ -17,7 +17,13 @@ export type WebhookConfig = Config['notifications']['webhooks'][number];
 
 const TIMEOUT_MS = 10_000;
 
-export function createNotifier(webhooks: readonly WebhookConfig[], settings: NodeJS.ProcessEnv, store: IncidentStore, logger: Logger, send: typeof fetch = fetch): Notifier {
+export function createNotifier(
+  webhooks: readonly WebhookConfig[],
+  settings: NodeJS.ProcessEnv,
+  store: IncidentStore,
+  logger: Logger,
+  send: typeof fetch = fetch,
+): Notifier {
   if (webhooks.length === 0) return { observe: () => Promise.resolve() };
   const deliver = async (webhook: WebhookConfig, notice: Notice) => {
     const properties = { kind: notice.kind, subject: notice.subject, status: notice.status, webhook: webhook.urlSetting };

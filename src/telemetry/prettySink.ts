@@ -6,8 +6,8 @@ const QUIET_KEYS = new Set(['time', 'level', 'message', 'app', 'event', 'functio
 export function prettySink(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`), minLevel: 'debug' | 'info' = 'info'): LogSink {
   return (record) => {
     if (minLevel === 'info' && record['level'] === 'debug') return;
-    const time = String(record['time'] ?? '').slice(11, 19);
-    const level = String(record['level'] ?? 'info');
+    const time = typeof record['time'] === 'string' ? record['time'].slice(11, 19) : '';
+    const level = typeof record['level'] === 'string' ? record['level'] : 'info';
     const details = Object.entries(record)
       .filter(([key, value]) => !QUIET_KEYS.has(key) && value !== undefined)
       .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)

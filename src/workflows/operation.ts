@@ -65,7 +65,10 @@ export interface MonitorOptions<O extends MonitoredOutcome> {
 }
 
 /** The monitor pattern: wait on a durable timer, check once, until the operation is no longer running. */
-export function* monitor<O extends MonitoredOutcome>(context: OrchestrationContext, options: MonitorOptions<O>): Generator<Task, Exclude<O, { status: 'running' }>, O> {
+export function* monitor<O extends MonitoredOutcome>(
+  context: OrchestrationContext,
+  options: MonitorOptions<O>,
+): Generator<Task, Exclude<O, { status: 'running' }>, O> {
   let outcome = options.first;
   for (let polls = 1; outcome.status === 'running'; polls++) {
     setPhase(context, options.status(polls));

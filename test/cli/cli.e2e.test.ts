@@ -59,7 +59,16 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
   });
 
   it('prints the manifest with --json, without the operation token', async () => {
-    const backup = await cli(['backup', '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-apim-weu/providers/Microsoft.ApiManagement/service/contoso-apim-weu', '--config', configFile, '--json'], env);
+    const backup = await cli(
+      [
+        'backup',
+        '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-apim-weu/providers/Microsoft.ApiManagement/service/contoso-apim-weu',
+        '--config',
+        configFile,
+        '--json',
+      ],
+      env,
+    );
     expect(backup.code).toBe(0);
     const manifest = JSON.parse(backup.stdout) as Record<string, unknown>;
     expect(manifest).toMatchObject({ state: 'succeeded', trigger: 'manual', inventory: { apis: 3, products: 2, namedValues: 2 } });
@@ -125,7 +134,21 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
   });
 
   it('exits 3 when the restore is refused', async () => {
-    const run = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--backup', 'contoso-apim-weu.20200101T000000Z.manual.apimbackup', '--yes', '--config', configFile], env);
+    const run = await cli(
+      [
+        'restore',
+        '--from',
+        'contoso-apim-weu',
+        '--to',
+        'contoso-apim-neu',
+        '--backup',
+        'contoso-apim-weu.20200101T000000Z.manual.apimbackup',
+        '--yes',
+        '--config',
+        configFile,
+      ],
+      env,
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("BackupNotFound: backup 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' is not in the catalog of 'contoso-apim-weu'");
   });
@@ -148,7 +171,13 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(extra.stderr).toContain('drop --to');
     const rolledBack = await cli(['restore', '--rollback', summary.recordName, '--yes', '--config', configFile, '--json'], env);
     expect(rolledBack.code).toBe(0);
-    expect(JSON.parse(rolledBack.stdout)).toMatchObject({ state: 'succeeded', purpose: 'rollback', backupName: summary.preRestoreBackup, target: weu, verification: { ok: true } });
+    expect(JSON.parse(rolledBack.stdout)).toMatchObject({
+      state: 'succeeded',
+      purpose: 'rollback',
+      backupName: summary.preRestoreBackup,
+      target: weu,
+      verification: { ok: true },
+    });
     expect(sandbox.apim.service(weu).configuration.apis).toEqual(['orders', 'payments', 'catalog', 'hotfix']);
 
     const noPath = await cli(['restore', '--rollback', 'restores/contoso-apim-neu.20200101T000000Z.json', '--yes', '--config', configFile], env);
@@ -249,7 +278,9 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
         });
         child.on('close', () => reject(new Error(`host exited: ${seen}`)));
       });
-      const posted = (await (await fetch(`${origin}/api/backups`, { method: 'POST', body: JSON.stringify({ service: 'contoso-apim-dev' }) })).json()) as { statusQueryGetUri: string };
+      const posted = (await (await fetch(`${origin}/api/backups`, { method: 'POST', body: JSON.stringify({ service: 'contoso-apim-dev' }) })).json()) as {
+        statusQueryGetUri: string;
+      };
       let status: { runtimeStatus: string; output?: { state: string } } = { runtimeStatus: 'Pending' };
       for (let i = 0; i < 100 && ['Pending', 'Running'].includes(status.runtimeStatus); i++) {
         await new Promise((r) => setTimeout(r, 200));

@@ -35,11 +35,18 @@ const hostJson = JSON.parse(readFileSync(join(REPO, 'host.json'), 'utf8')) as {
   extensionBundle: { version: string };
   extensions: { durableTask: { hubName: string; storageProvider: { type: string; connectionStringName: string } } };
 };
-const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; main: string; scripts: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+  engines: { node: string };
+  main: string;
+  scripts: Record<string, string>;
+};
 type Hook = { shell: string; run: string };
 const azureYaml = parseYaml(readFileSync(join(REPO, 'azure.yaml'), 'utf8')) as {
   infra: { provider: string; path: string; module: string };
-  services: Record<string, { project: string; language: string; host: string; remoteBuild: boolean; dist: string; hooks: { prepackage: { posix: Hook; windows: Hook } } }>;
+  services: Record<
+    string,
+    { project: string; language: string; host: string; remoteBuild: boolean; dist: string; hooks: { prepackage: { posix: Hook; windows: Hook } } }
+  >;
   hooks: { postdeploy: { posix: { run: string } } };
 };
 
@@ -54,10 +61,15 @@ describe('infra: app settings', () => {
     expect(new Set(apimDrSettings)).toEqual(read);
   });
 
-  it('passes apimDrSettings to the site as they are, next to the host\'s own keyless settings', () => {
+  it("passes apimDrSettings to the site as they are, next to the host's own keyless settings", () => {
     expect(functionApp).toMatch(/properties: union\(hostSettings, [^\n]*, apimDrSettings\)\n/);
     expect(hostSettings).toEqual(
-      expect.arrayContaining(['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING']),
+      expect.arrayContaining([
+        'AzureWebJobsStorage__accountName',
+        'AzureWebJobsStorage__credential',
+        'AzureWebJobsStorage__clientId',
+        'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      ]),
     );
     expect(functionApp).toMatch(/AzureWebJobsStorage__credential: 'managedidentity'/);
     expect(hostSettings).not.toContain('AzureWebJobsStorage');
@@ -78,7 +90,11 @@ describe('infra: app settings', () => {
 
     // What the deployment evaluates apimDrConfig to, with the resource values it fills in.
     const deployed = {
-      storage: { account: 'stbakabc123', container: paramDefault(main, 'backupContainerName')!.replace(/'/g, ''), endpoint: 'https://stbakabc123.blob.core.windows.net/' },
+      storage: {
+        account: 'stbakabc123',
+        container: paramDefault(main, 'backupContainerName')!.replace(/'/g, ''),
+        endpoint: 'https://stbakabc123.blob.core.windows.net/',
+      },
       arm: { endpoint: 'https://management.azure.com/' },
       auth: 'managed-identity',
       identity: { clientId: '6f1c2b3a-9d4e-4f5a-8b6c-7d8e9f0a1b2c' },
@@ -92,7 +108,11 @@ describe('infra: app settings', () => {
 });
 
 describe('infra: permissions', () => {
-  const assignments = bicepFiles().flatMap((file) => resources(file.text).filter((r) => r.type === 'Microsoft.Authorization/roleAssignments').map((r) => ({ ...r, file: file.path })));
+  const assignments = bicepFiles().flatMap((file) =>
+    resources(file.text)
+      .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')
+      .map((r) => ({ ...r, file: file.path })),
+  );
 
   it('declares the built-in roles by their real IDs', () => {
     const roles = readInfra('app/roles.bicep');
@@ -138,7 +158,7 @@ describe('infra: permissions', () => {
     }
   });
 
-  it('grants the APIM Operator role on each instance, in the instance\'s own subscription and resource group', () => {
+  it("grants the APIM Operator role on each instance, in the instance's own subscription and resource group", () => {
     expect(main).toMatch(/scope: resourceGroup\(split\(instance\.id, '\/'\)\[2\], split\(instance\.id, '\/'\)\[4\]\)/);
     expect(main).toMatch(/module apimAccess 'app\/apimAccess.bicep' = \[\n\s+for instance in instances:/);
   });
@@ -180,16 +200,23 @@ describe('infra: Durable Functions backend', () => {
 
   it('gives the app the scheduler connection host.json names, keyless, with its identity', () => {
     expect(objectKeys(functionApp, 'var schedulerSettings =')).toEqual([provider.connectionStringName]);
-    expect(functionApp).toContain(`${provider.connectionStringName}: 'Endpoint=\${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=\${identityClientId}'`);
+    expect(functionApp).toContain(
+      `${provider.connectionStringName}: 'Endpoint=\${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=\${identityClientId}'`,
+    );
     expect(main).toMatch(/durableTaskSchedulerEndpoint: onScheduler \? scheduler!\.outputs\.endpoint : ''/);
   });
 
   it('moves the task hub to host storage with the Azure Storage backend, and grants queues and tables only then', () => {
     const overrides = objectKeys(functionApp, 'var storageBackendSettings =');
-    expect(overrides).toEqual(['AzureFunctionsJobHost__extensions__durableTask__storageProvider__type', 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName']);
+    expect(overrides).toEqual([
+      'AzureFunctionsJobHost__extensions__durableTask__storageProvider__type',
+      'AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName',
+    ]);
     expect(functionApp).toMatch(/storageProvider__type: 'AzureStorage'/);
     expect(functionApp).toMatch(/storageProvider__connectionStringName: 'AzureWebJobsStorage'/);
-    expect(functionApp).toMatch(/properties: union\(hostSettings, durableBackend == 'durable-task-scheduler' \? schedulerSettings : storageBackendSettings, apimDrSettings\)/);
+    expect(functionApp).toMatch(
+      /properties: union\(hostSettings, durableBackend == 'durable-task-scheduler' \? schedulerSettings : storageBackendSettings, apimDrSettings\)/,
+    );
     expect(main).toMatch(/durableState: !onScheduler/);
     for (const symbol of ['queueContributor', 'tableContributor']) {
       expect(hostStorage, symbol).toMatch(new RegExp(`resource ${symbol} '[^']+' = if \\(durableState\\)`));
@@ -209,7 +236,11 @@ describe('infra: Durable Functions backend', () => {
 });
 
 describe('infra: keyless', () => {
-  const files = [...bicepFiles(), { path: 'infra/main.parameters.json', text: readInfra('main.parameters.json') }, { path: 'azure.yaml', text: readFileSync(join(REPO, 'azure.yaml'), 'utf8') }];
+  const files = [
+    ...bicepFiles(),
+    { path: 'infra/main.parameters.json', text: readInfra('main.parameters.json') },
+    { path: 'azure.yaml', text: readFileSync(join(REPO, 'azure.yaml'), 'utf8') },
+  ];
 
   it.each([
     ['a storage key or SAS', /AccountKey=|SharedAccessSignature|[?&]sig=|listKeys?\(|listAccountSas|listServiceSas/i],
@@ -237,7 +268,10 @@ describe('infra: keyless', () => {
 
   it('lets the lifecycle rule reach only catalogued blobs: one rule per backup state, filtered on the state tag', () => {
     const backup = readInfra('app/backupStorage.bicep');
-    const states = /var catalogStates = \[([^\]]*)\]/.exec(backup)![1]!.split(',').map((s) => s.trim().replace(/'/g, ''));
+    const states = /var catalogStates = \[([^\]]*)\]/
+      .exec(backup)![1]!
+      .split(',')
+      .map((s) => s.trim().replace(/'/g, ''));
     expect(states).toEqual([...BACKUP_STATES]);
     expect(backup).toMatch(/blobIndexMatch: \[\{ name: 'state', op: '==', value: state \}\]/);
     const days = Number(/daysAfterCreationGreaterThan: (\d+) \} \}\n/.exec(backup)?.[1]);
@@ -293,7 +327,10 @@ describe('infra: agrees with the code', () => {
         eventType: type,
         subject: `${apim}/apis/echo`,
         eventTime: '2026-11-22T10:00:00Z',
-        data: { resourceUri: `${apim}/apis/echo`, operationName: type.endsWith('ActionSuccess') ? 'Microsoft.ApiManagement/service/apis/releases/action' : `Microsoft.ApiManagement/service/apis/write` },
+        data: {
+          resourceUri: `${apim}/apis/echo`,
+          operationName: type.endsWith('ActionSuccess') ? 'Microsoft.ApiManagement/service/apis/releases/action' : `Microsoft.ApiManagement/service/apis/write`,
+        },
       };
       expect(classifyEvent(event).kind, type).toBe('change');
     }
@@ -302,7 +339,13 @@ describe('infra: agrees with the code', () => {
   it('alerts on events the code emits', () => {
     const monitoring = readInfra('app/monitoring.bicep');
     const alerted = [...monitoring.matchAll(/event: '(apim-dr\.[\w.]+)'/g)].map((m) => m[1]!);
-    expect(alerted.sort()).toEqual(['apim-dr.backup.failed', 'apim-dr.drill.failed', 'apim-dr.restorable.none', 'apim-dr.restore.failed', 'apim-dr.rpo.breach']);
+    expect(alerted.sort()).toEqual([
+      'apim-dr.backup.failed',
+      'apim-dr.drill.failed',
+      'apim-dr.restorable.none',
+      'apim-dr.restore.failed',
+      'apim-dr.rpo.breach',
+    ]);
     const sources = readSources();
     for (const event of alerted) expect(sources, event).toContain(`'${event}'`);
   });

@@ -46,7 +46,9 @@ describe('event-triggered backups', () => {
     for (let i = 0; i < 30; i++) {
       const at = h.clock.now();
       await deliver([
-        i % 2 ? apimEvent(weuId, 'Microsoft.ApiManagement.ProductUpdated', `/products/p${i}`, at) : armEvent(weuId, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/namedValues/write', `/namedValues/nv${i}`, at),
+        i % 2
+          ? apimEvent(weuId, 'Microsoft.ApiManagement.ProductUpdated', `/products/p${i}`, at)
+          : armEvent(weuId, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/namedValues/write', `/namedValues/nv${i}`, at),
       ]);
       await h.clock.advance(6_000);
     }
@@ -59,7 +61,7 @@ describe('event-triggered backups', () => {
   it('follows a backup that was running during a change with exactly one more', async () => {
     await deliver([apimEvent(weuId, 'Microsoft.ApiManagement.APICreated', '/apis/a', h.clock.now())]);
     // Wait until the event backup has started, then change again while it runs.
-    await h.clock.runUntil(async () => h.sandbox.apim.service(WEU).provisioningState === 'Updating');
+    await h.clock.runUntil(() => h.sandbox.apim.service(WEU).provisioningState === 'Updating');
     await deliver([armEvent(weuId, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/apis/delete', '/apis/b', h.clock.now())]);
     await h.clock.advance(60 * MINUTE);
     const all = await manifests();
@@ -98,7 +100,13 @@ describe('event-triggered backups', () => {
   });
 
   it('counts a redelivered event once (Event Grid delivers at least once)', async () => {
-    const event = armEvent(weuId, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/apis/policies/write', '/apis/orders/policies/policy', h.clock.now());
+    const event = armEvent(
+      weuId,
+      'Microsoft.Resources.ResourceWriteSuccess',
+      'Microsoft.ApiManagement/service/apis/policies/write',
+      '/apis/orders/policies/policy',
+      h.clock.now(),
+    );
     await deliver([event]);
     await deliver([event, event]);
     expect((await h.services.changes.read(WEU)).state.count).toBe(1);

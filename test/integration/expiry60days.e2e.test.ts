@@ -45,6 +45,7 @@ describe('60 days of hands-off operation', () => {
     expect(failed).toBe(Math.floor(attempts / 10));
     // Nothing older than the restore window is left behind, and every instance has about 30 days of backups.
     expect(entries.every((e) => Date.parse(e.expiresAt) > h!.clock.now().getTime() || e.state === 'running')).toBe(true);
-    for (const name of names) expect(entries.filter((e) => e.service === name && e.state === 'succeeded').length).toBeGreaterThanOrEqual(Math.min(DAYS, 30) - 2);
+    for (const name of names)
+      expect(entries.filter((e) => e.service === name && e.state === 'succeeded').length).toBeGreaterThanOrEqual(Math.min(DAYS, 30) - 2);
   }, 600_000);
 });

@@ -29,7 +29,12 @@ describe('restore into a standby', () => {
     await h.clock.advance(15 * 60_000);
     const progress = await h.api('GET', `/api/operations/${started.body.id}`);
     // No earlier restore into the target: the expected duration is the 45-minute default, so 15 minutes is a third.
-    expect(progress.body.customStatus).toMatchObject({ phase: 'restoring', backupName: backup.backupName, percent: 33, warnings: [expect.objectContaining({ code: 'FewerUnits' })] });
+    expect(progress.body.customStatus).toMatchObject({
+      phase: 'restoring',
+      backupName: backup.backupName,
+      percent: 33,
+      warnings: [expect.objectContaining({ code: 'FewerUnits' })],
+    });
     const instance = await runToCompletion(h, started.body.id);
     const response = started;
     const summary = instance.output as RestoreSummary;
@@ -37,13 +42,22 @@ describe('restore into a standby', () => {
     expect(response.status).toBe(202);
     expect(response.body.statusQueryGetUri).toMatch(/\/api\/operations\/restore-contoso-apim-neu-[0-9a-f]{8}$/);
     expect(summary).toMatchObject({ state: 'succeeded', source: WEU, target: NEU, backupName: backup.backupName, verdict: 'PartiallyRestorable' });
-    expect(summary!.verification).toMatchObject({ ok: true, expected: { apis: 3, products: 2, namedValues: 2 }, actual: { apis: 3, products: 2, namedValues: 2 } });
-    expect(summary!.rtoMs).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(summary.verification).toMatchObject({
+      ok: true,
+      expected: { apis: 3, products: 2, namedValues: 2 },
+      actual: { apis: 3, products: 2, namedValues: 2 },
+    });
+    expect(summary.rtoMs).toBeGreaterThanOrEqual(30 * 60_000);
     expect(h.sandbox.apim.service(NEU).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
-    const record = await h.services.restores.read(summary!.recordName);
+    const record = await h.services.restores.read(summary.recordName);
     // contoso-apim-neu is protected on its own too, so by default it is backed up first: that is the rollback path.
-    expect(summary!.preRestoreBackup).toMatch(/^contoso-apim-neu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
-    expect(record?.record).toMatchObject({ state: 'succeeded', purpose: 'restore', requestedBy: 'http', findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]) });
+    expect(summary.preRestoreBackup).toMatch(/^contoso-apim-neu\.\d{8}T\d{6}Z\.pre-restore\.apimbackup$/);
+    expect(record?.record).toMatchObject({
+      state: 'succeeded',
+      purpose: 'restore',
+      requestedBy: 'http',
+      findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]),
+    });
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
     expect(h.sandbox.apim.count('backup.post', NEU)).toBe(1);
   });
@@ -104,7 +118,9 @@ describe('restore into a standby', () => {
 
   it('answers 400 when a pre-restore backup is asked of a pure standby, which apim-dr does not back up', async () => {
     await h.close();
-    h = await startHarness({ config: (sandbox) => ({ ...sandbox.config(), services: (sandbox.config().services as { id: string }[]).filter((s) => !s.id.endsWith(NEU)) }) });
+    h = await startHarness({
+      config: (sandbox) => ({ ...sandbox.config(), services: (sandbox.config().services as { id: string }[]).filter((s) => !s.id.endsWith(NEU)) }),
+    });
     await backupNow(h, WEU);
     const byDefault = await restore({ source: WEU, target: NEU, confirm: NEU });
     expect(byDefault.summary).toMatchObject({ state: 'succeeded' });
@@ -139,7 +155,10 @@ describe('restore into a standby', () => {
     await backupNow(h, WEU);
     h.sandbox.apim.tamperNextRestore(NEU, (config) => config.apis.pop());
     const { summary } = await restore();
-    expect(summary).toMatchObject({ state: 'failed', error: { code: 'VerificationFailed', message: expect.stringContaining('expected 3 APIs, 2 products, 2 named values, found 2 APIs') } });
+    expect(summary).toMatchObject({
+      state: 'failed',
+      error: { code: 'VerificationFailed', message: expect.stringContaining('expected 3 APIs, 2 products, 2 named values, found 2 APIs') },
+    });
     expect(h.logs.some((l) => l['event'] === 'apim-dr.restore.failed')).toBe(true);
   });
 

@@ -30,13 +30,18 @@ describe('restore dry run against the sandbox', () => {
   it('finds the standby partially restorable while it has fewer units, and says so', async () => {
     const response = await check({ source: WEU, target: NEU, backup: backupName });
     expect(response.body.verdict).toBe('PartiallyRestorable');
-    expect(response.body.findings).toContainEqual(expect.objectContaining({ code: 'FewerUnits', severity: 'warning', message: "'contoso-apim-neu' has 1 unit(s), 'contoso-apim-weu' had 2" }));
+    expect(response.body.findings).toContainEqual(
+      expect.objectContaining({ code: 'FewerUnits', severity: 'warning', message: "'contoso-apim-neu' has 1 unit(s), 'contoso-apim-weu' had 2" }),
+    );
   });
 
   it('finds a Developer instance not restorable from a Premium backup, without any restore call', async () => {
     const response = await check({ source: WEU, target: 'contoso-apim-dev' });
     expect(response.body.verdict).toBe('NotRestorable');
-    expect(response.body.findings[0]).toMatchObject({ code: 'TierMismatch', message: expect.stringContaining("current SKU is 'Developer', backup SKU is 'Premium'") });
+    expect(response.body.findings[0]).toMatchObject({
+      code: 'TierMismatch',
+      message: expect.stringContaining("current SKU is 'Developer', backup SKU is 'Premium'"),
+    });
     expect(response.body.findings.map((f: { code: string }) => f.code)).toContain('OverwritesTarget');
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });

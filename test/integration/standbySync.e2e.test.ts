@@ -10,7 +10,13 @@ const NEU = 'contoso-apim-neu';
 const DRILL = 'contoso-apim-drill';
 const id = (rg: string, name: string) => canonicalServiceId(SANDBOX_SUBSCRIPTION, rg, name);
 /** A spare Premium instance for drills, next to the sample fleet. */
-const DRILL_SPEC = { ...SAMPLE_SERVICES[1]!, name: DRILL, resourceGroup: 'rg-apim-drill', hostnames: [], configuration: { apis: [], products: [], namedValues: [] } };
+const DRILL_SPEC = {
+  ...SAMPLE_SERVICES[1]!,
+  name: DRILL,
+  resourceGroup: 'rg-apim-drill',
+  hostnames: [],
+  configuration: { apis: [], products: [], namedValues: [] },
+};
 
 describe('standby sync and drills (started by the schedule tick)', () => {
   let h: Harness;
@@ -46,7 +52,11 @@ describe('standby sync and drills (started by the schedule tick)', () => {
     return h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!;
   }
   const restoresInto = (target: string) => [...h.host.engine.instances.entries()].filter(([key]) => key.startsWith(`restore-${target}-`)).map(([, i]) => i);
-  const finishRestoreInto = async (target: string) => runToCompletion(h, [...h.host.engine.instances.keys()].find((k) => k.startsWith(`restore-${target}-`))!);
+  const finishRestoreInto = async (target: string) =>
+    runToCompletion(
+      h,
+      [...h.host.engine.instances.keys()].find((k) => k.startsWith(`restore-${target}-`))!,
+    );
 
   it('after-backup: restores each new backup into the standby, one at a time, a newer backup superseding a waiting one', async () => {
     await start('after-backup');

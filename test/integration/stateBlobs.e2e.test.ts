@@ -16,19 +16,30 @@ describe('state blobs are parsed, never trusted as written', () => {
   it('names a pending-changes blob that is not apim-dr’s, with the way out, instead of acting on it', async () => {
     h = await startHarness();
     await put(h, 'events/contoso-apim-weu.json', JSON.stringify({ count: 'many', ids: 'x' }));
-    await expect(h.services.changes.read('contoso-apim-weu')).rejects.toThrow(/'events\/contoso-apim-weu\.json' is not a valid apim-dr state blob \(count: .*\): delete it; the next change recreates it/);
+    await expect(h.services.changes.read('contoso-apim-weu')).rejects.toThrow(
+      /'events\/contoso-apim-weu\.json' is not a valid apim-dr state blob \(count: .*\): delete it; the next change recreates it/,
+    );
   });
 
   it('names an incident book that is not JSON', async () => {
     h = await startHarness();
     await put(h, INCIDENTS_BLOB, 'not json at all');
     const store = new IncidentStore(h.sandbox.container());
-    await expect(store.read()).rejects.toThrow(/'notifications\/incidents\.json' is not a valid apim-dr state blob .*delete it; it is rebuilt from the next observations/);
+    await expect(store.read()).rejects.toThrow(
+      /'notifications\/incidents\.json' is not a valid apim-dr state blob .*delete it; it is rebuilt from the next observations/,
+    );
   });
 
   it('reads the blobs apim-dr writes', async () => {
     h = await startHarness();
-    await h.services.changes.update('contoso-apim-weu', (s) => ({ ...s, count: 1, ids: ['e1'], seen: ['e1'], firstAt: '2026-03-01T00:00:00Z', lastAt: '2026-03-01T00:00:00Z' }));
+    await h.services.changes.update('contoso-apim-weu', (s) => ({
+      ...s,
+      count: 1,
+      ids: ['e1'],
+      seen: ['e1'],
+      firstAt: '2026-03-01T00:00:00Z',
+      lastAt: '2026-03-01T00:00:00Z',
+    }));
     expect((await h.services.changes.read('contoso-apim-weu')).state.count).toBe(1);
   });
 });

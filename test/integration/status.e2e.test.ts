@@ -16,7 +16,11 @@ describe('GET /api/status', () => {
   it('calls every instance unprotected before its first backup', async () => {
     const body = await status();
     expect(body.summary).toEqual({ protected: 0, 'at-risk': 0, unprotected: 3 });
-    expect(instance(body, 'contoso-apim-weu')).toMatchObject({ protection: 'unprotected', reasons: ['no restorable backup'], standbys: [{ service: 'contoso-apim-neu', sync: 'manual' }] });
+    expect(instance(body, 'contoso-apim-weu')).toMatchObject({
+      protection: 'unprotected',
+      reasons: ['no restorable backup'],
+      standbys: [{ service: 'contoso-apim-neu', sync: 'manual' }],
+    });
   });
 
   it('shows what is restorable, how old, when it expires, and the last failure with its reason', async () => {
@@ -42,6 +46,10 @@ describe('GET /api/status', () => {
     await h.api('POST', '/api/backups', { service: 'contoso-apim-weu' });
     await h.clock.advance(20_000);
     const weu = instance(await status(), 'contoso-apim-weu');
-    expect(weu).toMatchObject({ protection: 'at-risk', reasons: ['newest restorable backup is older than the RPO'], running: { phase: 'running', backupName: expect.stringMatching(/\.manual\.apimbackup$/) } });
+    expect(weu).toMatchObject({
+      protection: 'at-risk',
+      reasons: ['newest restorable backup is older than the RPO'],
+      running: { phase: 'running', backupName: expect.stringMatching(/\.manual\.apimbackup$/) },
+    });
   });
 });

@@ -50,7 +50,10 @@ describe('the expiry sweep', () => {
     expect(properties.accessTier).toBe('Archive');
     const manifest = (await h.services.catalog.read(first.backupName))!.manifest;
     expect(manifest).toMatchObject({ state: 'expired', archivedAt: expect.stringMatching(/^2026-04-01T/) });
-    expect((await h.services.catalog.list(WEU)).find((e) => e.backupName === first.backupName)).toMatchObject({ state: 'expired', archivedAt: manifest.archivedAt });
+    expect((await h.services.catalog.list(WEU)).find((e) => e.backupName === first.backupName)).toMatchObject({
+      state: 'expired',
+      archivedAt: manifest.archivedAt,
+    });
     // Nothing more to do the next day.
     await h.clock.advance(DAY);
     expect((await sweepNow(h)).applied).toEqual({ deleted: [], archived: [], marked: [], refused: [] });

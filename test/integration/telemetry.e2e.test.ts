@@ -11,7 +11,10 @@ process.env['APPLICATION_INSIGHTS_NO_STATSBEAT'] = 'true';
 
 interface Envelope {
   name: string;
-  data: { baseType: string; baseData: { name?: string; duration?: string; success?: boolean; properties?: Record<string, string>; metrics?: { name: string; value: number }[] } };
+  data: {
+    baseType: string;
+    baseData: { name?: string; duration?: string; success?: boolean; properties?: Record<string, string>; metrics?: { name: string; value: number }[] };
+  };
 }
 
 /** An Application Insights ingestion endpoint on loopback (HTTPS, as the exporter's Entra ID auth requires). */
@@ -25,7 +28,14 @@ async function startIngestion() {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
-      const batch = (text.trim().startsWith('[') ? JSON.parse(text) : text.split('\n').filter(Boolean).map((l) => JSON.parse(l))) as Envelope[];
+      const batch = (
+        text.trim().startsWith('[')
+          ? JSON.parse(text)
+          : text
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+      ) as Envelope[];
       envelopes.push(...batch);
       authorizations.push(req.headers.authorization ?? '');
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ itemsReceived: batch.length, itemsAccepted: batch.length, errors: [] }));
@@ -54,17 +64,30 @@ describe('Azure Monitor export (OpenTelemetry) when APPLICATIONINSIGHTS_CONNECTI
 
   it('exports a span per backup and restore, backup and restore durations and backup ages, keyless', async () => {
     const backup = await backupNow(h, 'contoso-apim-weu');
-    const response = await h.api('POST', '/api/restores', { source: 'contoso-apim-weu', target: 'contoso-apim-neu', confirm: 'contoso-apim-neu', preRestoreBackup: false });
+    const response = await h.api('POST', '/api/restores', {
+      source: 'contoso-apim-weu',
+      target: 'contoso-apim-neu',
+      confirm: 'contoso-apim-neu',
+      preRestoreBackup: false,
+    });
     const restore = (await runToCompletion(h, response.body.id)).output as RestoreSummary;
     await h.host.invokeTimer('scheduleTick');
     await h.services.telemetry.flush();
 
     const spans = ingestion.envelopes.filter((e) => e.data.baseType === 'RemoteDependencyData').map((e) => e.data.baseData);
     expect(spans).toContainEqual(
-      expect.objectContaining({ name: 'backup contoso-apim-weu', success: true, properties: expect.objectContaining({ 'apim_dr.backup_name': backup.backupName, 'apim_dr.trigger': 'manual' }) }),
+      expect.objectContaining({
+        name: 'backup contoso-apim-weu',
+        success: true,
+        properties: expect.objectContaining({ 'apim_dr.backup_name': backup.backupName, 'apim_dr.trigger': 'manual' }),
+      }),
     );
     expect(spans).toContainEqual(
-      expect.objectContaining({ name: 'restore contoso-apim-neu', success: true, properties: expect.objectContaining({ 'apim_dr.source': 'contoso-apim-weu', 'apim_dr.purpose': 'restore' }) }),
+      expect.objectContaining({
+        name: 'restore contoso-apim-neu',
+        success: true,
+        properties: expect.objectContaining({ 'apim_dr.source': 'contoso-apim-weu', 'apim_dr.purpose': 'restore' }),
+      }),
     );
     const metrics = new Map(ingestion.envelopes.flatMap((e) => e.data.baseData.metrics ?? []).map((m) => [m.name, m.value]));
     // Durations on the sandbox's (virtual) clock: a 90 s backup, a 30-minute restore.

@@ -17,7 +17,9 @@ import { triggerOf } from '../../src/local/functionsCore';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
 
 const root = path.resolve(__dirname, '../..');
-const devDependencies = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
+const devDependencies = Object.keys(
+  (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies,
+);
 
 let built: DeployPackage;
 let extracted: string;
@@ -68,7 +70,12 @@ describe('the deployment package', () => {
   it('holds no local settings, tests, benches, infra or TypeScript sources', () => {
     const offending = built.files
       .map((f) => f.path)
-      .filter((n) => /(^|\/)local\.settings\.json$/.test(n) || /^(test|bench|infra|scripts|src|functions)\//.test(n) || (!n.startsWith('node_modules/') && /\.ts$/.test(n)));
+      .filter(
+        (n) =>
+          /(^|\/)local\.settings\.json$/.test(n) ||
+          /^(test|bench|infra|scripts|src|functions)\//.test(n) ||
+          (!n.startsWith('node_modules/') && /\.ts$/.test(n)),
+      );
     expect(offending).toEqual([]);
   });
 
@@ -79,7 +86,10 @@ describe('the deployment package', () => {
   });
 
   it('cannot reach any development dependency from where it is extracted', () => {
-    const reachable = nodeIn(extracted, `console.log(JSON.stringify(${JSON.stringify(devDependencies)}.filter((m) => { try { require.resolve(m); return true; } catch { return false; } })))`);
+    const reachable = nodeIn(
+      extracted,
+      `console.log(JSON.stringify(${JSON.stringify(devDependencies)}.filter((m) => { try { require.resolve(m); return true; } catch { return false; } })))`,
+    );
     expect(JSON.parse(reachable)).toEqual([]);
   });
 
@@ -98,7 +108,10 @@ describe('the deployment package', () => {
     beforeAll(async () => {
       sandbox = await startSandbox({ durationMs: () => 1_500 });
       const config = sandbox.config({ defaults: { pollInterval: 'PT1S' } });
-      app = spawn(process.execPath, ['-e', LOCAL_HOST], { cwd: extracted, env: isolatedEnv({ ...sandbox.settings, [CONFIG_SETTING]: JSON.stringify(config) }) });
+      app = spawn(process.execPath, ['-e', LOCAL_HOST], {
+        cwd: extracted,
+        env: isolatedEnv({ ...sandbox.settings, [CONFIG_SETTING]: JSON.stringify(config) }),
+      });
       const stderr: string[] = [];
       app.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
       origin = await new Promise<string>((resolve, reject) => {
@@ -116,7 +129,11 @@ describe('the deployment package', () => {
     });
 
     it('backs an instance up end to end through the extracted code', async () => {
-      const posted = await fetch(`${origin}/api/backups`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ service: 'contoso-apim-dev' }) });
+      const posted = await fetch(`${origin}/api/backups`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ service: 'contoso-apim-dev' }),
+      });
       expect(posted.status).toBe(202);
       const { statusQueryGetUri } = (await posted.json()) as { statusQueryGetUri: string };
       let status: { runtimeStatus: string; output?: { state: string; backupName: string } } | undefined;
@@ -127,7 +144,14 @@ describe('the deployment package', () => {
       expect(status?.output?.state).toBe('succeeded');
       // Judged from storage, not from what the app says: the blob and its manifest exist, and the manifest says succeeded.
       const backupName = status!.output!.backupName;
-      const manifest = JSON.parse((await sandbox.container().getBlockBlobClient(backupName.replace(/\.apimbackup$/, '.manifest.json')).downloadToBuffer()).toString()) as { state: string };
+      const manifest = JSON.parse(
+        (
+          await sandbox
+            .container()
+            .getBlockBlobClient(backupName.replace(/\.apimbackup$/, '.manifest.json'))
+            .downloadToBuffer()
+        ).toString(),
+      ) as { state: string };
       expect(manifest.state).toBe('succeeded');
       expect((await sandbox.container().getBlockBlobClient(backupName).getProperties()).contentLength).toBeGreaterThan(0);
     }, 60_000);

@@ -18,7 +18,14 @@ describe('.funcignore, read as azd reads it', () => {
   });
 
   it('keeps the compiled app, host.json, package.json and the production dependencies', () => {
-    for (const kept of ['dist/functions/index.js', 'dist/src/workflows/backup/startBackup.js', 'dist/src/local/functionsCore.js', 'host.json', 'package.json', 'node_modules/durable-functions/lib/src/index.js']) {
+    for (const kept of [
+      'dist/functions/index.js',
+      'dist/src/workflows/backup/startBackup.js',
+      'dist/src/local/functionsCore.js',
+      'host.json',
+      'package.json',
+      'node_modules/durable-functions/lib/src/index.js',
+    ]) {
       expect(dropped(kept), kept).toBe(false);
     }
     expect(dropped('dist/src', true)).toBe(false);
@@ -26,7 +33,18 @@ describe('.funcignore, read as azd reads it', () => {
   });
 
   it('drops sources, tests, benches, infra, docs, local settings and the sandbox', () => {
-    for (const gone of ['src/services.ts', 'functions/index.ts', 'test/package/funcIgnore.test.ts', 'bench/fleet.bench.ts', 'infra/main.bicep', 'README.md', 'local.settings.json', 'dist/src/sandbox/armServer.js', 'tsconfig.json', 'azure.yaml']) {
+    for (const gone of [
+      'src/services.ts',
+      'functions/index.ts',
+      'test/package/funcIgnore.test.ts',
+      'bench/fleet.bench.ts',
+      'infra/main.bicep',
+      'README.md',
+      'local.settings.json',
+      'dist/src/sandbox/armServer.js',
+      'tsconfig.json',
+      'azure.yaml',
+    ]) {
       expect(dropped(gone), gone).toBe(true);
     }
   });
@@ -41,4 +59,3 @@ describe('.funcignore, read as azd reads it', () => {
     expect(excludedByAzd(ignore().add('src/\n'), 'dist/src', true)).toBe(true);
   });
 });
-

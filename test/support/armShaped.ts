@@ -42,7 +42,14 @@ export function armService(o: ArmServiceOptions): Record<string, unknown> {
       principalId: '00000000-0000-0000-0000-00000000abcd',
       tenantId: '00000000-0000-0000-0000-00000000dcba',
       ...(identity.userAssignedClientIds
-        ? { userAssignedIdentities: Object.fromEntries(identity.userAssignedClientIds.map((clientId, i) => [`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id${i}`, { clientId, principalId: clientId }])) }
+        ? {
+            userAssignedIdentities: Object.fromEntries(
+              identity.userAssignedClientIds.map((clientId, i) => [
+                `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id${i}`,
+                { clientId, principalId: clientId },
+              ]),
+            ),
+          }
         : {}),
     },
     properties: {
@@ -51,7 +58,12 @@ export function armService(o: ArmServiceOptions): Record<string, unknown> {
       publisherName: 'Contoso',
       platformVersion: o.platformVersion ?? 'stv2',
       virtualNetworkType: o.virtualNetworkType ?? 'None',
-      hostnameConfigurations: [`${o.name}.azure-api.net`, ...(o.hostnames ?? [])].map((hostName, i) => ({ type: 'Proxy', hostName, defaultSslBinding: i === 0, certificateSource: i === 0 ? 'BuiltIn' : 'KeyVault' })),
+      hostnameConfigurations: [`${o.name}.azure-api.net`, ...(o.hostnames ?? [])].map((hostName, i) => ({
+        type: 'Proxy',
+        hostName,
+        defaultSslBinding: i === 0,
+        certificateSource: i === 0 ? 'BuiltIn' : 'KeyVault',
+      })),
       customProperties: o.customProperties ?? { 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'False' },
       additionalLocations: (o.additionalLocations ?? []).map((location) => ({ location, sku })),
       developerPortalStatus: 'Enabled',
@@ -63,7 +75,8 @@ export function armService(o: ArmServiceOptions): Record<string, unknown> {
 /** The snapshot the real ApiManagementClient makes of this ARM response body. */
 export async function snapshotOf(json: Record<string, unknown>): Promise<ServiceSnapshot> {
   const httpClient: HttpClient = {
-    sendRequest: (request) => Promise.resolve({ request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(json) }),
+    sendRequest: (request) =>
+      Promise.resolve({ request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: JSON.stringify(json) }),
   };
   const config = parseConfig({ storage: { account: 'acct', container: 'backups' }, services: [{ id: String(json['id']) }] });
   const clients = createClientFactory(config, {

@@ -42,9 +42,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = new VirtualClock(options.start ?? new Date('2026-03-01T00:00:00Z'));
   const sandbox = await startSandbox({ ...options, clock });
   const logs: Record<string, unknown>[] = [];
-  const logger: Logger = createLogger((r) => logs.push(r), { app: 'apim-dr' }, () => clock.now());
+  const logger: Logger = createLogger(
+    (r) => logs.push(r),
+    { app: 'apim-dr' },
+    () => clock.now(),
+  );
   const config = parseConfig(options.config ? options.config(sandbox) : sandbox.config());
-  const services = createServices(config, { settings: { ...sandbox.settings, ...options.settings }, clock, logger, extraCa: sandbox.caPem + (options.extraCa ?? ''), credential: options.credential?.(clock) });
+  const services = createServices(config, {
+    settings: { ...sandbox.settings, ...options.settings },
+    clock,
+    logger,
+    extraCa: sandbox.caPem + (options.extraCa ?? ''),
+    credential: options.credential?.(clock),
+  });
   const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
   return {
     clock,

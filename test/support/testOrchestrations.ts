@@ -22,7 +22,7 @@ df.app.orchestration('testRetry', function* (context: OrchestrationContext) {
 });
 
 df.app.orchestration('testFanOut', function* (context: OrchestrationContext) {
-  const inputs = (context.df.getInput<number[] | undefined>() ?? [1, 2, 3]);
+  const inputs = context.df.getInput<number[] | undefined>() ?? [1, 2, 3];
   return yield context.df.Task.all(inputs.map((n) => context.df.callActivity('testDouble', n)));
 });
 

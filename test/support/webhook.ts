@@ -18,4 +18,3 @@ export async function startWebhook(status = 200) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook?${WEBHOOK_SECRET}`;
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
-

@@ -17,7 +17,10 @@ export async function backupCommand(services: Services, service: string, out: Ou
   const instance = await runOrchestrationInProcess(services, Orchestrations.backup, backupInstanceId(resolved.ref.name, resolved.ref.id), request, {
     onStatus: (status) => {
       const s = status as { phase?: string; polls?: number; reason?: string } | null;
-      if (s?.phase) out.progress(`${resolved.ref.name}: ${s.phase}${s.polls ? ` (check ${s.polls})` : ''}${s.reason ? `: ${s.reason}` : ''} · ${Math.round((Date.now() - started) / 1000)}s`);
+      if (s?.phase)
+        out.progress(
+          `${resolved.ref.name}: ${s.phase}${s.polls ? ` (check ${s.polls})` : ''}${s.reason ? `: ${s.reason}` : ''} · ${Math.round((Date.now() - started) / 1000)}s`,
+        );
     },
   });
   out.progress('');

@@ -14,7 +14,8 @@ export interface CheckOptions {
 
 export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
   if (options.from || options.to) {
-    if (!options.from || !options.to || service) throw new UserError('use either `check <service>` (backup readiness) or `check --from <service> --to <service>` (restore dry run)');
+    if (!options.from || !options.to || service)
+      throw new UserError('use either `check <service>` (backup readiness) or `check --from <service> --to <service>` (restore dry run)');
     const report = await checkRestore(services, { source: options.from, target: options.to, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);

@@ -21,9 +21,14 @@ const DEMO_PRIMARY = 'contoso-apim-weu';
 const DEMO_CHANGE_AFTER_MS = 60_000;
 
 export async function hostCommand(options: HostCommandOptions, out: Output): Promise<number> {
-  const logger = createLogger(prettySink((line) => out.line(line)), { app: 'apim-dr' });
+  const logger = createLogger(
+    prettySink((line) => out.line(line)),
+    { app: 'apim-dr' },
+  );
   // Loaded only for the demo: the sandbox needs Azurite, a development dependency.
-  const sandbox = options.config ? undefined : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  const sandbox = options.config
+    ? undefined
+    : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
     const config = options.config ?? demoConfig(sandbox!);
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
@@ -56,10 +61,17 @@ function demoConfig(sandbox: RunningSandbox): Config {
 /** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */
 function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () => void {
   out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
-  out.line(`protecting: ${sandbox.apim.listServices().map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`).join(', ')}`);
+  out.line(
+    `protecting: ${sandbox.apim
+      .listServices()
+      .map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`)
+      .join(', ')}`,
+  );
   out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
   sandbox.apim.onChange((event) => {
-    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, { method: 'POST', body: JSON.stringify([event]) }).catch(() => undefined);
+    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, { method: 'POST', body: JSON.stringify([event]) }).catch(
+      () => undefined,
+    );
   });
   const timer = setTimeout(() => {
     out.line(`sandbox: someone adds API 'demo-api' to ${DEMO_PRIMARY}; Event Grid delivers the change, a backup follows after a quiet 30 s`);

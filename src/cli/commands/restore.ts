@@ -31,7 +31,12 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   const target = resolveInstance(services.config, ask.target, '--to').ref.name;
   let confirm: string | undefined = options.yes ? target : undefined;
   if (!options.yes) {
-    const report = await checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup, allowInPlace: ask.allowInPlace || ask.purpose === 'rollback' });
+    const report = await checkRestore(services, {
+      source: ask.source,
+      target: ask.target,
+      backup: ask.backup,
+      allowInPlace: ask.allowInPlace || ask.purpose === 'rollback',
+    });
     out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
     for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
     if (!input.isTTY) throw new UserError(`refusing to restore into '${target}' without --yes when no one can confirm at a terminal`);
@@ -62,7 +67,9 @@ export async function restoreCommand(services: Services, options: RestoreOptions
     out.error(`restore into ${target} failed: ${summary.error?.code}: ${summary.error?.message}`);
     return ExitCode.failed;
   }
-  out.line(`restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`);
+  out.line(
+    `restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`,
+  );
   if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
   return ExitCode.ok;
 }
@@ -80,10 +87,14 @@ function progressText(status: RestoreProgress | undefined): string {
 async function askOf(services: Services, options: RestoreOptions): Promise<RestoreAsk> {
   if (options.rollback !== undefined) {
     const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
-    if (extra.length) throw new UserError(`--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`);
+    if (extra.length)
+      throw new UserError(
+        `--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`,
+      );
     return rollbackAsk(services, options.rollback, cliRequester());
   }
-  if (!options.from || !options.to) throw new UserError('name the backup\'s instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)');
+  if (!options.from || !options.to)
+    throw new UserError("name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)");
   return {
     source: options.from,
     target: options.to,

@@ -19,8 +19,12 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
         newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
-        standbys: i.standbys.map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`).join(', '),
-        drill: i.lastDrill ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}` : '',
+        standbys: i.standbys
+          .map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`)
+          .join(', '),
+        drill: i.lastDrill
+          ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}`
+          : '',
         why: [...i.reasons, ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : [])].join('; '),
       })),
       ['instance', 'status', 'newest', 'expires', 'rpo', 'standbys', 'drill', 'why'],

@@ -17,10 +17,17 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
   for (const p of plan.protection) {
     out.line(describeProtection(p));
     for (const item of plan.items.filter((i) => i.service.toLowerCase() === p.service.toLowerCase() && (i.action !== 'keep' || i.markExpired))) {
-      out.line(`  ${verb} ${item.action === 'keep' ? 'mark expired' : item.action} ${item.backupName} (${item.reason}, created ${item.createdAt}, expires ${item.expiresAt})`);
+      out.line(
+        `  ${verb} ${item.action === 'keep' ? 'mark expired' : item.action} ${item.backupName} (${item.reason}, created ${item.createdAt}, expires ${item.expiresAt})`,
+      );
     }
-    const kept = plan.items.filter((i) => i.service.toLowerCase() === p.service.toLowerCase() && i.action === 'keep' && ['newest-restorable', 'delete-refused'].includes(i.reason));
-    for (const item of kept) out.line(`  keeps ${item.backupName} (${item.reason === 'newest-restorable' ? 'newest restorable backup, kept past retention' : 'storage refused its deletion recently'})`);
+    const kept = plan.items.filter(
+      (i) => i.service.toLowerCase() === p.service.toLowerCase() && i.action === 'keep' && ['newest-restorable', 'delete-refused'].includes(i.reason),
+    );
+    for (const item of kept)
+      out.line(
+        `  keeps ${item.backupName} (${item.reason === 'newest-restorable' ? 'newest restorable backup, kept past retention' : 'storage refused its deletion recently'})`,
+      );
     if (p.renew) out.line(`  ${verb} start a backup (${p.renew})`);
   }
   if (!dryRun) {
@@ -28,7 +35,9 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
     report.applied = await applySweep(services, work);
     for (const refused of report.applied.refused) out.error(`could not delete ${refused.backupName}: ${refused.code}: ${refused.message}`);
     if (plan.protection.some((p) => p.renew)) report.renewals = await renewBackups(services, inProcessStarter(services), plan.protection);
-    out.line(`deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`);
+    out.line(
+      `deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`,
+    );
   }
   if (out.json) out.data(report);
   return report.applied?.refused.length ? ExitCode.failed : ExitCode.ok;

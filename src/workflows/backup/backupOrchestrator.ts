@@ -19,7 +19,8 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     const started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
     if (started.status === 'refused') return failedSummary(request, started.backupName, started.code, started.message);
     if (started.status === 'busy') {
-      if (starts >= MAX_STARTS) return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
+      if (starts >= MAX_STARTS)
+        return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
       setPhase(context, { phase: 'waiting', backupName: started.backupName, reason: started.message });
       yield context.df.createTimer(after(context, started.retryAfterMs));
       continue;
@@ -33,11 +34,16 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
       check: () => context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token }),
     });
     if (outcome.status === 'lost') {
-      if (starts >= MAX_STARTS) return failedSummary(request, backupName, 'OperationLost', 'the backup operation could not be confirmed after repeated attempts');
+      if (starts >= MAX_STARTS)
+        return failedSummary(request, backupName, 'OperationLost', 'the backup operation could not be confirmed after repeated attempts');
       continue;
     }
     setPhase(context, { phase: 'finishing', backupName });
-    const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, { serviceId: request.serviceId, backupName, outcome });
+    const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, {
+      serviceId: request.serviceId,
+      backupName,
+      outcome,
+    });
     if (summary.state === 'succeeded') {
       // A new restorable backup may retire older ones: sweep this instance now rather than at the daily run.
       setPhase(context, { phase: 'sweeping', backupName });

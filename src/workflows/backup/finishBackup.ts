@@ -17,7 +17,13 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
     const completedAt = manifest.completedAt ?? services.clock.now().toISOString();
     services.logger.event(
       name,
-      { service: manifest.service?.name, backupName: manifest.backupName, correlationId: manifest.correlationId, blobSize: manifest.blobSize, error: manifest.error },
+      {
+        service: manifest.service?.name,
+        backupName: manifest.backupName,
+        correlationId: manifest.correlationId,
+        blobSize: manifest.blobSize,
+        error: manifest.error,
+      },
       manifest.state === 'succeeded' ? 'info' : 'error',
     );
     services.telemetry.operationFinished({
@@ -50,7 +56,10 @@ async function settle(services: Services, manifest: BackupManifest, input: Finis
   }
   const size = await services.catalog.backupBlobSize(input.backupName);
   if (!size) {
-    const error = { code: 'BackupBlobMissing', message: `APIM reported success but '${input.backupName}' is ${size === 0 ? 'empty' : 'missing'} in container '${manifest.container}'` };
+    const error = {
+      code: 'BackupBlobMissing',
+      message: `APIM reported success but '${input.backupName}' is ${size === 0 ? 'empty' : 'missing'} in container '${manifest.container}'`,
+    };
     return { ...manifest, state: 'failed', completedAt, error };
   }
   return { ...manifest, state: 'succeeded', completedAt, blobSize: size };

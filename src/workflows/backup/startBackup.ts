@@ -10,7 +10,6 @@ import type { Services } from '../../services';
 import { BUSY_RETRY_MS } from '../operation';
 import type { StartBackupInput, StartBackupOutput } from './types';
 
-
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
   const service = resolveService(services.config, input.serviceId);
   const name = backupName(service.ref.name, new Date(input.requestedAt), input.trigger);
@@ -59,38 +58,50 @@ async function refuse(services: Services, service: ResolvedService, name: string
   try {
     const stored = await services.catalog.read(name);
     if (!stored) await services.catalog.create({ ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error });
-    else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running') await services.catalog.update({ ...stored.manifest, state: 'failed', completedAt, error }, stored.etag);
+    else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running')
+      await services.catalog.update({ ...stored.manifest, state: 'failed', completedAt, error }, stored.etag);
   } catch (recordErr) {
     // Storage itself may be the problem (a missing container): the refusal stands, and the log says why it is unrecorded.
-    services.logger.log('warn', `backup '${name}' refused (${err.code}) but its record could not be written: ${ensureError(recordErr).message}`, { service: service.ref.name });
+    services.logger.log('warn', `backup '${name}' refused (${err.code}) but its record could not be written: ${ensureError(recordErr).message}`, {
+      service: service.ref.name,
+    });
   }
   return { status: 'refused', backupName: name, ...error };
 }
 
 async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string): Promise<StartBackupOutput> {
   const pollIntervalMs = services.config.defaults.pollInterval;
-  const started = await services.apim.start('backup', service.ref, backupParameters(services.config.storage, services.settings, service.access, manifest.backupName));
+  const started = await services.apim.start(
+    'backup',
+    service.ref,
+    backupParameters(services.config.storage, services.settings, service.access, manifest.backupName),
+  );
   if (started.status === 'busy') {
     // 409: someone's operation runs. It may be ours, if an earlier POST was accepted but its response was lost,
     // so the record stays; the next start adopts the running operation or, once the instance is idle, posts again.
     return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   await services.catalog.update({ ...manifest, operationToken: started.token }, etag);
-  services.logger.event('apim-dr.backup.started', { service: service.ref.name, backupName: manifest.backupName, correlationId: manifest.correlationId, trigger: manifest.trigger });
+  services.logger.event('apim-dr.backup.started', {
+    service: service.ref.name,
+    backupName: manifest.backupName,
+    correlationId: manifest.correlationId,
+    trigger: manifest.trigger,
+  });
   return { status: 'started', backupName: manifest.backupName, token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
 }
 
 /** A record for this backup exists: ours from an earlier run of this activity, or a name clash. */
-async function resumeExisting(
-  services: Services,
-  service: ResolvedService,
-  manifest: BackupManifest,
-  input: StartBackupInput,
-): Promise<StartBackupOutput> {
+async function resumeExisting(services: Services, service: ResolvedService, manifest: BackupManifest, input: StartBackupInput): Promise<StartBackupOutput> {
   const name = manifest.backupName;
   const pollIntervalMs = services.config.defaults.pollInterval;
   if (manifest.owner !== input.owner) {
-    return { status: 'refused', backupName: name, code: 'NameInUse', message: `backup '${name}' already exists and belongs to ${manifest.owner}; request the backup again` };
+    return {
+      status: 'refused',
+      backupName: name,
+      code: 'NameInUse',
+      message: `backup '${name}' already exists and belongs to ${manifest.owner}; request the backup again`,
+    };
   }
   if (manifest.state === 'failed' && manifest.error) return { status: 'refused', backupName: name, ...manifest.error };
   if (manifest.state !== 'running' || manifest.operationToken) {

@@ -27,13 +27,25 @@ async function storageProblems(services: Services): Promise<ReadinessProblem[]> 
   try {
     await services.catalog.ensureReachable();
   } catch (err) {
-    problems.push({ code: err instanceof UserError ? err.code : 'ContainerUnreachable', message: ensureError(err).message, fix: 'create the container, and let the app reach it (network rules, role assignment)' });
+    problems.push({
+      code: err instanceof UserError ? err.code : 'ContainerUnreachable',
+      message: ensureError(err).message,
+      fix: 'create the container, and let the app reach it (network rules, role assignment)',
+    });
   }
   const cors = await services.catalog.corsRuleCount();
   if (cors === 'unreadable') {
-    problems.push({ code: 'CorsUnknown', message: 'the blob service CORS settings could not be read with the app identity', fix: 'check in the portal that blob service CORS has no rules: APIM backup and restore fail when it does' });
+    problems.push({
+      code: 'CorsUnknown',
+      message: 'the blob service CORS settings could not be read with the app identity',
+      fix: 'check in the portal that blob service CORS has no rules: APIM backup and restore fail when it does',
+    });
   } else if (cors > 0) {
-    problems.push({ code: 'BlobCorsEnabled', message: `the backup storage account's blob service has ${cors} CORS rule(s); APIM backup and restore require CORS to be off`, fix: 'remove the blob service CORS rules of the backup storage account' });
+    problems.push({
+      code: 'BlobCorsEnabled',
+      message: `the backup storage account's blob service has ${cors} CORS rule(s); APIM backup and restore require CORS to be off`,
+      fix: 'remove the blob service CORS rules of the backup storage account',
+    });
   }
   return problems;
 }

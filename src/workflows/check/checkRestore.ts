@@ -40,7 +40,11 @@ export async function checkRestore(services: Services, request: CheckRequest): P
   }
   const stored = await services.catalog.read(entry.backupName);
   if (!stored?.manifest.service) {
-    throw new UserError(`backup '${entry.backupName}' has no record of its source instance (it failed before reading it): choose another backup`, 'refused', 'BackupUnusable');
+    throw new UserError(
+      `backup '${entry.backupName}' has no record of its source instance (it failed before reading it): choose another backup`,
+      'refused',
+      'BackupUnusable',
+    );
   }
   const manifest = stored.manifest;
   return checkRestoreCompatibility({

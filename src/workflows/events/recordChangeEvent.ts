@@ -19,7 +19,10 @@ export async function recordChangeEvent(services: Services, raw: unknown): Promi
   }
   const configured = services.config.services.find((s) => sameServiceId(s.id, event.service.id));
   if (!configured?.events?.enabled) {
-    services.logger.log('debug', 'event ignored', { eventId: event.id, reason: configured ? `events are off for '${event.service.name}'` : `'${event.service.name}' is not configured` });
+    services.logger.log('debug', 'event ignored', {
+      eventId: event.id,
+      reason: configured ? `events are off for '${event.service.name}'` : `'${event.service.name}' is not configured`,
+    });
     return 'ignored';
   }
   let duplicate = false;
@@ -29,6 +32,12 @@ export async function recordChangeEvent(services: Services, raw: unknown): Promi
     return next;
   });
   if (duplicate) return 'duplicate';
-  services.logger.event('apim-dr.change.recorded', { service: event.service.name, eventId: event.id, type: event.type, resource: event.resource, pending: state.count });
+  services.logger.event('apim-dr.change.recorded', {
+    service: event.service.name,
+    eventId: event.id,
+    type: event.type,
+    resource: event.resource,
+    pending: state.count,
+  });
   return 'recorded';
 }

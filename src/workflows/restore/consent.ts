@@ -11,7 +11,13 @@ export interface ConsentProblem {
   fix: string;
 }
 
-export function consentProblem(relation: RestoreRelation, purpose: RestorePurpose, allowInPlace: boolean, source: string, target: string): ConsentProblem | undefined {
+export function consentProblem(
+  relation: RestoreRelation,
+  purpose: RestorePurpose,
+  allowInPlace: boolean,
+  source: string,
+  target: string,
+): ConsentProblem | undefined {
   switch (relation) {
     case 'standby':
       return undefined;

@@ -13,7 +13,11 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     record = await settle(services, record, input);
     await services.restores.write(record, stored.etag);
     const ok = record.state === 'succeeded';
-    services.logger.event(eventName(record.purpose === 'drill', ok), { ...restoreEventProperties(record), rtoMs: record.rtoMs, error: record.error }, ok ? 'info' : 'error');
+    services.logger.event(
+      eventName(record.purpose === 'drill', ok),
+      { ...restoreEventProperties(record), rtoMs: record.rtoMs, error: record.error },
+      ok ? 'info' : 'error',
+    );
     services.telemetry.operationFinished({
       kind: 'restore',
       service: record.target,
@@ -27,7 +31,8 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     });
     await services.notifier.observe(restoreObservations(record));
   }
-  const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } = record;
+  const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } =
+    record;
   return { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };
 }
 
@@ -51,7 +56,11 @@ async function settle(services: Services, record: RestoreRecord, input: FinishRe
     const message = `the manifest of '${record.backupName}' ${stored ? 'records no inventory' : 'is gone'}, so the restored '${record.target}' could not be checked against it; found ${describe(actual)} (${snapshot.provisioningState}): compare them by hand`;
     return { ...record, ...done, state: 'failed', verification, error: { code: 'VerificationIncomplete', message } };
   }
-  const ok = snapshot.provisioningState === 'Succeeded' && expected.apis === actual.apis && expected.products === actual.products && expected.namedValues === actual.namedValues;
+  const ok =
+    snapshot.provisioningState === 'Succeeded' &&
+    expected.apis === actual.apis &&
+    expected.products === actual.products &&
+    expected.namedValues === actual.namedValues;
   const verification = { ok, expected: { ...expected }, actual: { ...actual }, provisioningState: snapshot.provisioningState };
   if (ok) return { ...record, ...done, state: 'succeeded', verification };
   const message = `the restored '${record.target}' does not match the backup: expected ${describe(expected)}, found ${describe(actual)} (${snapshot.provisioningState})`;

@@ -42,21 +42,39 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     findings: [],
   };
   const refuse = async (findings: Finding[], backupName?: string): Promise<PrepareRestoreOutput> => {
-    const refused: RestoreRecord = { ...base, backupName, state: 'refused', verdict: 'NotRestorable', findings, completedAt: services.clock.now().toISOString() };
+    const refused: RestoreRecord = {
+      ...base,
+      backupName,
+      state: 'refused',
+      verdict: 'NotRestorable',
+      findings,
+      completedAt: services.clock.now().toISOString(),
+    };
     await services.restores.write(refused);
     const blocking = findings.filter((f) => f.severity === 'blocking').map((f) => f.code);
-    services.logger.event('apim-dr.restore.refused', { source: source.ref.name, target: target.ref.name, purpose: input.purpose, backupName, correlationId: input.correlationId, blocking }, 'warn');
+    services.logger.event(
+      'apim-dr.restore.refused',
+      { source: source.ref.name, target: target.ref.name, purpose: input.purpose, backupName, correlationId: input.correlationId, blocking },
+      'warn',
+    );
     await services.notifier.observe(restoreObservations(refused));
     return { status: 'refused', recordName, findings };
   };
 
   let report: CompatibilityReport;
   try {
-    report = await checkRestore(services, { source: source.ref.id, target: target.ref.id, backup: input.backup, allowInPlace: input.allowInPlace || input.purpose === 'rollback' });
+    report = await checkRestore(services, {
+      source: source.ref.id,
+      target: target.ref.id,
+      backup: input.backup,
+      allowInPlace: input.allowInPlace || input.purpose === 'rollback',
+    });
   } catch (err) {
     // No backup to restore, or one that cannot be used: the user's to fix, so refused at once rather than retried.
     if (!(err instanceof UserError)) throw err;
-    return refuse([{ code: err.code, severity: 'blocking', message: err.message, fix: `run 'apim-dr list ${source.ref.name}' and choose a restorable backup` }]);
+    return refuse([
+      { code: err.code, severity: 'blocking', message: err.message, fix: `run 'apim-dr list ${source.ref.name}' and choose a restorable backup` },
+    ]);
   }
   const findings: Finding[] = [...report.findings];
   const problem = consentProblem(restoreRelation(source.ref.id, target), input.purpose, input.allowInPlace, source.ref.name, target.ref.name);

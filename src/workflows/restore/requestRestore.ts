@@ -32,7 +32,10 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
   if (problem) throw new UserError(`${problem.message}: ${problem.fix}`, 'refused', problem.code);
   if (ask.confirm !== target.ref.name) {
     throw new ValidationError('restore request', [
-      { path: 'confirm', message: `must be the target's name, '${target.ref.name}' (got ${ask.confirm === undefined ? 'nothing' : JSON.stringify(ask.confirm)}): the restore replaces its whole configuration` },
+      {
+        path: 'confirm',
+        message: `must be the target's name, '${target.ref.name}' (got ${ask.confirm === undefined ? 'nothing' : JSON.stringify(ask.confirm)}): the restore replaces its whole configuration`,
+      },
     ]);
   }
   const preRestoreBackup = ask.preRestoreBackup ?? target.protected !== undefined;

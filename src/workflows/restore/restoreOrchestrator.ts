@@ -33,11 +33,25 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   let preRestoreBackup: string | undefined;
   if (request.preRestoreBackup) {
     setPhase(context, { phase: 'pre-restore-backup', backupName, percent: 0, warnings });
-    const backup: BackupRequest = { serviceId: request.targetId, trigger: 'pre-restore', requestedBy: `restore ${recordName}`, correlationId: request.correlationId };
-    const taken: BackupSummary | undefined = yield* subOrchestration(context, Orchestrations.backup, backup, `${context.df.instanceId}-pre-${formatBackupTime(requestedAt)}`);
+    const backup: BackupRequest = {
+      serviceId: request.targetId,
+      trigger: 'pre-restore',
+      requestedBy: `restore ${recordName}`,
+      correlationId: request.correlationId,
+    };
+    const taken: BackupSummary | undefined = yield* subOrchestration(
+      context,
+      Orchestrations.backup,
+      backup,
+      `${context.df.instanceId}-pre-${formatBackupTime(requestedAt)}`,
+    );
     if (taken?.state !== 'succeeded') {
       const why = taken?.error ? `${taken.error.code}: ${taken.error.message}` : 'the backup orchestration failed';
-      return yield* finish({ status: 'failed', code: 'PreRestoreBackupFailed', message: `the pre-restore backup of the target failed (${why}), so nothing was restored` });
+      return yield* finish({
+        status: 'failed',
+        code: 'PreRestoreBackupFailed',
+        message: `the pre-restore backup of the target failed (${why}), so nothing was restored`,
+      });
     }
     preRestoreBackup = taken.backupName;
   }
@@ -61,14 +75,26 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const outcome = yield* monitor<RestoreOutcome>(context, {
     first,
     pollIntervalMs,
-    status: (polls) => ({ phase: 'restoring', backupName, polls, percent: restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs), expectedMs, warnings }),
+    status: (polls) => ({
+      phase: 'restoring',
+      backupName,
+      polls,
+      percent: restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs),
+      expectedMs,
+      warnings,
+    }),
     check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token }),
   });
   return yield* finish(outcome);
 };
 
 /** Runs a sub-orchestration; a failed one yields undefined (its reason is in its own history and logs). */
-function* subOrchestration(context: OrchestrationContext, name: string, input: unknown, instanceId: string): Generator<Task, BackupSummary | undefined, BackupSummary> {
+function* subOrchestration(
+  context: OrchestrationContext,
+  name: string,
+  input: unknown,
+  instanceId: string,
+): Generator<Task, BackupSummary | undefined, BackupSummary> {
   try {
     return yield context.df.callSubOrchestrator(name, input, instanceId);
   } catch {

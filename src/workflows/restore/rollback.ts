@@ -5,9 +5,16 @@ import type { RestoreAsk } from './requestRestore';
 
 /** `reference`: the record's name as the status and the restore's result give it, with or without `restores/` and `.json`. */
 export function restoreRecordPath(reference: string): string {
-  const bare = reference.trim().replace(/^restores\//, '').replace(/\.json$/, '');
+  const bare = reference
+    .trim()
+    .replace(/^restores\//, '')
+    .replace(/\.json$/, '');
   if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z$/.test(bare)) {
-    throw new UserError(`'${reference}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`, 'usage', 'InvalidRecordName');
+    throw new UserError(
+      `'${reference}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`,
+      'usage',
+      'InvalidRecordName',
+    );
   }
   return `restores/${bare}.json`;
 }
@@ -16,7 +23,11 @@ export async function rollbackAsk(services: Services, reference: string, request
   const recordName = restoreRecordPath(reference);
   const record = (await services.restores.read(recordName))?.record;
   if (!record) {
-    throw new UserError(`there is no restore record '${recordName}' in container '${services.config.storage.container}'; the status names each standby's last restore`, 'not-found', 'RestoreRecordNotFound');
+    throw new UserError(
+      `there is no restore record '${recordName}' in container '${services.config.storage.container}'; the status names each standby's last restore`,
+      'not-found',
+      'RestoreRecordNotFound',
+    );
   }
   if (record.state === 'running') {
     throw new UserError(`the restore '${recordName}' is still running; roll it back once it has finished`, 'conflict', 'TargetBusy');

@@ -7,7 +7,6 @@ import { BUSY_RETRY_MS } from '../operation';
 import { backupParameters } from '../../azure/backupParameters';
 import type { StartRestoreInput, StartRestoreOutput } from './types';
 
-
 export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
   try {
     return await start(services, input);

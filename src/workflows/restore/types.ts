@@ -47,5 +47,18 @@ export interface FinishRestoreInput {
 
 export type RestoreSummary = Pick<
   RestoreRecord,
-  'recordName' | 'source' | 'target' | 'backupName' | 'purpose' | 'preRestoreBackup' | 'state' | 'verdict' | 'findings' | 'error' | 'rtoMs' | 'verification' | 'requestedAt' | 'completedAt'
+  | 'recordName'
+  | 'source'
+  | 'target'
+  | 'backupName'
+  | 'purpose'
+  | 'preRestoreBackup'
+  | 'state'
+  | 'verdict'
+  | 'findings'
+  | 'error'
+  | 'rtoMs'
+  | 'verification'
+  | 'requestedAt'
+  | 'completedAt'
 >;

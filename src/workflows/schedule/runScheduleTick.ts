@@ -83,7 +83,15 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     chosen.map(async (d) => {
       const events = pending.has(d.service.name.toLowerCase()) ? await takeBurst(services, d.service.name) : undefined;
       const trigger = d.reason === 'events' ? 'event' : 'scheduled';
-      const requested = await requestBackup(services.config, starter, d.service.id, trigger, trigger === 'event' ? 'events' : 'schedule', correlationId, events);
+      const requested = await requestBackup(
+        services.config,
+        starter,
+        d.service.id,
+        trigger,
+        trigger === 'event' ? 'events' : 'schedule',
+        correlationId,
+        events,
+      );
       (requested.started ? result.started : result.coalesced).push(d.service.name);
     }),
   );

@@ -61,7 +61,14 @@ export async function startPlannedRestores(
       throw err;
     }
     started.push(p);
-    services.logger.event(p.purpose === 'sync' ? 'apim-dr.sync.started' : 'apim-dr.drill.started', { correlationId, source: p.source, target: p.target, backupName: p.backupName, reason: p.reason, superseded: p.superseded });
+    services.logger.event(p.purpose === 'sync' ? 'apim-dr.sync.started' : 'apim-dr.drill.started', {
+      correlationId,
+      source: p.source,
+      target: p.target,
+      backupName: p.backupName,
+      reason: p.reason,
+      superseded: p.superseded,
+    });
   }
   return started;
 }

@@ -78,7 +78,9 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           reasons,
           rpoMs: s.rpoMs,
           newestRestorable: p.newestRestorable ? { ...p.newestRestorable, ageMs: p.ageMs!, expiresInMs: p.expiresInMs! } : undefined,
-          lastAttempt: lastAttempt ? { backupName: lastAttempt.backupName, state: lastAttempt.state, createdAt: lastAttempt.createdAt, trigger: lastAttempt.trigger } : undefined,
+          lastAttempt: lastAttempt
+            ? { backupName: lastAttempt.backupName, state: lastAttempt.state, createdAt: lastAttempt.createdAt, trigger: lastAttempt.trigger }
+            : undefined,
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
           running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
@@ -103,5 +105,13 @@ async function lastDrill(services: Services, source: string, targetId: string): 
   if (!drill) return undefined;
   const blocking = drill.findings.find((f) => f.severity === 'blocking');
   const error = drill.error ? `${drill.error.code}: ${drill.error.message}` : blocking && `${blocking.code}: ${blocking.message}`;
-  return { target, state: drill.state, backupName: drill.backupName, requestedAt: drill.requestedAt, completedAt: drill.completedAt, rtoMs: drill.rtoMs, error };
+  return {
+    target,
+    state: drill.state,
+    backupName: drill.backupName,
+    requestedAt: drill.requestedAt,
+    completedAt: drill.completedAt,
+    rtoMs: drill.rtoMs,
+    error,
+  };
 }

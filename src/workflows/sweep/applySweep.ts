@@ -27,7 +27,12 @@ export async function applySweep(services: Services, items: SweepItem[]): Promis
     }
   }
   if (applied.deleted.length || applied.archived.length || applied.refused.length) {
-    services.logger.event('apim-dr.sweep.applied', { deleted: applied.deleted.length, archived: applied.archived.length, marked: applied.marked.length, refused: applied.refused.length });
+    services.logger.event('apim-dr.sweep.applied', {
+      deleted: applied.deleted.length,
+      archived: applied.archived.length,
+      marked: applied.marked.length,
+      refused: applied.refused.length,
+    });
   }
   return applied;
 }

@@ -4,11 +4,16 @@ import { armErrorCode, isConflict, toApimError } from '../../../src/azure/armErr
 import { AzureError, UserError } from '../../../src/errors';
 
 const ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
-const armError = (statusCode: number, code: string, message = `${code} message`) => Object.assign(new RestError('raw', { statusCode, code }), { details: { error: { code, message } } });
+const armError = (statusCode: number, code: string, message = `${code} message`) =>
+  Object.assign(new RestError('raw', { statusCode, code }), { details: { error: { code, message } } });
 
 describe('ARM answers, classified', () => {
   it('reads the ARM code and message from the error body rather than the SDK’s summary', () => {
-    expect(armErrorCode(armError(400, 'InvalidParameters', 'backupName is too long'))).toEqual({ code: 'InvalidParameters', message: 'backupName is too long', statusCode: 400 });
+    expect(armErrorCode(armError(400, 'InvalidParameters', 'backupName is too long'))).toEqual({
+      code: 'InvalidParameters',
+      message: 'backupName is too long',
+      statusCode: 400,
+    });
   });
 
   it('makes a missing instance a not-found user error that says to check the config', () => {

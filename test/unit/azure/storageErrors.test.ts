@@ -28,7 +28,9 @@ describe('storage errors', () => {
   });
 
   it('tells the operator which role to grant when storage denies access', () => {
-    expect(storageError(restError(403, 'AuthorizationPermissionMismatch'), 'list the catalog').message).toMatch(/give the app's identity 'Storage Blob Data Owner'/);
+    expect(storageError(restError(403, 'AuthorizationPermissionMismatch'), 'list the catalog').message).toMatch(
+      /give the app's identity 'Storage Blob Data Owner'/,
+    );
   });
 
   it('passes errors that are not storage’s answer through unchanged', () => {

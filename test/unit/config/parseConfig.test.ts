@@ -25,7 +25,11 @@ describe('config', () => {
   });
 
   it('drops the trailing slash Azure puts on the endpoints it reports', () => {
-    const config = parseConfig({ ...minimal, storage: { ...minimal.storage, endpoint: 'https://backupacct.blob.core.windows.net/' }, arm: { endpoint: 'https://management.usgovcloudapi.net/' } });
+    const config = parseConfig({
+      ...minimal,
+      storage: { ...minimal.storage, endpoint: 'https://backupacct.blob.core.windows.net/' },
+      arm: { endpoint: 'https://management.usgovcloudapi.net/' },
+    });
     expect(config.storage.endpoint).toBe('https://backupacct.blob.core.windows.net');
     expect(config.arm.endpoint).toBe('https://management.usgovcloudapi.net');
   });
@@ -66,7 +70,14 @@ describe('config', () => {
   });
 
   it('allows the sandbox credential only when every endpoint is on loopback', () => {
-    expect(() => parseConfig({ ...minimal, auth: 'sandbox', arm: { endpoint: 'https://127.0.0.1:8443' }, storage: { ...minimal.storage, endpoint: 'http://127.0.0.1:10000/devstoreaccount1' } })).not.toThrow();
+    expect(() =>
+      parseConfig({
+        ...minimal,
+        auth: 'sandbox',
+        arm: { endpoint: 'https://127.0.0.1:8443' },
+        storage: { ...minimal.storage, endpoint: 'http://127.0.0.1:10000/devstoreaccount1' },
+      }),
+    ).not.toThrow();
     expect(problems({ ...minimal, auth: 'sandbox' })).toEqual([{ path: 'auth', message: expect.stringContaining("'https://management.azure.com' is not") }]);
   });
 

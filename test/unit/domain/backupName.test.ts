@@ -10,7 +10,11 @@ describe('backup names', () => {
   });
 
   it('round-trips through parsing', () => {
-    expect(parseBackupName('apim-weu.20260405T060708Z.pre-restore.apimbackup')).toEqual({ service: 'apim-weu', createdAt: new Date('2026-04-05T06:07:08Z'), trigger: 'pre-restore' });
+    expect(parseBackupName('apim-weu.20260405T060708Z.pre-restore.apimbackup')).toEqual({
+      service: 'apim-weu',
+      createdAt: new Date('2026-04-05T06:07:08Z'),
+      trigger: 'pre-restore',
+    });
   });
 
   it('refuses names that are not ours', () => {

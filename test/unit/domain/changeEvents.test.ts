@@ -18,21 +18,47 @@ describe('classifying change events', () => {
   });
 
   it('maps ARM write and delete events under the instance, including policies APIM does not report', () => {
-    const policy = armEvent(SERVICE, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/apis/policies/write', '/apis/a/policies/policy', at);
+    const policy = armEvent(
+      SERVICE,
+      'Microsoft.Resources.ResourceWriteSuccess',
+      'Microsoft.ApiManagement/service/apis/policies/write',
+      '/apis/a/policies/policy',
+      at,
+    );
     expect(classifyEvent(policy)).toMatchObject({ kind: 'change', service: { name: 'apim-one' } });
-    expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/namedValues/delete', '/namedValues/n', at)).kind).toBe('change');
+    expect(
+      classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/namedValues/delete', '/namedValues/n', at))
+        .kind,
+    ).toBe('change');
   });
 
   it("ignores apim-dr's own backup and restore, and actions that read", () => {
-    for (const operation of ['Microsoft.ApiManagement/service/backup/action', 'Microsoft.ApiManagement/service/restore/action', 'Microsoft.ApiManagement/service/subscriptions/listSecrets/action']) {
-      expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('changes no configuration') });
+    for (const operation of [
+      'Microsoft.ApiManagement/service/backup/action',
+      'Microsoft.ApiManagement/service/restore/action',
+      'Microsoft.ApiManagement/service/subscriptions/listSecrets/action',
+    ]) {
+      expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({
+        kind: 'ignored',
+        reason: expect.stringContaining('changes no configuration'),
+      });
     }
-    expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', 'Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', '', at)).kind).toBe('change');
+    expect(
+      classifyEvent(
+        armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', 'Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', '', at),
+      ).kind,
+    ).toBe('change');
   });
 
   it('ignores other event types and resources outside APIM', () => {
     expect(classifyEvent({ ...apimEvent(SERVICE, 'Microsoft.Storage.BlobCreated', '/x', at) }).kind).toBe('ignored');
-    const vm = armEvent('/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.Compute/virtualMachines/write', '', at);
+    const vm = armEvent(
+      '/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1',
+      'Microsoft.Resources.ResourceWriteSuccess',
+      'Microsoft.Compute/virtualMachines/write',
+      '',
+      at,
+    );
     expect(classifyEvent(vm)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('not under an APIM instance') });
   });
 

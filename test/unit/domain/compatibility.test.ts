@@ -13,7 +13,14 @@ async function check(target: Partial<ArmServiceOptions> = {}, over: Partial<Comp
   const sourceSnapshot = await snapshotOf(armService({ ...SOURCE, ...source }));
   const targetSnapshot = await snapshotOf(armService({ ...STANDBY, ...target }));
   return checkRestoreCompatibility({
-    backup: { backupName: 'apim-weu.20260510T020000Z.scheduled.apimbackup', state: 'succeeded', createdAt: created.toISOString(), expiresAt: expiresAt(created).toISOString(), source: sourceSnapshot, blobSize: 4096 },
+    backup: {
+      backupName: 'apim-weu.20260510T020000Z.scheduled.apimbackup',
+      state: 'succeeded',
+      createdAt: created.toISOString(),
+      expiresAt: expiresAt(created).toISOString(),
+      source: sourceSnapshot,
+      blobSize: 4096,
+    },
     target: targetSnapshot,
     targetWorkspaceGateways: 0,
     access: { type: 'SystemAssignedManagedIdentity' },
@@ -33,7 +40,9 @@ describe('restore compatibility', () => {
     const report = await check();
     expect(report.verdict).toBe('FullyRestorable');
     expect(codes(report.findings, 'info')).toEqual(['DifferentRegion', 'BackupAge', 'NotInBackup', 'StandbyOverwritten']);
-    expect(finding(report.findings, 'BackupAge')?.message).toBe("backup 'apim-weu.20260510T020000Z.scheduled.apimbackup' is 10h old and can be restored for 29d 14h more");
+    expect(finding(report.findings, 'BackupAge')?.message).toBe(
+      "backup 'apim-weu.20260510T020000Z.scheduled.apimbackup' is 10h old and can be restored for 29d 14h more",
+    );
     expect(finding(report.findings, 'NotInBackup')?.message).toContain('custom CA certificates');
   });
 
@@ -41,7 +50,10 @@ describe('restore compatibility', () => {
     it('refuses a different tier, in the words APIM would use', async () => {
       const report = await check({ sku: 'Standard' });
       expect(report.verdict).toBe('NotRestorable');
-      expect(finding(report.findings, 'TierMismatch')).toMatchObject({ severity: 'blocking', message: expect.stringContaining("Cannot restore: current SKU is 'Standard', backup SKU is 'Premium'") });
+      expect(finding(report.findings, 'TierMismatch')).toMatchObject({
+        severity: 'blocking',
+        message: expect.stringContaining("Cannot restore: current SKU is 'Standard', backup SKU is 'Premium'"),
+      });
     });
 
     it.each(['Consumption', 'PremiumV2'])('refuses a %s target', async (sku) => {
@@ -67,9 +79,23 @@ describe('restore compatibility', () => {
 
     it('refuses a backup that did not succeed, and one whose blob is missing', async () => {
       const sourceSnapshot = await snapshotOf(armService(SOURCE));
-      const failed = await check({}, { backup: { backupName: 'b', state: 'failed', createdAt: created.toISOString(), expiresAt: expiresAt(created).toISOString(), source: sourceSnapshot } });
+      const failed = await check(
+        {},
+        { backup: { backupName: 'b', state: 'failed', createdAt: created.toISOString(), expiresAt: expiresAt(created).toISOString(), source: sourceSnapshot } },
+      );
       expect(codes(failed.findings, 'blocking')).toEqual(['BackupNotSucceeded']);
-      const missing = await check({}, { backup: { backupName: 'b', state: 'succeeded', createdAt: created.toISOString(), expiresAt: expiresAt(created).toISOString(), source: sourceSnapshot } });
+      const missing = await check(
+        {},
+        {
+          backup: {
+            backupName: 'b',
+            state: 'succeeded',
+            createdAt: created.toISOString(),
+            expiresAt: expiresAt(created).toISOString(),
+            source: sourceSnapshot,
+          },
+        },
+      );
       expect(codes(missing.findings, 'blocking')).toEqual(['BackupBlobMissing']);
     });
 
@@ -83,7 +109,10 @@ describe('restore compatibility', () => {
     it("refuses when the target's identity cannot read the backup", async () => {
       const none = await check({ identity: { type: 'None' } });
       expect(finding(none.findings, 'TargetIdentityCannotReadBackup')?.message).toContain("identity.type is 'None'");
-      const user = await check({ identity: { type: 'UserAssigned', userAssignedClientIds: ['11111111-0000-0000-0000-000000000000'] } }, { access: { type: 'UserAssignedManagedIdentity', clientId: '22222222-0000-0000-0000-000000000000' } });
+      const user = await check(
+        { identity: { type: 'UserAssigned', userAssignedClientIds: ['11111111-0000-0000-0000-000000000000'] } },
+        { access: { type: 'UserAssignedManagedIdentity', clientId: '22222222-0000-0000-0000-000000000000' } },
+      );
       expect(codes(user.findings, 'blocking')).toEqual(['TargetIdentityCannotReadBackup']);
     });
   });
@@ -117,7 +146,9 @@ describe('restore compatibility', () => {
     });
 
     it('warns when the virtual network type differs', async () => {
-      expect(finding((await check({ virtualNetworkType: 'Internal' })).findings, 'VnetTypeDiffers')?.message).toContain("'apim-weu' is 'None', 'apim-neu' is 'Internal'");
+      expect(finding((await check({ virtualNetworkType: 'Internal' })).findings, 'VnetTypeDiffers')?.message).toContain(
+        "'apim-weu' is 'None', 'apim-neu' is 'Internal'",
+      );
     });
 
     it('warns when managed identities differ, since a restore does not bring them', async () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyConcurrencyLimit, planDueBackups, type LastAttempt, type ScheduledService } from '../../../src/domain/dueBackups';
 
-const service = (name: string, subscriptionId = 'sub-a', schedule = '0 0 2 * * *'): ScheduledService => ({ id: `/x/${name}`, name, subscriptionId, schedule, enabled: true });
+const service = (name: string, subscriptionId = 'sub-a', schedule = '0 0 2 * * *'): ScheduledService => ({
+  id: `/x/${name}`,
+  name,
+  subscriptionId,
+  schedule,
+  enabled: true,
+});
 const HOUR = 3_600_000;
 
 describe('planning scheduled backups', () => {

@@ -24,7 +24,11 @@ describe('the 30-day restore window', () => {
   });
 
   it('refuses an expired backup, saying when it was created and expired, and offers the newest restorable one', () => {
-    const newer = backup({ backupName: 'apim.20260125T000000Z.scheduled.apimbackup', createdAt: '2026-01-25T00:00:00.000Z', expiresAt: '2026-02-24T00:00:00.000Z' });
+    const newer = backup({
+      backupName: 'apim.20260125T000000Z.scheduled.apimbackup',
+      createdAt: '2026-01-25T00:00:00.000Z',
+      expiresAt: '2026-02-24T00:00:00.000Z',
+    });
     const refusal = restoreRefusal(backup(), new Date('2026-02-02T00:00:00Z'), 2 * HOUR, newer);
     expect(refusal?.code).toBe('BackupExpired');
     expect(refusal?.message).toContain('created 2026-01-01T00:00:00.000Z and expired 2026-01-31T00:00:00.000Z');

@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { noticeText, reconcile, type IncidentBook, type Observation } from '../../../src/domain/incidents';
 
-const seen = (active: boolean, at: string, subject = 'apim-weu'): Observation => ({ kind: 'backup.failed', subject, active, at, detail: 'StorageAccessDenied: denied' });
+const seen = (active: boolean, at: string, subject = 'apim-weu'): Observation => ({
+  kind: 'backup.failed',
+  subject,
+  active,
+  at,
+  detail: 'StorageAccessDenied: denied',
+});
 
 describe('reconcile', () => {
   it('opens an incident once however often it is seen, and resolves it once', () => {
     let book: IncidentBook = {};
     const sent: string[] = [];
-    for (const [active, at] of [[true, 't1'], [true, 't2'], [true, 't3'], [false, 't4'], [false, 't5'], [true, 't6']] as const) {
+    for (const [active, at] of [
+      [true, 't1'],
+      [true, 't2'],
+      [true, 't3'],
+      [false, 't4'],
+      [false, 't5'],
+      [true, 't6'],
+    ] as const) {
       const result = reconcile(book, [seen(active, at)]);
       book = result.book;
       sent.push(...result.notices.map((n) => `${n.status}@${n.at}`));

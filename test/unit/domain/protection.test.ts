@@ -16,7 +16,11 @@ describe('instance protection', () => {
   });
 
   it('breaches the RPO when the newest restorable backup is older than it, and asks for a renewal', () => {
-    expect(assessProtection('a', [backup(2, 'failed'), backup(30)], now, policy)).toMatchObject({ restorable: true, rpoBreached: true, renew: 'older-than-rpo' });
+    expect(assessProtection('a', [backup(2, 'failed'), backup(30)], now, policy)).toMatchObject({
+      restorable: true,
+      rpoBreached: true,
+      renew: 'older-than-rpo',
+    });
   });
 
   it('renews a backup that expires within renewBefore even inside the RPO', () => {
@@ -24,6 +28,11 @@ describe('instance protection', () => {
   });
 
   it('has no restorable backup when every backup failed or expired', () => {
-    expect(assessProtection('a', [backup(1, 'failed'), backup(24 * 31)], now, policy)).toEqual({ service: 'a', restorable: false, rpoBreached: true, renew: 'no-restorable-backup' });
+    expect(assessProtection('a', [backup(1, 'failed'), backup(24 * 31)], now, policy)).toEqual({
+      service: 'a',
+      restorable: false,
+      rpoBreached: true,
+      renew: 'no-restorable-backup',
+    });
   });
 });

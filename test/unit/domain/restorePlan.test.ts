@@ -16,11 +16,37 @@ const source = (sync: string, drill?: string): PlannedSource => ({
 function backup(at: string, trigger: SourceBackup['trigger'] = 'scheduled', state: SourceBackup['state'] = 'succeeded'): SourceBackup {
   const created = new Date(at);
   // The catalog's createdAt is when the activity ran, a little after the name's time.
-  return { backupName: backupName('weu', created, trigger), createdAt: new Date(created.getTime() + 1_234).toISOString(), expiresAt: expiresAt(created).toISOString(), state, trigger };
+  return {
+    backupName: backupName('weu', created, trigger),
+    createdAt: new Date(created.getTime() + 1_234).toISOString(),
+    expiresAt: expiresAt(created).toISOString(),
+    state,
+    trigger,
+  };
 }
 
-function record(target: string, purpose: RestoreRecord['purpose'], backup: string | undefined, state: RestoreRecord['state'], requestedAt: string): RestoreRecord {
-  return { schemaVersion: 1, recordName: `restores/${target}.x.json`, source: 'weu', target, targetId: id(target), backupName: backup, requestedBy: 't', correlationId: 'c', owner: 'o', purpose, requestedAt, state, findings: [] };
+function record(
+  target: string,
+  purpose: RestoreRecord['purpose'],
+  backup: string | undefined,
+  state: RestoreRecord['state'],
+  requestedAt: string,
+): RestoreRecord {
+  return {
+    schemaVersion: 1,
+    recordName: `restores/${target}.x.json`,
+    source: 'weu',
+    target,
+    targetId: id(target),
+    backupName: backup,
+    requestedBy: 't',
+    correlationId: 'c',
+    owner: 'o',
+    purpose,
+    requestedAt,
+    state,
+    findings: [],
+  };
 }
 
 function plan(over: Partial<RestorePlanInput> & { sources: PlannedSource[] }) {

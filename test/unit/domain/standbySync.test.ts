@@ -25,18 +25,26 @@ describe('standbySync', () => {
 
   it('is never-restored until a restore from this source succeeds', () => {
     expect(standbySync(standby, 'apim-weu', newest, [])).toMatchObject({ state: 'never-restored', lagMs: undefined });
-    expect(standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-other.20260302T060000Z.scheduled.apimbackup', 'apim-other')]).state).toBe('never-restored');
+    expect(standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-other.20260302T060000Z.scheduled.apimbackup', 'apim-other')]).state).toBe(
+      'never-restored',
+    );
   });
 
   it('measures the lag from the restored backup to the newest restorable one', () => {
     const sync = standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-weu.20260302T020000Z.scheduled.apimbackup')]);
     expect(sync).toMatchObject({ state: 'behind', lagMs: 4 * 3_600_000, lastRestore: { state: 'succeeded', rtoMs: 600_000 } });
-    expect(standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-weu.20260302T060000Z.scheduled.apimbackup')])).toMatchObject({ state: 'in-sync', lagMs: 0 });
+    expect(standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-weu.20260302T060000Z.scheduled.apimbackup')])).toMatchObject({
+      state: 'in-sync',
+      lagMs: 0,
+    });
   });
 
   it('says a restore is running or the last one failed, keeping the lag of the last good one', () => {
     const good = record('succeeded', 'apim-weu.20260302T020000Z.scheduled.apimbackup');
-    expect(standbySync(standby, 'apim-weu', newest, [record('running', 'apim-weu.20260302T060000Z.scheduled.apimbackup'), good])).toMatchObject({ state: 'restoring', lagMs: 4 * 3_600_000 });
+    expect(standbySync(standby, 'apim-weu', newest, [record('running', 'apim-weu.20260302T060000Z.scheduled.apimbackup'), good])).toMatchObject({
+      state: 'restoring',
+      lagMs: 4 * 3_600_000,
+    });
     expect(standbySync(standby, 'apim-weu', newest, [record('failed', 'apim-weu.20260302T060000Z.scheduled.apimbackup'), good]).state).toBe('failed');
   });
 });

@@ -45,7 +45,9 @@ describe('planning the expiry sweep', () => {
   it('archives instead of deleting when asked, and marks the kept record expired', () => {
     const items = planExpirySweep([entry('a', 31)], now, { ...policy, expiredAction: 'archive' });
     expect(items).toEqual([expect.objectContaining({ action: 'archive', reason: 'expired', markExpired: true })]);
-    expect(decisions([entry('a', 40, { state: 'expired', archivedAt: '2026-02-10T00:00:00Z' })], { ...policy, expiredAction: 'archive' })).toEqual([['a.40d', 'keep', 'archived']]);
+    expect(decisions([entry('a', 40, { state: 'expired', archivedAt: '2026-02-10T00:00:00Z' })], { ...policy, expiredAction: 'archive' })).toEqual([
+      ['a.40d', 'keep', 'archived'],
+    ]);
   });
 
   it('leaves running backups alone and removes old failed records', () => {

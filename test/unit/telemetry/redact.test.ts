@@ -19,7 +19,13 @@ describe('log redaction', () => {
 
   it('writes structured records with the base properties', () => {
     const records: Record<string, unknown>[] = [];
-    createLogger((r) => records.push(r), { app: 'apim-dr' }, () => new Date('2026-01-01T00:00:00Z')).event('apim-dr.backup.started', { service: 'a' });
-    expect(records).toEqual([{ time: '2026-01-01T00:00:00.000Z', level: 'info', message: 'apim-dr.backup.started', app: 'apim-dr', event: 'apim-dr.backup.started', service: 'a' }]);
+    createLogger(
+      (r) => records.push(r),
+      { app: 'apim-dr' },
+      () => new Date('2026-01-01T00:00:00Z'),
+    ).event('apim-dr.backup.started', { service: 'a' });
+    expect(records).toEqual([
+      { time: '2026-01-01T00:00:00.000Z', level: 'info', message: 'apim-dr.backup.started', app: 'apim-dr', event: 'apim-dr.backup.started', service: 'a' },
+    ]);
   });
 });

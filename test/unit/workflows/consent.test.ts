@@ -25,6 +25,10 @@ describe('whose configuration a restore may replace', () => {
 
   it('refuses any other instance, pointing at the standbys list', () => {
     const problem = consentProblem('none', 'restore', true, 'weu', 'other');
-    expect(problem).toEqual({ code: 'NotAStandby', message: "'other' is not a configured standby of 'weu'", fix: "add it to services[].standbys of 'weu' in the config" });
+    expect(problem).toEqual({
+      code: 'NotAStandby',
+      message: "'other' is not a configured standby of 'weu'",
+      fix: "add it to services[].standbys of 'weu' in the config",
+    });
   });
 });
