@@ -6,12 +6,7 @@ export function parseDuration(text: string): number | undefined {
   const m = ISO_DURATION.exec(text);
   if (!m || text === 'P' || text.endsWith('T')) return undefined;
   const [, w, d, h, min, s] = m;
-  const ms =
-    Number(w ?? 0) * 604_800_000 +
-    Number(d ?? 0) * 86_400_000 +
-    Number(h ?? 0) * 3_600_000 +
-    Number(min ?? 0) * 60_000 +
-    Number(s ?? 0) * 1000;
+  const ms = Number(w ?? 0) * 604_800_000 + Number(d ?? 0) * 86_400_000 + Number(h ?? 0) * 3_600_000 + Number(min ?? 0) * 60_000 + Number(s ?? 0) * 1000;
   return Math.round(ms);
 }
 
