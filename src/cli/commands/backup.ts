@@ -1,4 +1,6 @@
 /** `apim-dr backup <service>`: back up one instance now, wait for it, print the backup name (or manifest). */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import { randomUUID } from 'node:crypto';
 import { resolveService } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
@@ -43,4 +45,11 @@ export async function backupCommand(services: Services, service: string, out: Ou
   const { operationToken: _resumeState, ...manifest } = stored?.manifest ?? { ...summary, operationToken: undefined };
   out.data(manifest);
   return ExitCode.ok;
+}
+
+export function registerBackup(program: Command, cli: CliContext): void {
+  program
+    .command('backup <service>')
+    .description('back up an instance now and wait for it; prints the backup name (--json: the manifest)')
+    .action((service: string) => cli.run(() => backupCommand(cli.services(), service, cli.output())));
 }

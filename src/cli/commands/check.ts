@@ -1,4 +1,6 @@
 /** `apim-dr check`: the restore dry run (--from/--to), or an instance's backup readiness (<service>). */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import type { CompatibilityReport, Finding } from '../../domain/compatibility';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -41,4 +43,14 @@ function printReport(report: CompatibilityReport, out: Output): void {
       out.line(`  ${MARK[severity].padEnd(8)} ${f.code}: ${f.message}${f.fix === 'none' ? '' : `\n           fix: ${f.fix}`}`);
     }
   }
+}
+
+export function registerCheck(program: Command, cli: CliContext): void {
+  program
+    .command('check [service]')
+    .description('restore dry run (--from/--to): Fully / Partially / Not restorable, exit 3 when not; or backup readiness of <service>, exit 3 when not ready')
+    .option('--from <service>', 'the instance whose backup would be restored')
+    .option('--to <service>', 'the instance it would be restored into')
+    .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
+    .action((service: string | undefined, options: CheckOptions) => cli.run(() => checkCommand(cli.services(), service, options, cli.output())));
 }

@@ -1,4 +1,7 @@
 /** `apim-dr host`: the local host on a config, or (with no config) on the sandbox with a demo fleet. */
+import type { Command } from 'commander';
+import { UserError } from '../../errors';
+import type { CliContext } from '../context';
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
@@ -78,4 +81,22 @@ function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () =>
     sandbox.apim.changeConfiguration(DEMO_PRIMARY, (c) => c.apis.push('demo-api'), '/apis/demo-api');
   }, DEMO_CHANGE_AFTER_MS);
   return () => clearTimeout(timer);
+}
+
+export function registerHost(program: Command, cli: CliContext): void {
+  program
+    .command('host')
+    .description('run the Functions app locally (no --config and no APIM_DR_CONFIG: on the built-in sandbox)')
+    .option('--port <port>', 'HTTP port', '7071')
+    .action((options: { port: string }) =>
+      cli.run(() => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port '${options.port}' is not a port number (0-65535)`);
+        const until = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        return hostCommand({ config: cli.hasConfig() ? cli.config() : undefined, port, settings: cli.env, until }, cli.output());
+      }),
+    );
 }

@@ -1,4 +1,6 @@
 /** `apim-dr list [<service>]`: the catalog, newest first, with expiry and time left. */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import { resolveService } from '../../config/resolveService';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
@@ -29,4 +31,11 @@ export async function listCommand(services: Services, service: string | undefine
     ),
   );
   return ExitCode.ok;
+}
+
+export function registerList(program: Command, cli: CliContext): void {
+  program
+    .command('list [service]')
+    .description('list catalogued backups, newest first, with expiry and time left')
+    .action((service: string | undefined) => cli.run(() => listCommand(cli.services(), service, cli.output())));
 }

@@ -3,6 +3,8 @@
  * break-glass path. It runs in this process, so it works when the Functions app is down. Without --yes it shows the
  * dry run and asks for the target's name.
  */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
 import { UserError } from '../../errors';
@@ -103,4 +105,18 @@ async function askOf(services: Services, options: RestoreOptions): Promise<Resto
     ...(options.preBackup === false ? { preRestoreBackup: false } : {}),
     requestedBy: cliRequester(),
   };
+}
+
+export function registerRestore(program: Command, cli: CliContext): void {
+  program
+    .command('restore')
+    .description('restore a backup into a configured standby, in this process (works with the Functions app down); exit 3 when refused')
+    .option('--from <service>', 'the instance whose backup is restored')
+    .option('--to <service>', 'the standby to restore into')
+    .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
+    .option('--in-place', 'allow restoring --from into itself (a pre-restore backup is taken first)')
+    .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
+    .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
+    .option('--yes', 'do not ask: the target is replaced without a prompt')
+    .action((options: RestoreOptions) => cli.run(() => restoreCommand(cli.services(), options, cli.output())));
 }

@@ -1,4 +1,6 @@
 /** `apim-dr status`: which instances are protected, at risk or unprotected, and why. */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
 import { fleetStatus } from '../../workflows/status/fleetStatus';
@@ -31,4 +33,11 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
     ),
   );
   return ExitCode.ok;
+}
+
+export function registerStatus(program: Command, cli: CliContext): void {
+  program
+    .command('status')
+    .description('which instances are protected, at risk or unprotected, and why')
+    .action(() => cli.run(() => statusCommand(cli.services(), cli.output())));
 }

@@ -1,4 +1,6 @@
 /** `apim-dr sweep [--dry-run]`: apply the 30-day expiry to the catalog and renew what needs it, instance by instance. */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Protection } from '../../domain/protection';
 import type { SweepItem } from '../../domain/sweepPlan';
@@ -46,4 +48,14 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
 function describeProtection(p: Protection): string {
   if (!p.newestRestorable) return `${p.service}: NO RESTORABLE BACKUP`;
   return `${p.service}: newest restorable ${p.newestRestorable.backupName}, ${formatDuration(p.ageMs!)} old${p.rpoBreached ? ' (RPO BREACHED)' : ''}, expires in ${formatDuration(p.expiresInMs!)}`;
+}
+
+export function registerSweep(program: Command, cli: CliContext): void {
+  program
+    .command('sweep')
+    .description(
+      'mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry',
+    )
+    .option('--dry-run', 'show what would be done, change nothing')
+    .action((options: { dryRun?: boolean }) => cli.run(() => sweepCommand(cli.services(), options.dryRun === true, cli.output())));
 }
