@@ -6,6 +6,8 @@ describe('log redaction', () => {
     const text = 'Authorization: Bearer abc.def.ghi AccountKey=c2VjcmV0; https://a.blob.core.windows.net/c/b?sv=1&sig=abcdEF%2B';
     const masked = redact(text) as string;
     expect(masked).not.toMatch(/abc\.def\.ghi|c2VjcmV0|abcdEF/);
+    // And keeps everything else: an empty or mangled output would pass the line above.
+    expect(masked).toBe('Authorization: [redacted] [redacted]; https://a.blob.core.windows.net/c/b?sv=1[redacted]');
   });
 
   it('masks fields named like secrets and omits operation tokens', () => {
