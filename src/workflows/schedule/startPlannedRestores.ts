@@ -6,6 +6,7 @@ import { planRestores, type PlannedRestore, type PlannedSource, type SourceBacku
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import { parseServiceId } from '../../domain/resourceId';
 import { UserError } from '../../errors';
+import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
 import { requestRestore } from '../restore/requestRestore';
 import type { OrchestrationStarter } from '../starter';
@@ -32,13 +33,7 @@ export async function startPlannedRestores(
   await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
   const running = new Set(restoring);
   const busy = new Set([...targets].filter(([name, id]) => running.has(restoreInstanceId(name, id))).map(([name]) => name));
-  const backups = new Map<string, SourceBackup[]>();
-  for (const e of entries) {
-    const key = e.service.toLowerCase();
-    const list = backups.get(key);
-    if (list) list.push(e);
-    else backups.set(key, [e]);
-  }
+  const backups: Map<string, SourceBackup[]> = groupBy(entries, (e) => e.service.toLowerCase());
 
   const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
   const started: PlannedRestore[] = [];

@@ -2,6 +2,7 @@
 import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices } from '../../config/resolveService';
 import { formatDuration } from '../../domain/duration';
+import { groupBy } from '../../domain/groupBy';
 import { assessProtection, type Protection } from '../../domain/protection';
 import type { Services } from '../../services';
 
@@ -9,13 +10,7 @@ import type { Services } from '../../services';
 export function assessFleet(services: Services, entries: CatalogEntry[], now: Date, only?: string): Protection[] {
   const { defaults } = services.config;
   // One pass over the listing, not one per instance: a fleet's listing has tens of thousands of entries.
-  const byService = new Map<string, CatalogEntry[]>();
-  for (const e of entries) {
-    const key = e.service.toLowerCase();
-    const list = byService.get(key);
-    if (list) list.push(e);
-    else byService.set(key, [e]);
-  }
+  const byService = groupBy(entries, (e) => e.service.toLowerCase());
   return protectedServices(services.config)
     .filter((s) => s.config.enabled && (!only || s.ref.name.toLowerCase() === only.toLowerCase()))
     .map((s) =>
