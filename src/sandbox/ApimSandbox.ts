@@ -1,4 +1,5 @@
 /** The sandbox APIM management plane's state machine: instances, long-running backup/restore, faults. */
+import { ensureError } from '../errors';
 import { ContainerClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
@@ -243,7 +244,7 @@ export class ApimSandbox {
       const message =
         status === 404
           ? `The backup '${operation.body.backupName}' was not found in container '${operation.body.containerName}'.`
-          : `Storage request failed: ${(err as Error).message.split('\n')[0]}`;
+          : `Storage request failed: ${ensureError(err).message.split('\n')[0]}`;
       return { ok: false, error: { code: status === 404 ? 'BackupNotFound' : 'StorageError', message } };
     }
   }

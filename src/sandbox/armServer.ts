@@ -1,4 +1,5 @@
 /** The sandbox's HTTPS endpoint: ARM's request and response shapes for the APIM operations apim-dr uses. */
+import { ensureError } from '../errors';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,7 @@ export interface RunningArmServer {
 export async function startArmServer(sandbox: ApimSandbox, certificate: Certificate, port = 0): Promise<RunningArmServer> {
   const server: Server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
     handle(sandbox, req, res).catch((err: unknown) => {
-      send(res, 500, { error: { code: 'InternalServerError', message: (err as Error).message } });
+      send(res, 500, { error: { code: 'InternalServerError', message: ensureError(err).message } });
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
