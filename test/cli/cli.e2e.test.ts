@@ -252,6 +252,28 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
       if (expected !== 0) expect((run.stderr + run.stdout).trim()).not.toBe('');
     });
 
+    it('restore: conflict (the restore to roll back is still running)', async () => {
+      const recordName = 'restores/contoso-apim-neu.20260101T000000Z.json';
+      const record = {
+        schemaVersion: 1,
+        recordName,
+        source: weu,
+        target: 'contoso-apim-neu',
+        targetId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ApiManagement/service/contoso-apim-neu',
+        requestedBy: 'test',
+        correlationId: 'c',
+        owner: 'o',
+        requestedAt: '2026-01-01T00:00:00Z',
+        state: 'running',
+        findings: [],
+      };
+      const body = JSON.stringify(record);
+      await sandbox.container().getBlockBlobClient(recordName).upload(body, Buffer.byteLength(body));
+      const run = await cli(['restore', '--rollback', recordName, '--yes', '--config', configFile], env);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain('is still running; roll it back once it has finished');
+    });
+
     it('check <service>: refused (not ready for backup)', async () => {
       const dev = sandbox.apim.service('contoso-apim-dev');
       const sku = dev.spec.sku;
