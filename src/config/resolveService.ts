@@ -1,4 +1,5 @@
 /** Finds a configured instance by name or resource ID, and the effective settings for it. */
+import { clip } from '../validation';
 import { UserError } from '../errors';
 import { parseServiceId, sameServiceId, type ServiceRef } from '../domain/resourceId';
 import type { AccessConfig, Config, ServiceConfig } from './schema';
@@ -23,7 +24,7 @@ export function resolveService(config: Config, nameOrId: string, field = 'servic
   if (!found) {
     const known = config.services.map((s) => parseServiceId(s.id)?.name).join(', ');
     throw new UserError(
-      `${field} '${nameOrId}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`,
+      `${field} '${clip(nameOrId)}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`,
       'not-found',
       'ServiceNotConfigured',
     );
@@ -75,7 +76,7 @@ export function resolveInstance(config: Config, nameOrId: string, field: string)
       .flatMap((s) => [s.id, ...s.standbys.map((b) => b.id), ...(s.drill ? [s.drill.target] : [])])
       .map((i) => parseServiceId(i)?.name);
     throw new UserError(
-      `${field} '${nameOrId}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`,
+      `${field} '${clip(nameOrId)}' is neither a configured instance (${[...new Set(known)].join(', ')}) nor an APIM resource ID`,
       'not-found',
       'ServiceNotConfigured',
     );

@@ -1,4 +1,5 @@
 /** The apim-dr config: one zod schema, parsed once at the edge (§4 of the design). */
+import { clip } from '../validation';
 import { z } from 'zod';
 import type { StorageAccess } from '../domain/storageAccess';
 import { parseDuration } from '../domain/duration';
@@ -10,7 +11,7 @@ const duration = (example: string) =>
   z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined || ms <= 0) {
-      ctx.addIssue({ code: 'custom', message: `'${text}' is not a positive ISO 8601 duration; write e.g. '${example}'` });
+      ctx.addIssue({ code: 'custom', message: `'${clip(text)}' is not a positive ISO 8601 duration; write e.g. '${example}'` });
       return z.NEVER;
     }
     return ms;
@@ -23,7 +24,7 @@ const schedule = z.string().superRefine((text, ctx) => {
 
 const serviceId = z.string().superRefine((text, ctx) => {
   if (!parseServiceId(text)) {
-    ctx.addIssue({ code: 'custom', message: `'${text}' is not an APIM service resource ID; write e.g. '${SERVICE_ID_EXAMPLE}'` });
+    ctx.addIssue({ code: 'custom', message: `'${clip(text)}' is not an APIM service resource ID; write e.g. '${SERVICE_ID_EXAMPLE}'` });
   }
 });
 
@@ -113,7 +114,11 @@ const defaultsSchema = z.strictObject({
     .refine((ms) => ms <= RESTORE_WINDOW_MS, {
       message: 'must be at most P30D: an APIM backup cannot be restored after 30 days, so keeping it longer protects nothing',
     }),
-  restoreMargin: duration('PT2H').prefault('PT2H'),
+  restoreMargin: duration('PT2H')
+    .prefault('PT2H')
+    .refine((ms) => ms < RESTORE_WINDOW_MS, {
+      message: 'must be shorter than P30D: a backup is restorable for 30 days, so a larger margin refuses every backup',
+    }),
   renewBefore: duration('P7D').prefault('P7D'),
   expiredAction: z.enum(['delete', 'archive']).default('delete'),
 });
@@ -147,6 +152,16 @@ export const configSchema = z
           message: `service name '${name}' is already used by services[${first}]; each protected instance needs a unique name`,
         });
       } else seen.set(name, index);
+      service.standbys.forEach((standby, s) => {
+        if (sameServiceId(standby.id, service.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', index, 'standbys', s, 'id'],
+            message:
+              'a standby is another instance that a restore may replace; restoring an instance into itself is an in-place restore (allowInPlace), not a standby',
+          });
+        }
+      });
       if (service.drill && sameServiceId(service.drill.target, service.id)) {
         ctx.addIssue({
           code: 'custom',
@@ -155,8 +170,21 @@ export const configSchema = z
         });
       }
     });
+    // ARM only takes bearer tokens over https; storage may be plain http only on loopback (Azurite).
+    if (!config.arm.endpoint.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arm', 'endpoint'],
+        message: "must be an https:// URL: ARM accepts bearer tokens over https only (the sandbox's too)",
+      });
+    }
+    const storageEndpoint = config.storage.endpoint;
+    if (storageEndpoint && !storageEndpoint.startsWith('https://') && !(storageEndpoint.startsWith('http://') && isLoopback(storageEndpoint))) {
+      ctx.addIssue({ code: 'custom', path: ['storage', 'endpoint'], message: 'must be an https:// URL (http:// only on loopback, for Azurite)' });
+    }
     if (config.auth === 'sandbox') {
-      const endpoints = [config.arm.endpoint, config.storage.endpoint].filter((e): e is string => e !== undefined);
+      // Without storage.endpoint the default is the public blob endpoint, which a dummy token must never reach.
+      const endpoints = [config.arm.endpoint, storageEndpoint ?? `https://${config.storage.account}.blob.core.windows.net`];
       for (const endpoint of endpoints) {
         if (!isLoopback(endpoint)) {
           ctx.addIssue({

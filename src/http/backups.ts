@@ -1,4 +1,5 @@
 /** HTTP: request an on-demand backup, list the catalog, follow an operation. */
+import { clip } from '../validation';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { resolveService } from '../config/resolveService';
@@ -32,7 +33,7 @@ export async function getOperation(starter: OrchestrationStarter, id: string): P
   // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
   if (!OPERATION_ID.test(id)) {
     throw new UserError(
-      `operation id '${id}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`,
+      `operation id '${clip(id)}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`,
       'usage',
       'InvalidOperationId',
     );

@@ -1,4 +1,5 @@
 /** The restore dry run: gathers the backup and the target (2 ARM reads, 2 storage reads) and applies the rules. */
+import { clip } from '../../validation';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import { checkRestoreCompatibility, type CompatibilityReport } from '../../domain/compatibility';
 import { newestRestorable } from '../../domain/expiry';
@@ -32,7 +33,7 @@ export async function checkRestore(services: Services, request: CheckRequest): P
   if (!entry) {
     throw new UserError(
       wanted
-        ? `backup '${wanted}' is not in the catalog of '${source.ref.name}'; run 'apim-dr list ${source.ref.name}' to see its backups`
+        ? `backup '${clip(wanted)}' is not in the catalog of '${source.ref.name}'; run 'apim-dr list ${source.ref.name}' to see its backups`
         : `'${source.ref.name}' has no backups yet; run 'apim-dr backup ${source.ref.name}' first`,
       'not-found',
       'BackupNotFound',

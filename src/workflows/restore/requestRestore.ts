@@ -1,4 +1,5 @@
 /** Validates a restore request (consent, confirmation, rollback path) and starts the singleton restore of the target. */
+import { quoteInput } from '../../validation';
 import { randomUUID } from 'node:crypto';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
@@ -34,7 +35,7 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
     throw new ValidationError('restore request', [
       {
         path: 'confirm',
-        message: `must be the target's name, '${target.ref.name}' (got ${ask.confirm === undefined ? 'nothing' : JSON.stringify(ask.confirm)}): the restore replaces its whole configuration`,
+        message: `must be the target's name, '${target.ref.name}' (got ${ask.confirm === undefined ? 'nothing' : quoteInput(ask.confirm)}): the restore replaces its whole configuration`,
       },
     ]);
   }

@@ -1,4 +1,5 @@
 /** A rollback restores the pre-restore backup a restore took of its target: the ask is built from that restore's record. */
+import { clip } from '../../validation';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { RestoreAsk } from './requestRestore';
@@ -11,7 +12,7 @@ export function restoreRecordPath(reference: string): string {
     .replace(/\.json$/, '');
   if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z$/.test(bare)) {
     throw new UserError(
-      `'${reference}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`,
+      `'${clip(reference)}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`,
       'usage',
       'InvalidRecordName',
     );

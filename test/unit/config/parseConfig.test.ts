@@ -78,7 +78,62 @@ describe('config', () => {
         storage: { ...minimal.storage, endpoint: 'http://127.0.0.1:10000/devstoreaccount1' },
       }),
     ).not.toThrow();
-    expect(problems({ ...minimal, auth: 'sandbox' })).toEqual([{ path: 'auth', message: expect.stringContaining("'https://management.azure.com' is not") }]);
+    expect(problems({ ...minimal, auth: 'sandbox' })).toEqual([
+      { path: 'auth', message: expect.stringContaining("'https://management.azure.com' is not") },
+      { path: 'auth', message: expect.stringContaining("'https://backupacct.blob.core.windows.net' is not") },
+    ]);
+  });
+
+  it('refuses the sandbox credential when storage would go to the public default endpoint', () => {
+    const found = problems({ ...minimal, auth: 'sandbox', arm: { endpoint: 'https://127.0.0.1:8443' } });
+    expect(found).toEqual([{ path: 'auth', message: expect.stringContaining("'https://backupacct.blob.core.windows.net' is not") }]);
+  });
+
+  it.each([
+    ['arm.endpoint', { arm: { endpoint: 'ftp://management.azure.com' } }, 'must be an https:// URL'],
+    ['arm.endpoint', { arm: { endpoint: 'http://127.0.0.1:8443' } }, 'must be an https:// URL'],
+    ['storage.endpoint', { storage: { ...minimal.storage, endpoint: 'file:///etc/passwd' } }, 'must be an https:// URL'],
+    ['storage.endpoint', { storage: { ...minimal.storage, endpoint: 'http://backupacct.blob.core.windows.net' } }, 'http:// only on loopback'],
+  ])('refuses %s with a scheme it cannot use (%j)', (path, change, message) => {
+    expect(problems({ ...minimal, ...change })).toEqual([{ path, message: expect.stringContaining(message) }]);
+  });
+
+  it('refuses a standby that is the instance itself', () => {
+    expect(problems({ ...minimal, services: [{ id: ID, standbys: [{ id: ID.toUpperCase() }] }] })).toEqual([
+      { path: 'services[0].standbys[0].id', message: expect.stringContaining('restoring an instance into itself is an in-place restore') },
+    ]);
+  });
+
+  it('refuses a restore margin as long as the 30-day restore window', () => {
+    expect(problems({ ...minimal, defaults: { restoreMargin: 'P30D' } })).toEqual([
+      { path: 'defaults.restoreMargin', message: expect.stringContaining('must be shorter than P30D') },
+    ]);
+  });
+
+  it.each([
+    ['defaults.access.keySetting', { defaults: { access: { type: 'AccessKey', keySetting: 'abc+/DEF==secretkeyvalue' } } }, 'abc+/DEF==secretkeyvalue'],
+    [
+      'storage.connectionStringSetting',
+      { storage: { ...minimal.storage, connectionStringSetting: 'DefaultEndpointsProtocol=https;AccountKey=c2VjcmV0' } },
+      'c2VjcmV0',
+    ],
+    ['notifications.webhooks[0].urlSetting', { notifications: { webhooks: [{ urlSetting: 'https://contoso.webhook.office.com/x?sig=s3cr3t' }] } }, 's3cr3t'],
+  ])('never prints the secret pasted where %s names a setting', (path, change, secret) => {
+    let message = '';
+    try {
+      parseConfig({ ...minimal, ...change });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(path);
+    expect(message).toContain('not the secret itself');
+    expect(message).not.toContain(secret);
+  });
+
+  it('quotes at most 200 characters of a bad value, with its length', () => {
+    const found = problems({ ...minimal, services: [{ id: ID, rpo: 'x'.repeat(50_000) }] });
+    expect(found[0]!.message.length).toBeLessThan(400);
+    expect(found[0]!.message).toContain('… (50000 characters)');
   });
 
   it('parses event debounce durations', () => {
