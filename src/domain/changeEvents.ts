@@ -47,7 +47,8 @@ const APIM_RESOURCE = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/provider
 /** Actions that change nothing, or are apim-dr's own: reacting to backup/restore would back up forever. */
 const NOT_A_CHANGE = /\/(backup|restore|list[A-Za-z]*|getssotoken|validate[A-Za-z]*|getsubscriptionsecrets)\/action$/i;
 
-export function classifyEvent(raw: unknown): Classified {
+/** `receivedAt` dates an event that carries no time of its own (a CloudEvent's `time` is optional). */
+export function classifyEvent(raw: unknown, receivedAt: Date): Classified {
   const size = safeSize(raw);
   const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
   if (size > MAX_EVENT_BYTES) return { kind: 'malformed', id, reason: `event is ${size} bytes, more than the ${MAX_EVENT_BYTES} a change event needs` };
@@ -71,7 +72,9 @@ export function classifyEvent(raw: unknown): Classified {
         type: cloud!.data!.type,
         subject: cloud!.data!.subject ?? '',
         topic: cloud!.data!.source,
-        at: cloud!.data!.time ?? new Date(0).toISOString(),
+        // Without a time, the change happened no later than now: dating it at receipt keeps it newer than any backup
+        // that started before, so it is backed up (at 1970 it would count as covered and be dropped).
+        at: cloud!.data!.time ?? receivedAt.toISOString(),
         data: cloud!.data!.data ?? {},
       };
 

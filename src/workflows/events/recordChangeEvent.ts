@@ -8,7 +8,7 @@ export type ChangeOutcome = 'recorded' | 'duplicate' | 'ignored' | 'malformed';
 
 /** Never throws for a bad event (it is logged with its id and dropped); storage failures throw, so Event Grid retries. */
 export async function recordChangeEvent(services: Services, raw: unknown): Promise<ChangeOutcome> {
-  const event = classifyEvent(raw);
+  const event = classifyEvent(raw, services.clock.now());
   if (event.kind === 'malformed') {
     services.logger.event('apim-dr.event.malformed', { eventId: event.id, reason: event.reason }, 'warn');
     return 'malformed';

@@ -5,10 +5,12 @@ import { apimEvent, armEvent, cloudEvent } from '../../support/eventPayloads';
 
 const SERVICE = '/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
 const at = new Date('2026-02-01T10:00:00Z');
+const RECEIVED = new Date('2026-02-01T10:00:05Z');
+const classify = (raw: unknown) => classifyEvent(raw, RECEIVED);
 
 describe('classifying change events', () => {
   it('maps an APIM event to its instance', () => {
-    expect(classifyEvent(apimEvent(SERVICE, 'Microsoft.ApiManagement.APIUpdated', '/apis/echo-api;Rev=1', at, 'e1'))).toMatchObject({
+    expect(classify(apimEvent(SERVICE, 'Microsoft.ApiManagement.APIUpdated', '/apis/echo-api;Rev=1', at, 'e1'))).toMatchObject({
       kind: 'change',
       id: 'e1',
       service: { name: 'apim-one' },
@@ -25,10 +27,9 @@ describe('classifying change events', () => {
       '/apis/a/policies/policy',
       at,
     );
-    expect(classifyEvent(policy)).toMatchObject({ kind: 'change', service: { name: 'apim-one' } });
+    expect(classify(policy)).toMatchObject({ kind: 'change', service: { name: 'apim-one' } });
     expect(
-      classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/namedValues/delete', '/namedValues/n', at))
-        .kind,
+      classify(armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/namedValues/delete', '/namedValues/n', at)).kind,
     ).toBe('change');
   });
 
@@ -38,20 +39,20 @@ describe('classifying change events', () => {
       'Microsoft.ApiManagement/service/restore/action',
       'Microsoft.ApiManagement/service/subscriptions/listSecrets/action',
     ]) {
-      expect(classifyEvent(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({
+      expect(classify(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({
         kind: 'ignored',
         reason: expect.stringContaining('changes no configuration'),
       });
     }
     expect(
-      classifyEvent(
+      classify(
         armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', 'Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', '', at),
       ).kind,
     ).toBe('change');
   });
 
   it('ignores other event types and resources outside APIM', () => {
-    expect(classifyEvent({ ...apimEvent(SERVICE, 'Microsoft.Storage.BlobCreated', '/x', at) }).kind).toBe('ignored');
+    expect(classify({ ...apimEvent(SERVICE, 'Microsoft.Storage.BlobCreated', '/x', at) }).kind).toBe('ignored');
     const vm = armEvent(
       '/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1',
       'Microsoft.Resources.ResourceWriteSuccess',
@@ -59,18 +60,23 @@ describe('classifying change events', () => {
       '',
       at,
     );
-    expect(classifyEvent(vm)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('not under an APIM instance') });
+    expect(classify(vm)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('not under an APIM instance') });
   });
 
   it('accepts CloudEvents', () => {
-    expect(classifyEvent(cloudEvent(SERVICE, 'Microsoft.ApiManagement.ProductCreated', '/products/p', at)).kind).toBe('change');
+    expect(classify(cloudEvent(SERVICE, 'Microsoft.ApiManagement.ProductCreated', '/products/p', at)).kind).toBe('change');
+  });
+
+  it('dates a CloudEvent without a time at its receipt, never at 1970, so that a backup still covers it', () => {
+    const { time: _time, ...untimed } = cloudEvent(SERVICE, 'Microsoft.ApiManagement.ProductCreated', '/products/p', at);
+    expect(classify(untimed)).toMatchObject({ kind: 'change', at: RECEIVED.toISOString() });
   });
 
   it('reports malformed and oversized events with their id', () => {
-    expect(classifyEvent({ id: 'x1', eventType: 'Microsoft.ApiManagement.APIUpdated' })).toMatchObject({ kind: 'malformed', id: 'x1' });
-    expect(classifyEvent(null)).toMatchObject({ kind: 'malformed' });
+    expect(classify({ id: 'x1', eventType: 'Microsoft.ApiManagement.APIUpdated' })).toMatchObject({ kind: 'malformed', id: 'x1' });
+    expect(classify(null)).toMatchObject({ kind: 'malformed' });
     const huge = { ...apimEvent(SERVICE, 'Microsoft.ApiManagement.APIUpdated', '/apis/a', at, 'big'), data: { pad: 'x'.repeat(70_000) } };
-    expect(classifyEvent(huge)).toMatchObject({ kind: 'malformed', id: 'big', reason: expect.stringContaining('bytes') });
+    expect(classify(huge)).toMatchObject({ kind: 'malformed', id: 'big', reason: expect.stringContaining('bytes') });
   });
 });
 
