@@ -1,4 +1,5 @@
-/** The record of a restore (`restores/<target>.<yyyyMMddTHHmmssZ>.json`): who, what, when, verdict, RTO, verification. */
+/** The record of a restore (`restores/<target>.<yyyyMMddTHHmmssZ>.<ms><id>.json`): who, what, when, verdict, RTO, verification. */
+import { hash8 } from './instanceIds';
 import { z } from 'zod';
 import { formatBackupTime } from './backupName';
 
@@ -49,6 +50,12 @@ export function restoreEventProperties(record: RestoreRecord): Record<string, un
   return { source, target, purpose, backupName, preRestoreBackup, correlationId };
 }
 
-export function restoreRecordName(target: string, requestedAt: Date): string {
-  return `restores/${target}.${formatBackupTime(requestedAt)}.json`;
+/**
+ * Unique even within one second: the milliseconds and four hex chars of the request (`requestKey`: its orchestration
+ * run and correlation ID) follow the time, so a refused request and a valid one in the same second get two records,
+ * and names still sort by time. Records written before this carried the time alone (`restores/<target>.<time>.json`).
+ */
+export function restoreRecordName(target: string, requestedAt: Date, requestKey: string): string {
+  const ms = String(requestedAt.getUTCMilliseconds()).padStart(3, '0');
+  return `restores/${target}.${formatBackupTime(requestedAt)}.${ms}${hash8(requestKey).slice(0, 4)}.json`;
 }

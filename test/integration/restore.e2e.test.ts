@@ -131,6 +131,18 @@ describe('restore into a standby', () => {
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
   });
 
+  it('records a refused restore and a valid one requested in the same second under two names, and runs the valid one', async () => {
+    await backupNow(h, WEU);
+    const refused = await restore({ source: WEU, target: NEU, confirm: NEU, backup: 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' });
+    expect(refused.summary?.state).toBe('refused');
+    const valid = await restore();
+    expect(valid.summary?.state).toBe('succeeded');
+    expect(valid.summary?.recordName).not.toBe(refused.summary?.recordName);
+    expect(h.host.engine.activityCalls.get('prepareRestore')).toBe(2);
+    const records = (await h.services.restores.recent(NEU)).map((r) => `${r.state} ${r.recordName}`);
+    expect(records.sort()).toEqual([`refused ${refused.summary!.recordName}`, `succeeded ${valid.summary!.recordName}`]);
+  });
+
   it('answers 400 naming confirm when it is missing or wrong', async () => {
     for (const confirm of [undefined, 'contoso-apim-weu']) {
       const { response } = await restore({ source: WEU, target: NEU, ...(confirm ? { confirm } : {}) });

@@ -7,7 +7,7 @@ import type { CompatibilityReport, Finding } from '../../domain/compatibility';
 import { restoreObservations } from '../../domain/incidents';
 import { expectedRestoreMs } from '../../domain/restoreProgress';
 import { restoreRecordName, type RestoreRecord } from '../../domain/restoreRecord';
-import { UserError } from '../../errors';
+import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import { checkRestore } from '../check/checkRestore';
 import { consentProblem } from './consent';
@@ -16,7 +16,7 @@ import type { PrepareRestoreInput, PrepareRestoreOutput } from './types';
 export async function prepareRestore(services: Services, input: PrepareRestoreInput): Promise<PrepareRestoreOutput> {
   const source = resolveService(services.config, input.sourceId, 'source');
   const target = resolveInstance(services.config, input.targetId, 'target');
-  const recordName = restoreRecordName(target.ref.name, new Date(input.requestedAt));
+  const recordName = restoreRecordName(target.ref.name, new Date(input.requestedAt), `${input.owner}|${input.correlationId}`);
   const [existing, history] = await Promise.all([services.restores.read(recordName), services.restores.recent(target.ref.name)]);
   const expectedMs = expectedRestoreMs(history);
   if (existing && existing.record.owner === input.owner) {
@@ -41,6 +41,12 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     state: 'running',
     findings: [],
   };
+  const create = async (record: RestoreRecord): Promise<void> => {
+    // The name is this request's own (its run and correlation ID are in it): only a re-run of this activity can have taken it,
+    // and the retry resumes from that record. Never carry on as if the write had happened.
+    if (!(await services.restores.write(record)))
+      throw new AzureError(`restore record '${recordName}' already exists; resuming from it`, 'RestoreRecordExists');
+  };
   const refuse = async (findings: Finding[], backupName?: string): Promise<PrepareRestoreOutput> => {
     const refused: RestoreRecord = {
       ...base,
@@ -50,7 +56,7 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
       findings,
       completedAt: services.clock.now().toISOString(),
     };
-    await services.restores.write(refused);
+    await create(refused);
     const blocking = findings.filter((f) => f.severity === 'blocking').map((f) => f.code);
     services.logger.event(
       'apim-dr.restore.refused',
@@ -81,7 +87,7 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
   if (problem) findings.unshift({ severity: 'blocking', ...problem });
   if (problem || report.verdict === 'NotRestorable') return refuse(findings, report.backupName);
 
-  await services.restores.write({ ...base, backupName: report.backupName, verdict: report.verdict, findings });
+  await create({ ...base, backupName: report.backupName, verdict: report.verdict, findings });
   services.logger.event('apim-dr.restore.accepted', {
     source: source.ref.name,
     target: target.ref.name,

@@ -10,7 +10,8 @@ export function restoreRecordPath(reference: string): string {
     .trim()
     .replace(/^restores\//, '')
     .replace(/\.json$/, '');
-  if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z$/.test(bare)) {
+  // The time, then (since record names are unique within a second) the milliseconds and an id.
+  if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z(\.\d{3}[0-9a-f]{4})?$/.test(bare)) {
     throw new UserError(
       `'${clip(reference)}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`,
       'usage',
