@@ -143,6 +143,58 @@ describe('restore into a standby', () => {
     expect(records.sort()).toEqual([`refused ${refused.summary!.recordName}`, `succeeded ${valid.summary!.recordName}`]);
   });
 
+  it.each([
+    ['names no record', {}],
+    ['names a record that does not exist', { rollbackOf: 'restores/contoso-apim-weu.20200101T000000Z.json' }],
+  ])('refuses a forged rollback before any ARM call when its input %s', async (_what, extra) => {
+    const { backupName } = await backupNow(h, WEU);
+    const weuId = h.sandbox.apim.service(WEU).id;
+    const forged = {
+      sourceId: weuId,
+      targetId: weuId,
+      backup: backupName,
+      purpose: 'rollback',
+      allowInPlace: false,
+      preRestoreBackup: false,
+      requestedBy: 'mallory',
+      correlationId: 'forged',
+      ...extra,
+    };
+    h.host.engine.start('restoreOrchestrator', 'forged-rollback', forged);
+    const instance = await runToCompletion(h, 'forged-rollback');
+    const summary = instance.output as RestoreSummary;
+    expect(summary.state).toBe('refused');
+    expect(summary.findings?.[0]).toMatchObject({ code: 'RollbackNotProven', severity: 'blocking' });
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('refuses a rollback whose record took another backup than the one it would restore', async () => {
+    const weuId = h.sandbox.apim.service(WEU).id;
+    await backupNow(h, WEU);
+    const restored = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
+    expect(restored.summary?.preRestoreBackup).toBeDefined();
+    const other = await backupNow(h, WEU);
+    const forged = {
+      sourceId: weuId,
+      targetId: weuId,
+      backup: other.backupName,
+      purpose: 'rollback',
+      rollbackOf: restored.summary!.recordName,
+      allowInPlace: false,
+      preRestoreBackup: false,
+      requestedBy: 'mallory',
+      correlationId: 'forged',
+    };
+    const posts = h.sandbox.apim.count('restore.post');
+    h.host.engine.start('restoreOrchestrator', 'forged-rollback-2', forged);
+    const summary = (await runToCompletion(h, 'forged-rollback-2')).output as RestoreSummary;
+    expect(summary.findings?.[0]).toMatchObject({
+      code: 'RollbackNotProven',
+      message: expect.stringContaining(`may only restore the pre-restore backup '${restored.summary!.preRestoreBackup}'`),
+    });
+    expect(h.sandbox.apim.count('restore.post')).toBe(posts);
+  });
+
   it('answers 400 naming confirm when it is missing or wrong', async () => {
     for (const confirm of [undefined, 'contoso-apim-weu']) {
       const { response } = await restore({ source: WEU, target: NEU, ...(confirm ? { confirm } : {}) });

@@ -11,6 +11,7 @@ import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import { checkRestore } from '../check/checkRestore';
 import { consentProblem } from './consent';
+import { rollbackProblem } from './rollback';
 import type { PrepareRestoreInput, PrepareRestoreOutput } from './types';
 
 export async function prepareRestore(services: Services, input: PrepareRestoreInput): Promise<PrepareRestoreOutput> {
@@ -66,6 +67,11 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     await services.notifier.observe(restoreObservations(refused));
     return { status: 'refused', recordName, findings };
   };
+
+  if (input.purpose === 'rollback') {
+    const problem = await rollbackProblem(services, input);
+    if (problem) return refuse([{ severity: 'blocking', ...problem }]);
+  }
 
   let report: CompatibilityReport;
   try {

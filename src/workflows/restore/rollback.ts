@@ -1,6 +1,7 @@
 /** A rollback restores the pre-restore backup a restore took of its target: the ask is built from that restore's record. */
 import { clip } from '../../validation';
 import { UserError } from '../../errors';
+import { sameServiceId } from '../../domain/resourceId';
 import type { Services } from '../../services';
 import type { RestoreAsk } from './requestRestore';
 
@@ -51,4 +52,33 @@ export async function rollbackAsk(services: Services, reference: string, request
     preRestoreBackup: false,
     requestedBy,
   };
+}
+
+/**
+ * A rollback may restore an instance into itself without `allowInPlace` only because it undoes a restore: the gate
+ * proves that from storage, never from the orchestration's input. The record named `rollbackOf` must exist, be of a
+ * restore into this same instance, and have taken exactly the backup being restored as its pre-restore backup.
+ */
+export async function rollbackProblem(
+  services: Services,
+  ask: { targetId: string; backup?: string; rollbackOf?: string },
+): Promise<{ code: 'RollbackNotProven'; message: string; fix: string } | undefined> {
+  const fix = "roll back with 'apim-dr restore --rollback <record>', which reads the record itself";
+  const refuse = (why: string) => ({ code: 'RollbackNotProven' as const, message: `a rollback ${why}`, fix });
+  if (!ask.rollbackOf) return refuse('names no restore record to undo');
+  let recordName: string;
+  try {
+    recordName = restoreRecordPath(ask.rollbackOf);
+  } catch {
+    return refuse(`names '${clip(ask.rollbackOf)}', which is not a restore record name`);
+  }
+  const record = (await services.restores.read(recordName))?.record;
+  if (!record) return refuse(`names '${recordName}', which does not exist`);
+  if (!sameServiceId(record.targetId, ask.targetId)) return refuse(`may only restore '${record.target}', the target of '${recordName}'`);
+  if (!record.preRestoreBackup || record.preRestoreBackup !== ask.backup) {
+    return refuse(
+      `may only restore the pre-restore backup '${record.preRestoreBackup ?? '(none)'}' that '${recordName}' took, not '${clip(ask.backup ?? '(the newest)')}'`,
+    );
+  }
+  return undefined;
 }
