@@ -10,6 +10,7 @@ import { resolveBindingExpression } from '../config/appSettings';
 import { nextOccurrence } from '../domain/schedule';
 import type { Services } from '../services';
 import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
+import { BadRequest } from './badRequest';
 import { DurableEngine, type EngineHooks } from './durableEngine';
 import { DURABLE_PREFIX, durableClientData, handleDurableRequest, readBody } from './durableHttpApi';
 import { installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
@@ -97,7 +98,9 @@ export class LocalHost {
     this.routes = buildRoutes(this.functions.values());
     this.server = createServer((req, res) => {
       void this.engine.track(this.handle(req, res)).catch((err: unknown) => {
-        if (!res.headersSent) json(res, 500, { error: { code: 'LocalHostError', message: ensureError(err).message } });
+        if (res.headersSent) return;
+        if (err instanceof BadRequest) json(res, 400, { error: { code: 'BadRequest', message: err.message } });
+        else json(res, 500, { error: { code: 'LocalHostError', message: ensureError(err).message } });
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -109,8 +112,12 @@ export class LocalHost {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.origin);
+    // Only the path and query of the request target count: an absolute-form target (`GET http://elsewhere/…`) must
+    // not make the host build status URLs and Location headers that point at another host.
+    const target = new URL(req.url ?? '/', this.origin);
+    const url = new URL(`${target.pathname}${target.search}`, this.origin);
     const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase() && method === 'OPTIONS') return cloudEventsHandshake(req, res);
     const body = await readBody(req);
     if (url.pathname.startsWith(DURABLE_PREFIX)) return handleDurableRequest(this.engine, method, url, body, res);
     if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase() && method === 'POST') return this.deliverEvents(url, body, res);
@@ -148,8 +155,12 @@ export class LocalHost {
     } catch {
       return json(res, 400, { error: { code: 'InvalidJson', message: 'the request body is not JSON' } });
     }
+    const batch = Array.isArray(events) ? (events as unknown[]) : [events];
+    // Event Grid proves a new subscription's endpoint with this event first; the extension answers it, not the function.
+    const validation = subscriptionValidationCode(batch);
+    if (validation !== undefined) return json(res, 200, { validationResponse: validation });
     // Event Grid delivers a batch; each event is one invocation, as in Azure.
-    for (const event of Array.isArray(events) ? events : [events]) await registration.callback(event, this.context(registration));
+    for (const event of batch) await registration.callback(event, this.context(registration));
     res.writeHead(202);
     res.end();
   }
@@ -212,6 +223,22 @@ async function writeResponse(res: ServerResponse, result: HttpResponseInit | Htt
   } else if (typeof init.body === 'string') text = init.body;
   res.writeHead(init.status ?? 200, headers);
   res.end(text);
+}
+
+/** The code of a `Microsoft.EventGrid.SubscriptionValidationEvent`, if the batch is that handshake. */
+function subscriptionValidationCode(batch: unknown[]): string | undefined {
+  const [first] = batch as { eventType?: unknown; data?: { validationCode?: unknown } }[];
+  if (first?.eventType !== 'Microsoft.EventGrid.SubscriptionValidationEvent') return undefined;
+  return typeof first.data?.validationCode === 'string' ? first.data.validationCode : undefined;
+}
+
+/** CloudEvents' abuse-protection handshake: an OPTIONS request names its origin, and the endpoint allows it. */
+function cloudEventsHandshake(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers['webhook-request-origin'];
+  if (typeof origin !== 'string' || !origin)
+    return json(res, 400, { error: { code: 'BadRequest', message: 'a CloudEvents handshake names its WebHook-Request-Origin' } });
+  res.writeHead(200, { 'WebHook-Allowed-Origin': origin, 'WebHook-Allowed-Rate': '*', Allow: 'POST, OPTIONS' });
+  res.end();
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,5 @@
 /** The Durable extension's HTTP API (`/runtime/webhooks/durabletask/…`) that durable-functions' DurableClient calls. */
+import { decodePathSegment, parseJsonBody } from './badRequest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DurableEngine, OrchestrationInstance } from './durableEngine';
 
@@ -16,11 +17,11 @@ export function durableClientData(origin: string): Record<string, unknown> {
 }
 
 export function handleDurableRequest(engine: DurableEngine, method: string, url: URL, body: string, res: ServerResponse): void {
-  const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodeURIComponent);
+  const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodePathSegment);
   const [root, first, second, third] = path;
   if (root === 'orchestrators' && method === 'POST' && first) {
     const instanceId = second || `${first}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const input = body ? (JSON.parse(body) as unknown) : undefined;
+    const input = parseJsonBody(body);
     if (!engine.start(first, instanceId, input)) {
       return json(res, 409, { message: `An instance with ID '${instanceId}' already exists and is running.` });
     }
@@ -41,7 +42,7 @@ export function handleDurableRequest(engine: DurableEngine, method: string, url:
     return json(res, instance.runtimeStatus === 'Completed' ? 200 : 202, statusOf(instance, url.searchParams.get('showHistory') === 'true'));
   }
   if (root === 'instances' && first && method === 'POST' && second === 'raiseEvent' && third) {
-    return engine.raiseEvent(first, third, body ? JSON.parse(body) : undefined) ? json(res, 202, {}) : json(res, instance ? 410 : 404, {});
+    return engine.raiseEvent(first, third, parseJsonBody(body)) ? json(res, 202, {}) : json(res, instance ? 410 : 404, {});
   }
   if (root === 'instances' && first && method === 'POST' && second === 'terminate') {
     return engine.terminate(first, url.searchParams.get('reason') ?? '') ? json(res, 202, {}) : json(res, instance ? 410 : 404, {});

@@ -1,4 +1,5 @@
 /** Matches requests to registered HTTP functions by their route template, as the Functions host does. */
+import { decodePathSegment } from './badRequest';
 import type { Registration } from './functionsCore';
 import { triggerOf } from './functionsCore';
 
@@ -56,7 +57,7 @@ export function matchRoute(
     const params: Record<string, string> = {};
     route.params.forEach((name, i) => {
       const value = m[i + 1];
-      if (value !== undefined) params[name] = decodeURIComponent(value);
+      if (value !== undefined) params[name] = decodePathSegment(value);
     });
     return { route, params };
   }
