@@ -1,18 +1,22 @@
-/** HTTP routes (function-key auth in Azure; open on the local host, as with Core Tools). */
+/**
+ * HTTP routes: in Azure, App Service authentication (Entra ID) in front and the function key; each route checks the
+ * caller's app role (src/http/caller.ts). Open on the local host unless configured, as with Core Tools.
+ */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getOperation, listBackups, postBackup } from '../src/http/backups';
 import { getDashboard } from '../src/http/dashboard';
+import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { fleetStatus } from '../src/workflows/status/fleetStatus';
-import { services } from './services';
+import { appSettings, services } from './services';
 
-type Handler = (services: Services, starter: OrchestrationStarter, request: HttpRequest) => Promise<HttpResponseInit>;
+type Handler = (services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller) => Promise<HttpResponseInit>;
 
-function route(name: string, method: 'GET' | 'POST', path: string, handler: Handler): void {
+function route(name: string, method: 'GET' | 'POST', path: string, role: DrRole, handler: Handler): void {
   app.http(name, {
     methods: [method],
     route: path,
@@ -21,8 +25,10 @@ function route(name: string, method: 'GET' | 'POST', path: string, handler: Hand
     handler: async (request: HttpRequest, context: InvocationContext) => {
       let current: Services | undefined;
       try {
+        // The caller first: nothing about the app, not even a config error, is shown to someone without the role.
+        const caller = authorize(request.headers, appSettings(), role);
         current = services();
-        return await handler(current, durableStarter(df.getClient(context)), request);
+        return await handler(current, durableStarter(df.getClient(context)), request, caller);
       } catch (err) {
         return errorResponse(err, current?.logger ?? consoleOnly(context));
       }
@@ -35,10 +41,10 @@ function consoleOnly(context: InvocationContext): Services['logger'] {
   return { log: (_level, message) => context.error(message), event: () => undefined, child: () => consoleOnly(context) };
 }
 
-route('postBackup', 'POST', 'backups', (s, starter, request) => postBackup(s, starter, request));
-route('listBackups', 'GET', 'backups', (s, _starter, request) => listBackups(s, request));
-route('getOperation', 'GET', 'operations/{id}', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
-route('postRestoreCheck', 'POST', 'restores/check', (s, _starter, request) => postRestoreCheck(s, request));
-route('postRestore', 'POST', 'restores', (s, starter, request) => postRestore(s, starter, request));
-route('getStatus', 'GET', 'status', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
-route('getDashboard', 'GET', 'dashboard', (s, starter) => getDashboard(s, starter));
+route('postBackup', 'POST', 'backups', 'DR.Operator', (s, starter, request, caller) => postBackup(s, starter, request, caller));
+route('listBackups', 'GET', 'backups', 'DR.Reader', (s, _starter, request) => listBackups(s, request));
+route('getOperation', 'GET', 'operations/{id}', 'DR.Reader', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
+route('postRestoreCheck', 'POST', 'restores/check', 'DR.Reader', (s, _starter, request) => postRestoreCheck(s, request));
+route('postRestore', 'POST', 'restores', 'DR.Restore', (s, starter, request, caller) => postRestore(s, starter, request, caller));
+route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
+route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));

@@ -2,6 +2,8 @@
 import { loadConfigFromEnvironment } from '../src/config/loadConfig';
 import { createServices, type Services } from '../src/services';
 
+let settings: () => NodeJS.ProcessEnv = () => process.env;
+
 let provider: () => Services = () => {
   const built = createServices(loadConfigFromEnvironment(process.env), { settings: process.env });
   provider = () => built;
@@ -12,7 +14,13 @@ export function services(): Services {
   return provider();
 }
 
+/** The app settings, without building Services: an HTTP caller is authorized before the config is even loaded. */
+export function appSettings(): NodeJS.ProcessEnv {
+  return settings();
+}
+
 /** The local host and tests supply their own Services (sandbox endpoints, virtual clock). */
 export function useServices(next: () => Services): void {
   provider = next;
+  settings = () => next().settings;
 }

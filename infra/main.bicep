@@ -14,6 +14,9 @@ param location string
 @description('Region of the backup storage account; the same standby region by default. Backups must outlive the primary region.')
 param backupLocation string = location
 
+@description('Client ID of an existing app registration for apim-dr\'s HTTP API (with the DR.Reader, DR.Operator and DR.Restore app roles); empty creates one.')
+param apiClientId string = ''
+
 @description('Where Durable Functions keeps orchestration state: the Durable Task Scheduler (recommended), or the host storage account.')
 @allowed(['durable-task-scheduler', 'azure-storage'])
 param durableBackend string = 'durable-task-scheduler'
@@ -81,6 +84,13 @@ module hostStorage 'app/hostStorage.bicep' = {
   params: { name: 'sthost${resourceToken}', location: location, tags: tags, appPrincipalId: identity.outputs.principalId, durableState: !onScheduler }
 }
 
+module appRegistration 'app/appRegistration.bicep' = if (empty(apiClientId)) {
+  name: 'apim-dr-appRegistration'
+  scope: rg
+  params: { uniqueName: 'apim-dr-${resourceToken}', displayName: 'apim-dr (${environmentName})' }
+}
+var httpApiClientId = empty(apiClientId) ? appRegistration!.outputs.clientId : apiClientId
+
 module scheduler 'app/durableTaskScheduler.bicep' = if (onScheduler) {
   name: 'apim-dr-durableTaskScheduler'
   scope: rg
@@ -139,10 +149,13 @@ module functionApp 'app/function.bicep' = {
     deploymentContainerName: hostStorage.outputs.deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.connectionString
     durableBackend: durableBackend
+    apiClientId: httpApiClientId
     durableTaskSchedulerEndpoint: onScheduler ? scheduler!.outputs.endpoint : ''
     apimDrSettings: {
       APIM_DR_CONFIG: string(apimDrConfig)
       APIM_DR_TASK_HUB: taskHubName
+      // Every route needs a validated caller with an app role (App Service authentication, above).
+      APIM_DR_HTTP_AUTH: 'entra-id'
       APIM_DR_TICK_SCHEDULE: tickSchedule
       APIM_DR_SWEEP_SCHEDULE: sweepSchedule
     }
@@ -171,4 +184,5 @@ output APIM_DR_URL string = 'https://${functionApp.outputs.defaultHostName}'
 output APIM_DR_BACKUP_STORAGE string = backupStorage.outputs.name
 output APIM_DR_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APIM_DR_DURABLE_BACKEND string = durableBackend
+output APIM_DR_API_CLIENT_ID string = httpApiClientId
 output APIM_DR_DURABLE_TASK_SCHEDULER_ENDPOINT string = onScheduler ? scheduler!.outputs.endpoint : ''

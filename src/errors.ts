@@ -4,7 +4,7 @@
  * What kind of mistake or refusal a user error is. The kind alone decides how it surfaces: its HTTP status and
  * the CLI's exit code (USER_ERROR_KINDS), so that a caller can act on it without parsing messages.
  */
-export type UserErrorKind = 'usage' | 'config' | 'refused' | 'conflict' | 'not-found' | 'forbidden';
+export type UserErrorKind = 'usage' | 'config' | 'refused' | 'conflict' | 'not-found' | 'forbidden' | 'unauthenticated';
 
 /** CLI exit codes: 0 ok, 1 failed, 2 usage or config error, 3 refused (a dry run's verdict or a consent rule). */
 export const ExitCode = { ok: 0, failed: 1, usage: 2, refused: 3 } as const;
@@ -17,7 +17,8 @@ export const USER_ERROR_KINDS: Readonly<Record<UserErrorKind, { status: number; 
   refused: { status: 403, exitCode: ExitCode.refused, meaning: "a dry run's verdict or a consent rule refuses the operation" },
   conflict: { status: 409, exitCode: ExitCode.failed, meaning: 'another operation holds the instance; try again when it has finished' },
   'not-found': { status: 404, exitCode: ExitCode.failed, meaning: 'an instance, backup, record or container does not exist' },
-  forbidden: { status: 403, exitCode: ExitCode.failed, meaning: "the app's identity lacks a role it needs" },
+  forbidden: { status: 403, exitCode: ExitCode.failed, meaning: "the caller, or the app's identity, lacks a role it needs" },
+  unauthenticated: { status: 401, exitCode: ExitCode.failed, meaning: 'no validated caller: sign in with Entra ID' },
 };
 
 /** Something the user can fix: bad config, bad request, an instance that cannot be backed up. Never retried. */

@@ -13,6 +13,9 @@ param appInsightsConnectionString string
 @description('The app settings apim-dr itself reads: APIM_DR_CONFIG, the task hub and the timer schedules.')
 param apimDrSettings object
 
+@description('Client ID of apim-dr\'s app registration: the only audience its HTTP API accepts tokens for.')
+param apiClientId string
+
 @description('Where Durable Functions keeps orchestration state: the Durable Task Scheduler (its endpoint given) or the host storage account.')
 @allowed(['durable-task-scheduler', 'azure-storage'])
 param durableBackend string
@@ -84,6 +87,33 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: union(hostSettings, durableBackend == 'durable-task-scheduler' ? schedulerSettings : storageBackendSettings, apimDrSettings)
+}
+
+// Entra ID in front of every HTTP route: a request without a valid token for apim-dr's app registration is a 401
+// before any code runs, and the routes then check the caller's app role. The platform strips forged principal
+// headers. Event Grid's webhook is left to the extension's own system key.
+resource authentication 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+      excludedPaths: ['/runtime/webhooks/eventgrid']
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: { allowedAudiences: [apiClientId, 'api://${apiClientId}'] }
+      }
+    }
+    login: { tokenStore: { enabled: false } }
+  }
 }
 
 // Deployment goes through azd with Entra ID; basic-auth publishing stays off.

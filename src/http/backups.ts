@@ -8,17 +8,18 @@ import { UserError } from '../errors';
 import type { Services } from '../services';
 import { requestBackup } from '../workflows/backup/requestBackup';
 import type { OrchestrationStarter } from '../workflows/starter';
+import type { Caller } from './caller';
 import { parseBody } from './respond';
 
 const backupRequestSchema = z.strictObject({
   service: z.string({ message: "'service' must be the name or resource ID of a configured APIM instance" }).min(1),
-  requestedBy: z.string().max(200).optional(),
+  // Accepted for older clients and ignored: the records name the validated caller, never what a body claims.
+  requestedBy: z.string().optional(),
 });
 
-export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest): Promise<HttpResponseInit> {
+export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, backupRequestSchema);
-  const requestedBy = body.requestedBy ?? request.headers.get('x-ms-client-principal-name') ?? 'http';
-  const requested = await requestBackup(services.config, starter, body.service, 'manual', requestedBy);
+  const requested = await requestBackup(services.config, starter, body.service, 'manual', caller.requestedBy);
   const statusUri = new URL(`/api/operations/${requested.instanceId}`, request.url).href;
   return {
     status: 202,

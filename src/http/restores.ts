@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { checkRestore } from '../workflows/check/checkRestore';
 import { requestRestore } from '../workflows/restore/requestRestore';
 import type { OrchestrationStarter } from '../workflows/starter';
+import type { Caller } from './caller';
 import { parseBody } from './respond';
 
 const instance = (what: string) => z.string({ message: `'${what}' must be the name or resource ID of an APIM instance` }).min(1);
@@ -25,10 +26,9 @@ const restoreSchema = z.strictObject({
   preRestoreBackup: z.boolean().optional(),
 });
 
-export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest): Promise<HttpResponseInit> {
+export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, restoreSchema);
-  const requestedBy = request.headers.get('x-ms-client-principal-name') ?? 'http';
-  const started = await requestRestore(services.config, starter, { ...body, requestedBy });
+  const started = await requestRestore(services.config, starter, { ...body, requestedBy: caller.requestedBy });
   const statusUri = new URL(`/api/operations/${started.instanceId}`, request.url).href;
   return {
     status: 202,

@@ -127,8 +127,7 @@ export class LocalHost {
     if ('allowed' in matched)
       return json(res, 405, { error: { code: 'MethodNotAllowed', message: `${method} is not allowed; use ${[...new Set(matched.allowed)].join(', ')}` } });
 
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
+    const headers = platformHeaders(req.headers, req.socket.remoteAddress);
     const request = new HttpRequest({
       method,
       url: url.href,
@@ -223,6 +222,22 @@ async function writeResponse(res: ServerResponse, result: HttpResponseInit | Htt
   } else if (typeof init.body === 'string') text = init.body;
   res.writeHead(init.status ?? 200, headers);
   res.end(text);
+}
+
+/**
+ * The request headers a function sees. Like App Service, the host strips the principal headers a caller sends
+ * itself, except from loopback: there, tests and operators emulate a validated principal (with APIM_DR_HTTP_AUTH
+ * entra-id and WEBSITE_AUTH_ENABLED true); from anywhere else they would be forgeries.
+ */
+export function platformHeaders(incoming: IncomingMessage['headers'], remoteAddress: string | undefined): Record<string, string> {
+  const loopback = remoteAddress !== undefined && /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(remoteAddress);
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(incoming)) {
+    if (typeof value !== 'string') continue;
+    if (!loopback && key.toLowerCase().startsWith('x-ms-client-principal')) continue;
+    headers[key] = value;
+  }
+  return headers;
 }
 
 /** The code of a `Microsoft.EventGrid.SubscriptionValidationEvent`, if the batch is that handshake. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock';
 import { DEFAULT_APP_SETTINGS } from '../config/appSettings';
+import { HTTP_AUTH_SETTING } from '../http/caller';
 import { canonicalServiceId } from '../domain/resourceId';
 import { ApimSandbox, type SandboxOptions } from './ApimSandbox';
 import { startArmServer } from './armServer';
@@ -96,7 +97,8 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     caFile,
     blobEndpoint: azurite.blobEndpoint,
     connectionString: azurite.connectionString,
-    settings: { ...DEFAULT_APP_SETTINGS, [SANDBOX_STORAGE_SETTING]: azurite.connectionString },
+    // The sandbox runs on loopback with HTTP authentication off, as Core Tools does.
+    settings: { ...DEFAULT_APP_SETTINGS, [HTTP_AUTH_SETTING]: 'none', [SANDBOX_STORAGE_SETTING]: azurite.connectionString },
     container,
     config(overrides = {}) {
       const specs = apim.listServices().map((s) => s.spec);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_APP_SETTINGS } from '../../src/config/appSettings';
+import { DR_ROLES, HTTP_AUTH_SETTING } from '../../src/http/caller';
 import { CONFIG_SETTING, parseConfig } from '../../src/config/loadConfig';
 import { configSchema } from '../../src/config/schema';
 import { classifyEvent } from '../../src/domain/changeEvents';
@@ -57,7 +58,7 @@ describe('infra: app settings', () => {
   const hostSettings = objectKeys(functionApp, 'var hostSettings =');
 
   it('sets every app setting the code and host.json read, and nothing apim-dr does not read', () => {
-    const read = new Set([CONFIG_SETTING, ...Object.keys(DEFAULT_APP_SETTINGS), ...settingNames(JSON.stringify(hostJson))]);
+    const read = new Set([CONFIG_SETTING, HTTP_AUTH_SETTING, ...Object.keys(DEFAULT_APP_SETTINGS), ...settingNames(JSON.stringify(hostJson))]);
     expect(new Set(apimDrSettings)).toEqual(read);
   });
 
@@ -232,6 +233,48 @@ describe('infra: Durable Functions backend', () => {
       const at = main.indexOf(`module ${module} `);
       expect(main.slice(at, main.indexOf('\n}\n', at)), module).toMatch(/location: location/);
     }
+  });
+});
+
+describe('infra: Entra ID in front of the HTTP API', () => {
+  const registration = readInfra('app/appRegistration.bicep');
+  const [auth] = resources(functionApp).filter((r) => r.type === 'Microsoft.Web/sites/config' && /name: 'authsettingsV2'/.test(r.body));
+
+  it('requires authentication on the Function App and answers 401 without a valid token', () => {
+    expect(auth).toBeDefined();
+    expect(auth!.body).toMatch(/platform: \{ enabled: true \}/);
+    expect(auth!.body).toMatch(/requireAuthentication: true/);
+    expect(auth!.body).toMatch(/unauthenticatedClientAction: 'Return401'/);
+    expect(auth!.body).not.toMatch(/AllowAnonymous|RedirectToLoginPage/);
+  });
+
+  it("accepts tokens for apim-dr's app registration only, issued by this tenant", () => {
+    expect(auth!.body).toMatch(/clientId: apiClientId\n/);
+    expect(auth!.body).toMatch(/allowedAudiences: \[apiClientId, 'api:\/\/\$\{apiClientId\}'\]/);
+    expect(auth!.body).toMatch(/openIdIssuer: '\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{tenant\(\)\.tenantId\}\/v2\.0'/);
+    expect(main).toMatch(/apiClientId: httpApiClientId/);
+    expect(main).toMatch(/var httpApiClientId = empty\(apiClientId\) \? appRegistration!\.outputs\.clientId : apiClientId/);
+    expect(parameters.parameters['apiClientId']!.value).toBe('${APIM_DR_API_CLIENT_ID}');
+    expect(main).toMatch(/output APIM_DR_API_CLIENT_ID string = httpApiClientId/);
+  });
+
+  it("leaves out only Event Grid's webhook, which keeps the extension's system key", () => {
+    expect(/excludedPaths: \[([^\]]*)\]/.exec(auth!.body)?.[1]).toBe("'/runtime/webhooks/eventgrid'");
+  });
+
+  it('declares exactly the app roles the routes check, each enabled for users and apps, with a stable id', () => {
+    const values = [...registration.matchAll(/\{ value: '([^']+)'/g)].map((m) => m[1]);
+    expect(values).toEqual([...DR_ROLES]);
+    expect(registration).toMatch(/id: guid\(uniqueName, role\.value\)/);
+    expect(registration).toMatch(/allowedMemberTypes: \['User', 'Application'\]/);
+    expect(registration).toMatch(/appRoleAssignmentRequired: true/);
+    expect(registration).toMatch(/^extension microsoftGraphV1$/m);
+    const config = JSON.parse(readInfra('bicepconfig.json')) as { extensions: Record<string, string> };
+    expect(config.extensions['microsoftGraphV1']).toMatch(/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:/);
+  });
+
+  it('turns the role checks on in the app: HTTP authentication entra-id', () => {
+    expect(main).toMatch(/APIM_DR_HTTP_AUTH: 'entra-id'/);
   });
 });
 

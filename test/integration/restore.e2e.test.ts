@@ -55,7 +55,7 @@ describe('restore into a standby', () => {
     expect(record?.record).toMatchObject({
       state: 'succeeded',
       purpose: 'restore',
-      requestedBy: 'http',
+      requestedBy: 'anonymous (HTTP authentication off)',
       findings: expect.arrayContaining([expect.objectContaining({ code: 'FewerUnits' })]),
     });
     expect(h.sandbox.apim.count('restore.post')).toBe(1);

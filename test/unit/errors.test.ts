@@ -9,6 +9,7 @@ describe('the error contract', () => {
     ['conflict', 409, 1],
     ['not-found', 404, 1],
     ['forbidden', 403, 1],
+    ['unauthenticated', 401, 1],
   ])('maps a %s error to HTTP %i and exit code %i', (kind, status, exitCode) => {
     const err = new UserError('x', kind, 'Code');
     expect(err.status).toBe(status);

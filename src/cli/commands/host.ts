@@ -5,6 +5,7 @@ import type { CliContext } from '../context';
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
+import { HTTP_AUTH_SETTING } from '../../http/caller';
 import { EVENT_GRID_WEBHOOK, LocalHost } from '../../local/LocalHost';
 import type { RunningSandbox } from '../../sandbox/startSandbox';
 import { createServices } from '../../services';
@@ -35,7 +36,14 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
   try {
     const config = options.config ?? demoConfig(sandbox!);
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
-    const settings = { ...DEFAULT_APP_SETTINGS, ...options.settings, ...sandbox?.settings, ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}) };
+    // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
+    const settings = {
+      ...DEFAULT_APP_SETTINGS,
+      [HTTP_AUTH_SETTING]: 'none',
+      ...options.settings,
+      ...sandbox?.settings,
+      ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}),
+    };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
     const host = await LocalHost.start({ services, port: options.port, logger });
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
