@@ -56,6 +56,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     credential: options.credential?.(clock),
   });
   const host = await LocalHost.start({ services, clock, port: 0, timers: options.timers ?? false, hooks: options.hooks, logger });
+  // Every response body the local host sends while the harness runs is kept for the secret scan at close.
+  const responses: string[] = [];
+  const unrecord = recordResponses(host.origin, responses);
   return {
     clock,
     sandbox,
@@ -75,11 +78,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await host.stop();
       await services.telemetry.shutdown();
       await sandbox.close();
-      // Every integration test's logs are scanned here, and kept for CI's scan of the whole run.
+      // Every integration test's logs and the response bodies it received are scanned here, and kept for CI's scan.
       const lines = logs.map((r) => JSON.stringify(r)).join('\n');
       mkdirSync(LOG_DIR, { recursive: true });
-      appendFileSync(join(LOG_DIR, `integration-${process.pid}.jsonl`), lines ? `${lines}\n` : '');
-      const found = findSecrets(lines, [AZURITE_KEY, sandbox.connectionString]);
+      unrecord();
+      const bodies = responses.map((text) => JSON.stringify({ response: text.slice(0, 100_000) })).join('\n');
+      appendFileSync(
+        join(LOG_DIR, `integration-${process.pid}.jsonl`),
+        [lines, bodies]
+          .filter(Boolean)
+          .map((t) => `${t}\n`)
+          .join(''),
+      );
+      const found = findSecrets([lines, ...responses].join('\n'), [AZURITE_KEY, sandbox.connectionString]);
       if (found.length) throw new Error(`secrets in the logs: ${found.map((f) => `${f.what} (${f.excerpt})`).join(', ')}`);
     },
   };
@@ -109,4 +120,18 @@ export async function sweepNow(h: Harness, dryRun = false) {
   const instance = await runToCompletion(h, id);
   if (instance.runtimeStatus !== 'Completed') throw new Error(`sweep ${instance.runtimeStatus}: ${String(instance.output)}`);
   return instance.output as import('../../src/workflows/sweep/types').SweepReport;
+}
+
+/** Wraps fetch so that every response from `origin` is also read into `into`; returns the undo. */
+function recordResponses(origin: string, into: string[]): () => void {
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const response = await original(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.startsWith(origin)) into.push(await response.clone().text());
+    return response;
+  };
+  return () => {
+    globalThis.fetch = original;
+  };
 }
