@@ -100,7 +100,7 @@ function newest(instance: Instance): string {
 function standby(s: StandbySync): string {
   const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : SYNC_LABEL[s.state];
   const last = s.lastRestore
-    ? `<br><span class="muted">last restore ${esc(s.lastRestore.state)}${s.lastRestore.rtoMs !== undefined ? `, RTO ${short(s.lastRestore.rtoMs)}` : ''}${s.lastRestore.completedAt ? `, ${utc(s.lastRestore.completedAt)}` : ''}</span>`
+    ? `<br><span class="muted">last restore ${esc(s.lastRestore.state)}${s.lastRestore.rtoMs !== undefined ? `, RTO ${short(s.lastRestore.rtoMs)}` : ''}${s.lastRestore.completedAt ? `, ${utc(s.lastRestore.completedAt)}` : ''}, by <span data-requested-by>${esc(s.lastRestore.requestedBy)}</span></span>`
     : '';
   return `<li data-standby="${esc(s.service)}" class="sync-${s.state}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${last}</li>`;
 }

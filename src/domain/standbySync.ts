@@ -10,7 +10,15 @@ export interface StandbySync {
   state: StandbySyncState;
   /** Source backup time minus restored backup time; absent until a restore from this source succeeded. */
   lagMs?: number;
-  lastRestore?: { backupName?: string; state: RestoreRecord['state']; requestedAt: string; completedAt?: string; rtoMs?: number; error?: string };
+  lastRestore?: {
+    backupName?: string;
+    state: RestoreRecord['state'];
+    requestedBy: string;
+    requestedAt: string;
+    completedAt?: string;
+    rtoMs?: number;
+    error?: string;
+  };
 }
 
 /**
@@ -47,6 +55,7 @@ export function standbySync(
     lastRestore: latest && {
       backupName: latest.backupName,
       state: latest.state,
+      requestedBy: latest.requestedBy,
       requestedAt: latest.requestedAt,
       completedAt: latest.completedAt,
       rtoMs: latest.rtoMs,

@@ -93,11 +93,11 @@ describe.runIf(browserAvailable)('the dashboard page in Chromium', () => {
     expect(expired!.x + expired!.width).toBeLessThanOrEqual(window!.x);
   });
 
-  it('shows the running backup and the standby behind its primary, with the last restore and its RTO', async () => {
+  it('shows the running backup and the standby behind its primary, with the last restore, its RTO and who ran it', async () => {
     expect(await rowText(FLEET.running)).toContain('Backup running');
     const weu = await rowText('contoso-apim-weu');
     expect(weu).toMatch(/contoso-apim-neu: 2h( \d+m)? behind \(sync: manual\)/);
-    expect(weu).toMatch(/last restore succeeded, RTO \d+m/);
+    expect(weu).toMatch(/last restore succeeded, RTO \d+m[^,]*, [^\n]*, by anonymous \(HTTP authentication off\)/);
   });
 
   it('fits a laptop screen, loads nothing from elsewhere, and prints', async () => {
