@@ -1,8 +1,7 @@
 /** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (§4). */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
-import { expiresAt } from '../domain/expiry';
-import { manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
+import { BACKUP_STATES, manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
 import { downloadText } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
@@ -133,9 +132,19 @@ export class BackupCatalog {
     }
   }
 
-  /** Every catalogued backup (one listing call per 5,000 blobs), newest first; blobs without a manifest are foreign and skipped. */
+  /** Every catalogued backup (one listing call per 5,000 blobs), newest first; foreign ones are left out (see scan). */
   async list(service?: string): Promise<CatalogEntry[]> {
+    return (await this.scan(service)).entries;
+  }
+
+  /**
+   * One listing: apim-dr's entries, newest first, and the names of foreign ones. A manifest-named blob is apim-dr's
+   * only when it carries apim-dr's index tags, which apim-dr writes with every manifest: a blob without a manifest,
+   * or a look-alike written by another tool (no tags, other tags), is foreign and never reaches the sweep.
+   */
+  async scan(service?: string): Promise<{ entries: CatalogEntry[]; foreign: string[] }> {
     const entries = new Map<string, CatalogEntry>();
+    const foreign: string[] = [];
     const blobs = new Map<string, { size: number; tier?: string }>();
     try {
       const pages = this.container.listBlobsFlat({ prefix: service ? servicePrefix(service) : undefined, includeTags: true });
@@ -148,12 +157,16 @@ export class BackupCatalog {
         const parsed = backupName ? parseBackupName(backupName) : undefined;
         if (!backupName || !parsed) continue;
         const tags = blob.tags ?? {};
+        if (!hasCatalogTags(tags, parsed.service)) {
+          foreign.push(blob.name);
+          continue;
+        }
         entries.set(backupName, {
           backupName,
           service: parsed.service,
-          createdAt: tags['createdAt'] ?? parsed.createdAt.toISOString(),
-          expiresAt: tags['expiresAt'] ?? expiresAt(parsed.createdAt).toISOString(),
-          state: (tags['state'] as BackupState | undefined) ?? 'running',
+          createdAt: tags['createdAt']!,
+          expiresAt: tags['expiresAt']!,
+          state: tags['state'] as BackupState,
           trigger: parsed.trigger,
           archivedAt: tags['archivedAt'],
           refusedAt: tags['refusedAt'],
@@ -163,7 +176,43 @@ export class BackupCatalog {
       throw storageError(err, 'list the catalog');
     }
     for (const [name, entry] of entries) entry.blob = blobs.get(name);
-    return [...entries.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { entries: [...entries.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), foreign };
+  }
+
+  /**
+   * Whether a backup is apim-dr's to delete, archive or mark, read from storage right before it is touched: a valid
+   * apim-dr manifest, for this storage account and container, describing this very backup; and a backup blob, when
+   * there is one, that carries apim-dr's tags. Anything else is foreign (its reason is returned).
+   */
+  async ownership(backupName: string): Promise<{ owned: true } | { owned: false; reason: string }> {
+    let stored: StoredManifest | undefined;
+    try {
+      stored = await this.read(backupName);
+    } catch (err) {
+      if (err instanceof AzureError && err.code === 'InvalidManifest') return { owned: false, reason: err.message };
+      throw err;
+    }
+    if (!stored) return { owned: false, reason: 'it has no manifest' };
+    const m = stored.manifest;
+    if (m.backupName !== backupName) return { owned: false, reason: `its manifest describes '${m.backupName}'` };
+    if (m.storageAccount !== this.container.accountName || m.container !== this.container.containerName) {
+      return {
+        owned: false,
+        reason: `its manifest is for ${m.storageAccount}/${m.container}, not ${this.container.accountName}/${this.container.containerName}`,
+      };
+    }
+    if (m.state === 'succeeded' || m.state === 'expired') {
+      let tags: Record<string, string>;
+      try {
+        tags = (await this.container.getBlockBlobClient(backupName).getTags()).tags;
+      } catch (err) {
+        if (storageStatus(err) === 404) return { owned: true };
+        throw storageError(err, `read the tags of '${backupName}'`);
+      }
+      const service = parseBackupName(backupName)?.service ?? '';
+      if (!hasCatalogTags(tags, service)) return { owned: false, reason: 'its backup blob does not carry apim-dr’s index tags' };
+    }
+    return { owned: true };
   }
 
   /**
@@ -254,4 +303,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The index tags apim-dr writes on every manifest (and on a finished backup blob): all present, and consistent. */
+function hasCatalogTags(tags: Record<string, string>, service: string): boolean {
+  const { createdAt, expiresAt: expires, state, trigger } = tags;
+  return (
+    tags['service']?.toLowerCase() === service.toLowerCase() &&
+    !!createdAt &&
+    !Number.isNaN(Date.parse(createdAt)) &&
+    !!expires &&
+    !Number.isNaN(Date.parse(expires)) &&
+    (BACKUP_STATES as readonly string[]).includes(state ?? '') &&
+    !!trigger
+  );
 }

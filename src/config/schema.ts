@@ -137,6 +137,8 @@ export const configSchema = z
     defaults: defaultsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
     services: z.array(serviceSchema).min(1, 'list at least one APIM instance to protect'),
+    // Instances no longer configured whose backups the sweep may retire; any other unconfigured instance's are never touched.
+    retired: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,49}$/, 'must be the name of an APIM instance (letters, digits, hyphens)')).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SweepItem } from '../../src/domain/sweepPlan';
 import { backupNow, runToCompletion, startHarness, sweepNow, type Harness, type HarnessOptions } from '../support/harness';
 
 const DAY = 86_400_000;
@@ -37,6 +38,70 @@ describe('the expiry sweep', () => {
     expect(report.plan.find((i) => i.backupName === second.backupName)).toMatchObject({ action: 'keep', reason: 'restorable' });
   });
 
+  it("never deletes look-alike backups that are not apim-dr's, nor those of an instance the config does not name, unless retired", async () => {
+    const h = await start();
+    const ours = await backupNow(h, WEU);
+    const container = h.sandbox.container();
+    const put = async (name: string, body: string, tags?: Record<string, string>) => {
+      await container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), tags ? { tags } : {});
+    };
+    const stem = (service: string, day: string) => `${service}.202603${day}T000000Z.manual`;
+    const ourManifest = JSON.parse(
+      (await container.getBlockBlobClient(ours.backupName.replace(/\.apimbackup$/, '.manifest.json')).downloadToBuffer()).toString(),
+    );
+    const apimDrTags = (service: string) => ({
+      service,
+      createdAt: '2026-03-01T00:00:00.000Z',
+      expiresAt: '2026-03-31T00:00:00.000Z',
+      state: 'succeeded',
+      trigger: 'manual',
+    });
+    // 1. not JSON at all; 2. another tool's JSON; 3. an apim-dr-shaped manifest without index tags; 4. a valid, tagged
+    // apim-dr manifest copied from another storage account; 5. an instance this config does not name (a second deployment's).
+    const lookAlikes = [
+      { stem: stem(WEU, '02'), manifest: 'not json', tags: undefined },
+      { stem: stem(WEU, '03'), manifest: JSON.stringify({ tool: 'other-exporter', files: 3 }), tags: undefined },
+      { stem: stem(WEU, '04'), manifest: JSON.stringify({ ...ourManifest, backupName: `${stem(WEU, '04')}.apimbackup` }), tags: undefined },
+      {
+        stem: stem(WEU, '05'),
+        manifest: JSON.stringify({ ...ourManifest, backupName: `${stem(WEU, '05')}.apimbackup`, storageAccount: 'someoneelse' }),
+        tags: apimDrTags(WEU),
+      },
+      {
+        stem: stem('other-team-apim', '06'),
+        manifest: JSON.stringify({ ...ourManifest, backupName: `${stem('other-team-apim', '06')}.apimbackup` }),
+        tags: apimDrTags('other-team-apim'),
+      },
+    ];
+    for (const l of lookAlikes) {
+      await put(`${l.stem}.apimbackup`, "someone else's export", l.tags);
+      await put(`${l.stem}.manifest.json`, l.manifest, l.tags);
+    }
+    await h.clock.advance(45 * DAY);
+    await backupNow(h, WEU);
+    const report = await sweepNow(h);
+
+    for (const l of lookAlikes) {
+      expect(await blobExists(h, `${l.stem}.apimbackup`), l.stem).toBe(true);
+      expect(await blobExists(h, `${l.stem}.manifest.json`), l.stem).toBe(true);
+    }
+    // Ours, expired and superseded, went (in the sweep after the new backup); the look-alikes stayed.
+    expect(await blobExists(h, ours.backupName)).toBe(false);
+    expect(report.applied?.foreign).toEqual([`${stem(WEU, '05')}.apimbackup`]);
+    const foreignEvents = h.logs.filter((r) => r['event'] === 'apim-dr.catalog.foreign');
+    expect(foreignEvents).toContainEqual(expect.objectContaining({ count: 3 }));
+    expect(foreignEvents).toContainEqual(
+      expect.objectContaining({ backupName: `${stem(WEU, '05')}.apimbackup`, reason: expect.stringContaining('someoneelse') }),
+    );
+
+    // Named as retired by the operator, the other instance's backup goes (it is a valid, tagged apim-dr backup here).
+    const { planSweep } = await import('../../src/workflows/sweep/planSweep.js');
+    const plan = await planSweep(h.services, undefined, ['other-team-apim']);
+    expect(plan.items.filter((i: SweepItem) => i.service === 'other-team-apim').map((i: SweepItem) => [i.backupName, i.action])).toEqual([
+      [`${stem('other-team-apim', '06')}.apimbackup`, 'delete'],
+    ]);
+  });
+
   it('archives an expired backup instead, keeping its manifest marked expired for audit', async () => {
     const h = await start({ expiredAction: 'archive' });
     const first = await backupNow(h, WEU);
@@ -56,7 +121,7 @@ describe('the expiry sweep', () => {
     });
     // Nothing more to do the next day.
     await h.clock.advance(DAY);
-    expect((await sweepNow(h)).applied).toEqual({ deleted: [], archived: [], marked: [], refused: [] });
+    expect((await sweepNow(h)).applied).toEqual({ deleted: [], archived: [], marked: [], refused: [], foreign: [] });
   });
 
   it("keeps an instance's last restorable backup past a shorter retention, and retires it once a newer one exists", async () => {

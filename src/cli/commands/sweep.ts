@@ -12,8 +12,8 @@ import { renewBackups } from '../../workflows/sweep/renewBackups';
 import type { SweepReport } from '../../workflows/sweep/types';
 import { ExitCode, type Output } from '../output';
 
-export async function sweepCommand(services: Services, dryRun: boolean, out: Output): Promise<number> {
-  const plan = await planSweep(services);
+export async function sweepCommand(services: Services, dryRun: boolean, out: Output, retired: readonly string[] = []): Promise<number> {
+  const plan = await planSweep(services, undefined, retired);
   const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
   const verb = dryRun ? 'would' : 'will';
   for (const p of plan.protection) {
@@ -31,6 +31,13 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
         `  keeps ${item.backupName} (${item.reason === 'newest-restorable' ? 'newest restorable backup, kept past retention' : 'storage refused its deletion recently'})`,
       );
     if (p.renew) out.line(`  ${verb} start a backup (${p.renew})`);
+  }
+  // Instances no longer configured, swept only because the config or --retired names them.
+  const configured = new Set(plan.protection.map((p) => p.service.toLowerCase()));
+  for (const item of plan.items.filter((i) => !configured.has(i.service.toLowerCase()) && (i.action !== 'keep' || i.markExpired))) {
+    out.line(
+      `${item.service} (retired): ${verb} ${item.action === 'keep' ? 'mark expired' : item.action} ${item.backupName} (${item.reason}, created ${item.createdAt})`,
+    );
   }
   if (!dryRun) {
     const work = plan.items.filter((i: SweepItem) => i.action !== 'keep' || i.markExpired);
@@ -57,5 +64,8 @@ export function registerSweep(program: Command, cli: CliContext): void {
       'mark, delete or archive expired backups (never the newest restorable one, never a blob without a manifest) and renew instances close to expiry',
     )
     .option('--dry-run', 'show what would be done, change nothing')
-    .action((options: { dryRun?: boolean }) => cli.run(() => sweepCommand(cli.services(), options.dryRun === true, cli.output())));
+    .option('--retired <names...>', 'also sweep the backups of these instances, no longer in the config (try with --dry-run first)')
+    .action((options: { dryRun?: boolean; retired?: string[] }) =>
+      cli.run(() => sweepCommand(cli.services(), options.dryRun === true, cli.output(), options.retired ?? [])),
+    );
 }

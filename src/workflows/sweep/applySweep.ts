@@ -3,9 +3,19 @@ import type { SweepItem } from '../../domain/sweepPlan';
 import type { Services } from '../../services';
 import type { SweepApplied } from './types';
 
-export async function applySweep(services: Services, items: SweepItem[]): Promise<SweepApplied> {
+export async function applySweep(services: Services, planned: SweepItem[]): Promise<SweepApplied> {
   const now = services.clock.now();
-  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [] };
+  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [], foreign: [] };
+  // Nothing is deleted, archived or marked that storage does not show, right now, to be apim-dr's.
+  const items: SweepItem[] = [];
+  for (const item of planned) {
+    const ownership = await services.catalog.ownership(item.backupName);
+    if (ownership.owned) items.push(item);
+    else {
+      applied.foreign.push(item.backupName);
+      services.logger.event('apim-dr.catalog.foreign', { backupName: item.backupName, reason: ownership.reason, action: 'left alone' }, 'warn');
+    }
+  }
   const deletions = items.filter((i) => i.action === 'delete').map((i) => i.backupName);
   if (deletions.length) {
     const outcome = await services.catalog.deleteBackups(deletions);

@@ -15,7 +15,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   if (request.dryRun) return report;
 
   const work = plan.items.filter((i) => i.action !== 'keep' || i.markExpired);
-  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [] };
+  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [], foreign: [] };
   for (let i = 0; i < work.length; i += SWEEP_CHUNK) {
     setPhase(context, { phase: 'applying', done: i, of: work.length });
     const part: SweepApplied = yield context.df.callActivityWithRetry(Activities.applySweep, retry, work.slice(i, i + SWEEP_CHUNK));
@@ -23,6 +23,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
     applied.archived.push(...part.archived);
     applied.marked.push(...part.marked);
     applied.refused.push(...part.refused);
+    applied.foreign.push(...part.foreign);
   }
   report.applied = applied;
   if (plan.protection.some((p) => p.renew)) {

@@ -21,6 +21,8 @@ export interface SweepApplied {
   archived: string[];
   marked: string[];
   refused: DeleteOutcome['refused'];
+  /** Planned, but not apim-dr's when checked right before: left alone. */
+  foreign: string[];
 }
 
 export interface RenewalResult {
