@@ -8,6 +8,7 @@ import { Activities, Orchestrations, SWEEP_INSTANCE_ID } from '../src/workflows/
 import { applySweep } from '../src/workflows/sweep/applySweep';
 import { planSweep } from '../src/workflows/sweep/planSweep';
 import { renewBackups } from '../src/workflows/sweep/renewBackups';
+import { retireRecords } from '../src/workflows/sweep/retireRecords';
 import { sweepOrchestrator } from '../src/workflows/sweep/sweepOrchestrator';
 import type { SweepRequest } from '../src/workflows/sweep/types';
 import { durableStarter } from '../src/workflows/starter';
@@ -17,6 +18,7 @@ df.app.orchestration(Orchestrations.sweep, sweepOrchestrator);
 
 df.app.activity(Activities.planSweep, { handler: (service: string | undefined) => planSweep(services(), service ?? undefined) });
 df.app.activity(Activities.applySweep, { handler: (items: SweepItem[]) => applySweep(services(), items) });
+df.app.activity(Activities.retireRecords, { handler: (dryRun: boolean) => retireRecords(services(), dryRun) });
 df.app.activity(Activities.renewBackups, {
   extraInputs: [df.input.durableClient()],
   handler: (protection: Protection[], context: InvocationContext) => renewBackups(services(), durableStarter(df.getClient(context)), protection),

@@ -35,6 +35,26 @@ export class RestoreLog {
     return records.flatMap((r) => (r ? [r.record] : []));
   }
 
+  /** Every record's name, from one listing (names only: a page holds 5,000). */
+  async names(): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      for await (const blob of this.container.listBlobsFlat({ prefix: 'restores/' })) names.push(blob.name);
+    } catch (err) {
+      throw storageError(err, 'list restore records');
+    }
+    return names;
+  }
+
+  /** Deletes a record; one already gone counts as deleted. */
+  async remove(recordName: string): Promise<void> {
+    try {
+      await this.container.getBlockBlobClient(recordName).deleteIfExists();
+    } catch (err) {
+      throw storageError(err, `delete restore record '${recordName}'`);
+    }
+  }
+
   /** Creates the record if absent (false when it exists), or replaces it if it still has `etag`. */
   async write(record: RestoreRecord, etag?: string): Promise<string | false> {
     const body = JSON.stringify(record, null, 2);

@@ -121,6 +121,9 @@ const defaultsSchema = z.strictObject({
     }),
   renewBefore: duration('P7D').prefault('P7D'),
   expiredAction: z.enum(['delete', 'archive']).default('delete'),
+  // Restore records: the sweep keeps every one younger than this and the newest recordsKept per target.
+  recordRetention: duration('P90D').prefault('P90D'),
+  recordsKept: z.int().min(1).max(1000).default(20),
 });
 
 export const configSchema = z

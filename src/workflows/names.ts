@@ -15,6 +15,7 @@ export const Activities = {
   planSweep: 'planSweep',
   applySweep: 'applySweep',
   renewBackups: 'renewBackups',
+  retireRecords: 'retireRecords',
   prepareRestore: 'prepareRestore',
   startRestore: 'startRestore',
   checkRestoreOperation: 'checkRestoreOperation',

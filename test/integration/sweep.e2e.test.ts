@@ -102,6 +102,41 @@ describe('the expiry sweep', () => {
     ]);
   });
 
+  it('retires old restore records, keeping the newest per target and all younger than the retention, with their audit in telemetry', async () => {
+    const h = await start({ recordsKept: 3 });
+    const record = (target: string, at: Date) => {
+      const recordName = `restores/${target}.${at
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}Z$/, 'Z')}.000abcd.json`;
+      const body = JSON.stringify({
+        schemaVersion: 1,
+        recordName,
+        source: WEU,
+        target,
+        targetId: `/subscriptions/x/resourceGroups/rg/providers/Microsoft.ApiManagement/service/${target}`,
+        requestedBy: 'ops@contoso.example',
+        correlationId: 'c',
+        owner: 'o',
+        requestedAt: at.toISOString(),
+        state: 'succeeded',
+        findings: [],
+      });
+      return { recordName, body };
+    };
+    // Ten syncs, 20 days apart, into one standby: 180 days back to now.
+    const written = Array.from({ length: 10 }, (_, i) => record('contoso-apim-neu', new Date(h.clock.now().getTime() - i * 20 * DAY)));
+    for (const r of written) await h.sandbox.container().getBlockBlobClient(r.recordName).upload(r.body, Buffer.byteLength(r.body));
+    const report = await sweepNow(h);
+    // Its own arithmetic: kept when among the newest 3, or younger than 90 days (i * 20 < 90: i <= 4).
+    const expected = written.filter((_, i) => i >= 3 && i * 20 >= 90).map((r) => r.recordName);
+    expect(report.retiredRecords?.sort()).toEqual(expected.sort());
+    for (const [i, r] of written.entries()) expect(await blobExists(h, r.recordName), r.recordName).toBe(!(i >= 3 && i * 20 >= 90));
+    const audits = h.logs.filter((l) => l['event'] === 'apim-dr.restore.record-retired');
+    expect(audits.map((a) => a['recordName']).sort()).toEqual(expected.sort());
+    expect(audits[0]).toMatchObject({ requestedBy: 'ops@contoso.example', state: 'succeeded', target: 'contoso-apim-neu' });
+  });
+
   it('archives an expired backup instead, keeping its manifest marked expired for audit', async () => {
     const h = await start({ expiredAction: 'archive' });
     const first = await backupNow(h, WEU);

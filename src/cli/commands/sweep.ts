@@ -9,6 +9,7 @@ import type { Services } from '../../services';
 import { applySweep } from '../../workflows/sweep/applySweep';
 import { planSweep } from '../../workflows/sweep/planSweep';
 import { renewBackups } from '../../workflows/sweep/renewBackups';
+import { retireRecords } from '../../workflows/sweep/retireRecords';
 import type { SweepReport } from '../../workflows/sweep/types';
 import { ExitCode, type Output } from '../output';
 
@@ -48,6 +49,8 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
       `deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`,
     );
   }
+  report.retiredRecords = await retireRecords(services, dryRun);
+  if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} restore record(s) past the record retention`);
   if (out.json) out.data(report);
   return report.applied?.refused.length ? ExitCode.failed : ExitCode.ok;
 }

@@ -12,7 +12,12 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   const retry = activityRetry();
   const plan: SweepPlan = yield context.df.callActivityWithRetry(Activities.planSweep, retry, request.service);
   const report: SweepReport = { at: plan.at, dryRun: request.dryRun, plan: plan.items, protection: plan.protection };
-  if (request.dryRun) return report;
+  // Records are the whole container's: the daily sweep retires them, not the one after each backup.
+  const retireRecords = (dryRun: boolean) => context.df.callActivityWithRetry(Activities.retireRecords, retry, dryRun);
+  if (request.dryRun) {
+    if (!request.service) report.retiredRecords = (yield retireRecords(true)) as string[];
+    return report;
+  }
 
   const work = plan.items.filter((i) => i.action !== 'keep' || i.markExpired);
   const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [], foreign: [] };
@@ -26,6 +31,10 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
     applied.foreign.push(...part.foreign);
   }
   report.applied = applied;
+  if (!request.service) {
+    setPhase(context, { phase: 'applying', records: true });
+    report.retiredRecords = (yield retireRecords(false)) as string[];
+  }
   if (plan.protection.some((p) => p.renew)) {
     setPhase(context, { phase: 'renewing' });
     report.renewals = (yield context.df.callActivityWithRetry(Activities.renewBackups, retry, plan.protection)) as RenewalResult;

@@ -37,4 +37,6 @@ export interface SweepReport {
   protection: Protection[];
   applied?: SweepApplied;
   renewals?: RenewalResult;
+  /** Restore records retired (or, in a dry run, that would be). */
+  retiredRecords?: string[];
 }

@@ -1,0 +1,40 @@
+/**
+ * Which restore records the sweep retires: per target, every record younger than the retention and at least the
+ * newest `keep` are kept; the rest go (their audit survives in telemetry). Pure: names in, names out.
+ */
+export interface RecordRetention {
+  /** Records younger than this are always kept. */
+  minAgeMs: number;
+  /** At least this many records per target are always kept, however old. */
+  keep: number;
+}
+
+/** `restores/<target>.<yyyyMMddTHHmmssZ>[.<ms><id>].json`, as restoreRecordName writes them (older ones lack the id). */
+const RECORD = /^restores\/([a-zA-Z][a-zA-Z0-9-]*)\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:\.\d{3}[0-9a-f]{4})?\.json$/;
+
+export function parseRecordName(name: string): { target: string; at: Date } | undefined {
+  const m = RECORD.exec(name);
+  if (!m) return undefined;
+  const [, target, y, mo, d, h, mi, s] = m as unknown as string[];
+  const at = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+  return Number.isNaN(at.getTime()) ? undefined : { target: target!, at };
+}
+
+export function planRecordRetirement(names: readonly string[], now: Date, retention: RecordRetention): string[] {
+  const byTarget = new Map<string, { name: string; at: Date }[]>();
+  for (const name of names) {
+    const parsed = parseRecordName(name);
+    // A name apim-dr did not write is not apim-dr's to retire.
+    if (!parsed) continue;
+    const key = parsed.target.toLowerCase();
+    byTarget.set(key, [...(byTarget.get(key) ?? []), { name, at: parsed.at }]);
+  }
+  const retired: string[] = [];
+  for (const records of byTarget.values()) {
+    const newestFirst = records.sort((a, b) => b.name.localeCompare(a.name));
+    newestFirst.forEach((r, index) => {
+      if (index >= retention.keep && now.getTime() - r.at.getTime() >= retention.minAgeMs) retired.push(r.name);
+    });
+  }
+  return retired.sort();
+}
