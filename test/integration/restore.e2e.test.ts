@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxCredential } from '../../src/azure/sandboxCredential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
+import { forgedRollback } from '../support/forgedRollback';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
@@ -149,17 +150,7 @@ describe('restore into a standby', () => {
   ])('refuses a forged rollback before any ARM call when its input %s', async (_what, extra) => {
     const { backupName } = await backupNow(h, WEU);
     const weuId = h.sandbox.apim.service(WEU).id;
-    const forged = {
-      sourceId: weuId,
-      targetId: weuId,
-      backup: backupName,
-      purpose: 'rollback',
-      allowInPlace: false,
-      preRestoreBackup: false,
-      requestedBy: 'mallory',
-      correlationId: 'forged',
-      ...extra,
-    };
+    const forged = forgedRollback(weuId, backupName, extra);
     h.host.engine.start('restoreOrchestrator', 'forged-rollback', forged);
     const instance = await runToCompletion(h, 'forged-rollback');
     const summary = instance.output as RestoreSummary;
@@ -174,17 +165,7 @@ describe('restore into a standby', () => {
     const restored = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
     expect(restored.summary?.preRestoreBackup).toBeDefined();
     const other = await backupNow(h, WEU);
-    const forged = {
-      sourceId: weuId,
-      targetId: weuId,
-      backup: other.backupName,
-      purpose: 'rollback',
-      rollbackOf: restored.summary!.recordName,
-      allowInPlace: false,
-      preRestoreBackup: false,
-      requestedBy: 'mallory',
-      correlationId: 'forged',
-    };
+    const forged = forgedRollback(weuId, other.backupName, { rollbackOf: restored.summary!.recordName });
     const posts = h.sandbox.apim.count('restore.post');
     h.host.engine.start('restoreOrchestrator', 'forged-rollback-2', forged);
     const summary = (await runToCompletion(h, 'forged-rollback-2')).output as RestoreSummary;

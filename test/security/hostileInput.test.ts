@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
+import { forgedRollback } from '../support/forgedRollback';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
@@ -41,16 +42,7 @@ describe('oversized and forged input', () => {
     const { backupName } = await backupNow(h, WEU);
     const weuId = h.sandbox.apim.service(WEU).id;
     const posts = h.sandbox.apim.count('restore.post');
-    const forged = {
-      sourceId: weuId,
-      targetId: weuId,
-      backup: backupName,
-      purpose: 'rollback',
-      allowInPlace: false,
-      preRestoreBackup: false,
-      requestedBy: 'mallory',
-      correlationId: 'x',
-    };
+    const forged = forgedRollback(weuId, backupName);
     const started = await h.api('POST', '/runtime/webhooks/durabletask/orchestrators/restoreOrchestrator/forged-via-api', forged);
     expect(started.status).toBe(202);
     const summary = (await runToCompletion(h, 'forged-via-api')).output as RestoreSummary;
