@@ -72,7 +72,8 @@ export function planRestores(input: RestorePlanInput): PlannedRestore[] {
           .map((b) => b.backupName),
       });
     }
-    if (source.drill && drillDue(source.drill.schedule, source.name, input.records.get(source.drill.name.toLowerCase()) ?? [], input.now)) {
+    const drillRecords = input.records.get(source.drill?.name.toLowerCase() ?? '') ?? [];
+    if (source.drill && drillDue(source.drill.schedule, source.name, drillRecords, newest !== undefined, input.now)) {
       add({
         source: source.name,
         sourceId: source.id,
@@ -114,11 +115,16 @@ function syncDue(
   return nameTime(newest.backupName) > heldAt ? { reason: 'schedule', heldAt } : undefined;
 }
 
-function drillDue(schedule: string, source: string, records: readonly RestoreRecord[], now: Date): boolean {
-  const occurrence = previousOccurrence(schedule, now);
-  if (!occurrence) return false;
+/**
+ * A drill runs once per occurrence of its schedule. The first waits for the source's first restorable backup and
+ * then runs at once (run before it, it could only fail, and the next try would be a whole schedule later); after
+ * that, a drill with nothing restorable runs anyway, and its refusal is the finding.
+ */
+function drillDue(schedule: string, source: string, records: readonly RestoreRecord[], restorable: boolean, now: Date): boolean {
   const last = records.find((r) => r.purpose === 'drill' && r.source.toLowerCase() === source.toLowerCase());
-  return !last || Date.parse(last.requestedAt) < occurrence.getTime();
+  if (!last) return restorable;
+  const occurrence = previousOccurrence(schedule, now);
+  return occurrence !== undefined && Date.parse(last.requestedAt) < occurrence.getTime();
 }
 
 /** When a backup was asked for, from its name (0 for none): the one clock both sides of a comparison share. */

@@ -106,8 +106,18 @@ describe('planRestores: drills', () => {
     expect(plan({ sources: [source('manual', weekly)], backups: new Map([['weu', [b]]]), records: drilled })).toEqual([]);
   });
 
-  it('drills even with nothing restorable, so that the drill reports it', () => {
-    expect(plan({ sources: [source('manual', weekly)] })).toEqual([expect.objectContaining({ purpose: 'drill', backupName: undefined })]);
+  it('waits for the first restorable backup before the first drill, then drills at once', () => {
+    expect(plan({ sources: [source('manual', weekly)] })).toEqual([]);
+    // A schedule whose last occurrence was before the backup: the first drill does not wait for the next one.
+    const later = backup('2026-03-10T11:00:00Z');
+    expect(plan({ sources: [source('manual', weekly)], backups: new Map([['weu', [later]]]) })).toEqual([
+      expect.objectContaining({ purpose: 'drill', backupName: later.backupName }),
+    ]);
+  });
+
+  it('drills with nothing restorable once it has drilled before, so that the drill reports it', () => {
+    const drilled = new Map([['drill', [record('drill', 'drill', b.backupName, 'succeeded', '2026-03-03T03:00:00Z')]]]);
+    expect(plan({ sources: [source('manual', weekly)], records: drilled })).toEqual([expect.objectContaining({ purpose: 'drill', backupName: undefined })]);
   });
 
   it('starts at most one restore per target', () => {
