@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
 import { backupName } from '../src/domain/backupName';
 import { expiresAt } from '../src/domain/expiry';
-import type { BackupManifest } from '../src/domain/manifest';
+import { manifestTags, type BackupManifest } from '../src/domain/manifest';
 import { canonicalServiceId } from '../src/domain/resourceId';
 import { VirtualClock } from '../src/local/hostClock';
 import { startSandbox } from '../src/sandbox/startSandbox';
@@ -75,7 +75,11 @@ async function main() {
       state: 'succeeded',
       blobSize: 64,
     };
-    await sandbox.container().getBlockBlobClient(name).upload('x'.repeat(64), 64);
+    // As finishBackup leaves it: a succeeded backup blob carries the catalog's index tags.
+    await sandbox
+      .container()
+      .getBlockBlobClient(name)
+      .upload('x'.repeat(64), 64, { tags: manifestTags(manifest) });
     await services.catalog.create(manifest);
   });
   await runPool(jobs, 32);
