@@ -20,6 +20,9 @@ const SYNC_LABEL: Record<StandbySync['state'], string> = {
   failed: 'last restore failed',
 };
 
+/** A wall screen stays current during an outage without a script: the page reloads itself. */
+export const REFRESH_SECONDS = 60;
+
 /** Timeline geometry, in SVG user units: TIMELINE_MS across. */
 const WIDTH = 300;
 const HEIGHT = 22;
@@ -31,6 +34,7 @@ export function renderDashboard(view: DashboardView): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${REFRESH_SECONDS}">
 <title>apim-dr: DR status</title>
 <style>${STYLE}</style>
 </head>

@@ -100,6 +100,11 @@ describe.runIf(browserAvailable)('the dashboard page in Chromium', () => {
     expect(weu).toMatch(/last restore succeeded, RTO \d+m[^,]*, [^\n]*, by anonymous \(HTTP authentication off\)/);
   });
 
+  it('reloads itself every minute, so a wall screen stays current without a script', async () => {
+    expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('60');
+    expect(await page.locator('script').count()).toBe(0);
+  });
+
   it('fits a laptop screen, loads nothing from elsewhere, and prints', async () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
