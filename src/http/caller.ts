@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { UserError } from '../errors';
+import { clip } from '../validation';
 
 /** Each role includes the ones before it: an Operator may read, a Restore holder may also back up and read. */
 export const DR_ROLES = ['DR.Reader', 'DR.Operator', 'DR.Restore'] as const;
@@ -39,7 +40,7 @@ export function authorize(headers: { get(name: string): string | null }, setting
   const mode = settings[HTTP_AUTH_SETTING] ?? 'entra-id';
   if (mode === 'none') return { requestedBy: 'anonymous (HTTP authentication off)', roles: [...DR_ROLES] };
   if (mode !== 'entra-id') {
-    throw new UserError(`app setting ${HTTP_AUTH_SETTING} is '${mode}'; use 'entra-id' (Azure) or 'none' (local host only)`, 'config', 'InvalidHttpAuth');
+    throw new UserError(`app setting ${HTTP_AUTH_SETTING} is '${clip(mode)}'; use 'entra-id' (Azure) or 'none' (local host only)`, 'config', 'InvalidHttpAuth');
   }
   if (!/^true$/i.test(settings[PLATFORM_AUTH_SETTING] ?? '')) {
     // Without the platform in front, anyone could write the principal header: trust none, answer nothing.
