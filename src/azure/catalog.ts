@@ -3,7 +3,7 @@ import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
 import { BACKUP_STATES, manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
-import { downloadText } from './blobText';
+import { downloadText, parseStored } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export interface CatalogEntry {
@@ -102,10 +102,7 @@ export class BackupCatalog {
     const blob = this.container.getBlockBlobClient(manifestName(backupName));
     try {
       const { text, etag } = await downloadText(blob);
-      const parsed = manifestSchema.safeParse(JSON.parse(text));
-      if (!parsed.success)
-        throw new AzureError(`manifest for '${backupName}' is not a valid apim-dr manifest: ${parsed.error.issues[0]?.message}`, 'InvalidManifest');
-      return { manifest: parsed.data, etag };
+      return { manifest: parseStored(blob.name, text, manifestSchema, { what: 'apim-dr manifest', code: 'InvalidManifest' }), etag };
     } catch (err) {
       if (storageStatus(err) === 404) return undefined;
       if (err instanceof AzureError) throw err;

@@ -1,7 +1,7 @@
 /** Pending configuration changes per instance, in `events/<service>.json` next to the catalog, with etags. */
 import type { ContainerClient } from '@azure/storage-blob';
 import { EMPTY_CHANGES, pendingChangesSchema, type PendingChanges } from '../domain/pendingChanges';
-import { downloadText, parseStateBlob } from './blobText';
+import { downloadText, parseStored } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 const PREFIX = 'events/';
@@ -36,7 +36,14 @@ export class ChangeLog {
     const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
     try {
       const { text, etag } = await downloadText(blob);
-      return { state: parseStateBlob(blob.name, text, pendingChangesSchema, 'the next change recreates it; back the instance up to cover what it held'), etag };
+      return {
+        state: parseStored(blob.name, text, pendingChangesSchema, {
+          what: 'apim-dr state blob',
+          code: 'InvalidStateBlob',
+          recovery: 'the next change recreates it; back the instance up to cover what it held',
+        }),
+        etag,
+      };
     } catch (err) {
       if (storageStatus(err) === 404) return { state: EMPTY_CHANGES };
       throw storageError(err, `read changes of '${service}'`);

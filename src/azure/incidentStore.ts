@@ -3,7 +3,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { IncidentBook, Notice, Observation } from '../domain/incidents';
 import { incidentFileSchema, reconcile } from '../domain/incidents';
 import { AzureError } from '../errors';
-import { downloadText, parseStateBlob } from './blobText';
+import { downloadText, parseStored } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export const INCIDENTS_BLOB = 'notifications/incidents.json';
@@ -37,7 +37,14 @@ export class IncidentStore {
   async read(): Promise<{ book: IncidentBook; etag?: string }> {
     try {
       const { text, etag } = await downloadText(this.container.getBlockBlobClient(INCIDENTS_BLOB));
-      return { book: parseStateBlob(INCIDENTS_BLOB, text, incidentFileSchema, 'it is rebuilt from the next observations').incidents, etag };
+      return {
+        book: parseStored(INCIDENTS_BLOB, text, incidentFileSchema, {
+          what: 'apim-dr state blob',
+          code: 'InvalidStateBlob',
+          recovery: 'it is rebuilt from the next observations',
+        }).incidents,
+        etag,
+      };
     } catch (err) {
       if (storageStatus(err) === 404) return { book: {} };
       throw storageError(err, `read '${INCIDENTS_BLOB}'`);

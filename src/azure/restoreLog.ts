@@ -1,8 +1,7 @@
 /** Restore records in the backup container, written conditionally so a re-run activity finds its own. */
 import type { ContainerClient } from '@azure/storage-blob';
 import { restoreRecordSchema, type RestoreRecord } from '../domain/restoreRecord';
-import { AzureError } from '../errors';
-import { downloadText } from './blobText';
+import { downloadText, parseStored } from './blobText';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
 export class RestoreLog {
@@ -16,10 +15,10 @@ export class RestoreLog {
       if (storageStatus(err) === 404) return undefined;
       throw storageError(err, `read restore record '${recordName}'`);
     }
-    const parsed = restoreRecordSchema.safeParse(parseJson(stored.text));
-    if (!parsed.success)
-      throw new AzureError(`restore record '${recordName}' is not a valid apim-dr restore record: ${parsed.error.issues[0]?.message}`, 'InvalidRestoreRecord');
-    return { record: parsed.data, etag: stored.etag };
+    return {
+      record: parseStored(recordName, stored.text, restoreRecordSchema, { what: 'apim-dr restore record', code: 'InvalidRestoreRecord' }),
+      etag: stored.etag,
+    };
   }
 
   /** Restore records into `target`, newest first (names sort by time), at most `limit` of them read. */
@@ -68,13 +67,5 @@ export class RestoreLog {
       if (!etag && isWriteConflict(err)) return false;
       throw storageError(err, `write restore record '${record.recordName}'`);
     }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

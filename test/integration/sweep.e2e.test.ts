@@ -57,7 +57,7 @@ describe('the expiry sweep', () => {
       trigger: 'manual',
     });
     // 1. not JSON at all; 2. another tool's JSON; 3. an apim-dr-shaped manifest without index tags; 4. a valid, tagged
-    // apim-dr manifest copied from another storage account; 5. an instance this config does not name (a second deployment's).
+    // apim-dr manifest copied from another storage account; 5. an instance this config does not name (a second deployment's); 6. tagged, but not JSON.
     const lookAlikes = [
       { stem: stem(WEU, '02'), manifest: 'not json', tags: undefined },
       { stem: stem(WEU, '03'), manifest: JSON.stringify({ tool: 'other-exporter', files: 3 }), tags: undefined },
@@ -72,6 +72,8 @@ describe('the expiry sweep', () => {
         manifest: JSON.stringify({ ...ourManifest, backupName: `${stem('other-team-apim', '06')}.apimbackup` }),
         tags: apimDrTags('other-team-apim'),
       },
+      // Tagged like apim-dr's but not JSON: the check right before a delete refuses it, and the sweep goes on.
+      { stem: stem(WEU, '07'), manifest: 'tagged, but not json', tags: apimDrTags(WEU) },
     ];
     for (const l of lookAlikes) {
       await put(`${l.stem}.apimbackup`, "someone else's export", l.tags);
@@ -87,7 +89,7 @@ describe('the expiry sweep', () => {
     }
     // Ours, expired and superseded, went (in the sweep after the new backup); the look-alikes stayed.
     expect(await blobExists(h, ours.backupName)).toBe(false);
-    expect(report.applied?.foreign).toEqual([`${stem(WEU, '05')}.apimbackup`]);
+    expect(report.applied?.foreign?.sort()).toEqual([`${stem(WEU, '05')}.apimbackup`, `${stem(WEU, '07')}.apimbackup`]);
     const foreignEvents = h.logs.filter((r) => r['event'] === 'apim-dr.catalog.foreign');
     expect(foreignEvents).toContainEqual(expect.objectContaining({ count: 3 }));
     expect(foreignEvents).toContainEqual(
