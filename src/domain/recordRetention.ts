@@ -2,6 +2,8 @@
  * Which restore records the sweep retires: per target, every record younger than the retention and at least the
  * newest `keep` are kept; the rest go (their audit survives in telemetry). Pure: names in, names out.
  */
+import { groupBy } from './groupBy';
+
 export interface RecordRetention {
   /** Records younger than this are always kept. */
   minAgeMs: number;
@@ -21,14 +23,12 @@ export function parseRecordName(name: string): { target: string; at: Date } | un
 }
 
 export function planRecordRetirement(names: readonly string[], now: Date, retention: RecordRetention): string[] {
-  const byTarget = new Map<string, { name: string; at: Date }[]>();
-  for (const name of names) {
+  // A name apim-dr did not write is not apim-dr's to retire.
+  const records = names.flatMap((name) => {
     const parsed = parseRecordName(name);
-    // A name apim-dr did not write is not apim-dr's to retire.
-    if (!parsed) continue;
-    const key = parsed.target.toLowerCase();
-    byTarget.set(key, [...(byTarget.get(key) ?? []), { name, at: parsed.at }]);
-  }
+    return parsed ? [{ name, target: parsed.target.toLowerCase(), at: parsed.at }] : [];
+  });
+  const byTarget = groupBy(records, (r) => r.target);
   const retired: string[] = [];
   for (const records of byTarget.values()) {
     const newestFirst = records.sort((a, b) => b.name.localeCompare(a.name));
