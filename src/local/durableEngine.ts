@@ -320,7 +320,7 @@ export class DurableEngine {
           this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
           outcome = event(Ev.TaskFailed, -1, this.clock.now(), {
             TaskScheduledId: taskId,
-            Reason: error.message ?? String(err),
+            Reason: error.message,
             Details: error.stack ?? '',
             FailureDetails: failureDetails(error),
           });
@@ -356,18 +356,15 @@ export class DurableEngine {
     if (!parent || !instance.parent) return;
     const now = this.clock.now();
     const taskId = instance.parent.taskId;
+    const why = `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`;
     const completion =
       status === 'Completed'
         ? event(Ev.SubCompleted, -1, now, { TaskScheduledId: taskId, Result: serialize(output) })
         : event(Ev.SubFailed, -1, now, {
             TaskScheduledId: taskId,
-            Reason: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`,
+            Reason: why,
             Details: '',
-            FailureDetails: {
-              ErrorType: 'OrchestrationFailed',
-              ErrorMessage: `Sub-orchestration '${instance.instanceId}' ${status.toLowerCase()}: ${String(output)}`,
-              IsNonRetriable: false,
-            },
+            FailureDetails: { ErrorType: 'OrchestrationFailed', ErrorMessage: why, IsNonRetriable: false },
           });
     this.deliver(parent, parent.generation, completion);
   }
@@ -438,5 +435,5 @@ function describeAction(action: ActionShape): string {
  * `failureDetails.errorType` is the activity error's name.
  */
 function failureDetails(error: Error): Record<string, unknown> {
-  return { ErrorType: error.name ?? 'Error', ErrorMessage: error.message ?? String(error), StackTrace: error.stack, IsNonRetriable: false };
+  return { ErrorType: error.name, ErrorMessage: error.message, StackTrace: error.stack, IsNonRetriable: false };
 }
