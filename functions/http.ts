@@ -8,6 +8,7 @@ import { getOperation, listBackups, postBackup } from '../src/http/backups';
 import { getDashboard } from '../src/http/dashboard';
 import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
+import { postMigration, postMigrationCheck } from '../src/http/migrations';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
@@ -46,5 +47,7 @@ route('listBackups', 'GET', 'backups', 'DR.Reader', (s, _starter, request) => li
 route('getOperation', 'GET', 'operations/{id}', 'DR.Reader', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
 route('postRestoreCheck', 'POST', 'restores/check', 'DR.Reader', (s, _starter, request) => postRestoreCheck(s, request));
 route('postRestore', 'POST', 'restores', 'DR.Restore', (s, starter, request, caller) => postRestore(s, starter, request, caller));
+route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter, request) => postMigrationCheck(s, starter, request));
+route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request, caller) => postMigration(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));

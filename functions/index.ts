@@ -4,4 +4,5 @@ import './schedule';
 import './sweep';
 import './events';
 import './restore';
+import './migrate';
 import './http';

@@ -5,7 +5,7 @@ import { ApimOperations } from './azure/apimOperations';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
 import { IncidentStore } from './azure/incidentStore';
-import { RestoreLog } from './azure/restoreLog';
+import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
@@ -21,6 +21,7 @@ export interface Services {
   catalog: BackupCatalog;
   changes: ChangeLog;
   restores: RestoreLog;
+  migrations: MigrationLog;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -47,7 +48,8 @@ export function createServices(config: Config, options: ServiceOptions): Service
     apim: new ApimOperations(clients),
     catalog: new BackupCatalog(clients.container(), clients.blobService()),
     changes: new ChangeLog(clients.container()),
-    restores: new RestoreLog(clients.container()),
+    restores: restoreLog(clients.container()),
+    migrations: migrationLog(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,

@@ -1,4 +1,4 @@
-/** The APIM management operations apim-dr uses: read an instance, start a backup/restore, check it by token. */
+/** The APIM management operations apim-dr uses: read an instance, start a backup/restore/migration, check it by token. */
 import type { ApiManagementClient, ApiManagementServiceBackupRestoreParameters, ApiManagementServiceResource } from '@azure/arm-apimanagement';
 import type { FullOperationResponse } from '@azure/core-client';
 import type { ServiceRef } from '../domain/resourceId';
@@ -6,9 +6,15 @@ import type { Inventory, ServiceSnapshot } from '../domain/service';
 import { armErrorCode, isConflict, toApimError } from './armErrors';
 import type { ClientFactory } from './clientFactory';
 
-export type OperationKind = 'backup' | 'restore';
+export type OperationKind = 'backup' | 'restore' | 'migrate';
+
+/** `migrateToStv2`'s modes, as ARM spells them. */
+export type MigrationMode = 'PreserveIp' | 'NewIP';
 
 export type StartResult = { status: 'started'; token: string; retryAfterMs?: number } | { status: 'busy'; message: string };
+
+/** A migration ARM refused outright (400 `NotSupported` on an instance already on stv2, …): retrying cannot help. */
+export type MigrationStartResult = StartResult | { status: 'rejected'; code: string; message: string };
 
 export type CheckResult = { status: 'running'; retryAfterMs?: number } | { status: 'succeeded' } | { status: 'failed'; code: string; message: string };
 
@@ -56,7 +62,7 @@ export class ApimOperations {
   }
 
   /** Sends the backup/restore POST; returns the SDK poller's serialized state as the resumable token. */
-  async start(kind: OperationKind, ref: ServiceRef, parameters: ApiManagementServiceBackupRestoreParameters): Promise<StartResult> {
+  async start(kind: 'backup' | 'restore', ref: ServiceRef, parameters: ApiManagementServiceBackupRestoreParameters): Promise<StartResult> {
     const capture = retryAfterCapture();
     try {
       const poller = await this.begin(kind, ref, parameters, { onResponse: capture.onResponse });
@@ -64,6 +70,23 @@ export class ApimOperations {
     } catch (err) {
       if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
       throw toApimError(err, ref.id, kind === 'backup' ? 'start a backup' : 'start a restore');
+    }
+  }
+
+  /** Sends the `migrateToStv2` POST; the token resumes its poller as for backups. */
+  async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<MigrationStartResult> {
+    const capture = retryAfterCapture();
+    try {
+      const poller = await this.client(ref).apiManagementService.beginMigrateToStv2(ref.resourceGroup, ref.name, {
+        parameters: { mode },
+        onResponse: capture.onResponse,
+      });
+      return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
+    } catch (err) {
+      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+      const { code, message, statusCode } = armErrorCode(err);
+      if (isOperationFailure(statusCode) && statusCode !== 401 && statusCode !== 403 && statusCode !== 404) return { status: 'rejected', code, message };
+      throw toApimError(err, ref.id, 'migrate it to stv2');
     }
   }
 
@@ -77,20 +100,19 @@ export class ApimOperations {
     } catch (err) {
       const { code, message, statusCode } = armErrorCode(err);
       // 4xx from the operation's Location means the operation itself failed; anything else is transient.
-      if (statusCode !== undefined && statusCode >= 400 && statusCode < 500 && statusCode !== 429 && statusCode !== 408 && statusCode !== 409) {
-        return { status: 'failed', code, message };
-      }
-      throw toApimError(err, ref.id, `check the ${kind}`);
+      if (isOperationFailure(statusCode)) return { status: 'failed', code, message };
+      throw toApimError(err, ref.id, `check the ${kind === 'migrate' ? 'migration' : kind}`);
     }
   }
 
-  private begin(
+  private async begin(
     kind: OperationKind,
     ref: ServiceRef,
     parameters: ApiManagementServiceBackupRestoreParameters,
     options: { resumeFrom?: string; onResponse?: (response: FullOperationResponse) => void },
-  ) {
+  ): Promise<{ isDone(): boolean; toString(): string }> {
     const service = this.client(ref).apiManagementService;
+    if (kind === 'migrate') return service.beginMigrateToStv2(ref.resourceGroup, ref.name, options);
     return kind === 'backup'
       ? service.beginBackup(ref.resourceGroup, ref.name, parameters, options)
       : service.beginRestore(ref.resourceGroup, ref.name, parameters, options);
@@ -99,6 +121,11 @@ export class ApimOperations {
   private client(ref: ServiceRef): ApiManagementClient {
     return this.clients.apim(ref.subscriptionId);
   }
+}
+
+/** A 4xx that is the request's or the operation's own failure, not throttling, a timeout or a conflict. */
+function isOperationFailure(statusCode: number | undefined): boolean {
+  return statusCode !== undefined && statusCode >= 400 && statusCode < 500 && statusCode !== 429 && statusCode !== 408 && statusCode !== 409;
 }
 
 // A resumed poller never sends the body; the SDK signature still wants one.
@@ -133,5 +160,19 @@ export function toSnapshot(ref: ServiceRef, resource: ApiManagementServiceResour
     developerPortalStatus: resource.developerPortalStatus,
     publicNetworkAccess: resource.publicNetworkAccess,
     zones: resource.zones ?? [],
+    regions: [
+      {
+        location: resource.location,
+        platformVersion: resource.platformVersion ?? 'undetermined',
+        publicIPAddresses: resource.publicIPAddresses ?? [],
+        subnetId: resource.virtualNetworkConfiguration?.subnetResourceId,
+      },
+      ...(resource.additionalLocations ?? []).map((l) => ({
+        location: l.location,
+        platformVersion: l.platformVersion ?? 'undetermined',
+        publicIPAddresses: l.publicIPAddresses ?? [],
+        subnetId: l.virtualNetworkConfiguration?.subnetResourceId,
+      })),
+    ],
   };
 }

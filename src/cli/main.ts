@@ -10,6 +10,7 @@ import { registerBackup } from './commands/backup';
 import { registerCheck } from './commands/check';
 import { registerHost } from './commands/host';
 import { registerList } from './commands/list';
+import { registerMigrate } from './commands/migrate';
 import { registerRestore } from './commands/restore';
 import { registerStatus } from './commands/status';
 import { registerSweep } from './commands/sweep';
@@ -64,7 +65,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
     },
   };
-  for (const register of [registerBackup, registerList, registerCheck, registerRestore, registerStatus, registerSweep, registerHost]) register(program, cli);
+  for (const register of [registerBackup, registerList, registerCheck, registerRestore, registerMigrate, registerStatus, registerSweep, registerHost])
+    register(program, cli);
 
   try {
     await program.parseAsync(argv);

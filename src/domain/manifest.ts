@@ -20,6 +20,9 @@ const snapshotSchema = z.object({
   developerPortalStatus: z.string().optional(),
   publicNetworkAccess: z.string().optional(),
   zones: z.array(z.string()),
+  regions: z
+    .array(z.object({ location: z.string(), platformVersion: z.string(), publicIPAddresses: z.array(z.string()), subnetId: z.string().optional() }))
+    .optional(),
 });
 
 export const manifestSchema = z.object({

@@ -5,11 +5,11 @@ import { formatBackupTime } from './backupName';
 
 export const RESTORE_STATES = ['running', 'succeeded', 'failed', 'refused'] as const;
 
-/** Why the restore ran: an operator's restore, a standby sync, a drill, or the rollback of an earlier restore. */
-export const RESTORE_PURPOSES = ['restore', 'sync', 'drill', 'rollback'] as const;
+/** Why the restore ran: an operator's restore, a standby sync, a drill, the rollback of an earlier restore, or a side-by-side migration. */
+export const RESTORE_PURPOSES = ['restore', 'sync', 'drill', 'rollback', 'migration'] as const;
 export type RestorePurpose = (typeof RESTORE_PURPOSES)[number];
 
-const findingSchema = z.object({ code: z.string(), severity: z.enum(['blocking', 'warning', 'info']), message: z.string(), fix: z.string() });
+export const findingSchema = z.object({ code: z.string(), severity: z.enum(['blocking', 'warning', 'info']), message: z.string(), fix: z.string() });
 
 export const restoreRecordSchema = z.object({
   schemaVersion: z.literal(1),
@@ -56,6 +56,11 @@ export function restoreEventProperties(record: RestoreRecord): Record<string, un
  * and names still sort by time. Records written before this carried the time alone (`restores/<target>.<time>.json`).
  */
 export function restoreRecordName(target: string, requestedAt: Date, requestKey: string): string {
-  const ms = String(requestedAt.getUTCMilliseconds()).padStart(3, '0');
-  return `restores/${target}.${formatBackupTime(requestedAt)}.${ms}${hash8(requestKey).slice(0, 4)}.json`;
+  return timedRecordName('restores', target, requestedAt, requestKey);
+}
+
+/** `<folder>/<subject>.<yyyyMMddTHHmmssZ>.<ms><hash4>.json`: restore and migration records share the layout. */
+export function timedRecordName(folder: string, subject: string, at: Date, requestKey: string): string {
+  const ms = String(at.getUTCMilliseconds()).padStart(3, '0');
+  return `${folder}/${subject}.${formatBackupTime(at)}.${ms}${hash8(requestKey).slice(0, 4)}.json`;
 }

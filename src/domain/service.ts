@@ -15,6 +15,16 @@ export interface ServiceSnapshot {
   developerPortalStatus?: string;
   publicNetworkAccess?: string;
   zones: string[];
+  /** Each region (the primary first) with its own platform and IPs; absent in manifests written before it existed. */
+  regions?: RegionSnapshot[];
+}
+
+export interface RegionSnapshot {
+  location: string;
+  platformVersion: string;
+  publicIPAddresses: string[];
+  /** The subnet a VNet-injected region runs in. */
+  subnetId?: string;
 }
 
 export interface Inventory {

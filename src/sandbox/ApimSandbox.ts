@@ -18,6 +18,8 @@ export interface OperationBody {
   accessType?: string;
   accessKey?: string;
   clientId?: string;
+  /** `migrateToStv2`'s body. */
+  mode?: string;
 }
 
 export interface ArmFailure {
@@ -25,9 +27,11 @@ export interface ArmFailure {
   message: string;
 }
 
+export type SandboxOperationKind = 'backup' | 'restore' | 'migrate';
+
 interface Operation {
   id: string;
-  kind: 'backup' | 'restore';
+  kind: SandboxOperationKind;
   serviceKey: string;
   location: string;
   subscriptionId: string;
@@ -43,11 +47,11 @@ export interface SandboxOptions {
   /** Storage account name → connection string of the (Azurite) account APIM writes backups to. */
   storageAccounts: Record<string, { connectionString: string; accessKey?: string }>;
   /** How long an operation takes, in this clock's milliseconds. */
-  durationMs?: (kind: 'backup' | 'restore', service: SandboxServiceSpec) => number;
+  durationMs?: (kind: SandboxOperationKind, service: SandboxServiceSpec) => number;
   /** Retry-After (seconds) on 202 responses; omitted when undefined. */
   retryAfterSeconds?: number;
   /** Decides, when an operation starts, that it will fail (e.g. a failure rate in a long run). */
-  failOperation?: (kind: 'backup' | 'restore', service: SandboxServiceSpec) => ArmFailure | undefined;
+  failOperation?: (kind: SandboxOperationKind, service: SandboxServiceSpec) => ArmFailure | undefined;
 }
 
 export interface RequestRecord {
@@ -75,6 +79,8 @@ export class ApimSandbox {
       spec,
       id,
       provisioningState: 'Succeeded',
+      platformVersion: spec.platformVersion ?? 'stv2',
+      ipGeneration: 0,
       configuration: { apis: [], products: [], namedValues: [], ...spec.configuration },
       deniedActions: new Set(),
     };
@@ -96,7 +102,7 @@ export class ApimSandbox {
     return [...this.services.values()];
   }
 
-  /** Makes the next backup/restore of that instance fail with this ARM error when it completes. */
+  /** Makes the next backup/restore/migration of that instance fail with this ARM error when it completes. */
   failNextOperation(name: string, error: ArmFailure): void {
     const key = this.service(name).id.toLowerCase();
     this.pendingFailures.set(key, [...(this.pendingFailures.get(key) ?? []), error]);
@@ -148,8 +154,8 @@ export class ApimSandbox {
     return toArmResource(service);
   }
 
-  /** Starts a backup or restore. Returns the operation, or an ARM error with its HTTP status. */
-  startOperation(kind: 'backup' | 'restore', service: SandboxService, body: OperationBody): { operation: Operation } | { status: number; error: ArmFailure } {
+  /** Starts a backup, restore or migration. Returns the operation, or an ARM error with its HTTP status. */
+  startOperation(kind: SandboxOperationKind, service: SandboxService, body: OperationBody): { operation: Operation } | { status: number; error: ArmFailure } {
     if (service.provisioningState === 'Updating') {
       return {
         status: 409,
@@ -159,15 +165,8 @@ export class ApimSandbox {
         },
       };
     }
-    if (UNSUPPORTED_TIERS.includes(service.spec.sku.name)) {
-      return {
-        status: 400,
-        error: { code: 'MethodNotAllowedInPricingTier', message: `Backup and restore are not supported in the ${service.spec.sku.name} tier.` },
-      };
-    }
-    for (const field of ['storageAccount', 'containerName', 'backupName'] as const) {
-      if (!body[field]) return { status: 400, error: { code: 'InvalidParameters', message: `'${field}' is required.` } };
-    }
+    const refused = kind === 'migrate' ? migrationRefusal(service, body) : this.backupRestoreRefusal(service, body);
+    if (refused) return refused;
     const now = this.options.clock.now().getTime();
     const key = service.id.toLowerCase();
     const failures = this.pendingFailures.get(key);
@@ -187,6 +186,19 @@ export class ApimSandbox {
     return { operation };
   }
 
+  private backupRestoreRefusal(service: SandboxService, body: OperationBody): { status: number; error: ArmFailure } | undefined {
+    if (UNSUPPORTED_TIERS.includes(service.spec.sku.name)) {
+      return {
+        status: 400,
+        error: { code: 'MethodNotAllowedInPricingTier', message: `Backup and restore are not supported in the ${service.spec.sku.name} tier.` },
+      };
+    }
+    for (const field of ['storageAccount', 'containerName', 'backupName'] as const) {
+      if (!body[field]) return { status: 400, error: { code: 'InvalidParameters', message: `'${field}' is required.` } };
+    }
+    return undefined;
+  }
+
   findOperation(id: string): Operation | undefined {
     return this.operations.get(id);
   }
@@ -200,6 +212,7 @@ export class ApimSandbox {
       operation.settled = { ok: true };
       const service = this.services.get(operation.serviceKey);
       if (!service) continue;
+      // A failed migration leaves the instance on stv1, as ARM's rollback does.
       const result = operation.forcedFailure ? { ok: false as const, error: operation.forcedFailure } : await this.complete(operation, service);
       operation.settled = result;
       service.provisioningState = 'Succeeded';
@@ -207,6 +220,11 @@ export class ApimSandbox {
   }
 
   private async complete(operation: Operation, service: SandboxService): Promise<{ ok: true } | { ok: false; error: ArmFailure }> {
+    if (operation.kind === 'migrate') {
+      service.platformVersion = 'stv2';
+      if (operation.body.mode === 'NewIP') service.ipGeneration += 1;
+      return { ok: true };
+    }
     const access = this.checkStorageAccess(service, operation.body);
     if (access) return { ok: false, error: access };
     const container = this.container(operation.body);
@@ -284,4 +302,20 @@ export class ApimSandbox {
     const account = this.options.storageAccounts[body.storageAccount!]!;
     return new ContainerClient(account.connectionString, body.containerName!);
   }
+}
+
+const MIGRATION_MODES = ['PreserveIp', 'NewIP'];
+
+/** What ARM answers a `migrateToStv2` it will not start. */
+function migrationRefusal(service: SandboxService, body: OperationBody): { status: number; error: ArmFailure } | undefined {
+  if (body.mode !== undefined && !MIGRATION_MODES.includes(body.mode)) {
+    return { status: 400, error: { code: 'InvalidParameters', message: `Mode '${body.mode}' is not valid; use PreserveIp or NewIP.` } };
+  }
+  if (service.platformVersion.startsWith('stv2')) {
+    return { status: 400, error: { code: 'NotSupported', message: `Service is already on ${service.platformVersion}.` } };
+  }
+  if (service.platformVersion !== 'stv1') {
+    return { status: 400, error: { code: 'NotSupported', message: `Migration is not supported for platform '${service.platformVersion}'.` } };
+  }
+  return undefined;
 }

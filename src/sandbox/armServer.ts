@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sandboxTokenExpiry } from '../azure/sandboxCredential';
-import type { ApimSandbox, ArmFailure, OperationBody } from './ApimSandbox';
+import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
 import type { Certificate } from './certificate';
 import type { SandboxService } from './model';
 
@@ -121,7 +121,8 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
       },
     });
   }
-  const denied = action === 'backup' || action === 'restore' ? `Microsoft.ApiManagement/service/${action}/action` : 'Microsoft.ApiManagement/service/read';
+  const operationKind = action === 'migratetostv2' ? 'migrate' : action === 'backup' || action === 'restore' ? action : undefined;
+  const denied = operationKind ? `Microsoft.ApiManagement/service/${match[4]}/action` : 'Microsoft.ApiManagement/service/read';
   if (service.deniedActions.has(denied)) {
     record(kind, 403, service.spec.name);
     return send(res, 403, {
@@ -136,8 +137,8 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     record(kind, 200, service.spec.name);
     return send(res, 200, sandbox.resource(service));
   }
-  if ((action === 'backup' || action === 'restore') && method === 'POST') {
-    return startOperation(sandbox, action, service, parseJson(body), req, res, (status) => record(kind, status, service.spec.name));
+  if (operationKind && method === 'POST') {
+    return startOperation(sandbox, operationKind, service, parseJson(body), req, res, (status) => record(kind, status, service.spec.name));
   }
   if (action === 'workspacelinks' && method === 'GET') {
     record(kind, 200, service.spec.name);
@@ -165,7 +166,7 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
 
 function startOperation(
   sandbox: ApimSandbox,
-  kind: 'backup' | 'restore',
+  kind: SandboxOperationKind,
   service: SandboxService,
   body: OperationBody,
   req: IncomingMessage,

@@ -23,6 +23,8 @@ export interface SandboxServiceSpec {
   workspaceGateways?: string[];
   additionalLocations?: string[];
   virtualNetworkType?: 'None' | 'External' | 'Internal';
+  /** The subnet of a VNet-injected instance (one is made up from its name when not given). */
+  subnetId?: string;
   hostnames?: string[];
   customProperties?: Record<string, string>;
 }
@@ -31,6 +33,10 @@ export interface SandboxService {
   spec: SandboxServiceSpec;
   id: string;
   provisioningState: 'Succeeded' | 'Updating' | 'Failed';
+  /** Starts as the spec's (default stv2); a successful migration moves every region to stv2. */
+  platformVersion: string;
+  /** Bumped when the instance gets new public IPs (a NewIP migration). */
+  ipGeneration: number;
   configuration: SandboxConfiguration;
   /** Roles the caller lacks on this instance (to simulate a missing role assignment). */
   deniedActions: Set<string>;
@@ -38,6 +44,12 @@ export interface SandboxService {
 
 export function toArmResource(service: SandboxService): Record<string, unknown> {
   const { spec } = service;
+  const vnet = spec.virtualNetworkType && spec.virtualNetworkType !== 'None';
+  const region = (location: string) => ({
+    publicIPAddresses: [fakeIp(`${service.id}/${location}/${service.ipGeneration}`)],
+    platformVersion: service.platformVersion,
+    ...(vnet ? { virtualNetworkConfiguration: { subnetResourceId: subnetId(spec, location) } } : {}),
+  });
   const identity = spec.identity ?? { type: 'SystemAssigned' };
   const hostnames = spec.hostnames ?? [`${spec.name}.azure-api.net`];
   return {
@@ -75,15 +87,31 @@ export function toArmResource(service: SandboxService): Record<string, unknown> 
         negotiateClientCertificate: false,
         certificateSource: hostName.endsWith('.azure-api.net') ? 'BuiltIn' : 'KeyVault',
       })),
-      platformVersion: spec.platformVersion ?? 'stv2',
+      ...region(spec.location),
       virtualNetworkType: spec.virtualNetworkType ?? 'None',
       customProperties: spec.customProperties ?? { 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'False' },
-      additionalLocations: (spec.additionalLocations ?? []).map((location) => ({ location, sku: spec.sku })),
+      additionalLocations: (spec.additionalLocations ?? []).map((location) => ({ location, sku: spec.sku, ...region(location) })),
       publicNetworkAccess: 'Enabled',
       developerPortalStatus: 'Enabled',
       disableGateway: false,
     },
   };
+}
+
+function subnetId(spec: SandboxServiceSpec, location: string): string {
+  if (spec.subnetId && location === spec.location) return spec.subnetId;
+  const vnet = `vnet-${location.replace(/\s+/g, '').toLowerCase()}`;
+  return `/subscriptions/${spec.subscriptionId}/resourceGroups/${spec.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/apim`;
+}
+
+/** A stable public IP (in 20.0.0.0/8) derived from a seed. */
+export function fakeIp(seed: string): string {
+  const [a, b, c] = fakeGuid(seed)
+    .replace(/-/g, '')
+    .match(/../g)!
+    .slice(0, 3)
+    .map((h) => parseInt(h, 16));
+  return `20.${a}.${b}.${(c! % 254) + 1}`;
 }
 
 /** A stable GUID-shaped string derived from a seed: sandbox resources need IDs, not secrets. */

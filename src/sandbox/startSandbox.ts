@@ -17,7 +17,7 @@ export const SANDBOX_CONTAINER = 'apim-backups';
 export const SANDBOX_STORAGE_SETTING = 'APIM_DR_SANDBOX_STORAGE';
 export const SANDBOX_SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
 
-/** Sample fleet: a Premium primary, its Premium standby in another region, and a Developer instance. */
+/** Sample fleet: a Premium primary, its Premium standby in another region, and a Developer instance still on stv1. */
 export const SAMPLE_SERVICES: SandboxServiceSpec[] = [
   {
     subscriptionId: SANDBOX_SUBSCRIPTION,
@@ -43,6 +43,7 @@ export const SAMPLE_SERVICES: SandboxServiceSpec[] = [
     name: 'contoso-apim-dev',
     location: 'West Europe',
     sku: { name: 'Developer', capacity: 1 },
+    platformVersion: 'stv1',
     configuration: { apis: ['echo'], products: ['starter'], namedValues: ['debug'] },
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * Azure Monitor export through OpenTelemetry, on when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set: a span per
- * backup and per restore (with the operation's own start and end), and the custom metrics an operator charts and
+ * backup, restore and migration (with the operation's own start and end), and the custom metrics an operator charts and
  * alerts on: backup duration, restore duration (RTO), and the age of each instance's newest restorable backup.
  * Ingestion is keyless: the exporter authenticates with the app's Entra ID credential.
  */
@@ -10,10 +10,10 @@ import type { Attributes } from '@opentelemetry/api';
 
 export const CONNECTION_STRING_SETTING = 'APPLICATIONINSIGHTS_CONNECTION_STRING';
 
-/** One finished backup or restore, as its record has it. */
+/** One finished backup, restore or migration, as its record has it. */
 export interface FinishedOperation {
-  kind: 'backup' | 'restore';
-  /** The instance backed up, or the restore's target. */
+  kind: 'backup' | 'restore' | 'migration';
+  /** The instance backed up or migrated, or the restore's target. */
   service: string;
   state: string;
   startedAt: string;
@@ -73,6 +73,7 @@ export function createAzureMonitorTelemetry(options: AzureMonitorOptions): Telem
   const durations = {
     backup: meter.createHistogram('apim_dr.backup.duration', { unit: 'ms', description: 'From the backup request to its settled record' }),
     restore: meter.createHistogram('apim_dr.restore.duration', { unit: 'ms', description: 'From the restore request to a verified target (the RTO)' }),
+    migration: meter.createHistogram('apim_dr.migration.duration', { unit: 'ms', description: 'From the migration request to a verified instance on stv2' }),
   };
   const age = meter.createGauge('apim_dr.backup.age', { unit: 'ms', description: "Age of the instance's newest restorable backup" });
 

@@ -3,6 +3,7 @@ export const Orchestrations = {
   backup: 'backupOrchestrator',
   sweep: 'sweepOrchestrator',
   restore: 'restoreOrchestrator',
+  migrate: 'migrateOrchestrator',
 } as const;
 
 /** The expiry sweep is a singleton: a second start while one runs joins it. */
@@ -20,4 +21,9 @@ export const Activities = {
   startRestore: 'startRestore',
   checkRestoreOperation: 'checkRestoreOperation',
   finishRestore: 'finishRestore',
+  prepareMigration: 'prepareMigration',
+  startMigration: 'startMigration',
+  checkMigrationOperation: 'checkMigrationOperation',
+  verifyMigration: 'verifyMigration',
+  finishMigration: 'finishMigration',
 } as const;

@@ -21,6 +21,9 @@ export const BUSY_RETRY_MS = 60_000;
 export type OperationPhase =
   | 'checking'
   | 'pre-restore-backup'
+  | 'pre-migration-backup'
+  | 'migrating'
+  | 'post-migration-backup'
   | 'waiting'
   | 'running'
   | 'restoring'
@@ -45,6 +48,31 @@ export function setPhase(context: OrchestrationContext, status: OperationStatus)
 /** The orchestration's time plus `ms`: for durable timers (never the wall clock). */
 export function after(context: OrchestrationContext, ms: number): Date {
   return new Date(context.df.currentUtcDateTime.getTime() + ms);
+}
+
+/** How many times an operation waits for its instance to be free before it gives up (30 × BUSY_RETRY_MS). */
+export const MAX_BUSY_WAITS = 30;
+
+/**
+ * Calls `start` until the instance is free (or MAX_BUSY_WAITS waits have passed): a 409 means someone else's
+ * operation runs there, so the orchestration waits on a durable timer and asks again.
+ */
+export function* startWhenFree<S extends { status: string }>(
+  context: OrchestrationContext,
+  start: () => Task,
+  waiting: (reason: string) => OperationStatus,
+): Generator<Task, S, S> {
+  let started: S = yield start();
+  for (let waits = 1; isBusy(started) && waits <= MAX_BUSY_WAITS; waits++) {
+    setPhase(context, waiting(started.message));
+    yield context.df.createTimer(after(context, started.retryAfterMs));
+    started = yield start();
+  }
+  return started;
+}
+
+function isBusy(s: { status: string }): s is { status: 'busy'; message: string; retryAfterMs: number } {
+  return s.status === 'busy';
 }
 
 /** A status check's answer: `running` keeps the monitor waiting (for `retryAfterMs` when ARM says so). */
@@ -76,4 +104,13 @@ export function* monitor<O extends MonitoredOutcome>(
     outcome = yield options.check();
   }
   return outcome as Exclude<O, { status: 'running' }>;
+}
+
+/** Runs a sub-orchestration; a failed one yields undefined (its reason is in its own history and logs). */
+export function* subOrchestration<T>(context: OrchestrationContext, name: string, input: unknown, instanceId: string): Generator<Task, T | undefined, T> {
+  try {
+    return yield context.df.callSubOrchestrator(name, input, instanceId);
+  } catch {
+    return undefined;
+  }
 }

@@ -16,9 +16,8 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
   };
   const binding = (name: string, type: string) => Object.values(get(name).metadata.bindings).find((b) => b.type === type);
 
-  it('registers the backup and restore orchestrations and each of their activities', () => {
-    expect(triggerOf(get(Orchestrations.backup)).type).toBe('orchestrationTrigger');
-    expect(triggerOf(get(Orchestrations.restore)).type).toBe('orchestrationTrigger');
+  it('registers the backup, restore and migration orchestrations and each of their activities', () => {
+    for (const orchestration of Object.values(Orchestrations)) expect(triggerOf(get(orchestration)).type).toBe('orchestrationTrigger');
     for (const activity of Object.values(Activities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
   });
 
@@ -45,6 +44,8 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['getStatus', 'status', ['GET']],
     ['getDashboard', 'dashboard', ['GET']],
     ['postRestore', 'restores', ['POST']],
+    ['postMigrationCheck', 'migrations/check', ['POST']],
+    ['postMigration', 'migrations', ['POST']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

@@ -29,10 +29,14 @@ export interface RestoreOptions {
 }
 
 export async function restoreCommand(services: Services, options: RestoreOptions, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
-  const ask = await askOf(services, options);
+  return runRestore(services, await askOf(services, options), options.yes === true, out, input);
+}
+
+/** Shows the dry run and asks for the target's name unless `yes`, then runs the restore in this process. */
+export async function runRestore(services: Services, ask: RestoreAsk, yes: boolean, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
   const target = resolveInstance(services.config, ask.target, '--to').ref.name;
-  let confirm: string | undefined = options.yes ? target : undefined;
-  if (!options.yes) {
+  let confirm: string | undefined = yes ? target : undefined;
+  if (!yes) {
     const report = await checkRestore(services, {
       source: ask.source,
       target: ask.target,
@@ -41,10 +45,11 @@ export async function restoreCommand(services: Services, options: RestoreOptions
     });
     out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
     for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
-    if (!input.isTTY) throw new UserError(`refusing to restore into '${target}' without --yes when no one can confirm at a terminal`);
-    const rl = createInterface({ input, output: process.stderr });
-    confirm = (await rl.question(`This replaces the whole configuration of '${target}'. Type its name to go on: `)).trim();
-    rl.close();
+    confirm = await askForName(
+      input,
+      `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
+      `This replaces the whole configuration of '${target}'. Type its name to go on: `,
+    );
   }
   let summary: RestoreSummary | undefined;
   const doing = `${ask.purpose === 'rollback' ? 'rolling back' : 'restoring into'} ${target}`;
@@ -76,12 +81,21 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   return ExitCode.ok;
 }
 
+/** Asks at the terminal for an instance's name; refuses (with `refusal`) when there is no terminal. */
+export async function askForName(input: NodeJS.ReadStream, refusal: string, question: string): Promise<string> {
+  if (!input.isTTY) throw new UserError(refusal);
+  const rl = createInterface({ input, output: process.stderr });
+  const answer = (await rl.question(question)).trim();
+  rl.close();
+  return answer;
+}
+
 interface RestoreProgress {
   phase?: string;
   percent?: number;
 }
 
-function progressText(status: RestoreProgress | undefined): string {
+export function progressText(status: RestoreProgress | undefined): string {
   if (!status?.phase) return '…';
   return status.percent === undefined ? status.phase : `${status.phase} ${status.percent}%`;
 }

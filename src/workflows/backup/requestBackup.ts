@@ -31,9 +31,10 @@ export async function requestBackup(
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
   const restore = await starter.status(restoreInstanceId(resolved.ref.name, resolved.ref.id));
   if (restore && isActive(restore.runtimeStatus)) {
-    // A backup taken mid-restore would hold half of the old configuration and half of the new.
+    // A backup taken mid-restore would hold half of the old configuration and half of the new; a migration takes its own.
+    const what = restore.name === Orchestrations.migrate ? 'a migration of' : 'a restore into';
     throw new UserError(
-      `a restore into '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once the restore has finished`,
+      `${what} '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once it has finished`,
       'conflict',
       RESTORE_RUNNING,
     );

@@ -22,7 +22,8 @@ export async function checkReadiness(services: Services, service: string): Promi
   return { service: instance.ref.name, ready: problems.length === 0, problems };
 }
 
-async function storageProblems(services: Services): Promise<ReadinessProblem[]> {
+/** Whether apim-dr can write backups to its container at all (reachable, CORS off). */
+export async function storageProblems(services: Services): Promise<ReadinessProblem[]> {
   const problems: ReadinessProblem[] = [];
   try {
     await services.catalog.ensureReachable();

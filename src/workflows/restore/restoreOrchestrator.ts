@@ -2,13 +2,11 @@
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
 import { restorePercent } from '../../domain/restoreProgress';
-import { activityRetry, after, monitor, setPhase } from '../operation';
+import { activityRetry, monitor, setPhase, startWhenFree, subOrchestration } from '../operation';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
 import type { FinishRestoreInput, PrepareRestoreInput, PrepareRestoreOutput, RestoreRequest, RestoreSummary, StartRestoreOutput } from './types';
-
-const MAX_BUSY_WAITS = 30;
 
 export const restoreOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<RestoreRequest>();
@@ -39,7 +37,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
       requestedBy: `restore ${recordName}`,
       correlationId: request.correlationId,
     };
-    const taken: BackupSummary | undefined = yield* subOrchestration(
+    const taken = yield* subOrchestration<BackupSummary>(
       context,
       Orchestrations.backup,
       backup,
@@ -56,13 +54,11 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     preRestoreBackup = taken.backupName;
   }
 
-  let started: StartRestoreOutput = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
-  for (let waits = 1; started.status === 'busy'; waits++) {
-    if (waits > MAX_BUSY_WAITS) break;
-    setPhase(context, { phase: 'waiting', backupName, percent: 0, reason: started.message, warnings });
-    yield context.df.createTimer(after(context, started.retryAfterMs));
-    started = yield context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup });
-  }
+  const started = yield* startWhenFree<StartRestoreOutput>(
+    context,
+    () => context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup }),
+    (reason) => ({ phase: 'waiting', backupName, percent: 0, reason, warnings }),
+  );
   const first: RestoreOutcome =
     started.status === 'busy'
       ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` }
@@ -87,17 +83,3 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   });
   return yield* finish(outcome);
 };
-
-/** Runs a sub-orchestration; a failed one yields undefined (its reason is in its own history and logs). */
-function* subOrchestration(
-  context: OrchestrationContext,
-  name: string,
-  input: unknown,
-  instanceId: string,
-): Generator<Task, BackupSummary | undefined, BackupSummary> {
-  try {
-    return yield context.df.callSubOrchestrator(name, input, instanceId);
-  } catch {
-    return undefined;
-  }
-}

@@ -7,19 +7,24 @@ import type { RestoreAsk } from './requestRestore';
 
 /** `reference`: the record's name as the status and the restore's result give it, with or without `restores/` and `.json`. */
 export function restoreRecordPath(reference: string): string {
+  return recordPath('restores', reference, 'contoso-apim-neu.20260301T020000Z.json');
+}
+
+/** A record's blob name under `folder` from what an operator types (with or without the folder and `.json`). */
+export function recordPath(folder: 'restores' | 'migrations', reference: string, example: string): string {
   const bare = reference
     .trim()
-    .replace(/^restores\//, '')
+    .replace(new RegExp(`^${folder}/`), '')
     .replace(/\.json$/, '');
   // The time, then (since record names are unique within a second) the milliseconds and an id.
   if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z(\.\d{3}[0-9a-f]{4})?$/.test(bare)) {
     throw new UserError(
-      `'${clip(reference)}' is not a restore record name; write e.g. 'restores/contoso-apim-neu.20260301T020000Z.json', as a restore's result names it`,
+      `'${clip(reference)}' is not a ${folder === 'restores' ? 'restore' : 'migration'} record name; write e.g. '${folder}/${example}', as its result names it`,
       'usage',
       'InvalidRecordName',
     );
   }
-  return `restores/${bare}.json`;
+  return `${folder}/${bare}.json`;
 }
 
 export async function rollbackAsk(services: Services, reference: string, requestedBy: string): Promise<RestoreAsk> {

@@ -1,0 +1,160 @@
+/**
+ * `apim-dr migrate <service> [--mode preserve-ip|new-ip] [--dry-run] --yes`: off stv1 in place;
+ * `--side-by-side --to <standby>`: into a new stv2 instance; `--rollback <record> --to <instance>`: the way back.
+ * Runs in this process like `restore`. Exit 3 when the dry run says not migratable or a rule refuses.
+ */
+import type { Command } from 'commander';
+import { resolveInstance } from '../../config/resolveService';
+import type { MigrationMode, MigrationReport, SideBySideReport } from '../../domain/migration';
+import { UserError } from '../../errors';
+import { inProcessStarter } from '../../local/inProcessStarter';
+import type { Services } from '../../services';
+import { checkRestore } from '../../workflows/check/checkRestore';
+import { checkInPlaceMigration, checkSideBySideMigration } from '../../workflows/migrate/checkMigration';
+import { migrationRollbackAsk } from '../../workflows/migrate/migrationRollback';
+import { requestMigration } from '../../workflows/migrate/requestMigration';
+import type { MigrationSummary } from '../../workflows/migrate/types';
+import type { CliContext } from '../context';
+import { ExitCode, type Output } from '../output';
+import { cliRequester } from '../requestedBy';
+import { askForName, progressText, runRestore } from './restore';
+
+export interface MigrateOptions {
+  mode?: string;
+  dryRun?: boolean;
+  sideBySide?: boolean;
+  to?: string;
+  rollback?: string;
+  yes?: boolean;
+}
+
+const MODES: Record<string, MigrationMode> = { 'preserve-ip': 'PreserveIp', 'new-ip': 'NewIP' };
+
+export async function migrateCommand(
+  services: Services,
+  service: string | undefined,
+  options: MigrateOptions,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
+  if (options.rollback !== undefined) return rollback(services, service, options, out, input);
+  if (!service) throw new UserError("name the instance to migrate: 'apim-dr migrate <service>' (or go back with --rollback <record> --to <instance>)");
+  if (options.sideBySide && !options.to) throw new UserError('--side-by-side needs --to <instance>: the stv2 standby to restore into');
+  if (options.to && !options.sideBySide) throw new UserError('--to goes with --side-by-side or --rollback; an in-place migration has no target');
+  if (options.sideBySide && options.mode) throw new UserError('--mode is for in-place migrations; a side-by-side migration restores into the target');
+  const mode = modeOf(options.mode);
+
+  const report = options.sideBySide
+    ? await checkSideBySideMigration(services, { service, target: options.to! })
+    : await checkInPlaceMigration(services, { service, mode });
+  if (options.dryRun || !options.yes) {
+    printReport(report, out);
+    if (options.dryRun || report.verdict === 'NotMigratable') return report.verdict === 'NotMigratable' ? ExitCode.refused : ExitCode.ok;
+  }
+  const changed = options.sideBySide ? resolveInstance(services.config, options.to!, '--to').ref.name : report.service;
+  const confirm = options.yes
+    ? changed
+    : await askForName(
+        input,
+        `refusing to migrate '${report.service}' without --yes when no one can confirm at a terminal`,
+        options.sideBySide
+          ? `This replaces the whole configuration of '${changed}'. Type its name to go on: `
+          : `A migration of '${changed}' cannot be undone. Type its name to go on: `,
+      );
+
+  let summary: MigrationSummary | undefined;
+  const doing = options.sideBySide ? `migrating ${report.service} into ${changed}` : `migrating ${report.service} to stv2`;
+  const starter = inProcessStarter(
+    services,
+    (_id, output) => (summary = output as MigrationSummary),
+    (status) => out.progress(`${doing}: ${progressText(status as { phase?: string; percent?: number } | undefined)}`),
+  );
+  out.progress(`${doing}…`);
+  await requestMigration(services.config, starter, {
+    service,
+    ...(options.sideBySide ? { target: options.to } : { mode }),
+    confirm,
+    requestedBy: cliRequester(),
+  });
+  out.progress('');
+  if (!summary) {
+    out.error(`the migration of ${report.service} did not finish`);
+    return ExitCode.failed;
+  }
+  return printSummary(summary, out);
+}
+
+function modeOf(option: string | undefined): MigrationMode {
+  if (option === undefined) return 'PreserveIp';
+  const mode = MODES[option.toLowerCase()];
+  if (!mode) throw new UserError(`--mode must be 'preserve-ip' (keep the IP, ~15 minutes of downtime) or 'new-ip' (no downtime, new IP)`);
+  return mode;
+}
+
+function printReport(report: MigrationReport | SideBySideReport, out: Output): void {
+  if (out.json) return out.data(report);
+  const to = 'target' in report ? ` → ${report.target}` : ` (${report.mode})`;
+  out.line(`${report.verdict}: ${report.service}${to}, platform ${report.platformVersion}`);
+  for (const f of report.findings) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}\n           fix: ${f.fix}`);
+  if (report.wayBackUntil) out.line(`way back (restore the pre-migration backup into another instance) possible until ${report.wayBackUntil}`);
+}
+
+function printSummary(summary: MigrationSummary, out: Output): number {
+  if (out.json) out.data(summary);
+  if (summary.state === 'refused') {
+    for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
+    return ExitCode.refused;
+  }
+  const wayBack = summary.preMigrationBackup
+    ? `way back: apim-dr migrate --rollback ${summary.recordName} --to <instance> (until ${summary.preMigrationBackup.expiresAt})`
+    : undefined;
+  if (summary.state !== 'succeeded') {
+    out.error(`migration of ${summary.service} failed: ${summary.error?.code}: ${summary.error?.message}`);
+    if (wayBack && summary.kind === 'in-place' && summary.verification && !Object.values(summary.verification.platforms).every((p) => p === 'stv1'))
+      out.error(wayBack);
+    return ExitCode.failed;
+  }
+  const minutes = Math.round((summary.durations?.totalMs ?? 0) / 60_000);
+  if (summary.kind === 'side-by-side') {
+    out.line(`restored ${summary.service}'s pre-migration backup into ${summary.target} in ${minutes} min; ${summary.service} is untouched`);
+    out.line('cut-over checklist:');
+    for (const item of summary.checklist ?? []) out.line(`  - ${item}`);
+    return ExitCode.ok;
+  }
+  out.line(`migrated ${summary.service} to ${JSON.stringify(summary.verification?.platforms)} in ${minutes} min (${summary.mode})`);
+  out.line(`public IPs before ${JSON.stringify(summary.ipsBefore)}, after ${JSON.stringify(summary.ipsAfter)}`);
+  if (summary.postMigrationBackup) out.line(`first backup on stv2: ${summary.postMigrationBackup}`);
+  if (wayBack) out.line(wayBack);
+  out.line(`record: ${summary.recordName}`);
+  return ExitCode.ok;
+}
+
+async function rollback(services: Services, service: string | undefined, options: MigrateOptions, out: Output, input: NodeJS.ReadStream): Promise<number> {
+  const extra = [service !== undefined && '<service>', options.mode && '--mode', options.sideBySide && '--side-by-side'].filter(Boolean);
+  if (extra.length) throw new UserError(`--rollback takes the instance and the backup from the migration record; drop ${extra.join(', ')}`);
+  if (!options.to) throw new UserError('--rollback needs --to <instance>: another instance to restore the pre-migration backup into');
+  const ask = await migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
+  if (options.dryRun) {
+    const report = await checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
+    if (out.json) out.data(report);
+    else {
+      out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
+      for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+    }
+    return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
+  }
+  return runRestore(services, ask, options.yes === true, out, input);
+}
+
+export function registerMigrate(program: Command, cli: CliContext): void {
+  program
+    .command('migrate [service]')
+    .description('move an instance off the retired stv1 platform (in place, or side by side), in this process; exit 3 when refused')
+    .option('--mode <mode>', "in place: 'preserve-ip' (default; ~15 min of downtime) or 'new-ip' (no downtime, new public IP)")
+    .option('--dry-run', 'only say whether it is migratable, with every finding and its fix')
+    .option('--side-by-side', 'restore a pre-migration backup into --to (an stv2 standby) instead; the instance is untouched')
+    .option('--to <service>', 'the stv2 instance for --side-by-side, or the instance --rollback restores into')
+    .option('--rollback <record>', "the way back: restore a migration's pre-migration backup into --to (e.g. 'migrations/NAME.TIME.json')")
+    .option('--yes', 'do not ask: migrate without a prompt')
+    .action((service: string | undefined, options: MigrateOptions) => cli.run(() => migrateCommand(cli.services(), service, options, cli.output())));
+}

@@ -1,0 +1,50 @@
+/**
+ * Activity: send the `migrateToStv2` POST once, even when the activity runs twice. The record is marked before the
+ * POST and gets the operation's token after it; a re-run finds either and never sends a second POST for one record.
+ */
+import { resolveInstance } from '../../config/resolveService';
+import { isMigrated } from '../../domain/migration';
+import { migrationEventProperties } from '../../domain/migrationRecord';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { BUSY_RETRY_MS } from '../operation';
+import type { StartMigrationInput, StartMigrationOutput } from './types';
+
+export async function startMigration(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {
+  try {
+    return await start(services, input);
+  } catch (err) {
+    // Recorded by finishMigration with the rest of the outcome; never retried.
+    if (err instanceof UserError) return { status: 'refused', code: err.code, message: err.message };
+    throw err;
+  }
+}
+
+async function start(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {
+  const pollIntervalMs = services.config.defaults.pollInterval;
+  const stored = await services.migrations.read(input.recordName);
+  const mode = stored?.record.mode;
+  if (!stored || !mode)
+    throw new UserError(`migration record '${input.recordName}' is missing or is not an in-place migration`, 'not-found', 'MigrationRecordMissing');
+  const { record, etag } = stored;
+  if (record.operationToken || record.state !== 'running') return { status: 'started', token: record.operationToken, pollIntervalMs };
+
+  const instance = resolveInstance(services.config, record.serviceId, 'service');
+  if (record.startedAt) {
+    // Our POST went out but its answer was lost: a busy instance, or one already on stv2, is our migration.
+    const snapshot = await services.apim.getService(instance.ref);
+    if (snapshot.provisioningState === 'Updating' || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
+  }
+  const marked = { ...record, startedAt: services.clock.now().toISOString() };
+  const markedEtag = await services.migrations.write(marked, etag);
+  const started = await services.apim.startMigration(instance.ref, mode);
+  if (started.status === 'busy') {
+    // 409: our POST was not accepted, so the operation on the instance is someone else's; never adopt it.
+    await services.migrations.write({ ...record }, markedEtag || undefined);
+    return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  }
+  if (started.status === 'rejected') return { status: 'refused', code: started.code, message: started.message };
+  await services.migrations.write({ ...marked, operationToken: started.token }, markedEtag || undefined);
+  services.logger.event('apim-dr.migration.started', migrationEventProperties(marked));
+  return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
+}
