@@ -15,6 +15,8 @@ export interface CatalogEntry {
   trigger: BackupTrigger;
   archivedAt?: string;
   refusedAt?: string;
+  /** The instance's platform when the backup was taken (absent on entries written before it was tagged). */
+  platform?: string;
   /** The backup blob itself, when the listing saw it. */
   blob?: { size: number; tier?: string };
 }
@@ -167,6 +169,7 @@ export class BackupCatalog {
           trigger: parsed.trigger,
           archivedAt: tags['archivedAt'],
           refusedAt: tags['refusedAt'],
+          ...(tags['platform'] ? { platform: tags['platform'] } : {}),
         });
       }
     } catch (err) {

@@ -45,6 +45,7 @@ export function renderDashboard(view: DashboardView): string {
 <ul class="summary" aria-label="Fleet summary">
 ${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${view.summary[level]}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
 </ul>
+${view.onStv1 ? `<p class="stv1" data-on-stv1="${view.onStv1}"><strong>${view.onStv1} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
 <p class="legend">Timeline: ${utc(view.timelineStart).slice(0, 10)} to ${utc(view.at).slice(0, 10)}; a backup can be restored for 30 days
 <span class="key window"></span> (the shaded part).
 <span class="key succeeded"></span> succeeded <span class="key failed"></span> failed <span class="key expired"></span> expired
@@ -74,14 +75,33 @@ function row(instance: Instance, view: DashboardView): string {
       ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>`
       : '',
     instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
+    migration(instance),
   ].filter(Boolean);
   return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
-<th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small></th>
+<th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${platform(instance)}</th>
 <td><span class="badge ${instance.protection}">${LEVEL_LABEL[instance.protection]}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
 <td>${timeline(instance, view)}</td>
 <td>${newest(instance)}</td>
 <td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}${drill(instance)}</td>
 </tr>`;
+}
+
+function platform(instance: Instance): string {
+  if (!instance.platform) return '';
+  const retired = instance.platform === 'stv1';
+  return `<small class="platform${retired ? ' retired' : ''}" data-platform="${esc(instance.platform)}">${esc(instance.platform)}${retired ? ' (retired platform)' : ''}</small>`;
+}
+
+function migration(instance: Instance): string {
+  const m = instance.migration;
+  if (!m) return '';
+  const how = m.kind === 'side-by-side' ? `side by side into ${esc(m.target ?? '')}` : `in place${m.mode ? ` (${esc(m.mode)})` : ''}`;
+  if (m.state === 'running') {
+    return `<li class="running" data-migration="running">Migration ${how} running${m.phase ? `: ${esc(m.phase)}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''}</li>`;
+  }
+  const wayBack = m.wayBackUntil && m.state === 'succeeded' && m.kind === 'in-place' ? `; way back until ${utc(m.wayBackUntil)}` : '';
+  const why = m.error && m.state !== 'succeeded' ? `: ${esc(m.error)}` : '';
+  return `<li data-migration="${m.state}">Migration ${how} ${m.state} ${utc(m.completedAt ?? m.requestedAt)}${why}${wayBack}</li>`;
 }
 
 function drill(instance: Instance): string {
@@ -169,6 +189,7 @@ tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block
 .drill { margin: 6px 0 0; } .drill-failed strong, .drill-refused strong { color: #b3261e; }
 .details, .standbys { margin: 4px 0 0; padding-left: 16px; } .standbys { padding-left: 0; list-style: none; }
 .failure code { color: var(--bad); }
+.platform.retired, .stv1 strong { color: var(--bad); }
 .age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }
 .sync-behind, .sync-failed, .sync-never-restored { color: var(--warn); } .sync-in-sync { color: var(--ok); }
 .timeline { width: 100%; min-width: 220px; height: 22px; display: block; }

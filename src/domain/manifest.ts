@@ -64,6 +64,8 @@ export function manifestTags(m: BackupManifest): Record<string, string> {
     expiresAt: m.expiresAt,
     state: m.state,
     trigger: m.trigger,
+    // The platform the instance ran on: status counts what is still on stv1 without reading manifests.
+    ...(m.service ? { platform: m.service.platformVersion } : {}),
     ...(m.archivedAt ? { archivedAt: m.archivedAt } : {}),
     ...(m.deleteRefused ? { refusedAt: m.deleteRefused.at } : {}),
   };

@@ -116,6 +116,31 @@ describe('migration off stv1', () => {
     expect(summary.ipsAfter!['West Europe']).toEqual(now.properties.publicIPAddresses);
   });
 
+  it('status and the dashboard show each platform, the migration and how many instances are still on stv1', async () => {
+    h = await startHarness();
+    await backupNow(h, DEV);
+    await backupNow(h, 'contoso-apim-weu');
+    const before = await h.api('GET', '/api/status');
+    expect(before.body.onStv1).toBe(1);
+    const platforms = Object.fromEntries(before.body.instances.map((i: { service: string; platform?: string }) => [i.service, i.platform]));
+    expect(platforms).toEqual({ 'contoso-apim-weu': 'stv2', 'contoso-apim-neu': undefined, [DEV]: 'stv1' });
+    const page = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(page).toContain('1 instance still on stv1');
+    expect(page).toContain('data-platform="stv1"');
+
+    const summary = await migrate({ service: DEV, confirm: DEV });
+    const after = await h.api('GET', '/api/status');
+    expect(after.body.onStv1).toBe(0);
+    const dev = after.body.instances.find((i: { service: string }) => i.service === DEV);
+    expect(dev).toMatchObject({
+      platform: 'stv2',
+      migration: { state: 'succeeded', kind: 'in-place', recordName: summary.recordName, wayBackUntil: summary.preMigrationBackup!.expiresAt },
+    });
+    const migrated = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(migrated).not.toContain('still on stv1');
+    expect(migrated).toContain('data-migration="succeeded"');
+  });
+
   it('a failed migration is recorded with ARM code and message; the instance stays on stv1 and protected', async () => {
     h = await startHarness({
       failOperation: (kind) => (kind === 'migrate' ? { code: 'MigrationFailed', message: 'Migration to stv2 failed and was rolled back.' } : undefined),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
-import { fleetStatus } from '../../workflows/status/fleetStatus';
+import { fleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
 import { ExitCode, table, type Output } from '../output';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
@@ -13,6 +13,7 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
     return ExitCode.ok;
   }
   out.line(`${status.summary.protected} protected, ${status.summary['at-risk']} at risk, ${status.summary.unprotected} unprotected`);
+  if (status.onStv1) out.line(`${status.onStv1} instance(s) still on stv1: 'apim-dr migrate <service> --dry-run' says how to move each`);
   out.line(
     table(
       status.instances.map((i) => ({
@@ -21,6 +22,7 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
         newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
+        platform: [i.platform ?? '?', migration(i.migration)].filter(Boolean).join(' '),
         standbys: i.standbys
           .map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`)
           .join(', '),
@@ -29,10 +31,16 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
           : '',
         why: [...i.reasons, ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : [])].join('; '),
       })),
-      ['instance', 'status', 'newest', 'expires', 'rpo', 'standbys', 'drill', 'why'],
+      ['instance', 'status', 'newest', 'expires', 'rpo', 'platform', 'standbys', 'drill', 'why'],
     ),
   );
   return ExitCode.ok;
+}
+
+function migration(m: InstanceStatus['migration']): string {
+  if (!m) return '';
+  if (m.state === 'running') return `(migrating${m.phase ? `: ${m.phase}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''})`;
+  return `(migration ${m.state}${m.completedAt ? ` ${m.completedAt.slice(0, 10)}` : ''})`;
 }
 
 export function registerStatus(program: Command, cli: CliContext): void {

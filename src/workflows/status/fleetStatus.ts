@@ -7,6 +7,7 @@ import type { RestoreRecord } from '../../domain/restoreRecord';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
+import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
 
 export type ProtectionLevel = 'protected' | 'at-risk' | 'unprotected';
@@ -25,6 +26,10 @@ export interface InstanceStatus {
   standbys: StandbySync[];
   /** The newest drill of this instance, if it has a drill. */
   lastDrill?: DrillResult;
+  /** Its platform (stv1, stv2, stv2.1, …) as of its newest backup. */
+  platform?: string;
+  /** Its newest migration off stv1, running or done. */
+  migration?: MigrationStatus;
 }
 
 export interface DrillResult {
@@ -40,6 +45,8 @@ export interface DrillResult {
 export interface FleetStatus {
   at: string;
   summary: Record<ProtectionLevel, number>;
+  /** Instances whose newest backup says they still run on the retired stv1 platform. */
+  onStv1: number;
   instances: InstanceStatus[];
 }
 
@@ -51,7 +58,7 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 /** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const [entries, pending] = await Promise.all([listing, services.changes.pending()]);
+  const [entries, pending, migrations] = await Promise.all([listing, services.changes.pending(), latestMigrations(services, starter)]);
   const protection = assessFleet(services, entries, now);
   const instances = await Promise.all(
     protectedServices(services.config)
@@ -84,6 +91,8 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
           running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
+          platform: mine.find((e) => e.platform)?.platform,
+          migration: migrations.get(key),
           lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(
             s.config.standbys.map(async (b) => {
@@ -96,7 +105,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
   );
   const summary: Record<ProtectionLevel, number> = { protected: 0, 'at-risk': 0, unprotected: 0 };
   for (const i of instances) summary[i.protection] += 1;
-  return { at: now.toISOString(), summary, instances };
+  return { at: now.toISOString(), summary, onStv1: instances.filter((i) => i.platform === 'stv1').length, instances };
 }
 
 async function lastDrill(services: Services, source: string, targetId: string): Promise<DrillResult | undefined> {
