@@ -48,6 +48,9 @@ param sweepSchedule string = '0 30 3 * * *'
 @description('\'true\' once the functions are deployed: an Event Grid subscription needs its function to exist. The postdeploy hook sets it.')
 param eventSubscriptions string = ''
 
+@description('Only to migrate VNet-injected stv1 instances in place: resource IDs of their subnets (and public IPs, where one is set) that the app may join. Empty (the default) grants no network permission.')
+param networkJoinScopes array = []
+
 var tags = { 'azd-env-name': environmentName }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var appName = 'func-${resourceToken}'
@@ -108,6 +111,20 @@ module apimAccess 'app/apimAccess.bicep' = [
     name: 'apim-dr-access-${uniqueString(instance.id)}'
     scope: resourceGroup(split(instance.id, '/')[2], split(instance.id, '/')[4])
     params: { serviceName: split(instance.id, '/')[8], appPrincipalId: identity.outputs.principalId, access: instance.access }
+  }
+]
+
+// One module per resource group named in networkJoinScopes, each with the scopes in that group.
+var networkJoinGroups = union(map(networkJoinScopes, id => toLower('/subscriptions/${split(id, '/')[2]}/resourceGroups/${split(id, '/')[4]}')), [])
+
+module networkJoin 'app/networkJoin.bicep' = [
+  for group in networkJoinGroups: {
+    name: 'apim-dr-network-${uniqueString(group)}'
+    scope: resourceGroup(split(group, '/')[2], split(group, '/')[4])
+    params: {
+      scopeIds: filter(networkJoinScopes, id => startsWith(toLower(id), '${group}/'))
+      appPrincipalId: identity.outputs.principalId
+    }
   }
 ]
 

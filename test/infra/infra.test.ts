@@ -108,6 +108,11 @@ describe('infra: app settings', () => {
   });
 });
 
+/** The role an assignment grants: a built-in role's key, or the custom role's symbol. */
+function roleOf(body: string): string | undefined {
+  return /roleDefinition\(builtInRoles\.(\w+)\)/.exec(body)?.[1] ?? /roleDefinitionId: (\w+)\.id/.exec(body)?.[1];
+}
+
 describe('infra: permissions', () => {
   const assignments = bicepFiles().flatMap((file) =>
     resources(file.text)
@@ -128,7 +133,7 @@ describe('infra: permissions', () => {
   });
 
   it('assigns exactly the roles the design calls for', () => {
-    const granted = assignments.map((a) => `${a.file}: ${/roleDefinition\(builtInRoles\.(\w+)\)/.exec(a.body)?.[1]}`).sort();
+    const granted = assignments.map((a) => `${a.file}: ${roleOf(a.body)}`).sort();
     expect(granted).toEqual(
       [
         'infra/app/apimAccess.bicep: apiManagementServiceOperatorRole',
@@ -139,6 +144,8 @@ describe('infra: permissions', () => {
         'infra/app/hostStorage.bicep: storageQueueDataContributor',
         'infra/app/hostStorage.bicep: storageTableDataContributor',
         'infra/app/monitoring.bicep: monitoringMetricsPublisher',
+        'infra/app/networkJoin.bicep: joinRole',
+        'infra/app/networkJoin.bicep: joinRole',
       ].sort(),
     );
   });
@@ -146,17 +153,34 @@ describe('infra: permissions', () => {
   it.each(['scope', 'principalType', 'name', 'comment'])('gives every role assignment its %s as required', (what) => {
     expect(assignments.length).toBeGreaterThanOrEqual(8);
     for (const a of assignments) {
-      const scope = /^\s*scope: (\w+)$/m.exec(a.body)?.[1];
-      const role = /roleDefinition\(builtInRoles\.(\w+)\)/.exec(a.body)?.[1];
+      const scope = /^\s*scope: ([\w[\]]+)$/m.exec(a.body)?.[1];
+      const role = roleOf(a.body);
       const principal = /principalId: (\w+)$/m.exec(a.body)?.[1];
       const where = `${a.file} ${a.symbol}`;
       if (what === 'scope') expect(scope, where).toBeDefined();
       // guid(scope, principal, role): stable across deployments, unique per grant.
-      if (what === 'name') expect(a.body, where).toContain(`name: guid(${scope}.id, ${principal}, builtInRoles.${role})`);
+      const roleId = role === 'joinRole' ? 'joinRole.id' : `builtInRoles.${role}`;
+      if (what === 'name') expect(a.body, where).toContain(`name: guid(${scope}.id, ${principal}, ${roleId})`);
       if (what === 'principalType') expect(a.body, where).toMatch(/principalType: 'ServicePrincipal'/);
       // Each grant says why it is needed, on the line above it.
       if (what === 'comment') expect(a.commentAbove, where).toMatch(/^\/\/ \S/);
     }
+  });
+
+  it('grants network join only for VNet migrations: on the subnets and IPs named, by a custom role with the two join actions, none by default', () => {
+    const networkJoin = readInfra('app/networkJoin.bicep');
+    expect(paramDefault(main, 'networkJoinScopes')).toBe('[]');
+    expect(parameters.parameters['networkJoinScopes']!.value).toEqual([]);
+    expect(main).toMatch(/module networkJoin 'app\/networkJoin.bicep' = \[\n\s+for group in networkJoinGroups:/);
+    const actions = /actions: \[([^\]]*)\]/
+      .exec(networkJoin)![1]!
+      .split(',')
+      .map((a) => a.trim().replace(/'/g, ''));
+    expect(actions).toEqual(['Microsoft.Network/virtualNetworks/subnets/join/action', 'Microsoft.Network/publicIPAddresses/join/action']);
+    expect(networkJoin).toMatch(/notActions: \[\]/);
+    expect(networkJoin).toMatch(/assignableScopes: \[resourceGroup\(\)\.id\]/);
+    expect(networkJoin).toMatch(/scope: subnets\[i\]/);
+    expect(networkJoin).toMatch(/scope: publicIps\[i\]/);
   });
 
   it("grants the APIM Operator role on each instance, in the instance's own subscription and resource group", () => {
