@@ -1,5 +1,5 @@
 /**
- * Which restore records the sweep retires: per target, every record younger than the retention and at least the
+ * Which restore and migration records the sweep retires: per target (or migrated instance), every record younger than the retention and at least the
  * newest `keep` are kept; the rest go (their audit survives in telemetry). Pure: names in, names out.
  */
 import { groupBy } from './groupBy';
@@ -11,8 +11,11 @@ export interface RecordRetention {
   keep: number;
 }
 
-/** `restores/<target>.<yyyyMMddTHHmmssZ>[.<ms><id>].json`, as restoreRecordName writes them (older ones lack the id). */
-const RECORD = /^restores\/([a-zA-Z][a-zA-Z0-9-]*)\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:\.\d{3}[0-9a-f]{4})?\.json$/;
+/**
+ * `restores/<target>.<yyyyMMddTHHmmssZ>[.<ms><id>].json` and `migrations/<service>.…`, as timedRecordName writes them
+ * (older restore records lack the id).
+ */
+const RECORD = /^(?:restores|migrations)\/([a-zA-Z][a-zA-Z0-9-]*)\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:\.\d{3}[0-9a-f]{4})?\.json$/;
 
 export function parseRecordName(name: string): { target: string; at: Date } | undefined {
   const m = RECORD.exec(name);
@@ -26,9 +29,10 @@ export function planRecordRetirement(names: readonly string[], now: Date, retent
   // A name apim-dr did not write is not apim-dr's to retire.
   const records = names.flatMap((name) => {
     const parsed = parseRecordName(name);
-    return parsed ? [{ name, target: parsed.target.toLowerCase(), at: parsed.at }] : [];
+    // Per folder and subject: a target's restores and an instance's migrations are counted apart.
+    return parsed ? [{ name, key: `${name.slice(0, name.indexOf('/'))}/${parsed.target.toLowerCase()}`, at: parsed.at }] : [];
   });
-  const byTarget = groupBy(records, (r) => r.target);
+  const byTarget = groupBy(records, (r) => r.key);
   const retired: string[] = [];
   for (const records of byTarget.values()) {
     const newestFirst = records.sort((a, b) => b.name.localeCompare(a.name));

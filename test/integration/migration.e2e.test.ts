@@ -9,7 +9,7 @@ import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../.
 import type { SandboxServiceSpec } from '../../src/sandbox/model';
 import { migrationRollbackAsk } from '../../src/workflows/migrate/migrationRollback';
 import type { MigrationSummary } from '../../src/workflows/migrate/types';
-import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
+import { backupNow, runToCompletion, startHarness, sweepNow, type Harness } from '../support/harness';
 
 const DEV = 'contoso-apim-dev';
 const MINUTE = 60_000;
@@ -114,6 +114,25 @@ describe('migration off stv1', () => {
     expect(summary.ipsAfter!['West Europe']).not.toEqual(summary.ipsBefore!['West Europe']);
     const now = h.sandbox.apim.resource(h.sandbox.apim.service(DEV)) as { properties: { publicIPAddresses: string[] } };
     expect(summary.ipsAfter!['West Europe']).toEqual(now.properties.publicIPAddresses);
+  });
+
+  it('the sweep retires a migration record past the retention, its audit kept in telemetry', async () => {
+    h = await startHarness({ config: (sandbox) => sandbox.config({ defaults: { recordsKept: 1 } }) });
+    const summary = await migrate({ service: DEV, confirm: DEV });
+    // A second request is refused (already on stv2): its record is the newest, the one kept.
+    const refused = await migrate({ service: DEV, confirm: DEV });
+    await h.clock.advance(89 * 86_400_000);
+    expect((await sweepNow(h)).retiredRecords).toEqual([]);
+    await h.clock.advance(2 * 86_400_000);
+    expect((await sweepNow(h)).retiredRecords).toEqual([summary.recordName]);
+    expect(await h.services.migrations.read(summary.recordName)).toBeUndefined();
+    expect((await h.services.migrations.read(refused.recordName))?.record.state).toBe('refused');
+    expect(h.logs.find((r) => r['event'] === 'apim-dr.migration.record-retired')).toMatchObject({
+      recordName: summary.recordName,
+      service: DEV,
+      state: 'succeeded',
+      ipsBefore: summary.ipsBefore,
+    });
   });
 
   it('status and the dashboard show each platform, the migration and how many instances are still on stv1', async () => {

@@ -1,15 +1,38 @@
-/** Activity: retire old restore records (the sweep's), keeping each one's audit in telemetry before it goes. */
+/** Activity: retire old restore and migration records (the sweep's), keeping each one's audit in telemetry before it goes. */
 import { planRecordRetirement } from '../../domain/recordRetention';
 import type { Services } from '../../services';
 
 export async function retireRecords(services: Services, dryRun: boolean): Promise<string[]> {
   const { recordRetention, recordsKept } = services.config.defaults;
-  const retired = planRecordRetirement(await services.restores.names(), services.clock.now(), { minAgeMs: recordRetention, keep: recordsKept });
+  const [restores, migrations] = await Promise.all([services.restores.names(), services.migrations.names()]);
+  const retired = planRecordRetirement([...restores, ...migrations], services.clock.now(), { minAgeMs: recordRetention, keep: recordsKept });
   if (dryRun) return retired;
   for (const name of retired) {
-    const stored = await services.restores.read(name).catch(() => undefined);
-    const r = stored?.record;
     // The record's audit outlives it: who, what, when, the outcome.
+    if (name.startsWith('migrations/')) {
+      const m = (await services.migrations.read(name).catch(() => undefined))?.record;
+      services.logger.event('apim-dr.migration.record-retired', {
+        recordName: name,
+        ...(m
+          ? {
+              service: m.service,
+              kind: m.kind,
+              mode: m.mode,
+              target: m.target,
+              requestedBy: m.requestedBy,
+              requestedAt: m.requestedAt,
+              completedAt: m.completedAt,
+              state: m.state,
+              preMigrationBackup: m.preMigrationBackup?.backupName,
+              ipsBefore: m.ipsBefore,
+              ipsAfter: m.ipsAfter,
+            }
+          : { unreadable: true }),
+      });
+      await services.migrations.remove(name);
+      continue;
+    }
+    const r = (await services.restores.read(name).catch(() => undefined))?.record;
     services.logger.event('apim-dr.restore.record-retired', {
       recordName: name,
       ...(r

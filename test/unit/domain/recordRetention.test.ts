@@ -3,12 +3,12 @@ import { parseRecordName, planRecordRetirement } from '../../../src/domain/recor
 
 const DAY = 86_400_000;
 const now = new Date('2026-09-01T00:00:00Z');
-const name = (target: string, daysAgo: number, id = '') => {
+const name = (target: string, daysAgo: number, id = '', folder = 'restores') => {
   const t = new Date(now.getTime() - daysAgo * DAY)
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
-  return `restores/${target}.${t}${id}.json`;
+  return `${folder}/${target}.${t}${id}.json`;
 };
 
 describe('retiring restore records', () => {
@@ -27,6 +27,15 @@ describe('retiring restore records', () => {
     for (const [i, n] of neu.entries()) expect(retired.has(n), n).toBe(i / 4 >= 90 && i >= 20);
     expect(dev.filter((n) => retired.has(n))).toEqual([]);
     expect(retired.size).toBe(480 - 360);
+  });
+
+  it("counts an instance's migration records apart from the restores into it", () => {
+    // 25 old restores into apim-dev and 3 old migrations of it: the restores keep their newest 20, the migrations all 3.
+    const restores = Array.from({ length: 25 }, (_, i) => name('apim-dev', 100 + i, '.000abcd'));
+    const migrations = Array.from({ length: 3 }, (_, i) => name('apim-dev', 100 + i, '.000abcd', 'migrations'));
+    const retired = planRecordRetirement([...restores, ...migrations], now, { minAgeMs: 90 * DAY, keep: 20 });
+    expect(retired).toEqual(restores.slice(20).sort());
+    expect(parseRecordName(migrations[0]!)).toMatchObject({ target: 'apim-dev' });
   });
 
   it('never retires a name it cannot read as a record', () => {
