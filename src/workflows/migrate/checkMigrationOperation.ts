@@ -1,5 +1,6 @@
 /** Activity: one status check of a running migration (one ARM GET, fresh token). */
 import { resolveInstance } from '../../config/resolveService';
+import { isMigrated } from '../../domain/migration';
 import type { Services } from '../../services';
 import type { MigrationOutcome } from './types';
 
@@ -9,7 +10,13 @@ export async function checkMigrationOperation(services: Services, input: { recor
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   const token = input.token ?? record.operationToken;
   if (token) return services.apim.check('migrate', instance.ref, token);
-  // Adopted (its answer was lost): done when the instance is no longer busy; verification judges the platform.
+  // Adopted (its answer was lost): done when the instance is no longer busy, and ours only if it left stv1.
   const snapshot = await services.apim.getService(instance.ref);
-  return snapshot.provisioningState === 'Updating' ? { status: 'running' } : { status: 'succeeded' };
+  if (snapshot.provisioningState === 'Updating') return { status: 'running' };
+  if (isMigrated(snapshot.platformVersion)) return { status: 'succeeded' };
+  return {
+    status: 'failed',
+    code: 'NotMigrated',
+    message: `the operation apim-dr waited for on '${record.service}' has ended and the instance is still on ${snapshot.platformVersion}: it was another operation, or the migration failed and ARM reverted it; check the activity log, then migrate again`,
+  };
 }

@@ -31,7 +31,8 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
 
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   if (record.startedAt) {
-    // Our POST went out but its answer was lost: a busy instance, or one already on stv2, is our migration.
+    // Our POST went out but its answer was lost (or the SDK's resend met our own migration with 409): a busy
+    // instance, or one already on stv2, is our migration. checkMigrationOperation tells if it was not.
     const snapshot = await services.apim.getService(instance.ref);
     if (snapshot.provisioningState === 'Updating' || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
   }
@@ -39,8 +40,8 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
   const markedEtag = await services.migrations.write(marked, etag);
   const started = await services.apim.startMigration(instance.ref, mode);
   if (started.status === 'busy') {
-    // 409: our POST was not accepted, so the operation on the instance is someone else's; never adopt it.
-    await services.migrations.write({ ...record }, markedEtag || undefined);
+    // 409: another operation runs on the instance, which may be ours if the SDK resent a POST whose answer was lost.
+    // The mark stays: the next attempt adopts what runs there, and the check sees whether it moved the instance.
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   if (started.status === 'rejected') return { status: 'refused', code: started.code, message: started.message };
