@@ -97,7 +97,8 @@ function migration(instance: Instance): string {
   if (!m) return '';
   const how = m.kind === 'side-by-side' ? `side by side into ${esc(m.target ?? '')}` : `in place${m.mode ? ` (${esc(m.mode)})` : ''}`;
   if (m.state === 'running') {
-    return `<li class="running" data-migration="running">Migration ${how} running${m.phase ? `: ${esc(m.phase)}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''}</li>`;
+    const overdue = m.overdue ? ` <strong class="overdue">${esc(m.overdue)}</strong>` : '';
+    return `<li class="running" data-migration="running">Migration ${how} running${m.phase ? `: ${esc(m.phase)}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''}${overdue}</li>`;
   }
   const wayBack = m.wayBackUntil && m.state === 'succeeded' && m.kind === 'in-place' ? `; way back until ${utc(m.wayBackUntil)}` : '';
   const why = m.error && m.state !== 'succeeded' ? `: ${esc(m.error)}` : '';
@@ -189,7 +190,7 @@ tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block
 .drill { margin: 6px 0 0; } .drill-failed strong, .drill-refused strong { color: #b3261e; }
 .details, .standbys { margin: 4px 0 0; padding-left: 16px; } .standbys { padding-left: 0; list-style: none; }
 .failure code { color: var(--bad); }
-.platform.retired, .stv1 strong { color: var(--bad); }
+.platform.retired, .stv1 strong, .overdue { color: var(--bad); }
 .age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }
 .sync-behind, .sync-failed, .sync-never-restored { color: var(--warn); } .sync-in-sync { color: var(--ok); }
 .timeline { width: 100%; min-width: 220px; height: 22px; display: block; }

@@ -204,6 +204,20 @@ describe('migration off stv1', () => {
     expect((await backupNow(h, DEV)).state).toBe('succeeded');
   });
 
+  it('shows a migration running in status, and past 2 hours says to open a support case', async () => {
+    h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 150 * MINUTE : MINUTE) });
+    const response = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
+    await h.clock.advance(60 * MINUTE);
+    const running = (await h.api('GET', '/api/status')).body.instances.find((i: { service: string }) => i.service === DEV);
+    expect(running.migration).toMatchObject({ state: 'running', phase: 'migrating', percent: expect.any(Number) });
+    expect(running.migration.overdue).toBeUndefined();
+    await h.clock.advance(70 * MINUTE);
+    const late = (await h.api('GET', '/api/status')).body.instances.find((i: { service: string }) => i.service === DEV);
+    expect(late.migration).toMatchObject({ percent: 99, overdue: expect.stringContaining('support case') });
+    expect(await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text())).toContain('open a support case');
+    expect(((await runToCompletion(h, response.body.id)).output as MigrationSummary).state).toBe('succeeded');
+  });
+
   it('refuses a second migration of the instance while one runs, before any ARM call', async () => {
     h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 45 * MINUTE : MINUTE) });
     const first = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });

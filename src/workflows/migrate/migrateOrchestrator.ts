@@ -5,6 +5,7 @@
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
+import { MIGRATION_FACTS } from '../../domain/migration';
 import { restorePercent } from '../../domain/restoreProgress';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
@@ -97,14 +98,18 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   const outcome = yield* monitor<MigrationOutcome>(context, {
     first,
     pollIntervalMs: started.status === 'started' ? started.pollIntervalMs : 0,
-    status: (polls) => ({
-      phase: 'migrating',
-      recordName,
-      polls,
-      percent: restorePercent(context.df.currentUtcDateTime.getTime() - migrationStart, expectedMs),
-      expectedMs,
-      warnings,
-    }),
+    status: (polls) => {
+      const elapsedMs = context.df.currentUtcDateTime.getTime() - migrationStart;
+      return {
+        phase: 'migrating',
+        recordName,
+        polls,
+        percent: restorePercent(elapsedMs, expectedMs),
+        expectedMs,
+        warnings,
+        ...(elapsedMs > MIGRATION_FACTS.supportCaseAfterMs ? { overdue: 'still migrating after 2 hours: open a support case with Microsoft' } : {}),
+      };
+    },
     check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName, token }),
   });
   if (started.status !== 'started') return yield* finish({ outcome, preMigrationBackup });

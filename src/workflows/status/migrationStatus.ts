@@ -18,6 +18,8 @@ export interface MigrationStatus {
   /** While it runs: its phase and percent of the expected ~45 minutes. */
   phase?: string;
   percent?: number;
+  /** Set when it has run past the point where Microsoft asks for a support case. */
+  overdue?: string;
   /** Until when the pre-migration backup can be restored into another instance. */
   wayBackUntil?: string;
   error?: string;
@@ -50,8 +52,9 @@ export async function latestMigrations(services: Services, starter?: Orchestrati
       };
       if (record.state === 'running' && starter) {
         const changed = record.kind === 'side-by-side' ? { name: record.target!, id: record.targetId! } : { name: record.service, id: record.serviceId };
-        const custom = (await starter.status(restoreInstanceId(changed.name, changed.id)))?.customStatus as { phase?: string; percent?: number } | undefined;
-        Object.assign(status, { phase: custom?.phase, percent: custom?.percent });
+        const custom = (await starter.status(restoreInstanceId(changed.name, changed.id)))?.customStatus as
+          { phase?: string; percent?: number; overdue?: string } | undefined;
+        Object.assign(status, { phase: custom?.phase, percent: custom?.percent, overdue: custom?.overdue });
       }
       found.set(subject, status);
     }),
