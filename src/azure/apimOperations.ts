@@ -5,13 +5,18 @@ import type { ServiceRef } from '../domain/resourceId';
 import type { Inventory, ServiceSnapshot } from '../domain/service';
 import { armErrorCode, isConflict, toApimError } from './armErrors';
 import type { ClientFactory } from './clientFactory';
+import { isAnswerLost } from './sendOnce';
 
 export type OperationKind = 'backup' | 'restore' | 'migrate';
 
 /** `migrateToStv2`'s modes, as ARM spells them. */
 export type MigrationMode = 'PreserveIp' | 'NewIP';
 
-export type StartResult = { status: 'started'; token: string; retryAfterMs?: number } | { status: 'busy'; message: string };
+export type StartResult =
+  | { status: 'started'; token: string; retryAfterMs?: number }
+  | { status: 'busy'; message: string }
+  /** The POST was sent and its answer lost: ARM may run the operation. The caller adopts it, never resends. */
+  | { status: 'unanswered'; message: string };
 
 /** A migration ARM refused outright (400 `NotSupported` on an instance already on stv2, …): retrying cannot help. */
 export type MigrationStartResult = StartResult | { status: 'rejected'; code: string; message: string };
@@ -69,6 +74,7 @@ export class ApimOperations {
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
       if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
       throw toApimError(err, ref.id, kind === 'backup' ? 'start a backup' : 'start a restore');
     }
   }
@@ -84,6 +90,7 @@ export class ApimOperations {
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
       if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
       const { code, message, statusCode } = armErrorCode(err);
       if (isOperationFailure(statusCode) && statusCode !== 401 && statusCode !== 403 && statusCode !== 404) return { status: 'rejected', code, message };
       throw toApimError(err, ref.id, 'migrate it to stv2');

@@ -12,6 +12,7 @@ import type { Config } from '../config/schema';
 import { UserError } from '../errors';
 import { createCredential } from './credential';
 import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
+import { sendOperationPostOncePolicy } from './sendOnce';
 
 export interface ClientFactoryOptions {
   clock: Clock;
@@ -60,6 +61,8 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
           phase: 'Sign',
           afterPolicies: [restPipeline().bearerTokenAuthenticationPolicyName],
         });
+        // Per attempt, inside the SDK's retry loop: a POST whose answer was lost is not resent.
+        client.pipeline.addPolicy(sendOperationPostOncePolicy(), { phase: 'Sign' });
         apimClients.set(subscriptionId, client);
       }
       return client;

@@ -17,6 +17,9 @@ export function activityRetry(): df.RetryOptions {
 /** How long to wait before asking again when the instance is busy with another operation. */
 export const BUSY_RETRY_MS = 60_000;
 
+/** How soon to look at the instance after a POST whose answer was lost: it shows `Updating` if ARM took it. */
+export const ANSWER_LOST_RETRY_MS = 15_000;
+
 /** Every phase an operation's custom status reports (`GET /api/operations/{id}`). */
 export type OperationPhase =
   | 'checking'

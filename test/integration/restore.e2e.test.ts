@@ -233,6 +233,19 @@ describe('restore into a standby', () => {
     expect(h.sandbox.apim.requests.filter((r) => r.kind === 'restore.post' && r.status === 202)).toHaveLength(1);
   });
 
+  it('adopts its own restore after the POST answer is lost: carried out once, recorded as succeeded', async () => {
+    await h.close();
+    h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 20 * 60_000) });
+    await backupNow(h, WEU);
+    h.sandbox.apim.faults.add({ method: 'POST', path: /\/restore$/, fault: { kind: 'drop-response' }, times: 1 });
+    const { summary } = await restore({ source: WEU, target: NEU, confirm: NEU, preRestoreBackup: false });
+    expect(summary).toMatchObject({ state: 'succeeded', verification: { ok: true } });
+    expect(h.sandbox.apim.count('fault.drop-response')).toBe(1);
+    // Sent once: the dropped POST, carried out by ARM and adopted, never resent (not even by the SDK's retry).
+    expect(h.sandbox.apim.count('restore.post')).toBe(1);
+    expect(h.logs.filter((r) => r['event'] === 'apim-dr.restore.succeeded')).toHaveLength(1);
+  });
+
   it('survives access tokens that expire mid-restore while the SDK still trusts them, with one restore call', async () => {
     await h.close();
     const tokens = new Set<string>();

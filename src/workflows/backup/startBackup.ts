@@ -7,7 +7,7 @@ import { expiresAt } from '../../domain/expiry';
 import type { BackupManifest } from '../../domain/manifest';
 import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
-import { BUSY_RETRY_MS } from '../operation';
+import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
 import type { StartBackupInput, StartBackupOutput } from './types';
 
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
@@ -76,10 +76,11 @@ async function post(services: Services, service: ResolvedService, manifest: Back
     service.ref,
     backupParameters(services.config.storage, services.settings, service.access, manifest.backupName),
   );
-  if (started.status === 'busy') {
-    // 409: someone's operation runs. It may be ours, if an earlier POST was accepted but its response was lost,
-    // so the record stays; the next start adopts the running operation or, once the instance is idle, posts again.
-    return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs: BUSY_RETRY_MS };
+  if (started.status === 'busy' || started.status === 'unanswered') {
+    // 409: someone's operation runs, or our POST's answer was lost and ARM may run ours. Either way the record stays;
+    // the next start adopts the running operation (checkBackup tells ours by the blob) or, once idle, posts again.
+    const retryAfterMs = started.status === 'busy' ? BUSY_RETRY_MS : ANSWER_LOST_RETRY_MS;
+    return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs };
   }
   await services.catalog.update({ ...manifest, operationToken: started.token }, etag);
   services.logger.event('apim-dr.backup.started', {

@@ -7,7 +7,7 @@ import { isMigrated } from '../../domain/migration';
 import { migrationEventProperties } from '../../domain/migrationRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { BUSY_RETRY_MS } from '../operation';
+import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
 import type { StartMigrationInput, StartMigrationOutput } from './types';
 
 export async function startMigration(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {
@@ -31,17 +31,22 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
 
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   if (record.startedAt) {
-    // Our POST went out but its answer was lost (or the SDK's resend met our own migration with 409): a busy
-    // instance, or one already on stv2, is our migration. checkMigrationOperation tells if it was not.
+    // Our POST went out but its answer was lost (or the activity died after it): a busy instance, or one already on
+    // stv2, is our migration. checkMigrationOperation tells if it was not.
     const snapshot = await services.apim.getService(instance.ref);
     if (snapshot.provisioningState === 'Updating' || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
   }
   const marked = { ...record, startedAt: services.clock.now().toISOString() };
   const markedEtag = await services.migrations.write(marked, etag);
   const started = await services.apim.startMigration(instance.ref, mode);
+  if (started.status === 'unanswered') {
+    // ARM may have taken our POST: the mark stays, so the next attempt adopts what runs on the instance (and the
+    // check sees whether it moved the instance off stv1).
+    return { status: 'busy', message: started.message, retryAfterMs: ANSWER_LOST_RETRY_MS };
+  }
   if (started.status === 'busy') {
-    // 409: another operation runs on the instance, which may be ours if the SDK resent a POST whose answer was lost.
-    // The mark stays: the next attempt adopts what runs there, and the check sees whether it moved the instance.
+    // 409 to a POST that was answered: not ours (ours are never resent), so the mark goes and the wait begins.
+    await services.migrations.write({ ...record }, markedEtag || undefined);
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
   if (started.status === 'rejected') return { status: 'refused', code: started.code, message: started.message };

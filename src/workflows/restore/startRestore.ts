@@ -3,7 +3,7 @@ import { resolveInstance } from '../../config/resolveService';
 import { restoreEventProperties } from '../../domain/restoreRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { BUSY_RETRY_MS } from '../operation';
+import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
 import { backupParameters } from '../../azure/backupParameters';
 import type { StartRestoreInput, StartRestoreOutput } from './types';
 
@@ -28,7 +28,8 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
 
   const target = resolveInstance(services.config, record.targetId, 'target');
   if (record.startedAt) {
-    // Our POST went out but its outcome was not recorded: if the target is busy, that is our restore.
+    // Our POST went out but its outcome was not recorded (its answer was lost, or the activity died after it): a
+    // busy target is running our restore. Adopt it; never POST a second restore for one record.
     const snapshot = await services.apim.getService(target.ref);
     if (snapshot.provisioningState === 'Updating') return { status: 'started', pollIntervalMs };
   }
@@ -36,8 +37,12 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
   const startedAt = services.clock.now().toISOString();
   const marked = await services.restores.write({ ...record, startedAt }, etag);
   const started = await services.apim.start('restore', target.ref, backupParameters(services.config.storage, services.settings, access, record.backupName!));
+  if (started.status === 'unanswered') {
+    // ARM may have taken our POST: the mark stays, so the next attempt adopts what runs on the target.
+    return { status: 'busy', message: started.message, retryAfterMs: ANSWER_LOST_RETRY_MS };
+  }
   if (started.status === 'busy') {
-    // 409: our POST was not accepted, so the operation running on the target is someone else's; never adopt it.
+    // 409 to a POST that was answered: not ours (ours are never resent), so the mark goes and the wait begins.
     await services.restores.write({ ...record, startedAt: undefined }, marked || undefined);
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
