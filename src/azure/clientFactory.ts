@@ -12,6 +12,7 @@ import type { Config } from '../config/schema';
 import { UserError } from '../errors';
 import { createCredential } from './credential';
 import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
+import { ARM_RETRY_OPTIONS, capRetryAfterPolicy } from './boundedWaits';
 import { sendOperationPostOncePolicy } from './sendOnce';
 
 export interface ClientFactoryOptions {
@@ -54,6 +55,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
           credentialScopes: [scope],
           additionalPolicies: policies,
           httpClient: options.httpClient,
+          retryOptions: ARM_RETRY_OPTIONS,
         });
         const created = client;
         const forget = () => apimClients.get(subscriptionId) === created && apimClients.delete(subscriptionId);
@@ -61,8 +63,10 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
           phase: 'Sign',
           afterPolicies: [restPipeline().bearerTokenAuthenticationPolicyName],
         });
-        // Per attempt, inside the SDK's retry loop: a POST whose answer was lost is not resent.
+        // Per attempt, inside the SDK's retry loop: a POST whose answer was lost is not resent, and a long
+        // Retry-After is left to the orchestrator's durable timers.
         client.pipeline.addPolicy(sendOperationPostOncePolicy(), { phase: 'Sign' });
+        client.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
         apimClients.set(subscriptionId, client);
       }
       return client;

@@ -4,6 +4,7 @@
  * an operation's custom status reports.
  */
 import * as df from 'durable-functions';
+import { ensureError, UserError } from '../errors';
 import type { OrchestrationContext, Task } from 'durable-functions';
 
 /** Transient failures (ARM 5xx after the SDK's own retries, storage hiccups) are retried with backoff; user errors never reach it. */
@@ -78,35 +79,85 @@ function isBusy(s: { status: string }): s is { status: 'busy'; message: string; 
   return s.status === 'busy';
 }
 
-/** A status check's answer: `running` keeps the monitor waiting (for `retryAfterMs` when ARM says so). */
+/**
+ * A status check's answer: `running` keeps the monitor waiting (for `retryAfterMs` when ARM says so);
+ * `unreachable` means ARM or storage could not be asked, which says nothing about the operation itself.
+ */
 export interface MonitoredOutcome {
   status: string;
   retryAfterMs?: number;
 }
+
+/** ARM or storage did not answer a status check (after the SDK's and the activity's retries). */
+export interface Unreachable {
+  status: 'unreachable';
+  message: string;
+  /** When the checks began to fail. */
+  since?: string;
+}
+
+/** The longest wait between two checks while ARM does not answer. */
+export const OUTAGE_BACKOFF_CAP_MS = 15 * 60_000;
+
+/** How long an operation can plausibly run: monitoring outlives an outage this long before it hands over. */
+export const OUTAGE_LIMIT_MS = { backup: 6 * 3_600_000, restore: 12 * 3_600_000, migrate: 6 * 3_600_000 } as const;
 
 export interface MonitorOptions<O extends MonitoredOutcome> {
   /** The outcome the start activity implied: `running`, with ARM's first `Retry-After` if it sent one. */
   first: O;
   /** The wait between checks when ARM sends no `Retry-After`. */
   pollIntervalMs: number;
+  /** How long checks may fail in a row before the monitor returns `unreachable` (the operation may still run). */
+  outageLimitMs: number;
   /** The custom status to show before each wait. */
   status: (polls: number) => OperationStatus;
   /** Schedules one status check. */
   check: () => Task;
 }
 
-/** The monitor pattern: wait on a durable timer, check once, until the operation is no longer running. */
+/**
+ * The monitor pattern: wait on a durable timer, check once, until the operation is no longer running. A check
+ * that cannot reach ARM or storage is not an outcome: the monitor keeps the operation and waits longer each time
+ * (up to OUTAGE_BACKOFF_CAP_MS), for `outageLimitMs`, then returns `unreachable` for reconciliation to settle.
+ */
 export function* monitor<O extends MonitoredOutcome>(
   context: OrchestrationContext,
   options: MonitorOptions<O>,
-): Generator<Task, Exclude<O, { status: 'running' }>, O> {
-  let outcome = options.first;
-  for (let polls = 1; outcome.status === 'running'; polls++) {
-    setPhase(context, options.status(polls));
-    yield context.df.createTimer(after(context, outcome.retryAfterMs ?? options.pollIntervalMs));
+): Generator<Task, Exclude<O, { status: 'running' }> | Unreachable, O | Unreachable> {
+  let outcome: O | Unreachable = options.first;
+  let since: number | undefined;
+  for (let polls = 1, failures = 0; outcome.status === 'running' || outcome.status === 'unreachable'; polls++) {
+    const now = context.df.currentUtcDateTime.getTime();
+    let waitMs: number;
+    if (outcome.status === 'unreachable') {
+      since ??= now;
+      failures += 1;
+      if (now - since >= options.outageLimitMs) return { ...(outcome as Unreachable), since: new Date(since).toISOString() };
+      waitMs = Math.min(OUTAGE_BACKOFF_CAP_MS, Math.max(options.pollIntervalMs, 30_000) * 2 ** (failures - 1));
+      setPhase(context, { ...options.status(polls), unreachableSince: new Date(since).toISOString(), reason: (outcome as Unreachable).message });
+    } else {
+      since = undefined;
+      failures = 0;
+      waitMs = (outcome as O).retryAfterMs ?? options.pollIntervalMs;
+      setPhase(context, options.status(polls));
+    }
+    yield context.df.createTimer(after(context, waitMs));
     outcome = yield options.check();
   }
   return outcome as Exclude<O, { status: 'running' }>;
+}
+
+/**
+ * For status-check activities: a check that cannot reach ARM or storage answers `unreachable` instead of failing
+ * the orchestration; a user error (a role removed, an instance deleted) fails the operation with its fix.
+ */
+export async function checkOrUnreachable<O>(check: () => Promise<O>): Promise<O | Unreachable | { status: 'failed'; code: string; message: string }> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof UserError) return { status: 'failed', code: err.code, message: err.message };
+    return { status: 'unreachable', message: ensureError(err).message };
+  }
 }
 
 /** Runs a sub-orchestration; a failed one yields undefined (its reason is in its own history and logs). */

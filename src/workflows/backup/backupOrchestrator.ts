@@ -1,8 +1,11 @@
-/** Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic. */
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+/**
+ * Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic.
+ * With `adopt`, it starts nothing: it watches a catalogued backup that lost its watcher until ARM says how it ended.
+ */
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { parseBackupName } from '../../domain/backupName';
 import { Activities, Orchestrations } from '../names';
-import { activityRetry, after, monitor, setPhase } from '../operation';
+import { activityRetry, after, monitor, OUTAGE_LIMIT_MS, setPhase, type Unreachable } from '../operation';
 import type { SweepRequest } from '../sweep/types';
 import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
 
@@ -14,6 +17,23 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
   const requestedAt = context.df.currentUtcDateTime;
   const input: StartBackupInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const retry = activityRetry();
+  const watch = (backupName: string, first: CheckOutcome, pollIntervalMs: number, token?: string) =>
+    monitor<CheckOutcome>(context, {
+      first,
+      pollIntervalMs,
+      outageLimitMs: OUTAGE_LIMIT_MS.backup,
+      status: (polls) => ({ phase: 'running', backupName, polls }),
+      check: () => context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token }),
+    });
+
+  if (request.adopt) {
+    const { backupName, pollIntervalMs } = request.adopt;
+    const outcome = yield* watch(backupName, { status: 'running', retryAfterMs: 0 }, pollIntervalMs);
+    if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
+    // Adopted, a backup ARM shows no trace of (idle instance, no blob) did not happen: it is settled as failed.
+    const settled = outcome.status === 'lost' ? { status: 'failed' as const, code: 'OperationLost', message: LOST } : outcome;
+    return yield* finish(context, request, backupName, settled);
+  }
 
   for (let starts = 1; ; starts++) {
     const started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
@@ -27,37 +47,58 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     }
 
     const { backupName, token, pollIntervalMs } = started;
-    const outcome = yield* monitor<CheckOutcome>(context, {
-      first: { status: 'running', retryAfterMs: started.retryAfterMs },
-      pollIntervalMs,
-      status: (polls) => ({ phase: 'running', backupName, polls }),
-      check: () => context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token }),
-    });
+    const outcome = yield* watch(backupName, { status: 'running', retryAfterMs: started.retryAfterMs }, pollIntervalMs, token);
+    if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
     if (outcome.status === 'lost') {
       if (starts >= MAX_STARTS)
         return failedSummary(request, backupName, 'OperationLost', 'the backup operation could not be confirmed after repeated attempts');
       continue;
     }
-    setPhase(context, { phase: 'finishing', backupName });
-    const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, retry, {
-      serviceId: request.serviceId,
-      backupName,
-      outcome,
-    });
-    if (summary.state === 'succeeded') {
-      // A new restorable backup may retire older ones: sweep this instance now rather than at the daily run.
-      setPhase(context, { phase: 'sweeping', backupName });
-      const sweep: SweepRequest = { dryRun: false, requestedBy: `after:${backupName}`, service: request.serviceId };
-      try {
-        yield context.df.callSubOrchestrator(Orchestrations.sweep, sweep, `${context.df.instanceId}-sweep`);
-      } catch {
-        // The backup stands; the daily sweep will retry what this one could not do.
-      }
-    }
-    setPhase(context, { phase: summary.state, backupName });
-    return summary;
+    return yield* finish(context, request, backupName, outcome);
   }
 };
+
+const LOST = 'the instance is idle and the backup blob was never written: ARM did not carry this backup out';
+
+function* finish(
+  context: OrchestrationContext,
+  request: BackupRequest,
+  backupName: string,
+  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>,
+): Generator<Task, BackupSummary, BackupSummary> {
+  setPhase(context, { phase: 'finishing', backupName });
+  const summary: BackupSummary = yield context.df.callActivityWithRetry(Activities.finishBackup, activityRetry(), {
+    serviceId: request.serviceId,
+    backupName,
+    outcome,
+  });
+  if (summary.state === 'succeeded') {
+    // A new restorable backup may retire older ones: sweep this instance now rather than at the daily run.
+    setPhase(context, { phase: 'sweeping', backupName });
+    const sweep: SweepRequest = { dryRun: false, requestedBy: `after:${backupName}`, service: request.serviceId };
+    try {
+      yield context.df.callSubOrchestrator(Orchestrations.sweep, sweep, `${context.df.instanceId}-sweep`);
+    } catch {
+      // The backup stands; the daily sweep will retry what this one could not do.
+    }
+  }
+  setPhase(context, { phase: summary.state, backupName });
+  return summary;
+}
+
+/** ARM did not answer for the whole outage limit: the entry stays `running`, and the schedule tick adopts it again. */
+function unsettled(request: BackupRequest, backupName: string, outcome: Unreachable): BackupSummary {
+  return {
+    backupName,
+    service: parseBackupName(backupName)?.service ?? backupName,
+    state: 'running',
+    trigger: request.trigger,
+    error: {
+      code: 'ArmUnreachable',
+      message: `status checks have failed since ${outcome.since} (${outcome.message}); the backup may still finish, and the schedule tick will settle it once ARM answers`,
+    },
+  };
+}
 
 function failedSummary(request: BackupRequest, backupName: string, code: string, message: string): BackupSummary {
   return { backupName, service: parseBackupName(backupName)?.service ?? backupName, state: 'failed', trigger: request.trigger, error: { code, message } };

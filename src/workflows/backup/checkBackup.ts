@@ -2,8 +2,14 @@
 import { resolveService } from '../../config/resolveService';
 import type { Services } from '../../services';
 import type { CheckBackupInput, CheckOutcome } from './types';
+import { checkOrUnreachable } from '../operation';
 
 export async function checkBackup(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
+  // An outage is not an outcome: the monitor keeps the operation and asks again later.
+  return checkOrUnreachable(() => check(services, input));
+}
+
+async function check(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   const service = resolveService(services.config, input.serviceId);
   const token = input.token ?? (await services.catalog.read(input.backupName))?.manifest.operationToken;
   if (token) return services.apim.check('backup', service.ref, token);

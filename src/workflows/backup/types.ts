@@ -1,6 +1,7 @@
 /** What flows between the backup orchestrator and its activities (all JSON). */
 import type { BackupTrigger } from '../../domain/backupName';
 import type { BackupState } from '../../domain/manifest';
+import type { Unreachable } from '../operation';
 
 export interface BackupRequest {
   serviceId: string;
@@ -9,6 +10,8 @@ export interface BackupRequest {
   correlationId: string;
   /** For event-triggered backups: how many changes, and the ids of the first few. */
   events?: { count: number; ids: string[] };
+  /** Watch this catalogued backup (running, its watcher gone) instead of starting one: reconciliation. */
+  adopt?: { backupName: string; pollIntervalMs: number };
 }
 
 export interface StartBackupInput extends BackupRequest {
@@ -34,12 +37,14 @@ export type CheckOutcome =
   | { status: 'succeeded' }
   | { status: 'failed'; code: string; message: string }
   /** Only for an adopted operation: the instance is idle and our blob was never written. */
-  | { status: 'lost' };
+  | { status: 'lost' }
+  /** ARM or storage could not be asked: says nothing about the operation. */
+  | Unreachable;
 
 export interface FinishBackupInput {
   serviceId: string;
   backupName: string;
-  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>;
+  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' } | Unreachable>;
 }
 
 export interface BackupSummary {

@@ -3,8 +3,14 @@ import { resolveInstance } from '../../config/resolveService';
 import { isMigrated } from '../../domain/migration';
 import type { Services } from '../../services';
 import type { MigrationOutcome } from './types';
+import { checkOrUnreachable } from '../operation';
 
 export async function checkMigrationOperation(services: Services, input: { recordName: string; token?: string }): Promise<MigrationOutcome> {
+  // An outage is not an outcome: the monitor keeps the operation and asks again later.
+  return checkOrUnreachable(() => check(services, input));
+}
+
+async function check(services: Services, input: { recordName: string; token?: string }): Promise<MigrationOutcome> {
   const record = (await services.migrations.read(input.recordName))?.record;
   if (!record) throw new Error(`migration record '${input.recordName}' vanished while the migration ran`);
   const instance = resolveInstance(services.config, record.serviceId, 'service');

@@ -9,7 +9,7 @@ import { MIGRATION_FACTS } from '../../domain/migration';
 import { restorePercent } from '../../domain/restoreProgress';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
-import { activityRetry, monitor, setPhase, startWhenFree, subOrchestration } from '../operation';
+import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration } from '../operation';
 import type { RestoreRequest, RestoreSummary } from '../restore/types';
 import type {
   FinishMigrationInput,
@@ -98,6 +98,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   const outcome = yield* monitor<MigrationOutcome>(context, {
     first,
     pollIntervalMs: started.status === 'started' ? started.pollIntervalMs : 0,
+    outageLimitMs: OUTAGE_LIMIT_MS.migrate,
     status: (polls) => {
       const elapsedMs = context.df.currentUtcDateTime.getTime() - migrationStart;
       return {
@@ -112,6 +113,11 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
     },
     check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName, token }),
   });
+  if (outcome.status === 'unreachable') {
+    // The migration may still run: its record stays `running`, with its token, for whoever asks ARM next.
+    setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}`, warnings });
+    return { recordName, kind: request.kind, state: 'running', findings: prepared.findings, error: { code: 'ArmUnreachable', message: outcome.message } };
+  }
   if (started.status !== 'started') return yield* finish({ outcome, preMigrationBackup });
 
   setPhase(context, { phase: 'verifying', recordName, percent: 99, warnings });

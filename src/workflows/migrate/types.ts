@@ -40,7 +40,7 @@ export type MigrationVerification = NonNullable<MigrationRecord['verification']>
 
 export interface FinishMigrationInput {
   recordName: string;
-  outcome: Exclude<MigrationOutcome, { status: 'running' }>;
+  outcome: Exclude<MigrationOutcome, { status: 'running' } | { status: 'unreachable' }>;
   preMigrationBackup?: { backupName: string; expiresAt: string; durationMs: number };
   verification?: MigrationVerification;
   postMigrationBackup?: string;

@@ -2,7 +2,8 @@
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
 import { restorePercent } from '../../domain/restoreProgress';
-import { activityRetry, monitor, setPhase, startWhenFree, subOrchestration } from '../operation';
+import { parseServiceId } from '../../domain/resourceId';
+import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration } from '../operation';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
@@ -71,6 +72,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const outcome = yield* monitor<RestoreOutcome>(context, {
     first,
     pollIntervalMs,
+    outageLimitMs: OUTAGE_LIMIT_MS.restore,
     status: (polls) => ({
       phase: 'restoring',
       backupName,
@@ -81,5 +83,20 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     }),
     check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token }),
   });
+  if (outcome.status === 'unreachable') {
+    // The restore may still run: its record stays `running`, its token in it, for whoever asks ARM next.
+    setPhase(context, { phase: 'waiting', backupName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}`, warnings });
+    return {
+      recordName,
+      source: parseServiceId(request.sourceId)?.name ?? request.sourceId,
+      target: parseServiceId(request.targetId)?.name ?? request.targetId,
+      backupName,
+      purpose: request.purpose,
+      state: 'running',
+      findings: prepared.findings,
+      requestedAt: requestedAt.toISOString(),
+      error: { code: 'ArmUnreachable', message: `status checks have failed since ${outcome.since} (${outcome.message}); the restore may still finish` },
+    } satisfies RestoreSummary;
+  }
   return yield* finish(outcome);
 };

@@ -42,7 +42,7 @@ export type StartRestoreOutput =
 
 export interface FinishRestoreInput {
   recordName: string;
-  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' }>;
+  outcome: Exclude<CheckOutcome, { status: 'running' } | { status: 'lost' } | { status: 'unreachable' }>;
 }
 
 export type RestoreSummary = Pick<

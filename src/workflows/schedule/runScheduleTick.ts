@@ -11,6 +11,7 @@ import { requestBackup } from '../backup/requestBackup';
 import type { BackupRequest } from '../backup/types';
 import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
+import { reconcileOrphans } from './reconcile';
 import { startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {
@@ -21,6 +22,8 @@ export interface TickResult {
   /** Standby syncs and drills started, as `source→target`. */
   syncs: string[];
   drills: string[];
+  /** Running backups that had lost their watcher and were adopted again. */
+  reconciled: string[];
 }
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
@@ -48,6 +51,17 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   // A restore into an instance holds its backups until it has finished; the instance stays due meanwhile.
   const restoringIds = new Set(restoring);
   const isRestoring = (s: ScheduledService) => restoringIds.has(restoreInstanceId(s.name, s.id));
+
+  // First give every orphaned running backup a watcher: it holds its instance until ARM says how it ended.
+  const reconciled = await reconcileOrphans(
+    services,
+    starter,
+    resolved,
+    entries,
+    (s) => isRunning(toScheduled(s)) || isRestoring(toScheduled(s)),
+    correlationId,
+  );
+  for (const { service } of reconciled) runningIds.add(backupInstanceId(service.ref.name, service.ref.id));
 
   const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
@@ -78,6 +92,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     deferred: notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name),
     syncs: [],
     drills: [],
+    reconciled: reconciled.map((r) => r.backupName),
   };
   await Promise.all(
     chosen.map(async (d) => {
@@ -106,6 +121,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     deferred: result.deferred,
     syncs: result.syncs,
     drills: result.drills,
+    reconciled: result.reconciled,
   });
   return result;
 }
