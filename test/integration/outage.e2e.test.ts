@@ -82,6 +82,22 @@ describe('ARM outages mid-operation', () => {
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
   });
 
+  it('a restore whose outage outlasts it is handed over, then adopted by the tick and verified', async () => {
+    h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? MINUTE : 40 * MINUTE) });
+    await backupNow(h, WEU);
+    const response = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU, preRestoreBackup: false });
+    await h.clock.advance(10 * MINUTE);
+    const end = outage();
+    const handedOver = (await runToCompletion(h, response.body.id, 14 * HOUR)).output as RestoreSummary;
+    expect(handedOver).toMatchObject({ state: 'running', error: { code: 'ArmUnreachable' } });
+    end();
+    await h.host.invokeTimer('scheduleTick');
+    expect(h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!['reconciled']).toEqual([handedOver.recordName]);
+    await h.clock.runUntil(async () => (await h.services.restores.read(handedOver.recordName))!.record.state !== 'running', HOUR);
+    expect((await h.services.restores.read(handedOver.recordName))!.record).toMatchObject({ state: 'succeeded', verification: { ok: true } });
+    expect(h.sandbox.apim.count('restore.post')).toBe(1);
+  });
+
   it("leaves a long Retry-After to the orchestrator's durable timer instead of sleeping it in the activity", async () => {
     h = await startHarness({ durationMs: () => 30 * MINUTE });
     const response = await h.api('POST', '/api/backups', { service: WEU });

@@ -3,7 +3,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { formatBackupTime } from '../../domain/backupName';
 import { restorePercent } from '../../domain/restoreProgress';
 import { parseServiceId } from '../../domain/resourceId';
-import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration } from '../operation';
+import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
@@ -13,6 +13,22 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const request = context.df.getInput<RestoreRequest>();
   const requestedAt = context.df.currentUtcDateTime;
   const retry = activityRetry();
+  if (request.adopt) {
+    // Reconciliation: watch a running restore record that lost its watcher, then verify and settle it as usual.
+    const { recordName, pollIntervalMs } = request.adopt;
+    const outcome = yield* monitor<RestoreOutcome>(context, {
+      first: { status: 'running', retryAfterMs: 0 },
+      pollIntervalMs,
+      outageLimitMs: OUTAGE_LIMIT_MS.restore,
+      status: (polls) => ({ phase: 'restoring', recordName, polls }),
+      check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName }),
+    });
+    if (outcome.status === 'unreachable') return unsettled(context, request, recordName, outcome, [], requestedAt.toISOString());
+    setPhase(context, { phase: 'verifying', recordName, percent: 99 });
+    const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
+    setPhase(context, { phase: summary.state, recordName, percent: 100 });
+    return summary;
+  }
   setPhase(context, { phase: 'checking', percent: 0 });
   const input: PrepareRestoreInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const prepared: PrepareRestoreOutput = yield context.df.callActivityWithRetry(Activities.prepareRestore, retry, input);
@@ -83,20 +99,29 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     }),
     check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token }),
   });
-  if (outcome.status === 'unreachable') {
-    // The restore may still run: its record stays `running`, its token in it, for whoever asks ARM next.
-    setPhase(context, { phase: 'waiting', backupName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}`, warnings });
-    return {
-      recordName,
-      source: parseServiceId(request.sourceId)?.name ?? request.sourceId,
-      target: parseServiceId(request.targetId)?.name ?? request.targetId,
-      backupName,
-      purpose: request.purpose,
-      state: 'running',
-      findings: prepared.findings,
-      requestedAt: requestedAt.toISOString(),
-      error: { code: 'ArmUnreachable', message: `status checks have failed since ${outcome.since} (${outcome.message}); the restore may still finish` },
-    } satisfies RestoreSummary;
-  }
+  if (outcome.status === 'unreachable') return unsettled(context, request, recordName, outcome, prepared.findings, requestedAt.toISOString());
   return yield* finish(outcome);
 };
+
+/** ARM did not answer for as long as a restore can run: the record stays `running`, its token in it, for reconciliation. */
+function unsettled(
+  context: OrchestrationContext,
+  request: RestoreRequest,
+  recordName: string,
+  outcome: Unreachable,
+  findings: RestoreSummary['findings'],
+  requestedAt: string,
+): RestoreSummary {
+  const message = `status checks have failed since ${outcome.since} (${outcome.message}); the restore may still finish, and the schedule tick will settle it once ARM answers`;
+  setPhase(context, { phase: 'waiting', recordName, reason: message });
+  return {
+    recordName,
+    source: parseServiceId(request.sourceId)?.name ?? request.sourceId,
+    target: parseServiceId(request.targetId)?.name ?? request.targetId,
+    purpose: request.purpose,
+    state: 'running',
+    findings,
+    requestedAt,
+    error: { code: 'ArmUnreachable', message },
+  };
+}

@@ -17,6 +17,8 @@ export interface RestoreRequest {
   preRestoreBackup: boolean;
   /** For a rollback: the record of the restore it undoes. */
   rollbackOf?: string;
+  /** Watch this running restore record (its watcher gone) instead of starting a restore: reconciliation. */
+  adopt?: { recordName: string; pollIntervalMs: number };
 }
 
 export interface PrepareRestoreInput extends RestoreRequest {

@@ -22,7 +22,7 @@ export interface TickResult {
   /** Standby syncs and drills started, as `source→target`. */
   syncs: string[];
   drills: string[];
-  /** Running backups that had lost their watcher and were adopted again. */
+  /** Running backups and restore records that had lost their watcher and were adopted again. */
   reconciled: string[];
 }
 
@@ -110,9 +110,9 @@ export async function runScheduleTick(services: Services, starter: Orchestration
       (requested.started ? result.started : result.coalesced).push(d.service.name);
     }),
   );
-  for (const r of await startPlannedRestores(services, starter, entries, restoring, correlationId)) {
-    (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
-  }
+  const restores = await startPlannedRestores(services, starter, entries, restoring, correlationId);
+  for (const r of restores.planned) (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
+  result.reconciled.push(...restores.reconciled);
   services.logger.event('apim-dr.schedule.tick', {
     correlationId,
     due: result.due,

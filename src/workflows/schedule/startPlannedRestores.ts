@@ -8,7 +8,11 @@ import { parseServiceId } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
+import { parseRecordName } from '../../domain/recordRetention';
+import { Orchestrations } from '../names';
 import { requestRestore } from '../restore/requestRestore';
+import type { RestoreRequest } from '../restore/types';
+import { RECONCILE_AFTER_MS } from './reconcile';
 import type { OrchestrationStarter } from '../starter';
 
 export async function startPlannedRestores(
@@ -17,22 +21,25 @@ export async function startPlannedRestores(
   entries: readonly CatalogEntry[],
   restoring: readonly string[],
   correlationId: string,
-): Promise<PlannedRestore[]> {
-  const sources = protectedServices(services.config)
+): Promise<{ planned: PlannedRestore[]; reconciled: string[] }> {
+  const all = protectedServices(services.config)
     .filter((s) => s.config.enabled)
-    .map(toPlannedSource)
-    .filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
-  if (sources.length === 0) return [];
-
+    .map(toPlannedSource);
+  // Every standby and drill target: planned syncs and drills need their records, and so does reconciliation.
   const targets = new Map<string, string>();
-  for (const s of sources) {
-    for (const b of s.standbys) if (b.sync !== 'manual') targets.set(b.name.toLowerCase(), b.id);
+  for (const s of all) {
+    for (const b of s.standbys) targets.set(b.name.toLowerCase(), b.id);
     if (s.drill) targets.set(s.drill.name.toLowerCase(), s.drill.id);
   }
+  if (targets.size === 0) return { planned: [], reconciled: [] };
   const records = new Map<string, RestoreRecord[]>();
   await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
   const running = new Set(restoring);
   const busy = new Set([...targets].filter(([name, id]) => running.has(restoreInstanceId(name, id))).map(([name]) => name));
+  const reconciled = await reconcileRestores(services, starter, targets, records, busy, correlationId);
+  for (const recordName of reconciled) busy.add(parseRecordName(recordName)!.target.toLowerCase());
+
+  const sources = all.filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
   const backups: Map<string, SourceBackup[]> = groupBy(entries, (e) => e.service.toLowerCase());
 
   const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
@@ -65,7 +72,43 @@ export async function startPlannedRestores(
       superseded: p.superseded,
     });
   }
-  return started;
+  return { planned: started, reconciled };
+}
+
+/**
+ * A restore record still `running` whose orchestration is gone gets a watcher again: the restore singleton of its
+ * target, adopting the record (its token is in it) until ARM says how the restore ended, then verified as usual.
+ */
+async function reconcileRestores(
+  services: Services,
+  starter: OrchestrationStarter,
+  targets: Map<string, string>,
+  records: Map<string, RestoreRecord[]>,
+  busy: Set<string>,
+  correlationId: string,
+): Promise<string[]> {
+  const now = services.clock.now().getTime();
+  const sourceIds = new Map(protectedServices(services.config).map((s) => [s.ref.name.toLowerCase(), s.ref.id]));
+  const adopted: string[] = [];
+  for (const [name, id] of targets) {
+    const newest = records.get(name)?.[0];
+    if (!newest || newest.state !== 'running' || busy.has(name) || now - Date.parse(newest.requestedAt) < RECONCILE_AFTER_MS) continue;
+    const request: RestoreRequest = {
+      sourceId: sourceIds.get(newest.source.toLowerCase()) ?? newest.targetId,
+      targetId: newest.targetId,
+      requestedBy: 'reconciliation',
+      correlationId: newest.correlationId,
+      purpose: newest.purpose,
+      allowInPlace: false,
+      preRestoreBackup: false,
+      adopt: { recordName: newest.recordName, pollIntervalMs: services.config.defaults.pollInterval },
+    };
+    const { started } = await starter.start(Orchestrations.restore, restoreInstanceId(name, id), request);
+    if (!started) continue;
+    adopted.push(newest.recordName);
+    services.logger.event('apim-dr.restore.reconciling', { target: newest.target, recordName: newest.recordName, correlationId }, 'warn');
+  }
+  return adopted;
 }
 
 function toPlannedSource(s: ResolvedService): PlannedSource {
