@@ -2,6 +2,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
+import { ArmHealth } from './azure/armHealth';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
 import { IncidentStore } from './azure/incidentStore';
@@ -22,6 +23,7 @@ export interface Services {
   changes: ChangeLog;
   restores: RestoreLog;
   migrations: MigrationLog;
+  armHealth: ArmHealth;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -50,6 +52,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     changes: new ChangeLog(clients.container()),
     restores: restoreLog(clients.container()),
     migrations: migrationLog(clients.container()),
+    armHealth: new ArmHealth(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,

@@ -1,5 +1,5 @@
 /**
- * No activity sleeps long on ARM's account: the SDK retries a transient failure twice within about a second, and a
+ * No activity sleeps long on ARM's account: the SDK retries a transient failure twice within half a second, and a
  * `Retry-After` longer than a few seconds is not slept inside the activity. The activity then fails or answers
  * `unreachable`, and the orchestrator waits on a durable timer instead: free in Azure, and visible to the virtual
  * clock on the local host.
@@ -7,7 +7,7 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 /** The SDK's own retries of one ARM request (its defaults: 3 retries, up to 64 s apart, Retry-After uncapped). */
-export const ARM_RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 250, maxRetryDelayInMs: 2_000 };
+export const ARM_RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
 
 /** The longest `Retry-After` the SDK may sleep inside an activity. */
 export const MAX_IN_ACTIVITY_WAIT_MS = 5_000;

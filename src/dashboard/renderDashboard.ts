@@ -45,6 +45,7 @@ export function renderDashboard(view: DashboardView): string {
 <ul class="summary" aria-label="Fleet summary">
 ${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${view.summary[level]}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
 </ul>
+${view.armUnreachable.map((o) => `<p class="outage" data-outage="${esc(o.subscriptionId)}"><strong>ARM unreachable since ${utc(o.since)}</strong> for subscription ${esc(o.subscriptionId)}: new backups there wait until it answers; running ones are still watched. <span class="muted">${esc(o.message.slice(0, 200))}</span></p>`).join('\n')}
 ${view.onStv1 ? `<p class="stv1" data-on-stv1="${view.onStv1}"><strong>${view.onStv1} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
 <p class="legend">Timeline: ${utc(view.timelineStart).slice(0, 10)} to ${utc(view.at).slice(0, 10)}; a backup can be restored for 30 days
 <span class="key window"></span> (the shaded part).
@@ -190,7 +191,7 @@ tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block
 .drill { margin: 6px 0 0; } .drill-failed strong, .drill-refused strong { color: #b3261e; }
 .details, .standbys { margin: 4px 0 0; padding-left: 16px; } .standbys { padding-left: 0; list-style: none; }
 .failure code { color: var(--bad); }
-.platform.retired, .stv1 strong, .overdue { color: var(--bad); }
+.platform.retired, .stv1 strong, .overdue, .outage strong { color: var(--bad); }
 .age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }
 .sync-behind, .sync-failed, .sync-never-restored { color: var(--warn); } .sync-in-sync { color: var(--ok); }
 .timeline { width: 100%; min-width: 220px; height: 22px; display: block; }

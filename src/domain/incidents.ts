@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import type { RestoreRecord } from './restoreRecord';
 
-export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none', 'drill.failed'] as const;
+export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none', 'drill.failed', 'arm.unreachable'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
-/** What a workflow saw just now about one subject (an instance, or a restore target). */
+/** What a workflow saw just now about one subject (an instance, a restore target, or a subscription). */
 export interface Observation {
   kind: IncidentKind;
   subject: string;
@@ -89,6 +89,7 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'rpo.breach': (s) => `${s} is outside its RPO: its newest restorable backup is too old`,
   'restorable.none': (s) => `${s} has no restorable backup: it cannot be rebuilt`,
   'drill.failed': (s) => `The restore drill of ${s} failed`,
+  'arm.unreachable': (s) => `Azure Resource Manager does not answer for subscription ${s}: new backups there wait until it does`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -97,6 +98,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'rpo.breach': (s) => `${s} is within its RPO again`,
   'restorable.none': (s) => `${s} has a restorable backup again`,
   'drill.failed': (s) => `The restore drill of ${s} passed`,
+  'arm.unreachable': (s) => `Azure Resource Manager answers again for subscription ${s}`,
 };
 
 /** One line a person reads in Teams or Slack. */

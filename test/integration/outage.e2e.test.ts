@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../src/workflows/backup/types';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
+import { startWebhook } from '../support/webhook';
 
 const WEU = 'contoso-apim-weu';
 const NEU = 'contoso-apim-neu';
@@ -97,6 +98,53 @@ describe('ARM outages mid-operation', () => {
     expect((await h.services.restores.read(handedOver.recordName))!.record).toMatchObject({ state: 'succeeded', verification: { ok: true } });
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
   });
+
+  it('a day-long outage: the tick starts nothing there, one incident covers it, status says since when; after it, due backups start at the next tick', async () => {
+    const webhook = await startWebhook();
+    try {
+      h = await startHarness({
+        durationMs: () => 10 * MINUTE,
+        config: (sandbox) => ({ ...sandbox.config({ schedule: '0 0 */6 * * *' }), notifications: { webhooks: [{ urlSetting: 'OPS_WEBHOOK_URL' }] } }),
+        settings: { OPS_WEBHOOK_URL: webhook.url },
+      });
+      const tick = async () => {
+        await h.host.invokeTimer('scheduleTick');
+        return h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!;
+      };
+      const finishAll = async () => {
+        for (const instance of [...h.host.engine.instances.values()]) await runToCompletion(h, instance.instanceId);
+      };
+      await tick();
+      await finishAll();
+      const end = outage();
+      const requestsBefore = h.sandbox.apim.requests.length;
+      // A day of ticks every 30 minutes, with every instance due every 6 hours.
+      for (let i = 0; i < 48; i++) {
+        await h.clock.advance(30 * MINUTE);
+        const during = await tick();
+        expect(during['started']).toBe(0);
+      }
+      expect(h.sandbox.apim.count('backup.post')).toBe(3);
+      // One probe per tick in the one sandbox subscription (and the SDK's two quick retries of each).
+      expect(h.sandbox.apim.requests.length - requestsBefore).toBeLessThanOrEqual(48 * 3);
+      const status = await h.api('GET', '/api/status');
+      expect(status.body.armUnreachable).toEqual([{ subscriptionId: expect.any(String), since: expect.any(String), message: expect.any(String) }]);
+      expect(await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text())).toContain('ARM unreachable since');
+      const texts = webhook.received.map((m) => m.text);
+      expect(texts.filter((t) => t.includes('does not answer'))).toHaveLength(1);
+      expect(texts.filter((t) => t.includes('outside its RPO'))).toEqual([]);
+
+      end();
+      const after = await tick();
+      expect(after['started']).toBe(3);
+      expect(after['armUnreachable']).toEqual([]);
+      await finishAll();
+      expect(webhook.received.map((m) => m.text).filter((t) => t.includes('answers again'))).toHaveLength(1);
+      expect((await h.api('GET', '/api/status')).body.armUnreachable).toEqual([]);
+    } finally {
+      await webhook.close();
+    }
+  }, 120_000);
 
   it("leaves a long Retry-After to the orchestrator's durable timer instead of sleeping it in the activity", async () => {
     h = await startHarness({ durationMs: () => 30 * MINUTE });

@@ -13,6 +13,7 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
     return ExitCode.ok;
   }
   out.line(`${status.summary.protected} protected, ${status.summary['at-risk']} at risk, ${status.summary.unprotected} unprotected`);
+  for (const o of status.armUnreachable) out.line(`ARM unreachable since ${o.since} for subscription ${o.subscriptionId}: new backups there wait`);
   if (status.onStv1) out.line(`${status.onStv1} instance(s) still on stv1: 'apim-dr migrate <service> --dry-run' says how to move each`);
   out.line(
     table(

@@ -11,6 +11,8 @@ import { requestBackup } from '../backup/requestBackup';
 import type { BackupRequest } from '../backup/types';
 import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
+import type { ServiceRef } from '../../domain/resourceId';
+import { probeArm } from './armCircuit';
 import { reconcileOrphans } from './reconcile';
 import { startPlannedRestores } from './startPlannedRestores';
 
@@ -24,20 +26,23 @@ export interface TickResult {
   drills: string[];
   /** Running backups and restore records that had lost their watcher and were adopted again. */
   reconciled: string[];
+  /** Subscriptions where ARM does not answer: their new backups wait. */
+  armUnreachable: string[];
 }
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
   const now = services.clock.now();
   const resolved = protectedServices(services.config);
+  const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);
 
-  const [entries, pending, running, restoring] = await Promise.all([
+  const [entries, pending, running, restoring, outagesBefore] = await Promise.all([
     services.catalog.list(),
     services.changes.pending(),
     starter.running('backup-'),
     starter.running('restore-'),
+    services.armHealth.read(),
   ]);
-  await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId);
   const newest = new Map<string, LastAttempt>();
   const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {
@@ -83,13 +88,27 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   for (const s of scheduled) if (isRunning(s)) runningPerSubscription.set(s.subscriptionId, (runningPerSubscription.get(s.subscriptionId) ?? 0) + 1);
   const notRunning = due.filter((d) => !isRunning(d.service));
   const startable = notRunning.filter((d) => !isRestoring(d.service));
-  const chosen = applyConcurrencyLimit(startable, runningPerSubscription, services.config.defaults.concurrencyPerSubscription);
+  const allowed = applyConcurrencyLimit(startable, runningPerSubscription, services.config.defaults.concurrencyPerSubscription);
+
+  // The circuit: probe ARM in each subscription with new work (and each one known to be down) before starting any.
+  const probes = new Map<string, ServiceRef>();
+  for (const d of allowed) probes.set(d.service.subscriptionId, byId.get(d.service.id.toLowerCase())!.ref);
+  for (const subscriptionId of Object.keys(outagesBefore)) {
+    const any = resolved.find((s) => s.ref.subscriptionId === subscriptionId);
+    if (any && !probes.has(subscriptionId)) probes.set(subscriptionId, any.ref);
+  }
+  const outages = probes.size ? await probeArm(services, outagesBefore, probes, correlationId) : outagesBefore;
+  const chosen = allowed.filter((d) => !outages[d.service.subscriptionId]);
+  // While ARM is down in a subscription, its instances' RPO incidents neither open nor close: the outage is the incident.
+  const quiet = new Set(resolved.filter((s) => outages[s.ref.subscriptionId]).map((s) => s.ref.name.toLowerCase()));
+  await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId, quiet);
 
   const result: TickResult = {
     due: due.length,
     started: [],
     coalesced: due.filter((d) => !notRunning.includes(d)).map((d) => d.service.name),
     deferred: notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name),
+    armUnreachable: Object.keys(outages),
     syncs: [],
     drills: [],
     reconciled: reconciled.map((r) => r.backupName),
@@ -122,6 +141,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     syncs: result.syncs,
     drills: result.drills,
     reconciled: result.reconciled,
+    armUnreachable: result.armUnreachable,
   });
   return result;
 }

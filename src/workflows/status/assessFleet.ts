@@ -22,8 +22,16 @@ export function assessFleet(services: Services, entries: CatalogEntry[], now: Da
     );
 }
 
-/** Structured warnings for alert rules on every call; notifications once per incident and once on recovery. */
-export async function emitProtectionAlerts(services: Services, protection: Protection[], correlationId: string): Promise<void> {
+/**
+ * Structured warnings for alert rules on every call; notifications once per incident and once on recovery, except
+ * for the `quiet` instances (their subscription's ARM outage is the incident meanwhile).
+ */
+export async function emitProtectionAlerts(
+  services: Services,
+  protection: Protection[],
+  correlationId: string,
+  quiet: ReadonlySet<string> = new Set(),
+): Promise<void> {
   const at = services.clock.now().toISOString();
   for (const p of protection) {
     if (!p.restorable) {
@@ -34,15 +42,17 @@ export async function emitProtectionAlerts(services: Services, protection: Prote
   }
   services.telemetry.backupAges(protection.map((p) => ({ service: p.service, ageMs: p.ageMs })));
   await services.notifier.observe(
-    protection.flatMap((p) => [
-      { kind: 'restorable.none' as const, subject: p.service, active: !p.restorable, at },
-      {
-        kind: 'rpo.breach' as const,
-        subject: p.service,
-        active: p.restorable && p.rpoBreached,
-        at,
-        detail: p.ageMs === undefined ? undefined : `newest restorable backup is ${formatDuration(p.ageMs)} old`,
-      },
-    ]),
+    protection
+      .filter((p) => !quiet.has(p.service.toLowerCase()))
+      .flatMap((p) => [
+        { kind: 'restorable.none' as const, subject: p.service, active: !p.restorable, at },
+        {
+          kind: 'rpo.breach' as const,
+          subject: p.service,
+          active: p.restorable && p.rpoBreached,
+          at,
+          detail: p.ageMs === undefined ? undefined : `newest restorable backup is ${formatDuration(p.ageMs)} old`,
+        },
+      ]),
   );
 }

@@ -47,6 +47,8 @@ export interface FleetStatus {
   summary: Record<ProtectionLevel, number>;
   /** Instances whose newest backup says they still run on the retired stv1 platform. */
   onStv1: number;
+  /** Subscriptions where the schedule tick found ARM unreachable, and since when: their new backups wait. */
+  armUnreachable: { subscriptionId: string; since: string; message: string }[];
   instances: InstanceStatus[];
 }
 
@@ -58,7 +60,12 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 /** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const [entries, pending, migrations] = await Promise.all([listing, services.changes.pending(), latestMigrations(services, starter)]);
+  const [entries, pending, migrations, outages] = await Promise.all([
+    listing,
+    services.changes.pending(),
+    latestMigrations(services, starter),
+    services.armHealth.read(),
+  ]);
   const protection = assessFleet(services, entries, now);
   const instances = await Promise.all(
     protectedServices(services.config)
@@ -105,7 +112,13 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
   );
   const summary: Record<ProtectionLevel, number> = { protected: 0, 'at-risk': 0, unprotected: 0 };
   for (const i of instances) summary[i.protection] += 1;
-  return { at: now.toISOString(), summary, onStv1: instances.filter((i) => i.platform === 'stv1').length, instances };
+  return {
+    at: now.toISOString(),
+    summary,
+    onStv1: instances.filter((i) => i.platform === 'stv1').length,
+    armUnreachable: Object.entries(outages).map(([subscriptionId, o]) => ({ subscriptionId, ...o })),
+    instances,
+  };
 }
 
 async function lastDrill(services: Services, source: string, targetId: string): Promise<DrillResult | undefined> {
