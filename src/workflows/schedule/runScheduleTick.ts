@@ -14,7 +14,7 @@ import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
 import { reconcileOrphans } from './reconcile';
-import { startPlannedRestores } from './startPlannedRestores';
+import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {
   due: number;
@@ -36,12 +36,13 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);
 
-  const [entries, pending, running, restoring, outagesBefore] = await Promise.all([
+  const [entries, pending, running, restoring, outagesBefore, restoreTargets] = await Promise.all([
     services.catalog.list(),
     services.changes.pending(),
     starter.running('backup-'),
     starter.running('restore-'),
     services.armHealth.read(),
+    readRestoreTargets(services),
   ]);
   const newest = new Map<string, LastAttempt>();
   const newestSucceeded = new Map<string, number>();
@@ -67,6 +68,9 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     correlationId,
   );
   for (const { service } of reconciled) runningIds.add(backupInstanceId(service.ref.name, service.ref.id));
+  // And every orphaned restore record: it holds its target, so no backup of the target starts under it.
+  const reconciledRestores = await reconcileRestores(services, starter, restoreTargets, restoringIds, correlationId);
+  for (const { instanceId } of reconciledRestores) restoringIds.add(instanceId);
 
   const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
@@ -111,7 +115,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     armUnreachable: Object.keys(outages),
     syncs: [],
     drills: [],
-    reconciled: reconciled.map((r) => r.backupName),
+    reconciled: [...reconciled.map((r) => r.backupName), ...reconciledRestores.map((r) => r.recordName)],
   };
   await Promise.all(
     chosen.map(async (d) => {
@@ -129,9 +133,9 @@ export async function runScheduleTick(services: Services, starter: Orchestration
       (requested.started ? result.started : result.coalesced).push(d.service.name);
     }),
   );
-  const restores = await startPlannedRestores(services, starter, entries, restoring, correlationId);
-  for (const r of restores.planned) (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
-  result.reconciled.push(...restores.reconciled);
+  for (const r of await startPlannedRestores(services, starter, entries, restoreTargets, restoringIds, correlationId)) {
+    (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
+  }
   services.logger.event('apim-dr.schedule.tick', {
     correlationId,
     due: result.due,

@@ -8,38 +8,40 @@ import { parseServiceId } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
-import { parseRecordName } from '../../domain/recordRetention';
 import { Orchestrations } from '../names';
 import { requestRestore } from '../restore/requestRestore';
 import type { RestoreRequest } from '../restore/types';
 import { RECONCILE_AFTER_MS } from './reconcile';
 import type { OrchestrationStarter } from '../starter';
 
+/** Every standby and drill target (name → ID) with its newest restore records: read once per tick. */
+export interface RestoreTargets {
+  targets: Map<string, string>;
+  records: Map<string, RestoreRecord[]>;
+}
+
+export async function readRestoreTargets(services: Services): Promise<RestoreTargets> {
+  const targets = new Map<string, string>();
+  for (const s of enabledSources(services)) {
+    for (const b of s.standbys) targets.set(b.name.toLowerCase(), b.id);
+    if (s.drill) targets.set(s.drill.name.toLowerCase(), s.drill.id);
+  }
+  const records = new Map<string, RestoreRecord[]>();
+  await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
+  return { targets, records };
+}
+
 export async function startPlannedRestores(
   services: Services,
   starter: OrchestrationStarter,
   entries: readonly CatalogEntry[],
-  restoring: readonly string[],
+  { targets, records }: RestoreTargets,
+  restoring: ReadonlySet<string>,
   correlationId: string,
-): Promise<{ planned: PlannedRestore[]; reconciled: string[] }> {
-  const all = protectedServices(services.config)
-    .filter((s) => s.config.enabled)
-    .map(toPlannedSource);
-  // Every standby and drill target: planned syncs and drills need their records, and so does reconciliation.
-  const targets = new Map<string, string>();
-  for (const s of all) {
-    for (const b of s.standbys) targets.set(b.name.toLowerCase(), b.id);
-    if (s.drill) targets.set(s.drill.name.toLowerCase(), s.drill.id);
-  }
-  if (targets.size === 0) return { planned: [], reconciled: [] };
-  const records = new Map<string, RestoreRecord[]>();
-  await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
-  const running = new Set(restoring);
-  const busy = new Set([...targets].filter(([name, id]) => running.has(restoreInstanceId(name, id))).map(([name]) => name));
-  const reconciled = await reconcileRestores(services, starter, targets, records, busy, correlationId);
-  for (const recordName of reconciled) busy.add(parseRecordName(recordName)!.target.toLowerCase());
-
-  const sources = all.filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
+): Promise<PlannedRestore[]> {
+  const sources = enabledSources(services).filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
+  if (sources.length === 0) return [];
+  const busy = new Set([...targets].filter(([name, id]) => restoring.has(restoreInstanceId(name, id))).map(([name]) => name));
   const backups: Map<string, SourceBackup[]> = groupBy(entries, (e) => e.service.toLowerCase());
 
   const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
@@ -72,27 +74,28 @@ export async function startPlannedRestores(
       superseded: p.superseded,
     });
   }
-  return { planned: started, reconciled };
+  return started;
 }
 
 /**
  * A restore record still `running` whose orchestration is gone gets a watcher again: the restore singleton of its
  * target, adopting the record (its token is in it) until ARM says how the restore ended, then verified as usual.
+ * Returns the records adopted and the instance IDs now holding their targets.
  */
-async function reconcileRestores(
+export async function reconcileRestores(
   services: Services,
   starter: OrchestrationStarter,
-  targets: Map<string, string>,
-  records: Map<string, RestoreRecord[]>,
-  busy: Set<string>,
+  { targets, records }: RestoreTargets,
+  restoring: ReadonlySet<string>,
   correlationId: string,
-): Promise<string[]> {
+): Promise<{ recordName: string; instanceId: string }[]> {
   const now = services.clock.now().getTime();
   const sourceIds = new Map(protectedServices(services.config).map((s) => [s.ref.name.toLowerCase(), s.ref.id]));
-  const adopted: string[] = [];
+  const adopted: { recordName: string; instanceId: string }[] = [];
   for (const [name, id] of targets) {
     const newest = records.get(name)?.[0];
-    if (!newest || newest.state !== 'running' || busy.has(name) || now - Date.parse(newest.requestedAt) < RECONCILE_AFTER_MS) continue;
+    const instanceId = restoreInstanceId(name, id);
+    if (!newest || newest.state !== 'running' || restoring.has(instanceId) || now - Date.parse(newest.requestedAt) < RECONCILE_AFTER_MS) continue;
     const request: RestoreRequest = {
       sourceId: sourceIds.get(newest.source.toLowerCase()) ?? newest.targetId,
       targetId: newest.targetId,
@@ -103,12 +106,18 @@ async function reconcileRestores(
       preRestoreBackup: false,
       adopt: { recordName: newest.recordName, pollIntervalMs: services.config.defaults.pollInterval },
     };
-    const { started } = await starter.start(Orchestrations.restore, restoreInstanceId(name, id), request);
+    const { started } = await starter.start(Orchestrations.restore, instanceId, request);
     if (!started) continue;
-    adopted.push(newest.recordName);
+    adopted.push({ recordName: newest.recordName, instanceId });
     services.logger.event('apim-dr.restore.reconciling', { target: newest.target, recordName: newest.recordName, correlationId }, 'warn');
   }
   return adopted;
+}
+
+function enabledSources(services: Services): PlannedSource[] {
+  return protectedServices(services.config)
+    .filter((s) => s.config.enabled)
+    .map(toPlannedSource);
 }
 
 function toPlannedSource(s: ResolvedService): PlannedSource {
