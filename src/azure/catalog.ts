@@ -17,6 +17,8 @@ export interface CatalogEntry {
   refusedAt?: string;
   /** The instance's platform when the backup was taken (absent on entries written before it was tagged). */
   platform?: string;
+  /** When it settled (absent while running, and on entries written before it was tagged). */
+  completedAt?: string;
   /** The backup blob itself, when the listing saw it. */
   blob?: { size: number; tier?: string };
 }
@@ -170,6 +172,7 @@ export class BackupCatalog {
           archivedAt: tags['archivedAt'],
           refusedAt: tags['refusedAt'],
           ...(tags['platform'] ? { platform: tags['platform'] } : {}),
+          ...(tags['completedAt'] ? { completedAt: tags['completedAt'] } : {}),
         });
       }
     } catch (err) {

@@ -7,7 +7,8 @@ import type { AccessConfig, Config, ServiceConfig } from './schema';
 export interface ResolvedService {
   ref: ServiceRef;
   config: ServiceConfig;
-  schedule: string;
+  /** Undefined: backups are planned from the RPO alone. */
+  schedule?: string;
   rpoMs: number;
   access: AccessConfig;
 }

@@ -102,7 +102,8 @@ const notificationsSchema = z.strictObject({
 });
 
 const defaultsSchema = z.strictObject({
-  schedule: schedule.default('0 0 2 * * *'),
+  /** Optional: without a schedule anywhere, backups are planned from the RPO alone. */
+  schedule: schedule.optional(),
   rpo: duration('P1D').prefault('P1D'),
   access: accessSchema.default({ type: 'SystemAssignedManagedIdentity' }),
   pollInterval: duration('PT1M').prefault('PT1M'),

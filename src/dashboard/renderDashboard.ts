@@ -77,6 +77,7 @@ function row(instance: Instance, view: DashboardView): string {
       : '',
     instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
     migration(instance),
+    instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
   ].filter(Boolean);
   return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
 <th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${platform(instance)}</th>

@@ -66,6 +66,8 @@ export function manifestTags(m: BackupManifest): Record<string, string> {
     trigger: m.trigger,
     // The platform the instance ran on: status counts what is still on stv1 without reading manifests.
     ...(m.service ? { platform: m.service.platformVersion } : {}),
+    // How long it took, for RPO planning from the listing alone.
+    ...(m.completedAt ? { completedAt: m.completedAt } : {}),
     ...(m.archivedAt ? { archivedAt: m.archivedAt } : {}),
     ...(m.deleteRefused ? { refusedAt: m.deleteRefused.at } : {}),
   };

@@ -109,7 +109,8 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
         storage: { account: AZURITE_ACCOUNT, container: SANDBOX_CONTAINER, endpoint: azurite.blobEndpoint, connectionStringSetting: SANDBOX_STORAGE_SETTING },
         arm: { endpoint: arm.endpoint, caFile },
         auth: 'sandbox',
-        defaults: { schedule: overrides.schedule ?? '0 0 2 * * *', pollInterval: 'PT15S', ...overrides.defaults },
+        // A daily schedule with an RPO it can hold (a day, plus room for a backup and a retry).
+        defaults: { schedule: overrides.schedule ?? '0 0 2 * * *', rpo: 'P1DT1H', pollInterval: 'PT15S', ...overrides.defaults },
         services:
           overrides.services ??
           specs.map((s) => ({

@@ -48,7 +48,7 @@ describe.runIf(browserAvailable)('the dashboard page in Chromium', () => {
   it('shows a protected instance with its backup age against the RPO, and when it expires', async () => {
     const text = await rowText('fleet-01');
     expect(text).toContain('Protected');
-    expect(text).toMatch(/\b(59m|1h( \d+m)?) old \(RPO 1d\)/);
+    expect(text).toMatch(/\b(59m|1h( \d+m)?) old \(RPO 1d 1h\)/);
     expect(text).toMatch(/expires in 29d 2\dh /);
     expect(text).toContain('1 succeeded');
   });
@@ -58,7 +58,7 @@ describe.runIf(browserAvailable)('the dashboard page in Chromium', () => {
       const text = await rowText(service);
       expect(text).toContain('At risk');
       expect(text).toContain('newest restorable backup is older than the RPO');
-      expect(text).toMatch(/\b1d [56]h old \(RPO 1d\)/);
+      expect(text).toMatch(/\b1d [56]h old \(RPO 1d 1h\)/);
     }
     for (const service of FLEET.lastFailed) {
       const text = await rowText(service);

@@ -12,7 +12,8 @@ describe('scheduled backups', () => {
   });
 
   it('backs up every instance on its daily schedule, hands-off, for two days', async () => {
-    h = await startHarness({ timers: true, start: new Date('2026-03-01T00:00:00Z') });
+    // An RPO the daily schedule can hold (a day, plus room for a backup and a retry): the schedule alone decides.
+    h = await startHarness({ timers: true, start: new Date('2026-03-01T00:00:00Z'), config: (sandbox) => sandbox.config({ defaults: { rpo: 'P1DT1H' } }) });
     await h.clock.advance(2 * 86_400_000 + 3 * 3_600_000);
     const backups = await h.services.catalog.list();
     for (const name of ['contoso-apim-weu', 'contoso-apim-neu', 'contoso-apim-dev']) {
@@ -22,6 +23,37 @@ describe('scheduled backups', () => {
       expect(mine.every((b) => b.state === 'succeeded' && b.trigger === 'scheduled')).toBe(true);
     }
   });
+
+  it('holds a 6-hour RPO on a 6-hourly schedule through failed backups, judged every 10 minutes by its own arithmetic', async () => {
+    const RPO = 6 * 3_600_000;
+    h = await startHarness({
+      timers: true,
+      start: new Date('2026-03-01T00:00:00Z'),
+      durationMs: () => 20 * 60_000,
+      failOperation: (kind, spec) =>
+        kind === 'backup' && spec.name === 'contoso-apim-weu' && ++weuBackups % 4 === 0 ? { code: 'BackupFailed', message: 'injected' } : undefined,
+      config: (sandbox) => sandbox.config({ schedule: '0 0 */6 * * *', defaults: { rpo: 'PT6H' } }),
+    });
+    let weuBackups = 0;
+    let firstRestorable: number | undefined;
+    const worst = new Map<string, number>();
+    for (let t = 0; t < 2 * 24 * 6; t++) {
+      await h.clock.advance(10 * 60_000);
+      const now = h.clock.now().getTime();
+      const entries = await h.services.catalog.list();
+      for (const name of ['contoso-apim-weu', 'contoso-apim-neu', 'contoso-apim-dev']) {
+        // Restorable now: succeeded, and completed by now. The RPO counts from when it was created.
+        const done = entries.filter((m) => m.service === name && m.state === 'succeeded' && Date.parse(m.completedAt!) <= now);
+        if (done.length === 0) continue;
+        firstRestorable ??= now;
+        const age = now - Math.max(...done.map((m) => Date.parse(m.createdAt)));
+        worst.set(name, Math.max(worst.get(name) ?? 0, age));
+      }
+    }
+    expect(weuBackups).toBeGreaterThanOrEqual(8);
+    for (const [name, age] of worst) expect(age, name).toBeLessThanOrEqual(RPO);
+    expect(worst.size).toBe(3);
+  }, 180_000);
 
   it('keeps at most the configured number of backups running per subscription, starting the rest on later ticks', async () => {
     const specs: SandboxServiceSpec[] = Array.from({ length: 5 }, (_, i) => ({

@@ -29,6 +29,7 @@ export async function checkCommand(services: Services, service: string | undefin
   else {
     out.line(`${readiness.service}: ${readiness.ready ? 'ready for backup' : 'NOT ready for backup'}`);
     for (const p of readiness.problems) out.line(`  ${p.code}: ${p.message}\n    fix: ${p.fix}`);
+    for (const w of readiness.warnings) out.line(`  warning ${w.code}: ${w.message}`);
   }
   return readiness.ready ? ExitCode.ok : ExitCode.refused;
 }

@@ -30,7 +30,11 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
         drill: i.lastDrill
           ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}`
           : '',
-        why: [...i.reasons, ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : [])].join('; '),
+        why: [
+          ...i.reasons,
+          ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : []),
+          ...(i.scheduleWarning ? [i.scheduleWarning] : []),
+        ].join('; '),
       })),
       ['instance', 'status', 'newest', 'expires', 'rpo', 'platform', 'standbys', 'drill', 'why'],
     ),

@@ -3,7 +3,12 @@
  * within the per-subscription limit, and warn about unprotected instances.
  */
 import { protectedServices, type ResolvedService } from '../../config/resolveService';
-import { applyConcurrencyLimit, planDueBackups, type LastAttempt, type ScheduledService } from '../../domain/dueBackups';
+import type { CatalogEntry } from '../../azure/catalog';
+import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
+import { applyConcurrencyLimit, planDueBackups, type InstanceHistory, type ScheduledService } from '../../domain/dueBackups';
+import { newestRestorable } from '../../domain/expiry';
+import { groupBy } from '../../domain/groupBy';
+import { backupDurations, rpoLeadMs, scheduleIntervalMs } from '../../domain/rpoPlan';
 import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
 import { consumeBurst, isBurstDue, type PendingChanges } from '../../domain/pendingChanges';
 import type { Services } from '../../services';
@@ -44,12 +49,10 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     services.armHealth.read(),
     readRestoreTargets(services),
   ]);
-  const newest = new Map<string, LastAttempt>();
+  const history = instanceHistories(entries, now, services.config.defaults.restoreMargin, tickMs(services));
   const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {
     const key = entry.service.toLowerCase();
-    // The catalog lists newest first: the first entry per service is its newest attempt.
-    if (!newest.has(key)) newest.set(key, { createdAt: new Date(entry.createdAt), state: entry.state });
     if (entry.state === 'succeeded' && !newestSucceeded.has(key)) newestSucceeded.set(key, Date.parse(entry.createdAt));
   }
   const runningIds = new Set(running);
@@ -72,7 +75,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const reconciledRestores = await reconcileRestores(services, starter, restoreTargets, restoringIds, correlationId);
   for (const { instanceId } of reconciledRestores) restoringIds.add(instanceId);
 
-  const due = planDueBackups(scheduled, newest, now, services.config.defaults.retryFailedAfter);
+  const due = planDueBackups(scheduled, history, now, { retryFailedAfterMs: services.config.defaults.retryFailedAfter, retryAtStakeMs: tickMs(services) });
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
   for (const service of resolved) {
     const burst = pending.get(service.ref.name.toLowerCase());
@@ -161,5 +164,32 @@ async function takeBurst(services: Services, service: string): Promise<BackupReq
 }
 
 function toScheduled(s: ResolvedService): ScheduledService {
-  return { id: s.ref.id, name: s.ref.name, subscriptionId: s.ref.subscriptionId, schedule: s.schedule, enabled: s.config.enabled };
+  return { id: s.ref.id, name: s.ref.name, subscriptionId: s.ref.subscriptionId, schedule: s.schedule, rpoMs: s.rpoMs, enabled: s.config.enabled };
+}
+
+/** Per instance, from the listing (newest first): its newest attempt, its newest restorable backup, and the RPO lead. */
+function instanceHistories(entries: readonly CatalogEntry[], now: Date, restoreMarginMs: number, tick: number): Map<string, InstanceHistory> {
+  const history = new Map<string, InstanceHistory>();
+  for (const [key, mine] of groupBy(entries, (e) => e.service.toLowerCase())) {
+    const restorable = newestRestorable(mine, now, restoreMarginMs);
+    history.set(key, {
+      last: { createdAt: new Date(mine[0]!.createdAt), state: mine[0]!.state },
+      newestRestorableAt: restorable ? new Date(restorable.createdAt) : undefined,
+      leadMs: rpoLeadMs(backupDurations(mine), tick),
+    });
+  }
+  return history;
+}
+
+const tickIntervals = new Map<string, number>();
+
+/** The tick's own interval, from its schedule setting: a retry after a failure starts at the next tick. */
+function tickMs(services: Services): number {
+  const schedule = services.settings[TICK_SCHEDULE_SETTING] ?? DEFAULT_APP_SETTINGS[TICK_SCHEDULE_SETTING]!;
+  let interval = tickIntervals.get(schedule);
+  if (interval === undefined) {
+    interval = scheduleIntervalMs(schedule, new Date(0));
+    tickIntervals.set(schedule, interval);
+  }
+  return interval;
 }

@@ -4,6 +4,7 @@ import { protectedServices } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
 import { parseServiceId } from '../../domain/resourceId';
 import type { RestoreRecord } from '../../domain/restoreRecord';
+import { backupDurations, scheduleRpoProblem } from '../../domain/rpoPlan';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
@@ -30,6 +31,8 @@ export interface InstanceStatus {
   platform?: string;
   /** Its newest migration off stv1, running or done. */
   migration?: MigrationStatus;
+  /** Set when its schedule alone cannot hold its RPO (apim-dr adds backups to hold it). */
+  scheduleWarning?: string;
 }
 
 export interface DrillResult {
@@ -99,6 +102,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
           platform: mine.find((e) => e.platform)?.platform,
+          scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, backupDurations(mine), now) : undefined,
           migration: migrations.get(key),
           lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(

@@ -20,7 +20,9 @@ describe('config', () => {
     const config = parseConfig(minimal);
     expect(config.auth).toBe('managed-identity');
     expect(config.arm.endpoint).toBe('https://management.azure.com');
-    expect(config.defaults).toMatchObject({ schedule: '0 0 2 * * *', rpo: 86_400_000, pollInterval: 60_000, concurrencyPerSubscription: 20 });
+    expect(config.defaults).toMatchObject({ rpo: 86_400_000, pollInterval: 60_000, concurrencyPerSubscription: 20 });
+    // No schedule: backups are planned from the RPO alone.
+    expect(config.defaults.schedule).toBeUndefined();
     expect(config.defaults.access).toEqual({ type: 'SystemAssignedManagedIdentity' });
   });
 
