@@ -1,6 +1,6 @@
 /** The migration orchestration (off stv1, in place or side by side) and its activities. */
 import * as df from 'durable-functions';
-import { checkMigrationOperation } from '../src/workflows/migrate/checkMigrationOperation';
+import { checkMigrationOperation, migrationState } from '../src/workflows/migrate/checkMigrationOperation';
 import { finishMigration } from '../src/workflows/migrate/finishMigration';
 import { migrateOrchestrator } from '../src/workflows/migrate/migrateOrchestrator';
 import { prepareMigration } from '../src/workflows/migrate/prepareMigration';
@@ -16,4 +16,5 @@ df.app.activity(Activities.prepareMigration, { handler: (input: PrepareMigration
 df.app.activity(Activities.startMigration, { handler: (input: StartMigrationInput) => startMigration(services(), input) });
 df.app.activity(Activities.checkMigrationOperation, { handler: (input: { recordName: string; token?: string }) => checkMigrationOperation(services(), input) });
 df.app.activity(Activities.verifyMigration, { handler: (input: { recordName: string; preMigrationBackup: string }) => verifyMigration(services(), input) });
+df.app.activity(Activities.migrationState, { handler: (recordName: string) => migrationState(services(), recordName) });
 df.app.activity(Activities.finishMigration, { handler: (input: FinishMigrationInput) => finishMigration(services(), input) });

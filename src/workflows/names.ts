@@ -26,4 +26,5 @@ export const Activities = {
   checkMigrationOperation: 'checkMigrationOperation',
   verifyMigration: 'verifyMigration',
   finishMigration: 'finishMigration',
+  migrationState: 'migrationState',
 } as const;

@@ -140,6 +140,38 @@ describe('migration off stv1', () => {
     expect(h.sandbox.apim.count('migratetostv2.post')).toBe(0);
   });
 
+  it('a migration whose watcher is lost in a long ARM outage is adopted by the tick, verified and backed up; one interrupted before its POST is settled as not migrated', async () => {
+    h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 45 * MINUTE : MINUTE) });
+    const response = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
+    await h.clock.runUntil(() => h.sandbox.apim.count('migratetostv2.post') === 1);
+    h.sandbox.apim.faults.add({ path: /./, fault: { kind: 'status', status: 503 }, times: Number.POSITIVE_INFINITY });
+    const handedOver = (await runToCompletion(h, response.body.id, 10 * 60 * MINUTE)).output as MigrationSummary;
+    expect(handedOver).toMatchObject({ state: 'running', error: { code: 'ArmUnreachable' } });
+    h.sandbox.apim.faults.clear();
+    await h.host.invokeTimer('scheduleTick');
+    expect(h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!['reconciled']).toContain(handedOver.recordName);
+    await h.clock.runUntil(async () => (await h.services.migrations.read(handedOver.recordName))!.record.state !== 'running', 2 * 60 * MINUTE);
+    const record = (await h.services.migrations.read(handedOver.recordName))!.record;
+    expect(record).toMatchObject({ state: 'succeeded', verification: { ok: true }, preMigrationBackup: { backupName: expect.any(String) } });
+    expect(record.postMigrationBackup).toMatch(/\.manual\.apimbackup$/);
+    expect(h.sandbox.apim.count('migratetostv2.post')).toBe(1);
+
+    // A record left running before its POST (its host died): the tick settles it, and nothing is sent.
+    const stamp = h.clock
+      .now()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z');
+    const interrupted = `migrations/${DEV}.${stamp}.000abcd.json`;
+    const { startedAt: _s, operationToken: _t, preMigrationBackup: _p, postMigrationBackup: _q, completedAt: _c, verification: _v, ...rest } = record;
+    await h.services.migrations.write({ ...rest, recordName: interrupted, state: 'running', requestedAt: h.clock.now().toISOString() });
+    await h.clock.advance(15 * MINUTE);
+    await h.host.invokeTimer('scheduleTick');
+    await h.clock.runUntil(async () => (await h.services.migrations.read(interrupted))!.record.state !== 'running', 60 * MINUTE);
+    expect((await h.services.migrations.read(interrupted))!.record).toMatchObject({ state: 'failed', error: { code: 'Interrupted' } });
+    expect(h.sandbox.apim.count('migratetostv2.post')).toBe(1);
+  });
+
   it('in place with NewIP records the new public IPs', async () => {
     h = await startHarness();
     const summary = await migrate({ service: DEV, mode: 'NewIP', confirm: DEV });

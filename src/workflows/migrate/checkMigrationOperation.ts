@@ -26,3 +26,14 @@ async function check(services: Services, input: { recordName: string; token?: st
     message: `the operation apim-dr waited for on '${record.service}' has ended and the instance is still on ${snapshot.platformVersion}: it was another operation, or the migration failed and ARM reverted it; check the activity log, then migrate again`,
   };
 }
+
+export interface MigrationState {
+  startedAt?: string;
+  preMigrationBackup?: string;
+}
+
+/** Activity: what reconciliation needs from a migration record: whether its POST went out, and its way back. */
+export async function migrationState(services: Services, recordName: string): Promise<MigrationState> {
+  const record = (await services.migrations.read(recordName))?.record;
+  return { startedAt: record?.startedAt, preMigrationBackup: record?.preMigrationBackup?.backupName };
+}

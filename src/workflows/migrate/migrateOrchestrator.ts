@@ -11,6 +11,7 @@ import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration } from '../operation';
 import type { RestoreRequest, RestoreSummary } from '../restore/types';
+import type { MigrationState } from './checkMigrationOperation';
 import type {
   FinishMigrationInput,
   MigrationOutcome,
@@ -26,6 +27,53 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   const request = context.df.getInput<MigrationRequest>();
   const requestedAt = context.df.currentUtcDateTime;
   const retry = activityRetry();
+  if (request.adopt) {
+    // Reconciliation of an in-place migration whose orchestration is gone. Once its POST went out, it is watched
+    // until ARM says how it ended, then verified (and backed up on stv2) as usual; before that, nothing was migrated.
+    const { recordName, pollIntervalMs } = request.adopt;
+    const finish = function* (finishing: Omit<FinishMigrationInput, 'recordName'>): Generator<Task, MigrationSummary, MigrationSummary> {
+      setPhase(context, { phase: 'finishing', recordName, percent: 99 });
+      const summary: MigrationSummary = yield context.df.callActivityWithRetry(Activities.finishMigration, retry, { recordName, ...finishing });
+      setPhase(context, { phase: summary.state, recordName, percent: 100 });
+      return summary;
+    };
+    const state: MigrationState = yield context.df.callActivityWithRetry(Activities.migrationState, retry, recordName);
+    if (!state.startedAt || !state.preMigrationBackup) {
+      return yield* finish({
+        outcome: { status: 'failed', code: 'Interrupted', message: 'the migration stopped before migrateToStv2 was sent: nothing was migrated; run it again' },
+      });
+    }
+    const outcome = yield* monitor<MigrationOutcome>(context, {
+      first: { status: 'running', retryAfterMs: 0 },
+      pollIntervalMs,
+      outageLimitMs: OUTAGE_LIMIT_MS.migrate,
+      status: (polls) => ({ phase: 'migrating', recordName, polls }),
+      check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName }),
+    });
+    if (outcome.status === 'unreachable') {
+      setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}` });
+      return { recordName, kind: request.kind, state: 'running', findings: [], error: { code: 'ArmUnreachable', message: outcome.message } };
+    }
+    setPhase(context, { phase: 'verifying', recordName, percent: 99 });
+    const verification: MigrationVerification = yield context.df.callActivityWithRetry(Activities.verifyMigration, retry, {
+      recordName,
+      preMigrationBackup: state.preMigrationBackup,
+    });
+    let postMigrationBackup: string | undefined;
+    if (outcome.status === 'succeeded' && verification.ok) {
+      setPhase(context, { phase: 'post-migration-backup', recordName, percent: 99 });
+      const backup: BackupRequest = {
+        serviceId: request.serviceId,
+        trigger: 'manual',
+        requestedBy: `migration ${recordName}`,
+        correlationId: request.correlationId,
+      };
+      const id = `${context.df.instanceId}-post-${formatBackupTime(context.df.currentUtcDateTime)}`;
+      const taken = yield* subOrchestration<BackupSummary>(context, Orchestrations.backup, backup, id);
+      if (taken?.state === 'succeeded') postMigrationBackup = taken.backupName;
+    }
+    return yield* finish({ outcome, verification, ...(postMigrationBackup ? { postMigrationBackup } : {}) });
+  }
   setPhase(context, { phase: 'checking', percent: 0 });
   const input: PrepareMigrationInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const prepared: PrepareMigrationOutput = yield context.df.callActivityWithRetry(Activities.prepareMigration, retry, input);
@@ -84,7 +132,11 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
 
   const started = yield* startWhenFree<StartMigrationOutput>(
     context,
-    () => context.df.callActivityWithRetry(Activities.startMigration, retry, { recordName, preMigrationBackup: preMigrationBackup.backupName }),
+    () =>
+      context.df.callActivityWithRetry(Activities.startMigration, retry, {
+        recordName,
+        preMigrationBackup: { backupName: preMigrationBackup.backupName, expiresAt: preMigrationBackup.expiresAt },
+      }),
     (reason) => ({ phase: 'waiting', recordName, percent: 0, reason, warnings }),
   );
   const first: MigrationOutcome =

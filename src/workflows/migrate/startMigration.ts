@@ -36,7 +36,7 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
     const snapshot = await services.apim.getService(instance.ref);
     if (snapshot.provisioningState === 'Updating' || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
   }
-  const marked = { ...record, startedAt: services.clock.now().toISOString() };
+  const marked = { ...record, startedAt: services.clock.now().toISOString(), preMigrationBackup: input.preMigrationBackup };
   const markedEtag = await services.migrations.write(marked, etag);
   const started = await services.apim.startMigration(instance.ref, mode);
   if (started.status === 'unanswered') {

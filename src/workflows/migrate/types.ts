@@ -6,6 +6,8 @@ import type { CheckOutcome } from '../backup/types';
 
 export interface MigrationRequest {
   kind: MigrationKind;
+  /** Reconciliation: watch this running in-place migration record (its watcher gone) instead of starting one. */
+  adopt?: { recordName: string; pollIntervalMs: number };
   serviceId: string;
   /** In place: ARM's mode. */
   mode: MigrationMode;
@@ -25,7 +27,8 @@ export type PrepareMigrationOutput =
 
 export interface StartMigrationInput {
   recordName: string;
-  preMigrationBackup: string;
+  /** The way back, recorded with the mark before the POST: it is known even if this orchestration is lost. */
+  preMigrationBackup: { backupName: string; expiresAt: string };
 }
 
 export type StartMigrationOutput =

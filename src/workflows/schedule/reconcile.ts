@@ -5,9 +5,11 @@
  */
 import type { CatalogEntry } from '../../azure/catalog';
 import type { ResolvedService } from '../../config/resolveService';
-import { backupInstanceId } from '../../domain/instanceIds';
+import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
+import { parseRecordName } from '../../domain/recordRetention';
 import type { Services } from '../../services';
 import type { BackupRequest } from '../backup/types';
+import type { MigrationRequest } from '../migrate/types';
 import { Orchestrations } from '../names';
 import type { OrchestrationStarter } from '../starter';
 
@@ -45,6 +47,47 @@ export async function reconcileOrphans(
     if (!started) continue;
     adopted.push({ service, backupName: entry.backupName });
     services.logger.event('apim-dr.backup.reconciling', { service: service.ref.name, backupName: entry.backupName, correlationId }, 'warn');
+  }
+  return adopted;
+}
+
+/** Migrations older than this are settled: only the last week's records are read for reconciliation. */
+const MIGRATION_LOOKBACK_MS = 7 * 86_400_000;
+
+/**
+ * An in-place migration record still `running` whose orchestration is gone gets a watcher again: the instance's
+ * restore singleton, adopting the record. One listing of `migrations/`; only the last week's newest records are read.
+ */
+export async function reconcileMigrations(
+  services: Services,
+  starter: OrchestrationStarter,
+  restoring: ReadonlySet<string>,
+  correlationId: string,
+): Promise<{ recordName: string; instanceId: string }[]> {
+  const now = services.clock.now().getTime();
+  const newest = new Map<string, string>();
+  for (const name of (await services.migrations.names()).sort()) {
+    const parsed = parseRecordName(name);
+    if (parsed && now - parsed.at.getTime() <= MIGRATION_LOOKBACK_MS) newest.set(parsed.target.toLowerCase(), name);
+  }
+  const adopted: { recordName: string; instanceId: string }[] = [];
+  for (const recordName of newest.values()) {
+    const record = (await services.migrations.read(recordName))?.record;
+    if (!record || record.state !== 'running' || record.kind !== 'in-place' || !record.mode) continue;
+    const instanceId = restoreInstanceId(record.service, record.serviceId);
+    if (restoring.has(instanceId) || now - Date.parse(record.requestedAt) < RECONCILE_AFTER_MS) continue;
+    const request: MigrationRequest = {
+      kind: 'in-place',
+      serviceId: record.serviceId,
+      mode: record.mode,
+      requestedBy: 'reconciliation',
+      correlationId: record.correlationId,
+      adopt: { recordName, pollIntervalMs: services.config.defaults.pollInterval },
+    };
+    const { started } = await starter.start(Orchestrations.migrate, instanceId, request);
+    if (!started) continue;
+    adopted.push({ recordName, instanceId });
+    services.logger.event('apim-dr.migration.reconciling', { service: record.service, recordName, correlationId }, 'warn');
   }
   return adopted;
 }

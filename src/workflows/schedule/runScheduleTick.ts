@@ -18,7 +18,7 @@ import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
-import { reconcileOrphans } from './reconcile';
+import { reconcileMigrations, reconcileOrphans } from './reconcile';
 import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {
@@ -73,7 +73,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   for (const { service } of reconciled) runningIds.add(backupInstanceId(service.ref.name, service.ref.id));
   // And every orphaned restore record: it holds its target, so no backup of the target starts under it.
   const reconciledRestores = await reconcileRestores(services, starter, restoreTargets, restoringIds, correlationId);
-  for (const { instanceId } of reconciledRestores) restoringIds.add(instanceId);
+  const reconciledMigrations = await reconcileMigrations(services, starter, restoringIds, correlationId);
+  for (const { instanceId } of [...reconciledRestores, ...reconciledMigrations]) restoringIds.add(instanceId);
 
   const due = planDueBackups(scheduled, history, now, { retryFailedAfterMs: services.config.defaults.retryFailedAfter, retryAtStakeMs: tickMs(services) });
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
@@ -118,7 +119,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     armUnreachable: Object.keys(outages),
     syncs: [],
     drills: [],
-    reconciled: [...reconciled.map((r) => r.backupName), ...reconciledRestores.map((r) => r.recordName)],
+    reconciled: [...reconciled.map((r) => r.backupName), ...[...reconciledRestores, ...reconciledMigrations].map((r) => r.recordName)],
   };
   await Promise.all(
     chosen.map(async (d) => {
