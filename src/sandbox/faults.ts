@@ -13,14 +13,16 @@ export interface FaultRule {
   fault: FaultKind;
   /** How many matching requests get the fault; then the rule is spent. */
   times: number;
+  /** Only every `every`-th matching request gets it (a steady fault rate); default every one. */
+  every?: number;
 }
 
 export class FaultPlan {
-  private rules: FaultRule[] = [];
+  private rules: (FaultRule & { seen: number })[] = [];
   readonly injected: { method: string; path: string; fault: FaultKind }[] = [];
 
   add(rule: FaultRule): void {
-    this.rules.push({ ...rule });
+    this.rules.push({ ...rule, seen: 0 });
   }
 
   clear(): void {
@@ -29,10 +31,14 @@ export class FaultPlan {
 
   /** The fault for this request, if a rule matches; consumes one use of the rule. */
   take(method: string, path: string): FaultKind | undefined {
-    const rule = this.rules.find((r) => r.times > 0 && (!r.method || r.method === method) && r.path.test(path));
-    if (!rule) return undefined;
-    rule.times -= 1;
-    this.injected.push({ method, path, fault: rule.fault });
-    return rule.fault;
+    for (const rule of this.rules) {
+      if (rule.times <= 0 || (rule.method && rule.method !== method) || !rule.path.test(path)) continue;
+      rule.seen += 1;
+      if (rule.every && rule.seen % rule.every !== 0) continue;
+      rule.times -= 1;
+      this.injected.push({ method, path, fault: rule.fault });
+      return rule.fault;
+    }
+    return undefined;
   }
 }
