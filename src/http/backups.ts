@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import { requestBackup } from '../workflows/backup/requestBackup';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
-import { parseBody } from './respond';
+import { accepted, parseBody } from './respond';
 
 const backupRequestSchema = z.strictObject({
   service: z.string({ message: "'service' must be the name or resource ID of a configured APIM instance" }).min(1),
@@ -20,12 +20,7 @@ const backupRequestSchema = z.strictObject({
 export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, backupRequestSchema);
   const requested = await requestBackup(services.config, starter, body.service, 'manual', caller.requestedBy);
-  const statusUri = new URL(`/api/operations/${requested.instanceId}`, request.url).href;
-  return {
-    status: 202,
-    headers: { Location: statusUri, 'Retry-After': '10' },
-    jsonBody: { id: requested.instanceId, service: requested.service, started: requested.started, statusQueryGetUri: statusUri },
-  };
+  return accepted(request, requested.instanceId, 10, { service: requested.service, started: requested.started });
 }
 
 const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;

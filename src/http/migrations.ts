@@ -6,7 +6,7 @@ import { checkInPlaceMigration, checkSideBySideMigration } from '../workflows/mi
 import { requestMigration } from '../workflows/migrate/requestMigration';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
-import { parseBody } from './respond';
+import { accepted, parseBody } from './respond';
 
 const instance = (what: string) => z.string({ message: `'${what}' must be the name or resource ID of an APIM instance` }).min(1);
 const mode = z.enum(['PreserveIp', 'NewIP'], {
@@ -27,10 +27,5 @@ export async function postMigrationCheck(services: Services, starter: Orchestrat
 export async function postMigration(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, migrateSchema);
   const started = await requestMigration(services.config, starter, { ...body, requestedBy: caller.requestedBy });
-  const statusUri = new URL(`/api/operations/${started.instanceId}`, request.url).href;
-  return {
-    status: 202,
-    headers: { Location: statusUri, 'Retry-After': '60' },
-    jsonBody: { id: started.instanceId, service: started.service, statusQueryGetUri: statusUri },
-  };
+  return accepted(request, started.instanceId, 60, { service: started.service });
 }

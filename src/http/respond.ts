@@ -31,3 +31,16 @@ export async function parseBody<T extends z.ZodType>(request: { text(): Promise<
   if (!result.success) throw new ValidationError(what, result.error.issues.map(describeIssue));
   return result.data;
 }
+
+/**
+ * 202 for a started orchestration: `Location` and `statusQueryGetUri` point at `GET /api/operations/{id}`, and
+ * `Retry-After` says how often asking makes sense for this kind of operation.
+ */
+export function accepted(request: { url: string }, instanceId: string, retryAfterSeconds: number, body: Record<string, unknown>): HttpResponseInit {
+  const statusUri = new URL(`/api/operations/${instanceId}`, request.url).href;
+  return {
+    status: 202,
+    headers: { Location: statusUri, 'Retry-After': String(retryAfterSeconds) },
+    jsonBody: { id: instanceId, ...body, statusQueryGetUri: statusUri },
+  };
+}

@@ -6,7 +6,7 @@ import { checkRestore } from '../workflows/check/checkRestore';
 import { requestRestore } from '../workflows/restore/requestRestore';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
-import { parseBody } from './respond';
+import { accepted, parseBody } from './respond';
 
 const instance = (what: string) => z.string({ message: `'${what}' must be the name or resource ID of an APIM instance` }).min(1);
 
@@ -29,12 +29,7 @@ const restoreSchema = z.strictObject({
 export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, restoreSchema);
   const started = await requestRestore(services.config, starter, { ...body, requestedBy: caller.requestedBy });
-  const statusUri = new URL(`/api/operations/${started.instanceId}`, request.url).href;
-  return {
-    status: 202,
-    headers: { Location: statusUri, 'Retry-After': '30' },
-    jsonBody: { id: started.instanceId, target: started.target, statusQueryGetUri: statusUri },
-  };
+  return accepted(request, started.instanceId, 30, { target: started.target });
 }
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {

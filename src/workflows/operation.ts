@@ -147,6 +147,16 @@ export function* monitor<O extends MonitoredOutcome>(
   return outcome as Exclude<O, { status: 'running' }>;
 }
 
+/** For start activities: a user error (a missing role or app setting) refuses the operation, never retried. */
+export async function refuseUserErrors<O>(start: () => Promise<O>): Promise<O | { status: 'refused'; code: string; message: string }> {
+  try {
+    return await start();
+  } catch (err) {
+    if (err instanceof UserError) return { status: 'refused', code: err.code, message: err.message };
+    throw err;
+  }
+}
+
 /**
  * For status-check activities: a check that cannot reach ARM or storage answers `unreachable` instead of failing
  * the orchestration; a user error (a role removed, an instance deleted) fails the operation with its fix.

@@ -7,17 +7,12 @@ import { isMigrated } from '../../domain/migration';
 import { migrationEventProperties } from '../../domain/migrationRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
+import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS, refuseUserErrors } from '../operation';
 import type { StartMigrationInput, StartMigrationOutput } from './types';
 
 export async function startMigration(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {
-  try {
-    return await start(services, input);
-  } catch (err) {
-    // Recorded by finishMigration with the rest of the outcome; never retried.
-    if (err instanceof UserError) return { status: 'refused', code: err.code, message: err.message };
-    throw err;
-  }
+  // A user error is recorded with the rest of the outcome when the operation finishes; never retried.
+  return refuseUserErrors(() => start(services, input));
 }
 
 async function start(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {

@@ -3,18 +3,13 @@ import { resolveInstance } from '../../config/resolveService';
 import { restoreEventProperties } from '../../domain/restoreRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
+import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS, refuseUserErrors } from '../operation';
 import { backupParameters } from '../../azure/backupParameters';
 import type { StartRestoreInput, StartRestoreOutput } from './types';
 
 export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
-  try {
-    return await start(services, input);
-  } catch (err) {
-    // Recorded by finishRestore with the rest of the outcome; never retried.
-    if (err instanceof UserError) return { status: 'refused', code: err.code, message: err.message };
-    throw err;
-  }
+  // A user error is recorded with the rest of the outcome when the operation finishes; never retried.
+  return refuseUserErrors(() => start(services, input));
 }
 
 async function start(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
