@@ -2,6 +2,7 @@
 import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
+import { groupBy } from '../../domain/groupBy';
 import { parseServiceId } from '../../domain/resourceId';
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import { backupDurations, scheduleRpoProblem } from '../../domain/rpoPlan';
@@ -63,24 +64,29 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 /** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const [entries, pending, migrations, outages] = await Promise.all([
+  const [entries, pending, migrations, outages, running] = await Promise.all([
     listing,
     services.changes.pending(),
     latestMigrations(services, starter),
     services.armHealth.read(),
+    // One query for the running backups; their phases are then asked of those alone.
+    starter ? starter.running('backup-') : Promise.resolve([]),
   ]);
+  const runningIds = new Set(running);
   const protection = assessFleet(services, entries, now);
+  const byService = groupBy(entries, (e) => e.service.toLowerCase());
   const instances = await Promise.all(
     protectedServices(services.config)
       .filter((s) => s.config.enabled)
       .map(async (s): Promise<InstanceStatus> => {
         const key = s.ref.name.toLowerCase();
-        const mine = entries.filter((e) => e.service.toLowerCase() === key);
+        const mine = byService.get(key) ?? [];
         const p = protection.find((x) => x.service.toLowerCase() === key)!;
         const lastAttempt = mine.find((e) => e.state !== 'running') ?? mine[0];
         const failed = mine.find((e) => e.state === 'failed');
         const failure = failed ? (await services.catalog.read(failed.backupName))?.manifest.error : undefined;
-        const run = starter ? await starter.status(backupInstanceId(s.ref.name, s.ref.id)) : undefined;
+        const backupId = backupInstanceId(s.ref.name, s.ref.id);
+        const run = starter && runningIds.has(backupId) ? await starter.status(backupId) : undefined;
         const reasons: string[] = [];
         if (!p.restorable) reasons.push('no restorable backup');
         if (p.restorable && p.rpoBreached) reasons.push('newest restorable backup is older than the RPO');
