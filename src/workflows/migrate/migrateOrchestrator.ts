@@ -9,7 +9,8 @@ import { MIGRATION_FACTS } from '../../domain/migration';
 import { restorePercent } from '../../domain/restoreProgress';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
-import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration } from '../operation';
+import type { Finding } from '../../domain/compatibility';
+import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
 import type { RestoreRequest, RestoreSummary } from '../restore/types';
 import type { MigrationState } from './checkMigrationOperation';
 import type {
@@ -29,19 +30,12 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   const retry = activityRetry();
   if (request.adopt) {
     // Reconciliation of an in-place migration whose orchestration is gone. Once its POST went out, it is watched
-    // until ARM says how it ended, then verified (and backed up on stv2) as usual; before that, nothing was migrated.
+    // until ARM says how it ended, then settled as usual; before that, nothing was migrated.
     const { recordName, pollIntervalMs } = request.adopt;
-    const finish = function* (finishing: Omit<FinishMigrationInput, 'recordName'>): Generator<Task, MigrationSummary, MigrationSummary> {
-      setPhase(context, { phase: 'finishing', recordName, percent: 99 });
-      const summary: MigrationSummary = yield context.df.callActivityWithRetry(Activities.finishMigration, retry, { recordName, ...finishing });
-      setPhase(context, { phase: summary.state, recordName, percent: 100 });
-      return summary;
-    };
     const state: MigrationState = yield context.df.callActivityWithRetry(Activities.migrationState, retry, recordName);
     if (!state.startedAt || !state.preMigrationBackup) {
-      return yield* finish({
-        outcome: { status: 'failed', code: 'Interrupted', message: 'the migration stopped before migrateToStv2 was sent: nothing was migrated; run it again' },
-      });
+      const message = 'the migration stopped before migrateToStv2 was sent: nothing was migrated; run it again';
+      return yield* finishStep(context, recordName, [], { outcome: { status: 'failed', code: 'Interrupted', message } });
     }
     const outcome = yield* monitor<MigrationOutcome>(context, {
       first: { status: 'running', retryAfterMs: 0 },
@@ -50,29 +44,8 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       status: (polls) => ({ phase: 'migrating', recordName, polls }),
       check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName }),
     });
-    if (outcome.status === 'unreachable') {
-      setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}` });
-      return { recordName, kind: request.kind, state: 'running', findings: [], error: { code: 'ArmUnreachable', message: outcome.message } };
-    }
-    setPhase(context, { phase: 'verifying', recordName, percent: 99 });
-    const verification: MigrationVerification = yield context.df.callActivityWithRetry(Activities.verifyMigration, retry, {
-      recordName,
-      preMigrationBackup: state.preMigrationBackup,
-    });
-    let postMigrationBackup: string | undefined;
-    if (outcome.status === 'succeeded' && verification.ok) {
-      setPhase(context, { phase: 'post-migration-backup', recordName, percent: 99 });
-      const backup: BackupRequest = {
-        serviceId: request.serviceId,
-        trigger: 'manual',
-        requestedBy: `migration ${recordName}`,
-        correlationId: request.correlationId,
-      };
-      const id = `${context.df.instanceId}-post-${formatBackupTime(context.df.currentUtcDateTime)}`;
-      const taken = yield* subOrchestration<BackupSummary>(context, Orchestrations.backup, backup, id);
-      if (taken?.state === 'succeeded') postMigrationBackup = taken.backupName;
-    }
-    return yield* finish({ outcome, verification, ...(postMigrationBackup ? { postMigrationBackup } : {}) });
+    if (outcome.status === 'unreachable') return unsettled(context, request, recordName, [], outcome);
+    return yield* settleInPlace(context, request, recordName, [], outcome, state.preMigrationBackup);
   }
   setPhase(context, { phase: 'checking', percent: 0 });
   const input: PrepareMigrationInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
@@ -83,21 +56,10 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   }
   const { recordName, expectedMs } = prepared;
   const warnings = prepared.findings.filter((f) => f.severity === 'warning');
-  const finish = function* (finishing: Omit<FinishMigrationInput, 'recordName'>): Generator<Task, MigrationSummary, MigrationSummary> {
-    setPhase(context, { phase: 'finishing', recordName, percent: 99, warnings });
-    const summary: MigrationSummary = yield context.df.callActivityWithRetry(Activities.finishMigration, retry, { recordName, ...finishing });
-    setPhase(context, { phase: summary.state, recordName, percent: 100, warnings });
-    return summary;
-  };
-  const backUp = function* (phase: 'pre-migration-backup' | 'post-migration-backup', trigger: BackupRequest['trigger'], suffix: string) {
-    setPhase(context, { phase, recordName, percent: 0, warnings });
-    const backup: BackupRequest = { serviceId: request.serviceId, trigger, requestedBy: `migration ${recordName}`, correlationId: request.correlationId };
-    const at = context.df.currentUtcDateTime;
-    const taken = yield* subOrchestration<BackupSummary>(context, Orchestrations.backup, backup, `${context.df.instanceId}-${suffix}-${formatBackupTime(at)}`);
-    return { taken, durationMs: context.df.currentUtcDateTime.getTime() - at.getTime() };
-  };
+  const finish = (finishing: Omit<FinishMigrationInput, 'recordName'>) => finishStep(context, recordName, warnings, finishing);
 
-  const pre = yield* backUp('pre-migration-backup', 'pre-migration', 'pre');
+  setPhase(context, { phase: 'pre-migration-backup', recordName, percent: 0, warnings });
+  const pre = yield* backUp(context, request, recordName, 'pre-migration', 'pre');
   if (pre.taken?.state !== 'succeeded' || !pre.taken.expiresAt) {
     const why = pre.taken?.error ? `${pre.taken.error.code}: ${pre.taken.error.message}` : 'the backup orchestration failed';
     return yield* finish({
@@ -165,24 +127,75 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
     },
     check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName, token }),
   });
-  if (outcome.status === 'unreachable') {
-    // The migration may still run: its record stays `running`, with its token, for whoever asks ARM next.
-    setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}`, warnings });
-    return { recordName, kind: request.kind, state: 'running', findings: prepared.findings, error: { code: 'ArmUnreachable', message: outcome.message } };
-  }
+  if (outcome.status === 'unreachable') return unsettled(context, request, recordName, prepared.findings, outcome);
   if (started.status !== 'started') return yield* finish({ outcome, preMigrationBackup });
-
-  setPhase(context, { phase: 'verifying', recordName, percent: 99, warnings });
-  const verification: MigrationVerification = yield context.df.callActivityWithRetry(Activities.verifyMigration, retry, {
-    recordName,
-    preMigrationBackup: preMigrationBackup.backupName,
-  });
-  // The pre-migration backup describes the old platform: the new one gets a backup of its own at once.
-  const post = outcome.status === 'succeeded' && verification.ok ? yield* backUp('post-migration-backup', 'manual', 'post') : undefined;
-  return yield* finish({
-    outcome,
-    preMigrationBackup,
-    verification,
-    ...(post?.taken?.state === 'succeeded' ? { postMigrationBackup: post.taken.backupName } : {}),
-  });
+  return yield* settleInPlace(context, request, recordName, warnings, outcome, preMigrationBackup.backupName, { preMigrationBackup });
 };
+
+/** What the generator steps below receive from the tasks they yield (each step reads its own part). */
+type Received = MigrationSummary & MigrationVerification & BackupSummary;
+
+function* finishStep(
+  context: OrchestrationContext,
+  recordName: string,
+  warnings: Finding[],
+  finishing: Omit<FinishMigrationInput, 'recordName'>,
+): Generator<Task, MigrationSummary, Received> {
+  setPhase(context, { phase: 'finishing', recordName, percent: 99, warnings });
+  const summary: MigrationSummary = yield context.df.callActivityWithRetry(Activities.finishMigration, activityRetry(), { recordName, ...finishing });
+  setPhase(context, { phase: summary.state, recordName, percent: 100, warnings });
+  return summary;
+}
+
+/** A backup of the instance by its own orchestration, as a sub-orchestration; how long it took. */
+function* backUp(
+  context: OrchestrationContext,
+  request: MigrationRequest,
+  recordName: string,
+  trigger: BackupRequest['trigger'],
+  suffix: string,
+): Generator<Task, { taken?: BackupSummary; durationMs: number }, Received> {
+  const backup: BackupRequest = { serviceId: request.serviceId, trigger, requestedBy: `migration ${recordName}`, correlationId: request.correlationId };
+  const at = context.df.currentUtcDateTime;
+  const taken = yield* subOrchestration<BackupSummary>(context, Orchestrations.backup, backup, `${context.df.instanceId}-${suffix}-${formatBackupTime(at)}`);
+  return { taken, durationMs: context.df.currentUtcDateTime.getTime() - at.getTime() };
+}
+
+/**
+ * After ARM's answer: verify the instance against the pre-migration backup, back it up on stv2 when it is there
+ * (the pre-migration backup describes the old platform), and settle the record.
+ */
+function* settleInPlace(
+  context: OrchestrationContext,
+  request: MigrationRequest,
+  recordName: string,
+  warnings: Finding[],
+  outcome: FinishMigrationInput['outcome'],
+  preMigrationBackup: string,
+  finishing: Partial<FinishMigrationInput> = {},
+): Generator<Task, MigrationSummary, Received> {
+  setPhase(context, { phase: 'verifying', recordName, percent: 99, warnings });
+  const verification: MigrationVerification = yield context.df.callActivityWithRetry(Activities.verifyMigration, activityRetry(), {
+    recordName,
+    preMigrationBackup,
+  });
+  let postMigrationBackup: string | undefined;
+  if (outcome.status === 'succeeded' && verification.ok) {
+    setPhase(context, { phase: 'post-migration-backup', recordName, percent: 99, warnings });
+    const post = yield* backUp(context, request, recordName, 'manual', 'post');
+    if (post.taken?.state === 'succeeded') postMigrationBackup = post.taken.backupName;
+  }
+  return yield* finishStep(context, recordName, warnings, { ...finishing, outcome, verification, ...(postMigrationBackup ? { postMigrationBackup } : {}) });
+}
+
+/** ARM did not answer for as long as a migration can run: the record stays `running`, its token in it, for reconciliation. */
+function unsettled(
+  context: OrchestrationContext,
+  request: MigrationRequest,
+  recordName: string,
+  findings: Finding[],
+  outcome: Unreachable,
+): Pick<MigrationSummary, 'recordName' | 'kind' | 'state' | 'findings' | 'error'> {
+  setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}` });
+  return { recordName, kind: request.kind, state: 'running', findings, error: { code: 'ArmUnreachable', message: outcome.message } };
+}
