@@ -29,7 +29,7 @@ export interface TickResult {
   /** Standby syncs and drills started, as `source→target`. */
   syncs: string[];
   drills: string[];
-  /** Running backups and restore records that had lost their watcher and were adopted again. */
+  /** Running backups, restore records and migration records that had lost their watcher and were adopted again. */
   reconciled: string[];
   /** Subscriptions where ARM does not answer: their new backups wait. */
   armUnreachable: string[];
@@ -49,7 +49,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     services.armHealth.read(),
     readRestoreTargets(services),
   ]);
-  const history = instanceHistories(entries, now, services.config.defaults.restoreMargin, tickMs(services));
+  const tick = tickMs(services);
+  const history = instanceHistories(entries, now, services.config.defaults.restoreMargin, tick);
   const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {
     const key = entry.service.toLowerCase();
@@ -76,7 +77,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const reconciledMigrations = await reconcileMigrations(services, starter, restoringIds, correlationId);
   for (const { instanceId } of [...reconciledRestores, ...reconciledMigrations]) restoringIds.add(instanceId);
 
-  const due = planDueBackups(scheduled, history, now, { retryFailedAfterMs: services.config.defaults.retryFailedAfter, retryAtStakeMs: tickMs(services) });
+  const due = planDueBackups(scheduled, history, now, { retryFailedAfterMs: services.config.defaults.retryFailedAfter, retryAtStakeMs: tick });
   const dueNames = new Set(due.map((d) => d.service.name.toLowerCase()));
   for (const service of resolved) {
     const burst = pending.get(service.ref.name.toLowerCase());
