@@ -1,6 +1,7 @@
 /**
  * The dashboard page: one self-contained HTML document (inline CSS and SVG, no script, no CDN), a row per
- * instance, problems first. Pure: the same view always renders the same page.
+ * instance, problems first, grouped by protection level and subscription in `<details>`, so a fleet of a thousand
+ * opens on its problems with the healthy groups collapsed (and printed whole). Pure: the same view always renders the same page.
  */
 import { formatDuration } from '../domain/duration';
 import type { StandbySync } from '../domain/standbySync';
@@ -53,17 +54,51 @@ ${view.onStv1 ? `<p class="stv1" data-on-stv1="${view.onStv1}"><strong>${view.on
 <span class="key running"></span> running</p>
 </header>
 <main>
-<table>
-<thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col">Backups (shaded: restorable)</th><th scope="col">Newest restorable backup</th><th scope="col">Standbys</th></tr></thead>
-<tbody>
-${rows.map((instance) => row(instance, view)).join('\n')}
-</tbody>
-</table>
+${groups(rows)
+  .map((group) => section(group, rows.length, view))
+  .join('\n')}
 ${rows.length === 0 ? '<p>No instance is protected: add one to the config.</p>' : ''}
 </main>
 </body>
 </html>
 `;
+}
+
+/** A fleet larger than this shows its healthy groups collapsed, so the problems fit on the first screen. */
+export const COLLAPSE_HEALTHY_ABOVE = 30;
+
+interface Group {
+  level: ProtectionLevel;
+  subscriptionId: string;
+  instances: Instance[];
+}
+
+/** Problems first: by protection level, then by subscription, each group in name order (`rows` is sorted so). */
+function groups(rows: Instance[]): Group[] {
+  const found = new Map<string, Group>();
+  for (const instance of rows) {
+    const subscriptionId = instance.id.split('/')[2] ?? '';
+    const key = `${instance.protection}|${subscriptionId}`;
+    const group = found.get(key) ?? { level: instance.protection, subscriptionId, instances: [] };
+    group.instances.push(instance);
+    found.set(key, group);
+  }
+  return [...found.values()].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.subscriptionId.localeCompare(b.subscriptionId));
+}
+
+/** One group as a `<details>`: open when it holds problems, or when the fleet is small enough to show whole. */
+function section(group: Group, fleetSize: number, view: DashboardView): string {
+  const open = group.level !== 'protected' || fleetSize <= COLLAPSE_HEALTHY_ABOVE;
+  const n = group.instances.length;
+  return `<details class="group ${group.level}" data-level="${group.level}" data-subscription="${esc(group.subscriptionId)}"${open ? ' open' : ''}>
+<summary><span class="badge ${group.level}">${LEVEL_LABEL[group.level]}</span> <strong>${n}</strong> instance${n === 1 ? '' : 's'} in subscription <code>${esc(group.subscriptionId)}</code></summary>
+<table>
+<thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col">Backups (shaded: restorable)</th><th scope="col">Newest restorable backup</th><th scope="col">Standbys</th></tr></thead>
+<tbody>
+${group.instances.map((instance) => row(instance, view)).join('\n')}
+</tbody>
+</table>
+</details>`;
 }
 
 function row(instance: Instance, view: DashboardView): string {
@@ -140,7 +175,7 @@ function timeline(instance: Instance, view: DashboardView): string {
   const window = `<rect class="window" x="${restorable.toFixed(1)}" y="0" width="${(WIDTH - restorable).toFixed(1)}" height="${HEIGHT}"><title>restorable: created after ${utc(view.restoreWindowStart)}</title></rect>`;
   const marks = instance.timeline.map((e: TimelineEntry) => {
     const label = `${e.backupName}: ${e.state} (${e.trigger}, ${utc(e.createdAt)})`;
-    return `<rect class="mark ${e.state}" data-state="${e.state}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}" role="img" aria-label="${esc(label)}"><title>${esc(label)}</title></rect>`;
+    return `<rect class="mark ${e.state}" data-state="${e.state}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}"><title>${esc(label)}</title></rect>`;
   });
   const counts = TIMELINE_STATES.map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
     .filter(([, n]) => n > 0)
@@ -202,8 +237,11 @@ rect.succeeded { fill: var(--ok); } rect.failed { fill: var(--bad); } rect.expir
 .key.succeeded { background: var(--ok); } .key.failed { background: var(--bad); } .key.expired { background: #8c959f; } .key.running { background: var(--run); }
 li.running { color: var(--run); }
 .counts { font-size: 12px; color: var(--muted); }
+details.group { margin: 12px 0; } details.group > summary { cursor: pointer; padding: 6px 0; font-size: 15px; }
+details.group > summary code { font-size: 12px; color: var(--muted); }
 @media print {
   body { padding: 0; font-size: 10pt; max-width: none; }
+  details.group::details-content { content-visibility: visible; display: block; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   tr { break-inside: avoid; }
 }
