@@ -19,18 +19,40 @@ export function protectedServices(config: Config): ResolvedService[] {
 
 /** `nameOrId`: a configured instance's name or its full resource ID. */
 export function resolveService(config: Config, nameOrId: string, field = 'service'): ResolvedService {
-  const byId = nameOrId.startsWith('/') ? config.services.find((s) => sameServiceId(s.id, nameOrId)) : undefined;
-  const byName = config.services.find((s) => parseServiceId(s.id)?.name.toLowerCase() === nameOrId.toLowerCase());
-  const found = byId ?? byName;
+  const index = indexOf(config);
+  const key = nameOrId.toLowerCase();
+  const found = (nameOrId.startsWith('/') ? index.byId.get(key) : undefined) ?? index.byName.get(key);
   if (!found) {
-    const known = config.services.map((s) => parseServiceId(s.id)?.name).join(', ');
     throw new UserError(
-      `${field} '${clip(nameOrId)}' is not a configured APIM instance; configured: ${known}. Add it to 'services' in the config or use one of those`,
+      `${field} '${clip(nameOrId)}' is not a configured APIM instance; configured: ${someOf(config.services.map((s) => parseServiceId(s.id)?.name ?? s.id))}. Add it to 'services' in the config or use one of those`,
       'not-found',
       'ServiceNotConfigured',
     );
   }
   return resolve(config, found);
+}
+
+/** The configured instances by lower-case name and resource ID, built once per config: a fleet's every activity resolves one. */
+const indexes = new WeakMap<Config, { byName: Map<string, ServiceConfig>; byId: Map<string, ServiceConfig> }>();
+
+function indexOf(config: Config) {
+  let index = indexes.get(config);
+  if (!index) {
+    index = { byName: new Map(), byId: new Map() };
+    for (const service of config.services) {
+      const name = parseServiceId(service.id)?.name.toLowerCase();
+      if (name && !index.byName.has(name)) index.byName.set(name, service);
+      if (!index.byId.has(service.id.toLowerCase())) index.byId.set(service.id.toLowerCase(), service);
+    }
+    indexes.set(config, index);
+  }
+  return index;
+}
+
+/** The first few of `names`, and how many more: an error names what is configured without echoing a whole fleet. */
+function someOf(names: string[], shown = 10): string {
+  const first = names.slice(0, shown).join(', ');
+  return names.length > shown ? `${first} and ${names.length - shown} more` : first;
 }
 
 function resolve(config: Config, service: ServiceConfig): ResolvedService {

@@ -65,6 +65,8 @@ export interface RequestRecord {
 export class ApimSandbox {
   private readonly services = new Map<string, SandboxService>();
   private readonly operations = new Map<string, Operation>();
+  /** The operations not yet settled: every request settles what is due, so it looks at these alone. */
+  private readonly unsettled = new Set<Operation>();
   private readonly pendingFailures = new Map<string, ArmFailure[]>();
   readonly faults = new FaultPlan();
   private readonly changeListeners: ((event: Record<string, unknown>) => void)[] = [];
@@ -182,6 +184,7 @@ export class ApimSandbox {
       forcedFailure: failures?.shift() ?? this.options.failOperation?.(kind, service.spec),
     };
     this.operations.set(operation.id, operation);
+    this.unsettled.add(operation);
     service.provisioningState = 'Updating';
     return { operation };
   }
@@ -206,9 +209,10 @@ export class ApimSandbox {
   /** Completes every operation whose time has come: writes or reads the backup blob, frees the instance. */
   async settle(): Promise<void> {
     const now = this.options.clock.now().getTime();
-    for (const operation of this.operations.values()) {
-      if (operation.settled || operation.endsAt > now) continue;
+    for (const operation of this.unsettled) {
+      if (operation.endsAt > now) continue;
       // Mark first so a concurrent request does not settle twice.
+      this.unsettled.delete(operation);
       operation.settled = { ok: true };
       const service = this.services.get(operation.serviceKey);
       if (!service) continue;
