@@ -3,6 +3,7 @@
  * orchestrator (the real durable-functions replay code), and carries out what the orchestrator leaves open:
  * activities (with retries), timers, sub-orchestrations, external events, continue-as-new.
  */
+import { availableParallelism } from 'node:os';
 import { ensureError } from '../errors';
 import { isActive, type RuntimeStatus } from '../workflows/starter';
 import type { InvocationContext } from '@azure/functions';
@@ -62,8 +63,12 @@ export interface OrchestrationInstance {
   output?: unknown;
   customStatus?: unknown;
   history: HistoryEvent[];
-  /** Every episode's history length, for benchmarks. */
+  /** Episodes executed, across continue-as-new: for benchmarks. */
   episodes: number;
+  /** History events fed to the orchestrator, summed over its episodes (each replays the whole history): for benchmarks. */
+  replayedEvents: number;
+  /** The longest history any one execution reached (continue-as-new starts a fresh one): for benchmarks. */
+  peakHistory: number;
   parent?: { instanceId: string; taskId: number };
   // Engine bookkeeping:
   inbox: HistoryEvent[];
@@ -81,20 +86,29 @@ export interface EngineHooks {
   durableClientData?: () => Record<string, unknown>;
   /** Receives Azure Functions log levels (`information`, `warning`, `error`, …). */
   log?: (level: string, message: string, properties: Record<string, unknown>) => void;
+  /** Activities run at once; more wait their turn. The extension's default (`maxConcurrentActivityFunctions`): 10 per core. */
+  maxConcurrentActivities?: number;
 }
 
 export class DurableEngine {
   readonly instances = new Map<string, OrchestrationInstance>();
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
+  private activitiesRunning = 0;
+  private readonly activityQueue: (() => void)[] = [];
+  private readonly maxActivities: number;
   /** Activity executions, by name: benchmarks and tests read it. */
   readonly activityCalls = new Map<string, number>();
+  /** Calls of the Durable HTTP API (`GET instances`, `GET instances/{id}`, …), as clients make them: benchmarks read it. */
+  readonly apiCalls = new Map<string, number>();
 
   constructor(
     private readonly functions: Map<string, Registration>,
     private readonly clock: HostClock,
     private readonly hooks: EngineHooks = {},
-  ) {}
+  ) {
+    this.maxActivities = hooks.maxConcurrentActivities ?? 10 * availableParallelism();
+  }
 
   /** Starts a new instance; refuses (returns false) while an instance with that ID is Pending or Running. */
   start(name: string, instanceId: string, input: unknown, parent?: { instanceId: string; taskId: number }): boolean {
@@ -112,6 +126,8 @@ export class DurableEngine {
       lastUpdatedTime: now,
       history: [],
       episodes: 0,
+      replayedEvents: 0,
+      peakHistory: 0,
       parent,
       inbox: [event(Ev.ExecutionStarted, -1, now, { Name: name, Input: serialize(input) })],
       handled: new Set(),
@@ -191,6 +207,7 @@ export class DurableEngine {
     const history = [...instance.history, event(Ev.OrchestratorStarted, -1, now), ...fresh];
     instance.runtimeStatus = 'Running';
     instance.episodes += 1;
+    instance.replayedEvents += history.length;
     // A new context per episode: the orchestrator keeps its replay state on `context.df`.
     const context = this.context(registration, instance.instanceId);
     const trigger = {
@@ -212,6 +229,7 @@ export class DurableEngine {
       return;
     }
     instance.history = [...history, event(Ev.OrchestratorCompleted, -1, now)];
+    instance.peakHistory = Math.max(instance.peakHistory, instance.history.length);
     instance.customStatus = state.customStatus;
     instance.lastUpdatedTime = now;
 
@@ -309,6 +327,7 @@ export class DurableEngine {
     const registration = this.registration(name, 'activityTrigger');
     const executions = 1 + (this.hooks.duplicateActivity?.(name, input) ?? 0);
     const run = async () => {
+      await this.activitySlot();
       let outcome: HistoryEvent | undefined;
       for (let i = 0; i < executions; i++) {
         this.activityCalls.set(name, (this.activityCalls.get(name) ?? 0) + 1);
@@ -326,9 +345,25 @@ export class DurableEngine {
           });
         }
       }
+      this.releaseActivitySlot();
       this.deliver(instance, generation, outcome!);
     };
     void this.track(run());
+  }
+
+  /** Waits for one of the host's activity slots, as the extension queues activities beyond its limit. */
+  private activitySlot(): Promise<void> {
+    if (this.activitiesRunning < this.maxActivities) {
+      this.activitiesRunning += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.activityQueue.push(resolve));
+  }
+
+  private releaseActivitySlot(): void {
+    const next = this.activityQueue.shift();
+    if (next) next();
+    else this.activitiesRunning -= 1;
   }
 
   private restart(instance: OrchestrationInstance, input: unknown): void {

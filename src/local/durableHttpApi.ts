@@ -19,6 +19,8 @@ export function durableClientData(origin: string): Record<string, unknown> {
 export function handleDurableRequest(engine: DurableEngine, method: string, url: URL, body: string, res: ServerResponse): void {
   const path = url.pathname.slice(DURABLE_PREFIX.length).split('/').map(decodePathSegment);
   const [root, first, second, third] = path;
+  const call = `${method} ${root}${first ? '/{id}' : ''}${second ? '/…' : ''}`;
+  engine.apiCalls.set(call, (engine.apiCalls.get(call) ?? 0) + 1);
   if (root === 'orchestrators' && method === 'POST' && first) {
     const instanceId = second || `${first}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const input = parseJsonBody(body);
