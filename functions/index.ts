@@ -1,5 +1,6 @@
 /** Entry point for the Functions host (package.json `main`): registers every function. */
 import './backup';
+import './watch';
 import './schedule';
 import './sweep';
 import './events';

@@ -19,14 +19,25 @@ export interface DurationStats {
   samples: number;
 }
 
-/** `entries`: one instance's catalog entries, newest first; a success counts when its completion is recorded. */
-export function backupDurations(entries: readonly { state: string; createdAt: string; completedAt?: string }[]): DurationStats {
-  const durations = entries
+type Timed = { state: string; createdAt: string; completedAt?: string };
+
+/** How long the instance's recent successes took (request to completion); `entries` newest first. */
+export function recentBackupDurations(entries: readonly Timed[]): number[] {
+  return entries
     .filter((e) => e.state === 'succeeded' && e.completedAt)
     .slice(0, RECENT)
     .map((e) => Date.parse(e.completedAt!) - Date.parse(e.createdAt))
-    .filter((ms) => ms > 0)
-    .sort((a, b) => a - b);
+    .filter((ms) => ms > 0);
+}
+
+/** `entries`: one instance's catalog entries, newest first; a success counts when its completion is recorded. */
+export function backupDurations(entries: readonly Timed[]): DurationStats {
+  return durationStats(recentBackupDurations(entries));
+}
+
+/** The median and p95 of `durationsMs` (any order), or the defaults without any. */
+export function durationStats(durationsMs: readonly number[]): DurationStats {
+  const durations = [...durationsMs].sort((a, b) => a - b);
   if (durations.length === 0) return { medianMs: DEFAULT_BACKUP_MS, p95Ms: DEFAULT_BACKUP_MS, samples: 0 };
   const at = (q: number) => durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)]!;
   return { medianMs: at(0.5), p95Ms: at(0.95), samples: durations.length };

@@ -35,9 +35,9 @@ export function standbySync(
   const latest = fromSource[0];
   const lastGood = fromSource.find((r) => r.state === 'succeeded');
   const restoredAt = lastGood?.backupName ? parseBackupName(lastGood.backupName)?.createdAt : undefined;
-  const lagMs = restoredAt
-    ? Math.max(0, (newestSourceBackup ? Date.parse(newestSourceBackup.createdAt) : restoredAt.getTime()) - restoredAt.getTime())
-    : undefined;
+  // A backup's name holds its time to the second; its createdAt may hold milliseconds: compare to the second.
+  const newestAt = newestSourceBackup ? Math.floor(Date.parse(newestSourceBackup.createdAt) / 1000) * 1000 : undefined;
+  const lagMs = restoredAt ? Math.max(0, (newestAt ?? restoredAt.getTime()) - restoredAt.getTime()) : undefined;
   const state: StandbySyncState =
     latest?.state === 'running'
       ? 'restoring'

@@ -8,6 +8,7 @@ import { UserError } from '../errors';
 import type { Services } from '../services';
 import { requestBackup } from '../workflows/backup/requestBackup';
 import type { OrchestrationStarter } from '../workflows/starter';
+import { operationStatus } from '../workflows/watch';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
 
@@ -34,7 +35,7 @@ export async function getOperation(starter: OrchestrationStarter, id: string): P
       'InvalidOperationId',
     );
   }
-  const status = await starter.status(id);
+  const status = await operationStatus(starter, id);
   if (!status) throw new UserError(`operation '${id}' was not found`, 'not-found', 'OperationNotFound');
   return { status: 200, jsonBody: status };
 }

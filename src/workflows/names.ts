@@ -4,6 +4,8 @@ export const Orchestrations = {
   sweep: 'sweepOrchestrator',
   restore: 'restoreOrchestrator',
   migrate: 'migrateOrchestrator',
+  /** Watches one backup, restore or migration until it ends: a sub-orchestration of theirs. */
+  watch: 'watchOrchestrator',
 } as const;
 
 /** The expiry sweep is a singleton: a second start while one runs joins it. */

@@ -1,7 +1,7 @@
 /**
  * What every long-running workflow shares: the retry policy for transient activity failures, the wait before
- * asking a busy instance again, the monitor loop (durable timer, one status check, until done) and the phases
- * an operation's custom status reports.
+ * asking a busy instance again, what a status check answers, and the phases an operation's custom status reports.
+ * Watching an operation until it ends is in watch.ts.
  */
 import * as df from 'durable-functions';
 import { ensureError, UserError } from '../errors';
@@ -80,7 +80,7 @@ function isBusy(s: { status: string }): s is { status: 'busy'; message: string; 
 }
 
 /**
- * A status check's answer: `running` keeps the monitor waiting (for `retryAfterMs` when ARM says so);
+ * A status check's answer: `running` keeps the watch waiting (for `retryAfterMs` when ARM says so);
  * `unreachable` means ARM or storage could not be asked, which says nothing about the operation itself.
  */
 export interface MonitoredOutcome {
@@ -94,57 +94,6 @@ export interface Unreachable {
   message: string;
   /** When the checks began to fail. */
   since?: string;
-}
-
-/** The longest wait between two checks while ARM does not answer. */
-export const OUTAGE_BACKOFF_CAP_MS = 15 * 60_000;
-
-/** How long an operation can plausibly run: monitoring outlives an outage this long before it hands over. */
-export const OUTAGE_LIMIT_MS = { backup: 6 * 3_600_000, restore: 12 * 3_600_000, migrate: 6 * 3_600_000 } as const;
-
-export interface MonitorOptions<O extends MonitoredOutcome> {
-  /** The outcome the start activity implied: `running`, with ARM's first `Retry-After` if it sent one. */
-  first: O;
-  /** The wait between checks when ARM sends no `Retry-After`. */
-  pollIntervalMs: number;
-  /** How long checks may fail in a row before the monitor returns `unreachable` (the operation may still run). */
-  outageLimitMs: number;
-  /** The custom status to show before each wait. */
-  status: (polls: number) => OperationStatus;
-  /** Schedules one status check. */
-  check: () => Task;
-}
-
-/**
- * The monitor pattern: wait on a durable timer, check once, until the operation is no longer running. A check
- * that cannot reach ARM or storage is not an outcome: the monitor keeps the operation and waits longer each time
- * (up to OUTAGE_BACKOFF_CAP_MS), for `outageLimitMs`, then returns `unreachable` for reconciliation to settle.
- */
-export function* monitor<O extends MonitoredOutcome>(
-  context: OrchestrationContext,
-  options: MonitorOptions<O>,
-): Generator<Task, Exclude<O, { status: 'running' }> | Unreachable, O | Unreachable> {
-  let outcome: O | Unreachable = options.first;
-  let since: number | undefined;
-  for (let polls = 1, failures = 0; outcome.status === 'running' || outcome.status === 'unreachable'; polls++) {
-    const now = context.df.currentUtcDateTime.getTime();
-    let waitMs: number;
-    if (outcome.status === 'unreachable') {
-      since ??= now;
-      failures += 1;
-      if (now - since >= options.outageLimitMs) return { ...(outcome as Unreachable), since: new Date(since).toISOString() };
-      waitMs = Math.min(OUTAGE_BACKOFF_CAP_MS, Math.max(options.pollIntervalMs, 30_000) * 2 ** (failures - 1));
-      setPhase(context, { ...options.status(polls), unreachableSince: new Date(since).toISOString(), reason: (outcome as Unreachable).message });
-    } else {
-      since = undefined;
-      failures = 0;
-      waitMs = (outcome as O).retryAfterMs ?? options.pollIntervalMs;
-      setPhase(context, options.status(polls));
-    }
-    yield context.df.createTimer(after(context, waitMs));
-    outcome = yield options.check();
-  }
-  return outcome as Exclude<O, { status: 'running' }>;
 }
 
 /** For start activities: a user error (a missing role or app setting) refuses the operation, never retried. */

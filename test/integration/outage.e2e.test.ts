@@ -33,7 +33,9 @@ describe('ARM outages mid-operation', () => {
     await h.clock.advance(60 * MINUTE);
     const during = h.host.engine.instances.get(response.body.id)!;
     expect(during.runtimeStatus).toBe('Running');
-    expect(during.customStatus).toMatchObject({ phase: 'running', unreachableSince: expect.any(String) });
+    // The status users follow shows the watch's progress: the outage, with when it began.
+    const followed = await h.api('GET', `/api/operations/${response.body.id}`);
+    expect(followed.body.customStatus).toMatchObject({ phase: 'running', unreachableSince: expect.any(String) });
     await h.clock.advance(30 * MINUTE);
     end();
     const instance = await runToCompletion(h, response.body.id);

@@ -282,7 +282,7 @@ describe('restore into a standby', () => {
       await h.host.invokeTimer('scheduleTick');
       return h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!;
     };
-    const neuBackups = () => [...h.host.engine.instances.keys()].filter((id) => id.startsWith(`backup-${NEU}-`));
+    const neuBackups = () => [...h.host.engine.instances.values()].filter((i) => i.name === 'backupOrchestrator' && i.instanceId.startsWith(`backup-${NEU}-`));
     expect(await tick()).toMatchObject({ deferred: [NEU] });
     expect(neuBackups()).toEqual([]);
 

@@ -51,12 +51,9 @@ describe('standby sync and drills (started by the schedule tick)', () => {
     await h.host.invokeTimer('scheduleTick');
     return h.logs.filter((r) => r['event'] === 'apim-dr.schedule.tick').at(-1)!;
   }
-  const restoresInto = (target: string) => [...h.host.engine.instances.entries()].filter(([key]) => key.startsWith(`restore-${target}-`)).map(([, i]) => i);
-  const finishRestoreInto = async (target: string) =>
-    runToCompletion(
-      h,
-      [...h.host.engine.instances.keys()].find((k) => k.startsWith(`restore-${target}-`))!,
-    );
+  const restoresInto = (target: string) =>
+    [...h.host.engine.instances.values()].filter((i) => i.name === 'restoreOrchestrator' && i.instanceId.startsWith(`restore-${target}-`));
+  const finishRestoreInto = async (target: string) => runToCompletion(h, restoresInto(target)[0]!.instanceId);
 
   it('after-backup: restores each new backup into the standby, one at a time, a newer backup superseding a waiting one', async () => {
     await start('after-backup');

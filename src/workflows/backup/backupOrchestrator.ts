@@ -1,13 +1,17 @@
 /**
- * Orchestrator: start one instance's backup, monitor it on durable timers, settle its record. Deterministic.
+ * Orchestrator: start one instance's backup, watch it (a sub-orchestration), settle its record. Deterministic.
  * With `adopt`, it starts nothing: it watches a catalogued backup that lost its watcher until ARM says how it ended.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { parseBackupName } from '../../domain/backupName';
 import { Activities, Orchestrations } from '../names';
-import { activityRetry, after, monitor, OUTAGE_LIMIT_MS, setPhase, type Unreachable } from '../operation';
+import { activityRetry, after, setPhase, type Unreachable } from '../operation';
 import type { SweepRequest } from '../sweep/types';
+import { OUTAGE_LIMIT_MS, watch, type WatchRequest } from '../watch';
 import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
+
+/** What the watch knows of this instance's backups: when the durations count from, and where they end. */
+type BackupPlan = Pick<WatchRequest, 'startedAt' | 'window' | 'expectedMs'>;
 
 /** How many times the backup may be (re)started after the instance was busy or an adopted operation was lost. */
 const MAX_STARTS = 30;
@@ -17,18 +21,19 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
   const requestedAt = context.df.currentUtcDateTime;
   const input: StartBackupInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
   const retry = activityRetry();
-  const watch = (backupName: string, first: CheckOutcome, pollIntervalMs: number, token?: string) =>
-    monitor<CheckOutcome>(context, {
+  const watchBackup = (backupName: string, first: CheckOutcome, pollIntervalMs: number, plan: BackupPlan, token?: string) =>
+    watch<CheckOutcome>(context, {
+      check: { activity: Activities.checkBackup, input: { serviceId: request.serviceId, backupName, token } },
       first,
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.backup,
-      status: (polls) => ({ phase: 'running', backupName, polls }),
-      check: () => context.df.callActivityWithRetry(Activities.checkBackup, retry, { serviceId: request.serviceId, backupName, token }),
+      ...plan,
+      status: { phase: 'running', backupName },
     });
 
   if (request.adopt) {
     const { backupName, pollIntervalMs } = request.adopt;
-    const outcome = yield* watch(backupName, { status: 'running', retryAfterMs: 0 }, pollIntervalMs);
+    const outcome = yield* watchBackup(backupName, { status: 'running', retryAfterMs: 0 }, pollIntervalMs, { startedAt: requestedAt.toISOString() });
     if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
     // Adopted, a backup ARM shows no trace of (idle instance, no blob) did not happen: it is settled as failed.
     const settled = outcome.status === 'lost' ? { status: 'failed' as const, code: 'OperationLost', message: LOST } : outcome;
@@ -46,8 +51,10 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
       continue;
     }
 
-    const { backupName, token, pollIntervalMs } = started;
-    const outcome = yield* watch(backupName, { status: 'running', retryAfterMs: started.retryAfterMs }, pollIntervalMs, token);
+    const { backupName, token, pollIntervalMs, window, expectedMs } = started;
+    // Earlier backups' durations count from the request, as the backup's name does.
+    const plan = { startedAt: input.requestedAt, window, expectedMs };
+    const outcome = yield* watchBackup(backupName, { status: 'running', retryAfterMs: started.retryAfterMs }, pollIntervalMs, plan, token);
     if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
     if (outcome.status === 'lost') {
       if (starts >= MAX_STARTS)

@@ -4,11 +4,13 @@ import { resolveService, type ResolvedService } from '../../config/resolveServic
 import { backupName } from '../../domain/backupName';
 import { checkBackupReadiness } from '../../domain/backupReadiness';
 import { expiresAt } from '../../domain/expiry';
+import { completionWindow } from '../../domain/pollPlan';
+import { durationStats, recentBackupDurations } from '../../domain/rpoPlan';
 import type { BackupManifest } from '../../domain/manifest';
 import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
-import type { StartBackupInput, StartBackupOutput } from './types';
+import type { StartBackupInput, StartBackupOutput, WatchPlan } from './types';
 
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
   const service = resolveService(services.config, input.serviceId);
@@ -42,13 +44,22 @@ async function startNew(services: Services, service: ResolvedService, name: stri
   await services.catalog.ensureReachable();
   manifest.inventory = await services.apim.countInventory(service.ref);
 
+  const plan = await watchPlan(services, service);
+
   const created = await services.catalog.create(manifest);
   if (!created.created) {
     // Another run of this activity wrote the record between our read and our write.
     const winner = await services.catalog.read(name);
     return resumeExisting(services, service, winner!.manifest, input);
   }
-  return post(services, service, manifest, created.etag);
+  return post(services, service, manifest, created.etag, plan);
+}
+
+/** Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its entries. */
+async function watchPlan(services: Services, service: ResolvedService): Promise<WatchPlan> {
+  const durations = recentBackupDurations(await services.catalog.list(service.ref.name));
+  const window = completionWindow(durations);
+  return window ? { window, expectedMs: durationStats(durations).medianMs } : {};
 }
 
 /** Records a user error as the backup's failure, with its fix, and refuses: retrying would only fail again. */
@@ -69,7 +80,7 @@ async function refuse(services: Services, service: ResolvedService, name: string
   return { status: 'refused', backupName: name, ...error };
 }
 
-async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string): Promise<StartBackupOutput> {
+async function post(services: Services, service: ResolvedService, manifest: BackupManifest, etag: string, plan: WatchPlan = {}): Promise<StartBackupOutput> {
   const pollIntervalMs = services.config.defaults.pollInterval;
   const started = await services.apim.start(
     'backup',
@@ -89,7 +100,7 @@ async function post(services: Services, service: ResolvedService, manifest: Back
     correlationId: manifest.correlationId,
     trigger: manifest.trigger,
   });
-  return { status: 'started', backupName: manifest.backupName, token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };
+  return { status: 'started', backupName: manifest.backupName, token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs, ...plan };
 }
 
 /** A record for this backup exists: ours from an earlier run of this activity, or a name clash. */

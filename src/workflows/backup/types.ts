@@ -1,6 +1,7 @@
 /** What flows between the backup orchestrator and its activities (all JSON). */
 import type { BackupTrigger } from '../../domain/backupName';
 import type { BackupState } from '../../domain/manifest';
+import type { CompletionWindow } from '../../domain/pollPlan';
 import type { Unreachable } from '../operation';
 
 export interface BackupRequest {
@@ -21,8 +22,14 @@ export interface StartBackupInput extends BackupRequest {
   owner: string;
 }
 
+/** For the watch's poll plan, from the instance's recent backups: where they finished, and their median duration. */
+export interface WatchPlan {
+  window?: CompletionWindow;
+  expectedMs?: number;
+}
+
 export type StartBackupOutput =
-  | { status: 'started'; backupName: string; token?: string; pollIntervalMs: number; retryAfterMs?: number }
+  | ({ status: 'started'; backupName: string; token?: string; pollIntervalMs: number; retryAfterMs?: number } & WatchPlan)
   | { status: 'busy'; backupName: string; message: string; retryAfterMs: number }
   | { status: 'refused'; backupName: string; code: string; message: string };
 

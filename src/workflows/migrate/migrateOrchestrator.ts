@@ -1,17 +1,17 @@
 /**
  * Orchestrator: one migration off stv1. Gate (the dry run) → pre-migration backup (must succeed: it is the only way
- * back) → in place: `migrateToStv2` once, monitored, verified, then a first backup of the new platform; side by side:
+ * back) → in place: `migrateToStv2` once, watched, verified, then a first backup of the new platform; side by side:
  * a restore of that backup into the stv2 target. Deterministic.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
 import { MIGRATION_FACTS } from '../../domain/migration';
-import { restorePercent } from '../../domain/restoreProgress';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { Finding } from '../../domain/compatibility';
-import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
+import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
 import type { RestoreRequest, RestoreSummary } from '../restore/types';
+import { OUTAGE_LIMIT_MS, watch } from '../watch';
 import type { MigrationState } from './checkMigrationOperation';
 import type {
   FinishMigrationInput,
@@ -23,6 +23,8 @@ import type {
   PrepareMigrationOutput,
   StartMigrationOutput,
 } from './types';
+
+const OVERDUE = { afterMs: MIGRATION_FACTS.supportCaseAfterMs, message: 'still migrating after 2 hours: open a support case with Microsoft' };
 
 export const migrateOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<MigrationRequest>();
@@ -37,12 +39,15 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       const message = 'the migration stopped before migrateToStv2 was sent: nothing was migrated; run it again';
       return yield* finishStep(context, recordName, [], { outcome: { status: 'failed', code: 'Interrupted', message } });
     }
-    const outcome = yield* monitor<MigrationOutcome>(context, {
+    const outcome = yield* watch<MigrationOutcome>(context, {
+      check: { activity: Activities.checkMigrationOperation, input: { recordName } },
       first: { status: 'running', retryAfterMs: 0 },
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.migrate,
-      status: (polls) => ({ phase: 'migrating', recordName, polls }),
-      check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName }),
+      startedAt: state.startedAt,
+      expectedMs: MIGRATION_FACTS.expectedMs,
+      overdue: OVERDUE,
+      status: { phase: 'migrating', recordName },
     });
     if (outcome.status === 'unreachable') return unsettled(context, request, recordName, [], outcome);
     return yield* settleInPlace(context, request, recordName, [], outcome, state.preMigrationBackup);
@@ -108,24 +113,15 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
         ? { status: 'failed', code: started.code, message: started.message }
         : { status: 'running', retryAfterMs: started.retryAfterMs };
   const token = started.status === 'started' ? started.token : undefined;
-  const migrationStart = context.df.currentUtcDateTime.getTime();
-  const outcome = yield* monitor<MigrationOutcome>(context, {
+  const outcome = yield* watch<MigrationOutcome>(context, {
+    check: { activity: Activities.checkMigrationOperation, input: { recordName, token } },
     first,
     pollIntervalMs: started.status === 'started' ? started.pollIntervalMs : 0,
     outageLimitMs: OUTAGE_LIMIT_MS.migrate,
-    status: (polls) => {
-      const elapsedMs = context.df.currentUtcDateTime.getTime() - migrationStart;
-      return {
-        phase: 'migrating',
-        recordName,
-        polls,
-        percent: restorePercent(elapsedMs, expectedMs),
-        expectedMs,
-        warnings,
-        ...(elapsedMs > MIGRATION_FACTS.supportCaseAfterMs ? { overdue: 'still migrating after 2 hours: open a support case with Microsoft' } : {}),
-      };
-    },
-    check: () => context.df.callActivityWithRetry(Activities.checkMigrationOperation, retry, { recordName, token }),
+    startedAt: context.df.currentUtcDateTime.toISOString(),
+    expectedMs,
+    overdue: OVERDUE,
+    status: { phase: 'migrating', recordName, warnings },
   });
   if (outcome.status === 'unreachable') return unsettled(context, request, recordName, prepared.findings, outcome);
   if (started.status !== 'started') return yield* finish({ outcome, preMigrationBackup });

@@ -5,7 +5,8 @@
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import type { CompatibilityReport, Finding } from '../../domain/compatibility';
 import { restoreObservations } from '../../domain/incidents';
-import { expectedRestoreMs } from '../../domain/restoreProgress';
+import { completionWindow } from '../../domain/pollPlan';
+import { expectedRestoreMs, restoreDurations } from '../../domain/restoreProgress';
 import { restoreRecordName, type RestoreRecord } from '../../domain/restoreRecord';
 import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -19,12 +20,13 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
   const target = resolveInstance(services.config, input.targetId, 'target');
   const recordName = restoreRecordName(target.ref.name, new Date(input.requestedAt), `${input.owner}|${input.correlationId}`);
   const [existing, history] = await Promise.all([services.restores.read(recordName), services.restores.recent(target.ref.name)]);
-  const expectedMs = expectedRestoreMs(history);
+  // For the watch: what restores into this target usually take, and where they finished.
+  const plan = { expectedMs: expectedRestoreMs(history), window: completionWindow(restoreDurations(history)) };
   if (existing && existing.record.owner === input.owner) {
     const { record } = existing;
     return record.state === 'refused' || !record.backupName
       ? { status: 'refused', recordName, findings: record.findings }
-      : { status: 'ready', recordName, backupName: record.backupName, findings: record.findings, expectedMs };
+      : { status: 'ready', recordName, backupName: record.backupName, findings: record.findings, ...plan };
   }
 
   const base: RestoreRecord = {
@@ -102,5 +104,5 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     correlationId: input.correlationId,
     verdict: report.verdict,
   });
-  return { status: 'ready', recordName, backupName: report.backupName, findings, expectedMs };
+  return { status: 'ready', recordName, backupName: report.backupName, findings, ...plan };
 }

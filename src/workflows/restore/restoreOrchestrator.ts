@@ -1,9 +1,9 @@
-/** Orchestrator: gate, back up the target if asked, start, monitor and verify one restore. Deterministic. */
+/** Orchestrator: gate, back up the target if asked, start, watch and verify one restore. Deterministic. */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
-import { restorePercent } from '../../domain/restoreProgress';
 import { parseServiceId } from '../../domain/resourceId';
-import { activityRetry, monitor, OUTAGE_LIMIT_MS, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
+import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
+import { OUTAGE_LIMIT_MS, watch } from '../watch';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
@@ -16,12 +16,13 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   if (request.adopt) {
     // Reconciliation: watch a running restore record that lost its watcher, then verify and settle it as usual.
     const { recordName, pollIntervalMs } = request.adopt;
-    const outcome = yield* monitor<RestoreOutcome>(context, {
+    const outcome = yield* watch<RestoreOutcome>(context, {
+      check: { activity: Activities.checkRestoreOperation, input: { recordName } },
       first: { status: 'running', retryAfterMs: 0 },
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.restore,
-      status: (polls) => ({ phase: 'restoring', recordName, polls }),
-      check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName }),
+      startedAt: requestedAt.toISOString(),
+      status: { phase: 'restoring', recordName },
     });
     if (outcome.status === 'unreachable') return unsettled(context, request, recordName, outcome, [], requestedAt.toISOString());
     setPhase(context, { phase: 'verifying', recordName, percent: 99 });
@@ -84,20 +85,16 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
         : { status: 'running', retryAfterMs: started.retryAfterMs };
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
-  const restoreStart = context.df.currentUtcDateTime.getTime();
-  const outcome = yield* monitor<RestoreOutcome>(context, {
+  const outcome = yield* watch<RestoreOutcome>(context, {
+    check: { activity: Activities.checkRestoreOperation, input: { recordName, token } },
     first,
     pollIntervalMs,
     outageLimitMs: OUTAGE_LIMIT_MS.restore,
-    status: (polls) => ({
-      phase: 'restoring',
-      backupName,
-      polls,
-      percent: restorePercent(context.df.currentUtcDateTime.getTime() - restoreStart, expectedMs),
-      expectedMs,
-      warnings,
-    }),
-    check: () => context.df.callActivityWithRetry(Activities.checkRestoreOperation, retry, { recordName, token }),
+    // Earlier restores' durations count from their POST, as this one's elapsed time does.
+    startedAt: context.df.currentUtcDateTime.toISOString(),
+    window: prepared.window,
+    expectedMs,
+    status: { phase: 'restoring', backupName, warnings },
   });
   if (outcome.status === 'unreachable') return unsettled(context, request, recordName, outcome, prepared.findings, requestedAt.toISOString());
   return yield* finish(outcome);

@@ -1,4 +1,5 @@
 /** What flows between the restore orchestrator and its activities (all JSON). */
+import type { CompletionWindow } from '../../domain/pollPlan';
 import type { Finding } from '../../domain/compatibility';
 import type { RestorePurpose, RestoreRecord } from '../../domain/restoreRecord';
 import type { CheckOutcome } from '../backup/types';
@@ -27,7 +28,7 @@ export interface PrepareRestoreInput extends RestoreRequest {
 }
 
 export type PrepareRestoreOutput =
-  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[]; expectedMs: number }
+  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[]; expectedMs: number; window?: CompletionWindow }
   | { status: 'refused'; recordName: string; findings: Finding[] };
 
 export interface StartRestoreInput {

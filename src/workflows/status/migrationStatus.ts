@@ -6,6 +6,7 @@ import { restoreInstanceId } from '../../domain/instanceIds';
 import type { MigrationRecord } from '../../domain/migrationRecord';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
+import { operationStatus } from '../watch';
 
 export interface MigrationStatus {
   recordName: string;
@@ -52,7 +53,7 @@ export async function latestMigrations(services: Services, starter?: Orchestrati
       };
       if (record.state === 'running' && starter) {
         const changed = record.kind === 'side-by-side' ? { name: record.target!, id: record.targetId! } : { name: record.service, id: record.serviceId };
-        const custom = (await starter.status(restoreInstanceId(changed.name, changed.id)))?.customStatus as
+        const custom = (await operationStatus(starter, restoreInstanceId(changed.name, changed.id)))?.customStatus as
           { phase?: string; percent?: number; overdue?: string } | undefined;
         Object.assign(status, { phase: custom?.phase, percent: custom?.percent, overdue: custom?.overdue });
       }
