@@ -2,13 +2,14 @@
  * Restore benchmark (virtual clock, sandbox, local host): from the HTTP request to the ARM restore POST, our own
  * overhead (wall time of our code and its loopback reads; virtual time, which only waits would add); and after
  * the operation completes, how long until a status check sees it (at most one poll interval) and the restore is
- * verified. Prints JSON.
+ * verified, with how many status checks; and what each restore costs the Durable backend. Prints JSON.
  *
  *   npx tsx bench/restore.bench.ts [--restores 20]
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
 import { VirtualClock } from '../src/local/hostClock';
+import type { OrchestrationInstance } from '../src/local/durableEngine';
 import { LocalHost } from '../src/local/LocalHost';
 import type { RequestRecord } from '../src/sandbox/ApimSandbox';
 import { startSandbox } from '../src/sandbox/startSandbox';
@@ -51,6 +52,8 @@ async function main() {
   const pollLag: number[] = [];
   const verifyLag: number[] = [];
   const checks: number[] = [];
+  const durable: { episodes: number; replayedEvents: number; historyEventsPeak: number }[] = [];
+  const counted = new Set<OrchestrationInstance>();
   for (n = 0; n < restores; n++) {
     const first = sandbox.apim.requests.length;
     const virtualStart = clock.now().getTime();
@@ -79,6 +82,14 @@ async function main() {
     pollLag.push(seen.at - endsAt);
     verifyLag.push(Date.parse(summary.completedAt!) - endsAt);
     checks.push(statusChecks.length);
+    // What this restore cost the Durable backend: its orchestration and the watches it started.
+    const family = [...host.engine.instances.values()].filter((i) => (i.instanceId === id || i.instanceId.startsWith(`${id}-`)) && !counted.has(i));
+    family.forEach((i) => counted.add(i));
+    durable.push({
+      episodes: family.reduce((n, i) => n + i.episodes, 0),
+      replayedEvents: family.reduce((n, i) => n + i.replayedEvents, 0),
+      historyEventsPeak: Math.max(...family.map((i) => i.peakHistory)),
+    });
   }
   await host.stop();
   await sandbox.close();
@@ -103,6 +114,11 @@ async function main() {
           verifiedLagMsMax: Math.max(...verifyLag),
         },
         statusChecksPerRestore: round(mean(checks)),
+        durablePerRestore: {
+          episodes: round(mean(durable.map((d) => d.episodes))),
+          replayedEvents: round(mean(durable.map((d) => d.replayedEvents))),
+          historyEventsPeak: Math.max(...durable.map((d) => d.historyEventsPeak)),
+        },
       },
       null,
       2,

@@ -1,0 +1,231 @@
+/**
+ * Status benchmark: a fleet (1,000 instances in 50 subscriptions by default) with 30 days of daily backups in
+ * Azurite: about 30,000 backups and 60,000 blobs, 1% of them failed, and some backups running in the local host.
+ * It measures `GET /api/status`, `GET /api/dashboard` and a schedule tick on that catalog: wall ms p50/p95 on this
+ * machine, storage requests (counted by a proxy in front of Azurite), Durable API calls and response bytes; and,
+ * in the same run, a plain listing of the container as the baseline. Prints JSON.
+ *
+ *   npx tsx bench/status.bench.ts [--instances 1000] [--subscriptions 50] [--days 30] [--running 20] [--runs 10]
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { ContainerClient } from '@azure/storage-blob';
+import { parseConfig } from '../src/config/loadConfig';
+import { backupName, formatBackupTime, manifestName } from '../src/domain/backupName';
+import { expiresAt } from '../src/domain/expiry';
+import type { BackupManifest } from '../src/domain/manifest';
+import { manifestTags } from '../src/domain/manifest';
+import { canonicalServiceId } from '../src/domain/resourceId';
+import { VirtualClock } from '../src/local/hostClock';
+import { LocalHost } from '../src/local/LocalHost';
+import type { SandboxServiceSpec } from '../src/sandbox/model';
+import { startSandbox } from '../src/sandbox/startSandbox';
+import { createServices } from '../src/services';
+import { createLogger } from '../src/telemetry/logger';
+import { round, runBenchmark } from './support';
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '1000' },
+    subscriptions: { type: 'string', default: '50' },
+    days: { type: 'string', default: '30' },
+    running: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '10' },
+  },
+});
+const instances = Number(values.instances);
+const subscriptions = Number(values.subscriptions);
+const days = Number(values.days);
+const running = Number(values.running);
+const runs = Number(values.runs);
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const NOW = new Date('2026-06-30T12:00:00Z');
+/** Daily backups at 02:00; one in a hundred failed. */
+const failed = (i: number, d: number) => (i * 31 + d * 7) % 100 === 0;
+
+/** Counts the HTTP requests that pass through it, by method and kind, on their way to Azurite. */
+async function countingProxy(target: URL): Promise<{ origin: string; counts: Map<string, number>; close(): Promise<void> }> {
+  const counts = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', target);
+    const comp = url.searchParams.get('comp');
+    const kind = `${req.method} ${comp ?? (url.searchParams.get('restype') === 'container' ? 'container' : 'blob')}`;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => res.destroy(err));
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    counts,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+async function main() {
+  const clock = new VirtualClock(NOW);
+  const specs: SandboxServiceSpec[] = Array.from({ length: instances }, (_, i) => ({
+    subscriptionId: `00000000-0000-0000-0000-${String(i % subscriptions).padStart(12, '0')}`,
+    resourceGroup: `rg-fleet-${i % subscriptions}`,
+    name: `fleet-${String(i).padStart(4, '0')}`,
+    location: i % 2 ? 'West Europe' : 'North Europe',
+    sku: { name: i % 3 ? 'Premium' : 'Standard', capacity: 1 },
+    configuration: { apis: ['a', 'b'], products: ['p'], namedValues: [] },
+  }));
+  // The running backups take three hours: they are still running while status is measured.
+  const sandbox = await startSandbox({ clock, services: specs, durationMs: () => 3 * 60 * MINUTE });
+  const azurite = new URL(sandbox.blobEndpoint);
+  const proxy = await countingProxy(azurite);
+  const viaProxy = (text: string) => text.split(azurite.origin).join(proxy.origin);
+  const base = sandbox.config();
+  const config = parseConfig(
+    JSON.parse(
+      viaProxy(
+        JSON.stringify({
+          ...base,
+          defaults: { schedule: '0 0 2 * * *', rpo: 'P1DT1H', pollInterval: 'PT1M', concurrencyPerSubscription: 20 },
+          services: specs.map((s) => ({ id: canonicalServiceId(s.subscriptionId, s.resourceGroup, s.name) })),
+        }),
+      ),
+    ),
+  );
+  const settings = Object.fromEntries(Object.entries(sandbox.settings).map(([k, v]) => [k, viaProxy(v)]));
+  const services = createServices(config, { settings, clock, extraCa: sandbox.caPem, logger: createLogger(() => undefined) });
+  const host = await LocalHost.start({ services, clock, port: 0, timers: false });
+
+  // The catalog: 30 days of daily backups per instance, written straight to Azurite.
+  const seedStart = performance.now();
+  const container = new ContainerClient(sandbox.connectionString, config.storage.container);
+  const seeds = specs.flatMap((s, i) => Array.from({ length: days }, (_, d) => ({ s, i, d })));
+  await pool(seeds, 32, async ({ s, i, d }) => {
+    const created = new Date(Date.UTC(2026, 5, 30, 2) - d * DAY + ((i * 7) % 60) * 1_000);
+    const name = backupName(s.name, created, 'scheduled');
+    const manifest: BackupManifest = {
+      schemaVersion: 1,
+      backupName: name,
+      storageAccount: config.storage.account,
+      container: config.storage.container,
+      serviceId: canonicalServiceId(s.subscriptionId, s.resourceGroup, s.name),
+      trigger: 'scheduled',
+      requestedBy: 'schedule',
+      correlationId: `seed-${formatBackupTime(created)}`,
+      owner: `seed@${created.toISOString()}`,
+      startedAt: created.toISOString(),
+      createdAt: created.toISOString(),
+      expiresAt: expiresAt(created).toISOString(),
+      completedAt: new Date(created.getTime() + (15 + (i % 6)) * MINUTE).toISOString(),
+      ...(failed(i, d)
+        ? { state: 'failed' as const, error: { code: 'BackupFailed', message: 'the storage account refused the write (seeded failure)' } }
+        : { state: 'succeeded' as const, blobSize: 2_048 }),
+    };
+    const body = JSON.stringify(manifest, null, 2);
+    await container.getBlockBlobClient(manifestName(name)).upload(body, Buffer.byteLength(body), { tags: manifestTags(manifest) });
+    if (manifest.state === 'succeeded') await container.getBlockBlobClient(name).upload('x'.repeat(2_048), 2_048, { tags: manifestTags(manifest) });
+  });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+
+  // Some backups running in the host, a minute into their three hours.
+  for (const s of specs.slice(0, running)) {
+    const answer = await fetch(`${host.origin}/api/backups`, { method: 'POST', body: JSON.stringify({ service: s.name }) });
+    if (answer.status !== 202) throw new Error(`backup of ${s.name} answered ${answer.status}`);
+  }
+  await clock.advance(MINUTE);
+
+  const backups = (await services.catalog.list()).length;
+  const measure = async (what: () => Promise<number>) => {
+    const walls: number[] = [];
+    let bytes = 0;
+    let storage: Record<string, number> = {};
+    let durable: Record<string, number> = {};
+    for (let r = 0; r < runs; r++) {
+      proxy.counts.clear();
+      host.engine.apiCalls.clear();
+      const start = performance.now();
+      bytes = await what();
+      walls.push(performance.now() - start);
+      storage = Object.fromEntries(proxy.counts);
+      durable = Object.fromEntries(host.engine.apiCalls);
+    }
+    walls.sort((a, b) => a - b);
+    const at = (q: number) => round(walls[Math.min(walls.length - 1, Math.ceil(q * walls.length) - 1)]!);
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    return { wallMsP50: at(0.5), wallMsP95: at(0.95), storageRequests: total(storage), storage, durableCalls: total(durable), durable, bytes };
+  };
+  const get = (path: string) => async () => {
+    const answer = await fetch(`${host.origin}${path}`);
+    const text = await answer.text();
+    if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}: ${text.slice(0, 300)}`);
+    return Buffer.byteLength(text);
+  };
+
+  // The baseline: every blob of the container with its tags, as the catalog lists it, and nothing else.
+  const listing = await measure(async () => {
+    const client = new ContainerClient(viaProxy(sandbox.connectionString), config.storage.container);
+    let n = 0;
+    for await (const blob of client.listBlobsFlat({ includeTags: true })) n += blob.name.length;
+    return n;
+  });
+  const status = await measure(get('/api/status'));
+  const dashboard = await measure(get('/api/dashboard'));
+  const body = (await (await fetch(`${host.origin}/api/status`)).json()) as {
+    summary: Record<string, number>;
+    instances: { lastFailure?: unknown; running?: unknown }[];
+  };
+  // Last: the tick may start backups (an instance whose newest backup failed is retried while its RPO allows).
+  const tick = await measure(async () => {
+    await host.invokeTimer('scheduleTick');
+    return 0;
+  });
+
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'fleet-status',
+        instances,
+        subscriptions,
+        days,
+        catalog: { backups, failed: seeds.filter(({ i, d }) => failed(i, d)).length, running, seedSeconds: round(seedSeconds) },
+        shown: {
+          summary: body.summary,
+          failuresShown: body.instances.filter((i) => i.lastFailure).length,
+          runningShown: body.instances.filter((i) => i.running).length,
+        },
+        listing,
+        status: { ...status, p95OverListingP95: round(status.wallMsP95 / listing.wallMsP95) },
+        dashboard: { ...dashboard, p95OverListingP95: round(dashboard.wallMsP95 / listing.wallMsP95) },
+        scheduleTick: tick,
+      },
+      null,
+      2,
+    ),
+  );
+  await host.stop();
+  await proxy.close();
+  await sandbox.close();
+}
+
+runBenchmark(main);
