@@ -1,6 +1,7 @@
 /** Runs one orchestration to completion inside this process (the CLI's break-glass path: no Functions app needed). */
 import type { Services } from '../services';
 import { fromFunctionsLevel } from '../telemetry/logger';
+import { isActive } from '../workflows/starter';
 import { DurableEngine, type OrchestrationInstance } from './durableEngine';
 import { realHostClock, type HostClock } from './hostClock';
 import { loadFunctions } from './LocalHost';
@@ -29,10 +30,11 @@ export async function runOrchestrationInProcess(
   let lastStatus = '';
   for (;;) {
     const instance = engine.instances.get(instanceId)!;
-    const status = JSON.stringify(instance.customStatus ?? null);
+    const shown = watchedStatus(engine, instance);
+    const status = JSON.stringify(shown ?? null);
     if (status !== lastStatus) {
       lastStatus = status;
-      options.onStatus?.(instance.customStatus);
+      options.onStatus?.(shown);
     }
     if (instance.runtimeStatus !== 'Running' && instance.runtimeStatus !== 'Pending') {
       await engine.idle();
@@ -40,4 +42,11 @@ export async function runOrchestrationInProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
+}
+
+/** While the orchestration watches an operation, the watch's status (polls, percent), as `GET /api/operations` shows it. */
+function watchedStatus(engine: DurableEngine, instance: OrchestrationInstance): unknown {
+  const watching = (instance.customStatus as { watch?: unknown } | undefined)?.watch;
+  const child = typeof watching === 'string' ? engine.instances.get(watching) : undefined;
+  return child && isActive(child.runtimeStatus) && child.customStatus ? child.customStatus : instance.customStatus;
 }

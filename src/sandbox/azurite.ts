@@ -1,6 +1,32 @@
 /** Azurite's blob service started in-process, in memory, on an ephemeral loopback port. */
+import { createRequire } from 'node:module';
 import BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
 import BlobServer from 'azurite/dist/src/blob/BlobServer';
+
+interface LokiResultset {
+  find(query: unknown, firstOnly?: boolean): unknown;
+}
+
+/**
+ * Azurite keeps blobs in LokiJS, which can use a binary index for the first field of a query only, and Azurite's
+ * queries start with the account name: so every read or write of a blob scanned the container, and seeding a
+ * 60,000-blob container took over an hour. Putting `name` first (AND does not care about order) lets the index on
+ * it answer. Patched once, in this process's copy of LokiJS (the one Azurite loads).
+ */
+function indexBlobLookupsByName(): void {
+  const loki = createRequire(require.resolve('azurite/package.json'))('lokijs') as { Resultset: { prototype: LokiResultset & { byName?: true } } };
+  const prototype = loki.Resultset.prototype;
+  if (prototype.byName) return;
+  const find = prototype.find;
+  prototype.find = function (this: LokiResultset, query: unknown, firstOnly?: boolean) {
+    if (query && typeof query === 'object' && !Array.isArray(query) && 'name' in query) {
+      const { name, ...rest } = query as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) return find.call(this, { name, ...rest }, firstOnly);
+    }
+    return find.call(this, query, firstOnly);
+  };
+  prototype.byName = true;
+}
 
 // Azurite's well-known development account: public, documented, and useless outside Azurite.
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -13,6 +39,7 @@ export interface RunningAzurite {
 }
 
 export async function startAzurite(port = 0): Promise<RunningAzurite> {
+  indexBlobLookupsByName();
   const config = new BlobConfiguration(
     '127.0.0.1',
     port,

@@ -52,8 +52,8 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     }
 
     const { backupName, token, pollIntervalMs, window, expectedMs } = started;
-    // Earlier backups' durations count from the request, as the backup's name does.
-    const plan = { startedAt: input.requestedAt, window, expectedMs };
+    // Earlier backups' durations count from just before their POST (their createdAt), as this one's elapsed time does.
+    const plan = { startedAt: context.df.currentUtcDateTime.toISOString(), window, expectedMs };
     const outcome = yield* watchBackup(backupName, { status: 'running', retryAfterMs: started.retryAfterMs }, pollIntervalMs, plan, token);
     if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
     if (outcome.status === 'lost') {
