@@ -9,9 +9,9 @@ interface LokiResultset {
 
 /**
  * Azurite keeps blobs in LokiJS, which can use a binary index for the first field of a query only, and Azurite's
- * queries start with the account name: so every read or write of a blob scanned the container, and seeding a
- * 60,000-blob container took over an hour. Putting `name` first (AND does not care about order) lets the index on
- * it answer. Patched once, in this process's copy of LokiJS (the one Azurite loads).
+ * queries start with the account name: so every read or write of a blob scanned the container (writing 12,000 blobs
+ * took 98 s, five times as long as 6,000). Putting `name` first (AND does not care about order) lets the index on it
+ * answer: 19 s for 12,000, 88 s for 60,000. Patched once, in this process's copy of LokiJS (the one Azurite loads).
  */
 function indexBlobLookupsByName(): void {
   const loki = createRequire(require.resolve('azurite/package.json'))('lokijs') as { Resultset: { prototype: LokiResultset & { byName?: true } } };
