@@ -4,7 +4,7 @@ import BlobConfiguration from 'azurite/dist/src/blob/BlobConfiguration';
 import BlobServer from 'azurite/dist/src/blob/BlobServer';
 
 interface LokiResultset {
-  find(query: unknown, firstOnly?: boolean): unknown;
+  find: (this: LokiResultset, query: unknown, firstOnly?: boolean) => unknown;
 }
 
 /**
