@@ -1,7 +1,7 @@
 /** Runs one orchestration to completion inside this process (the CLI's break-glass path: no Functions app needed). */
 import type { Services } from '../services';
 import { fromFunctionsLevel } from '../telemetry/logger';
-import { isActive } from '../workflows/starter';
+import { watchOf, watchStatus } from '../workflows/watch';
 import { DurableEngine, type OrchestrationInstance } from './durableEngine';
 import { realHostClock, type HostClock } from './hostClock';
 import { loadFunctions } from './LocalHost';
@@ -46,7 +46,6 @@ export async function runOrchestrationInProcess(
 
 /** While the orchestration watches an operation, the watch's status (polls, percent), as `GET /api/operations` shows it. */
 function watchedStatus(engine: DurableEngine, instance: OrchestrationInstance): unknown {
-  const watching = (instance.customStatus as { watch?: unknown } | undefined)?.watch;
-  const child = typeof watching === 'string' ? engine.instances.get(watching) : undefined;
-  return child && isActive(child.runtimeStatus) && child.customStatus ? child.customStatus : instance.customStatus;
+  const watching = watchOf(instance);
+  return (watching && watchStatus(engine.instances.get(watching))) ?? instance.customStatus;
 }
