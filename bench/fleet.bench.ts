@@ -14,11 +14,10 @@ import { canonicalServiceId } from '../src/domain/resourceId';
 import { VirtualClock } from '../src/local/hostClock';
 import type { OrchestrationInstance } from '../src/local/durableEngine';
 import { LocalHost } from '../src/local/LocalHost';
-import type { SandboxServiceSpec } from '../src/sandbox/model';
 import { startSandbox } from '../src/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
-import { round, runBenchmark } from './support';
+import { fleetSpecs, round, runBenchmark } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -39,14 +38,7 @@ const durationMs = (i: number) => (5 + ((i * 7919) % 15)) * 60_000 + ((i * 104_7
 async function main() {
   const wallStart = performance.now();
   const clock = new VirtualClock(new Date('2026-03-01T00:00:00Z'));
-  const specs: SandboxServiceSpec[] = Array.from({ length: instances }, (_, i) => ({
-    subscriptionId: `00000000-0000-0000-0000-${String(i % subscriptions).padStart(12, '0')}`,
-    resourceGroup: `rg-fleet-${i % subscriptions}`,
-    name: `fleet-${String(i).padStart(3, '0')}`,
-    location: i % 2 ? 'West Europe' : 'North Europe',
-    sku: { name: i % 3 ? 'Premium' : 'Standard', capacity: 1 },
-    configuration: { apis: ['a', 'b'], products: ['p'], namedValues: [] },
-  }));
+  const specs = fleetSpecs(instances, subscriptions);
   const durations = new Map(specs.map((s, i) => [s.name, durationMs(i)]));
   const sandbox = await startSandbox({ clock, services: specs, durationMs: (_kind, spec) => durations.get(spec.name)! });
   const config = parseConfig({

@@ -19,11 +19,10 @@ import { manifestTags } from '../src/domain/manifest';
 import { canonicalServiceId } from '../src/domain/resourceId';
 import { VirtualClock } from '../src/local/hostClock';
 import { LocalHost } from '../src/local/LocalHost';
-import type { SandboxServiceSpec } from '../src/sandbox/model';
 import { startSandbox } from '../src/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
-import { round, runBenchmark } from './support';
+import { fleetSpecs, round, runBenchmark } from './support';
 
 const { values } = parseArgs({
   options: {
@@ -88,14 +87,7 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
 
 async function main() {
   const clock = new VirtualClock(NOW);
-  const specs: SandboxServiceSpec[] = Array.from({ length: instances }, (_, i) => ({
-    subscriptionId: `00000000-0000-0000-0000-${String(i % subscriptions).padStart(12, '0')}`,
-    resourceGroup: `rg-fleet-${i % subscriptions}`,
-    name: `fleet-${String(i).padStart(4, '0')}`,
-    location: i % 2 ? 'West Europe' : 'North Europe',
-    sku: { name: i % 3 ? 'Premium' : 'Standard', capacity: 1 },
-    configuration: { apis: ['a', 'b'], products: ['p'], namedValues: [] },
-  }));
+  const specs = fleetSpecs(instances, subscriptions);
   // The running backups take three hours: they are still running while status is measured.
   const sandbox = await startSandbox({ clock, services: specs, durationMs: () => 3 * 60 * MINUTE });
   const azurite = new URL(sandbox.blobEndpoint);
