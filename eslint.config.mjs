@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.deploy/', 'coverage/', 'test-results/', 'node_modules/', 'bin/', '*.mjs', 'vitest.config.mts'] },
+  { ignores: ['dist/', '.deploy/', 'coverage/', 'test-results/', 'node_modules/', 'bin/', '*.mjs', 'vitest.config.mts', 'vitest.long.config.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
