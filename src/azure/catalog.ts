@@ -1,4 +1,4 @@
-/** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (§4). */
+/** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (docs/design.md §4). */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
 import { BACKUP_STATES, manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';

@@ -32,7 +32,12 @@ export function loadConfigFile(file: string): Config {
 
 export function loadConfigFromEnvironment(env: NodeJS.ProcessEnv): Config {
   const text = env[CONFIG_SETTING];
-  if (!text) throw new UserError(`app setting ${CONFIG_SETTING} is not set: it must hold the apim-dr config as JSON (see README)`, 'config', 'ConfigMissing');
+  if (!text)
+    throw new UserError(
+      `app setting ${CONFIG_SETTING} is not set: it must hold the apim-dr config as JSON (see docs/configuration.md)`,
+      'config',
+      'ConfigMissing',
+    );
   return parseConfig(parseJson(text, `app setting ${CONFIG_SETTING}`), `app setting ${CONFIG_SETTING}`);
 }
 

@@ -1,4 +1,4 @@
-/** The apim-dr config: one zod schema, parsed once at the edge (§4 of the design). */
+/** The apim-dr config: one zod schema, parsed once at the edge (docs/design.md §4). */
 import { clip } from '../validation';
 import { z } from 'zod';
 import type { StorageAccess } from '../domain/storageAccess';

@@ -1,4 +1,4 @@
-/** Backup blob names: `<service>.<yyyyMMddTHHmmssZ>.<trigger>.apimbackup` (§4 of the design). */
+/** Backup blob names: `<service>.<yyyyMMddTHHmmssZ>.<trigger>.apimbackup` (docs/design.md §4). */
 
 export const BACKUP_TRIGGERS = ['scheduled', 'event', 'manual', 'pre-restore', 'pre-migration'] as const;
 export type BackupTrigger = (typeof BACKUP_TRIGGERS)[number];

@@ -1,4 +1,4 @@
-/** The catalog record written next to every backup (`<stem>.manifest.json`, §4 of the design). */
+/** The catalog record written next to every backup (`<stem>.manifest.json`, docs/design.md §4). */
 import { z } from 'zod';
 import { BACKUP_TRIGGERS, parseBackupName } from './backupName';
 

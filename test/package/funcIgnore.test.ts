@@ -40,6 +40,7 @@ describe('.funcignore, read as azd reads it', () => {
       'bench/fleet.bench.ts',
       'infra/main.bicep',
       'README.md',
+      'docs/design.md',
       'local.settings.json',
       'dist/src/sandbox/armServer.js',
       'tsconfig.json',
