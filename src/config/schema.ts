@@ -109,6 +109,8 @@ const defaultsSchema = z.strictObject({
   pollInterval: duration('PT1M').prefault('PT1M'),
   retryFailedAfter: duration('PT30M').prefault('PT30M'),
   concurrencyPerSubscription: z.int().min(1).max(200).default(20),
+  // How many starts the schedule tick sends at once (each is a few Durable API calls), across the whole fleet.
+  startConcurrency: z.int().min(1).max(256).default(32),
   // The 30-day restore window is APIM's; retention may end a backup's life earlier, never later.
   retention: duration('P30D')
     .prefault('P30D')

@@ -14,7 +14,9 @@ import { consumeBurst, isBurstDue, type PendingChanges } from '../../domain/pend
 import type { Services } from '../../services';
 import { requestBackup } from '../backup/requestBackup';
 import type { BackupRequest } from '../backup/types';
+import { ensureError } from '../../errors';
 import type { OrchestrationStarter } from '../starter';
+import { settleEach } from '../settleEach';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
@@ -33,6 +35,8 @@ export interface TickResult {
   reconciled: string[];
   /** Subscriptions where ARM does not answer: their new backups wait. */
   armUnreachable: string[];
+  /** Due instances whose start failed this tick (logged one by one); they stay due. */
+  failed: string[];
 }
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
@@ -118,26 +122,22 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     coalesced: due.filter((d) => !notRunning.includes(d)).map((d) => d.service.name),
     deferred: notRunning.filter((d) => !chosen.includes(d)).map((d) => d.service.name),
     armUnreachable: Object.keys(outages),
+    failed: [],
     syncs: [],
     drills: [],
     reconciled: [...reconciled.map((r) => r.backupName), ...[...reconciledRestores, ...reconciledMigrations].map((r) => r.recordName)],
   };
-  await Promise.all(
-    chosen.map(async (d) => {
-      const events = pending.has(d.service.name.toLowerCase()) ? await takeBurst(services, d.service.name) : undefined;
-      const trigger = d.reason === 'events' ? 'event' : 'scheduled';
-      const requested = await requestBackup(
-        services.config,
-        starter,
-        d.service.id,
-        trigger,
-        trigger === 'event' ? 'events' : 'schedule',
-        correlationId,
-        events,
-      );
-      (requested.started ? result.started : result.coalesced).push(d.service.name);
-    }),
-  );
+  const failedStarts = await settleEach(chosen, services.config.defaults.startConcurrency, async (d) => {
+    const events = pending.has(d.service.name.toLowerCase()) ? await takeBurst(services, d.service.name) : undefined;
+    const trigger = d.reason === 'events' ? 'event' : 'scheduled';
+    const requested = await requestBackup(services.config, starter, d.service.id, trigger, trigger === 'event' ? 'events' : 'schedule', correlationId, events);
+    (requested.started ? result.started : result.coalesced).push(d.service.name);
+  });
+  // An instance that could not be started stays due: the next tick tries it again. The rest of the tick goes on.
+  for (const { item, error } of failedStarts) {
+    result.failed.push(item.service.name);
+    services.logger.event('apim-dr.schedule.start-failed', { correlationId, service: item.service.name, error: ensureError(error).message }, 'error');
+  }
   for (const r of await startPlannedRestores(services, starter, entries, restoreTargets, restoringIds, correlationId)) {
     (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
   }
@@ -151,6 +151,7 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     drills: result.drills,
     reconciled: result.reconciled,
     armUnreachable: result.armUnreachable,
+    failed: result.failed,
   });
   return result;
 }

@@ -5,7 +5,7 @@ import { restoreInstanceId } from '../../domain/instanceIds';
 import { planRestores, type PlannedRestore, type PlannedSource, type SourceBackup } from '../../domain/restorePlan';
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import { parseServiceId } from '../../domain/resourceId';
-import { UserError } from '../../errors';
+import { ensureError, UserError } from '../../errors';
 import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
 import { Orchestrations } from '../names';
@@ -62,7 +62,13 @@ export async function startPlannedRestores(
     } catch (err) {
       // A restore started into the target since the listing: this one waits for the next tick.
       if (err instanceof UserError && err.code === 'TargetBusy') continue;
-      throw err;
+      // Any other failure is this target's alone: it is tried again at the next tick, and the others go on.
+      services.logger.event(
+        'apim-dr.restore.start-failed',
+        { correlationId, source: p.source, target: p.target, purpose: p.purpose, error: ensureError(err).message },
+        'error',
+      );
+      continue;
     }
     started.push(p);
     services.logger.event(p.purpose === 'sync' ? 'apim-dr.sync.started' : 'apim-dr.drill.started', {
