@@ -50,4 +50,4 @@ route('postRestore', 'POST', 'restores', 'DR.Restore', (s, starter, request, cal
 route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter, request) => postMigrationCheck(s, starter, request));
 route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request, caller) => postMigration(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
-route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));
+route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter, request) => getDashboard(s, starter, request));

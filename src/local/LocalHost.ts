@@ -215,13 +215,13 @@ async function writeResponse(res: ServerResponse, result: HttpResponseInit | Htt
   }
   const init = result ?? {};
   const headers = { ...(init.headers as Record<string, string> | undefined) };
-  let text = '';
+  let body: string | Uint8Array = '';
   if (init.jsonBody !== undefined) {
-    text = JSON.stringify(init.jsonBody);
+    body = JSON.stringify(init.jsonBody);
     headers['Content-Type'] ??= 'application/json';
-  } else if (typeof init.body === 'string') text = init.body;
+  } else if (typeof init.body === 'string' || init.body instanceof Uint8Array) body = init.body;
   res.writeHead(init.status ?? 200, headers);
-  res.end(text);
+  res.end(body);
 }
 
 /**
