@@ -88,6 +88,12 @@ export interface EngineHooks {
   log?: (level: string, message: string, properties: Record<string, unknown>) => void;
   /** Activities run at once; more wait their turn. The extension's default (`maxConcurrentActivityFunctions`): 10 per core. */
   maxConcurrentActivities?: number;
+  /**
+   * What is kept of finished orchestrations, so that a long run's memory stays flat: the histories of the newest
+   * `histories` (older ones keep their status and output), and the newest `instances` at all (older ones are purged,
+   * as a task hub's retention purges them). Defaults 1,000 and 50,000.
+   */
+  retainFinished?: { histories?: number; instances?: number };
 }
 
 export class DurableEngine {
@@ -101,6 +107,10 @@ export class DurableEngine {
   readonly activityCalls = new Map<string, number>();
   /** Calls of the Durable HTTP API (`GET instances`, `GET instances/{id}`, …), as clients make them: benchmarks read it. */
   readonly apiCalls = new Map<string, number>();
+  /** Finished instances, oldest first, with the generation that finished (a restarted ID is no longer finished). */
+  private readonly finished: { instanceId: string; generation: number }[] = [];
+  private finishedHead = 0;
+  private historiesDropped = 0;
 
   constructor(
     private readonly functions: Map<string, Registration>,
@@ -387,6 +397,7 @@ export class DurableEngine {
     instance.lastUpdatedTime = this.clock.now();
     instance.cancels.forEach((cancel) => cancel());
     instance.cancels = [];
+    this.retain(instance);
     const parent = instance.parent && this.instances.get(instance.parent.instanceId);
     if (!parent || !instance.parent) return;
     const now = this.clock.now();
@@ -402,6 +413,40 @@ export class DurableEngine {
             FailureDetails: { ErrorType: 'OrchestrationFailed', ErrorMessage: why, IsNonRetriable: false },
           });
     this.deliver(parent, parent.generation, completion);
+  }
+
+  /** Keeps the finished instance, and lets the oldest finished ones go beyond what `retainFinished` keeps. */
+  private retain(instance: OrchestrationInstance): void {
+    this.finished.push({ instanceId: instance.instanceId, generation: instance.generation });
+    const histories = this.hooks.retainFinished?.histories ?? 1_000;
+    const instances = this.hooks.retainFinished?.instances ?? 50_000;
+    const stillFinished = (entry: { instanceId: string; generation: number }) => {
+      const current = this.instances.get(entry.instanceId);
+      return current && current.generation === entry.generation && current.runtimeStatus !== 'Running' && current.runtimeStatus !== 'Pending'
+        ? current
+        : undefined;
+    };
+    // The histories of all but the newest `histories` finished instances: status and output stay.
+    while (this.finished.length - this.historiesDropped > histories) {
+      const old = stillFinished(this.finished[this.historiesDropped++]!);
+      if (old) {
+        old.history = [];
+        old.inbox = [];
+        old.handled = new Set();
+        old.actionLog = [];
+      }
+    }
+    // Beyond `instances`, the oldest are purged.
+    while (this.finished.length - this.finishedHead > instances) {
+      const entry = this.finished[this.finishedHead++]!;
+      if (stillFinished(entry)) this.instances.delete(entry.instanceId);
+    }
+    this.historiesDropped = Math.max(this.historiesDropped, this.finishedHead);
+    if (this.finishedHead > 4_096 && this.finishedHead * 2 > this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.historiesDropped -= this.finishedHead;
+      this.finishedHead = 0;
+    }
   }
 
   private context(registration: Registration, invocationId: string): InvocationContext {

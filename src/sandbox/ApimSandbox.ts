@@ -62,6 +62,8 @@ export interface RequestRecord {
   at: number;
 }
 
+const REQUESTS_KEPT = 50_000;
+
 export class ApimSandbox {
   private readonly services = new Map<string, SandboxService>();
   private readonly operations = new Map<string, Operation>();
@@ -71,7 +73,9 @@ export class ApimSandbox {
   readonly faults = new FaultPlan();
   private readonly changeListeners: ((event: Record<string, unknown>) => void)[] = [];
   private readonly tampers = new Map<string, (config: SandboxConfiguration) => void>();
+  /** The newest requests, up to REQUESTS_KEPT (a long run's memory stays flat); `count` counts them all. */
   readonly requests: RequestRecord[] = [];
+  private readonly counts = new Map<string, number>();
 
   constructor(readonly options: SandboxOptions) {}
 
@@ -148,8 +152,16 @@ export class ApimSandbox {
     return service.configuration;
   }
 
+  /** Records one request the management plane answered. */
+  record(request: RequestRecord): void {
+    this.requests.push(request);
+    if (this.requests.length > 2 * REQUESTS_KEPT) this.requests.splice(0, this.requests.length - REQUESTS_KEPT);
+    for (const key of [request.kind, `${request.kind}\u0000${request.service ?? ''}`]) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** Requests of `kind` (for `service`) since the sandbox started, including those no longer kept in `requests`. */
   count(kind: string, service?: string): number {
-    return this.requests.filter((r) => r.kind === kind && (service === undefined || r.service === service)).length;
+    return this.counts.get(service === undefined ? kind : `${kind}\u0000${service}`) ?? 0;
   }
 
   resource(service: SandboxService): Record<string, unknown> {

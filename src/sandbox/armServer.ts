@@ -40,7 +40,7 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   const method = req.method ?? 'GET';
   const body = await readBody(req);
   const record = (kind: string, status: number, service?: string) =>
-    sandbox.requests.push({ method, kind, service, status, at: sandbox.options.clock.now().getTime() });
+    sandbox.record({ method, kind, service, status, at: sandbox.options.clock.now().getTime() });
 
   const fault = sandbox.faults.take(method, url.pathname);
   if (fault?.kind === 'reset') {

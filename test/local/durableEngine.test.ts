@@ -91,6 +91,20 @@ describe('local durable engine (real durable-functions replay)', () => {
     expect(instance.history.filter((e) => e.EventType === 0)).toHaveLength(1);
   });
 
+  it('keeps the histories of the newest finished orchestrations only, and purges the oldest beyond its limit', async () => {
+    const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
+    const engine = new DurableEngine(registry(), clock, { retainFinished: { histories: 2, instances: 5 } });
+    clock.setIdleWaiter(() => engine.idle());
+    for (let i = 1; i <= 8; i++) {
+      engine.start('testFanOut', `kept-${i}`, [i]);
+      await clock.runUntil(() => engine.instances.get(`kept-${i}`)?.runtimeStatus === 'Completed');
+    }
+    // The oldest three are purged; of the five kept, the newest two keep their histories, all keep their outputs.
+    expect([...engine.instances.keys()]).toEqual(['kept-4', 'kept-5', 'kept-6', 'kept-7', 'kept-8']);
+    expect([4, 5, 6, 7, 8].map((i) => engine.instances.get(`kept-${i}`)!.history.length > 0)).toEqual([false, false, false, true, true]);
+    expect([4, 5, 6, 7, 8].map((i) => engine.instances.get(`kept-${i}`)!.output)).toEqual([[8], [10], [12], [14], [16]]);
+  });
+
   it('refuses to start a second instance with the ID of a running one', async () => {
     const { clock, engine, done } = engineOnVirtualClock();
     expect(engine.start('testRace', 'single-1', undefined)).toBe(true);
