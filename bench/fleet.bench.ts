@@ -71,12 +71,22 @@ async function main() {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const lroRequests = perInstance('backup.post') + perInstance('operation.get');
   const minimum = mean(specs.map((s) => 1 + Math.ceil(durations.get(s.name)! / pollMs)));
-  const allArm = sandbox.apim.requests.filter((r) => r.service !== undefined).length / instances;
+  const allArm = sandbox.apim.instanceRequests / instances;
   const all = [...host.engine.instances.values()];
   const orchestrations = all.filter((i) => i.name === 'backupOrchestrator');
-  // A backup's cost on the Durable backend: its own orchestration and every one it started (IDs it prefixes).
-  const family = (o: OrchestrationInstance) => all.filter((c) => c === o || c.instanceId.startsWith(`${o.instanceId}-`));
-  const perBackup = (f: (o: OrchestrationInstance) => number) => orchestrations.map((o) => family(o).reduce((n, c) => n + f(c), 0));
+  // A backup's cost on the Durable backend: its own orchestration and every one it started (IDs it prefixes),
+  // found by looking each instance's ID prefixes up (linear in the instances, not one scan per backup).
+  const families = new Map(orchestrations.map((o) => [o.instanceId, [] as OrchestrationInstance[]]));
+  for (const c of all) {
+    for (let cut = c.instanceId.length; cut > 0; cut = c.instanceId.lastIndexOf('-', cut - 1)) {
+      const family = families.get(c.instanceId.slice(0, cut));
+      if (family) {
+        family.push(c);
+        break;
+      }
+    }
+  }
+  const perBackup = (f: (o: OrchestrationInstance) => number) => orchestrations.map((o) => families.get(o.instanceId)!.reduce((n, c) => n + f(c), 0));
   const peakHistory = all.filter((c) => c.name !== 'sweepOrchestrator').map((c) => c.peakHistory);
   const memory = process.memoryUsage();
 

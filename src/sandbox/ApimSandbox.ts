@@ -76,6 +76,7 @@ export class ApimSandbox {
   /** The newest requests, up to REQUESTS_KEPT (a long run's memory stays flat); `count` counts them all. */
   readonly requests: RequestRecord[] = [];
   private readonly counts = new Map<string, number>();
+  private serviceRequests = 0;
 
   constructor(readonly options: SandboxOptions) {}
 
@@ -157,6 +158,12 @@ export class ApimSandbox {
     this.requests.push(request);
     if (this.requests.length > 2 * REQUESTS_KEPT) this.requests.splice(0, this.requests.length - REQUESTS_KEPT);
     for (const key of [request.kind, `${request.kind}\u0000${request.service ?? ''}`]) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (request.service !== undefined) this.serviceRequests += 1;
+  }
+
+  /** Requests about one instance or another (every kind), since the sandbox started. */
+  get instanceRequests(): number {
+    return this.serviceRequests;
   }
 
   /** Requests of `kind` (for `service`) since the sandbox started, including those no longer kept in `requests`. */
