@@ -111,6 +111,8 @@ async function main() {
     },
     durablePerBackup: {
       orchestrations: round(mean(perBackup(() => 1))),
+      // As the Durable Task Scheduler bills them (starts, activities and their results, timers, events).
+      actions: round(mean(perBackup((o) => o.actions))),
       historyEventsPeak: Math.max(...peakHistory),
       episodes: round(mean(perBackup((o) => o.episodes))),
       replayedEvents: round(mean(perBackup((o) => o.replayedEvents))),

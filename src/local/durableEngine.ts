@@ -28,6 +28,8 @@ const Ev = {
 } as const;
 const Act = { CallActivity: 0, CallActivityWithRetry: 1, CallSub: 2, CallSubWithRetry: 3, ContinueAsNew: 4, CreateTimer: 5, WaitForExternalEvent: 6 } as const;
 const REPLAY_SCHEMA_V3 = 2;
+/** The events whose processing the Durable Task Scheduler bills as an action: results, timers and external events. */
+const BILLED_EVENTS: ReadonlySet<number> = new Set([Ev.TaskCompleted, Ev.TaskFailed, Ev.SubCompleted, Ev.SubFailed, Ev.TimerFired, Ev.EventRaised]);
 
 type HistoryEvent = Record<string, unknown> & { EventType: number; EventId: number; Timestamp: string; IsPlayed: boolean };
 
@@ -69,6 +71,11 @@ export interface OrchestrationInstance {
   replayedEvents: number;
   /** The longest history any one execution reached (continue-as-new starts a fresh one): for benchmarks. */
   peakHistory: number;
+  /**
+   * Actions as the Durable Task Scheduler bills them: each start (and continue-as-new), each activity started and each
+   * result processed (activity or sub-orchestration), each timer completed, each external event, each termination.
+   */
+  actions: number;
   parent?: { instanceId: string; taskId: number };
   // Engine bookkeeping:
   inbox: HistoryEvent[];
@@ -138,6 +145,7 @@ export class DurableEngine {
       episodes: 0,
       replayedEvents: 0,
       peakHistory: 0,
+      actions: 1,
       parent,
       inbox: [event(Ev.ExecutionStarted, -1, now, { Name: name, Input: serialize(input) })],
       handled: new Set(),
@@ -162,6 +170,7 @@ export class DurableEngine {
     const instance = this.instances.get(instanceId);
     if (!instance || !isActive(instance.runtimeStatus)) return false;
     instance.cancels.forEach((cancel) => cancel());
+    instance.actions += 1;
     this.finish(instance, 'Terminated', reason);
     return true;
   }
@@ -191,6 +200,7 @@ export class DurableEngine {
   private deliver(instance: OrchestrationInstance, generation: number, e: HistoryEvent): void {
     // Events for an execution that has since continued-as-new or restarted are dropped, as Durable does.
     if (instance.generation !== generation || !isActive(instance.runtimeStatus)) return;
+    if (BILLED_EVENTS.has(e.EventType)) instance.actions += 1;
     instance.inbox.push(e);
     this.wake(instance);
   }
@@ -335,6 +345,7 @@ export class DurableEngine {
 
   private runActivity(instance: OrchestrationInstance, generation: number, taskId: number, name: string, input: unknown): void {
     const registration = this.registration(name, 'activityTrigger');
+    instance.actions += 1;
     const executions = 1 + (this.hooks.duplicateActivity?.(name, input) ?? 0);
     const run = async () => {
       await this.activitySlot();
@@ -388,6 +399,7 @@ export class DurableEngine {
       cancels: [],
       generation: instance.generation + 1,
       runtimeStatus: 'Running',
+      actions: instance.actions + 1,
     });
   }
 

@@ -91,6 +91,27 @@ describe('local durable engine (real durable-functions replay)', () => {
     expect(instance.history.filter((e) => e.EventType === 0)).toHaveLength(1);
   });
 
+  it('counts actions as the Durable Task Scheduler bills them', async () => {
+    const { clock, engine, done } = engineOnVirtualClock();
+    engine.start('testFanOut', 'billed-fan', [1, 2, 3, 4]);
+    engine.start('testParent', 'billed-parent', undefined);
+    engine.start('testCounter', 'billed-counter', 0);
+    engine.start('testRace', 'billed-race', undefined);
+    await clock.advance(60_000);
+    engine.raiseEvent('billed-race', 'approve', { by: 'ops' });
+    await clock.runUntil(() => ['billed-fan', 'billed-parent', 'billed-counter', 'billed-race'].every((id) => done(id)()));
+    const actions = (id: string) => engine.instances.get(id)!.actions;
+    // The start, then each activity: scheduled and its result processed.
+    expect(actions('billed-fan')).toBe(1 + 4 * 2);
+    // The parent: its start and the child's result; the child its own start and two activities.
+    expect(actions('billed-parent')).toBe(1 + 1);
+    expect(actions('billed-parent-child')).toBe(1 + 2 * 2);
+    // Four executions (0 → 3), each a start and a timer that fires.
+    expect(actions('billed-counter')).toBe(4 * 2);
+    // The start and the external event that won.
+    expect(actions('billed-race')).toBe(1 + 1);
+  });
+
   it('keeps the histories of the newest finished orchestrations only, and purges the oldest beyond its limit', async () => {
     const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
     const engine = new DurableEngine(registry(), clock, { retainFinished: { histories: 2, instances: 5 } });
