@@ -3,22 +3,16 @@ import { parseConfig } from '../../../src/config/loadConfig';
 import { resolveService } from '../../../src/config/resolveService';
 import { discoveredIn, originOf, withDiscovered } from '../../../src/config/withDiscovered';
 import type { DiscoveredInstance, DiscoveryState } from '../../../src/domain/discovery';
-import { ValidationError } from '../../../src/errors';
+import { configSchema } from '../../../src/config/schema';
+import { describeIssue } from '../../../src/validation';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const ID = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one`;
 const storage = { account: 'backupacct', container: 'apim-backups' };
 const discovery = { subscriptions: [SUB], tag: { name: 'apim-dr', value: 'protect' } };
 
-function problems(raw: unknown) {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
+/** Every problem the schema finds, as the config error reports them. */
+const problems = (raw: unknown) => (configSchema.safeParse(raw, { reportInput: true }).error?.issues ?? []).map(describeIssue);
 
 const found = (name: string, tags: Record<string, string> = {}, sub = SUB): DiscoveredInstance => ({
   id: `/subscriptions/${sub}/resourceGroups/rg-${name}/providers/Microsoft.ApiManagement/service/${name}`,
