@@ -40,9 +40,12 @@ export class DiscoveredFleet {
   }
 
   adopt(state: DiscoveryState): void {
+    this.readAt = this.clock.now().getTime();
+    // Every refresh writes a new attempt time: the same one is the same list, and the merged config (with the
+    // name indexes built on it) stays.
+    if (this.current && state.lastAttemptAt !== undefined && state.lastAttemptAt === this.current.lastAttemptAt) return;
     this.current = state;
     this.merged = withDiscovered(this.base, state);
-    this.readAt = this.clock.now().getTime();
   }
 
   /** Reads the state blob when this copy is older than `maxAgeMs`; a no-op without discovery. */
