@@ -5,7 +5,7 @@ import { setTags } from '../../src/sandbox/resourceGraph';
 import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
 import { DISCOVERY_BLOB } from '../../src/azure/discoveryStore';
 import { INCIDENTS_BLOB } from '../../src/azure/incidentStore';
-import { backupNow, startHarness, sweepNow, type Harness } from '../support/harness';
+import { backupNow, runToCompletion, startHarness, sweepNow, type Harness } from '../support/harness';
 import { startWebhook } from '../support/webhook';
 
 const SUB_A = 'aaaaaaaa-0000-0000-0000-00000000000a';
@@ -25,6 +25,7 @@ const fleet = (): SandboxServiceSpec[] => [
   { subscriptionId: SUB_A, resourceGroup: 'rg-team-a', name: 'team-a-apim', location: 'West Europe', sku: { name: 'Standard', capacity: 1 }, tags: TAG },
   { subscriptionId: SUB_A, resourceGroup: 'rg-team-a', name: 'team-a-apim-2', location: 'West Europe', sku: { name: 'Developer', capacity: 1 } },
   { subscriptionId: SUB_B, resourceGroup: 'rg-team-b', name: 'team-b-apim', location: 'North Europe', sku: { name: 'Premium', capacity: 1 }, tags: TAG },
+  { subscriptionId: SUB_B, resourceGroup: 'rg-team-b-dr', name: 'team-b-standby', location: 'West Europe', sku: { name: 'Premium', capacity: 1 } },
   // Tagged, and also listed in the config: the config's settings win.
   {
     subscriptionId: SANDBOX_SUBSCRIPTION,
@@ -150,6 +151,19 @@ describe('tag discovery', () => {
       expect.stringContaining("tag apim-dr-rpo: 'one day' is not a positive ISO 8601 duration"),
       expect.stringContaining("tag apim-dr-standby: 'contoso-apim-neu' is not an APIM service resource ID"),
     ]);
+  }, 120_000);
+
+  it('restores a found instance into the standby its apim-dr-standby tag names, and nowhere else', async () => {
+    const standby = canonicalServiceId(SUB_B, 'rg-team-b-dr', 'team-b-standby');
+    h = await start();
+    setTags(h.sandbox.apim, 'team-b-apim', { ...TAG, 'apim-dr-standby': standby });
+    await h.clock.advance(10 * MINUTE);
+    const refused = await h.api('POST', '/api/restores', { source: 'team-b-apim', target: 'team-a-apim', confirm: 'team-a-apim' });
+    expect(refused.status).toBe(403);
+    const started = await h.api('POST', '/api/restores', { source: 'team-b-apim', target: 'team-b-standby', confirm: 'team-b-standby' });
+    expect(started.status).toBe(202);
+    const done = await runToCompletion(h, started.body.id);
+    expect(done.output).toMatchObject({ state: 'succeeded', target: 'team-b-standby' });
   }, 120_000);
 
   it('keeps the last good list when Resource Graph fails or a subscription is unreadable, says so, and opens one incident', async () => {
