@@ -7,3 +7,4 @@ import './events';
 import './restore';
 import './migrate';
 import './http';
+import './discovery';

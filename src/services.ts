@@ -5,9 +5,11 @@ import { ApimOperations } from './azure/apimOperations';
 import { ArmHealth } from './azure/armHealth';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
+import { DiscoveredFleet } from './azure/discoveredFleet';
+import { DiscoveryStore } from './azure/discoveryStore';
 import { IncidentStore } from './azure/incidentStore';
 import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
-import { createClientFactory } from './azure/clientFactory';
+import { createClientFactory, type ClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
@@ -15,7 +17,11 @@ import { CONNECTION_STRING_SETTING, createAzureMonitorTelemetry, noTelemetry, ty
 import { createNotifier, type Notifier } from './telemetry/notifier';
 
 export interface Services {
-  config: Config;
+  /** The config with the instances discovery found merged in (see `fleet`). */
+  readonly config: Config;
+  /** Tag discovery's list, and the clients it refreshes with. */
+  fleet: DiscoveredFleet;
+  resourceGraph: ClientFactory['resourceGraph'];
   clock: Clock;
   settings: NodeJS.ProcessEnv;
   apim: ApimOperations;
@@ -43,8 +49,13 @@ export function createServices(config: Config, options: ServiceOptions): Service
   const clients = createClientFactory(config, { ...options, clock });
   const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   const connectionString = options.settings[CONNECTION_STRING_SETTING];
+  const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.container()), clock);
   return {
-    config,
+    get config() {
+      return fleet.config;
+    },
+    fleet,
+    resourceGraph: () => clients.resourceGraph(),
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),

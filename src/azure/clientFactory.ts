@@ -1,5 +1,6 @@
 /** The one place that constructs Azure SDK clients: credential, ARM endpoint, extra CA, injectable pipeline. */
 import type { ApiManagementClient } from '@azure/arm-apimanagement';
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
@@ -11,7 +12,7 @@ import { readSetting } from '../config/loadConfig';
 import type { Config } from '../config/schema';
 import { UserError } from '../errors';
 import { createCredential } from './credential';
-import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
+import { armApiManagement, armResourceGraph, restPipeline, storageBlob } from './lazySdk';
 import { ARM_RETRY_OPTIONS, capRetryAfterPolicy } from './boundedWaits';
 import { sendOperationPostOncePolicy } from './sendOnce';
 
@@ -31,6 +32,8 @@ export interface ClientFactory {
   /** Pipeline policies every Azure client here needs (the extra CA, when there is one). */
   readonly policies: { policy: PipelinePolicy; position: 'perCall' }[];
   apim(subscriptionId: string): ApiManagementClient;
+  /** Tenant-wide: one query spans every subscription discovery names. */
+  resourceGraph(): ResourceGraphClient;
   blobService(): BlobServiceClient;
   container(): ContainerClient;
 }
@@ -41,6 +44,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
   const policies = extraCa ? [{ policy: extraCaPolicy(extraCa), position: 'perCall' as const }] : [];
   const apimClients = new Map<string, ApiManagementClient>();
   let blobService: BlobServiceClient | undefined;
+  let resourceGraph: ResourceGraphClient | undefined;
 
   return {
     credential,
@@ -70,6 +74,20 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         apimClients.set(subscriptionId, client);
       }
       return client;
+    },
+    resourceGraph() {
+      if (!resourceGraph) {
+        resourceGraph = new (armResourceGraph().ResourceGraphClient)(credential, {
+          endpoint: config.arm.endpoint,
+          credentials: { scopes: [`${new URL(config.arm.endpoint).origin}/.default`] },
+          additionalPolicies: policies,
+          httpClient: options.httpClient,
+          retryOptions: ARM_RETRY_OPTIONS,
+        });
+        // A throttled refresh waits for the next tick rather than sleeping long inside it.
+        resourceGraph.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+      }
+      return resourceGraph;
     },
     blobService() {
       blobService ??= createBlobServiceClient(config, credential, options.settings);

@@ -7,6 +7,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate deferred loads, see above */
 export const armApiManagement = (): typeof import('@azure/arm-apimanagement') =>
   require('@azure/arm-apimanagement') as typeof import('@azure/arm-apimanagement');
+export const armResourceGraph = (): typeof import('@azure/arm-resourcegraph') =>
+  require('@azure/arm-resourcegraph') as typeof import('@azure/arm-resourcegraph');
 export const storageBlob = (): typeof import('@azure/storage-blob') => require('@azure/storage-blob') as typeof import('@azure/storage-blob');
 export const identity = (): typeof import('@azure/identity') => require('@azure/identity') as typeof import('@azure/identity');
 export const restPipeline = (): typeof import('@azure/core-rest-pipeline') =>

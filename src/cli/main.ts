@@ -39,7 +39,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const config = (): Config => (globals().config ? loadConfigFile(globals().config!) : loadConfigFromEnvironment(env));
   let created: Services | undefined;
   const services = (): Services =>
-    (created = createServices(config(), {
+    (created ??= createServices(config(), {
       settings: env,
       logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, {
         app: 'apim-dr',
@@ -54,6 +54,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     services,
     async run(action) {
       try {
+        // Instances found by tag resolve by name like configured ones: read discovery's list before the command runs.
+        if (cli.hasConfig() && config().discovery) await services().fleet.sync();
         exitCode = await action();
       } catch (err) {
         const error = ensureError(err);

@@ -101,6 +101,36 @@ const notificationsSchema = z.strictObject({
   webhooks: z.array(webhookSchema).default([]),
 });
 
+/**
+ * Tag discovery: every APIM instance in these subscriptions (or under this management group) carrying the tag is
+ * protected with the defaults. Names and values are restricted to characters that need no quoting in a Resource Graph query.
+ */
+const discoverySchema = z
+  .strictObject({
+    subscriptions: z
+      .array(z.guid({ message: 'must be a subscription ID (a GUID)' }))
+      .min(1, 'list at least one subscription ID, or use managementGroup')
+      .optional(),
+    managementGroup: z
+      .string()
+      .regex(/^[A-Za-z0-9_().-]{1,90}$/, 'must be a management group ID (up to 90 letters, digits, and - _ . ( ))')
+      .optional(),
+    tag: z.strictObject({
+      name: z.string().regex(/^[A-Za-z0-9_.:-]{1,512}$/, "must be a tag name of letters, digits and _ . : - (e.g. 'apim-dr')"),
+      value: z.string().regex(/^[A-Za-z0-9_.:@ -]{1,256}$/, "must be a tag value of letters, digits, spaces and _ . : @ - (e.g. 'protect')"),
+    }),
+    refresh: duration('PT1H')
+      .prefault('PT1H')
+      .refine((ms) => ms >= 5 * 60_000, {
+        message: 'must be at least PT5M: Resource Graph throttles, and a refresh more often than the tick finds nothing new',
+      }),
+  })
+  .superRefine((discovery, ctx) => {
+    if ((discovery.subscriptions === undefined) === (discovery.managementGroup === undefined)) {
+      ctx.addIssue({ code: 'custom', message: "give either 'subscriptions' (a list of subscription IDs) or 'managementGroup', not both and not neither" });
+    }
+  });
+
 const defaultsSchema = z.strictObject({
   /** Optional: without a schedule anywhere, backups are planned from the RPO alone. */
   schedule: schedule.optional(),
@@ -142,10 +172,19 @@ export const configSchema = z
     identity: z.strictObject({ clientId: z.uuid().optional() }).prefault({}),
     defaults: defaultsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
-    services: z.array(serviceSchema).min(1, 'list at least one APIM instance to protect'),
+    services: z.array(serviceSchema).default([]),
+    discovery: discoverySchema.optional(),
     // Instances no longer configured whose backups the sweep may retire; any other unconfigured instance's are never touched.
     retired: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,49}$/, 'must be the name of an APIM instance (letters, digits, hyphens)')).default([]),
   })
+  // Checked even when other fields are wrong, so one run names every problem: there must be something to protect.
+  .check(
+    z.refine((config) => !isEmptyArray(config.services) || (config as { discovery?: unknown }).discovery !== undefined, {
+      path: ['services'],
+      message: "list at least one APIM instance to protect, or add 'discovery' to find them by tag",
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    }),
+  )
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
     config.services.forEach((service, index) => {
@@ -205,6 +244,10 @@ export const configSchema = z
     }
   });
 
+function isEmptyArray(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
 export function isLoopback(url: string): boolean {
   try {
     const host = new URL(url).hostname;
@@ -216,6 +259,7 @@ export function isLoopback(url: string): boolean {
 
 export type Config = z.output<typeof configSchema>;
 export type ServiceConfig = Config['services'][number];
+export type DiscoveryConfig = NonNullable<Config['discovery']>;
 export type AccessConfig = StorageAccess;
 // The schema must produce exactly the domain's type (a compile-time check both ways).
 const accessMatchesDomain: [AccessConfig, z.output<typeof accessSchema>] extends [z.output<typeof accessSchema>, AccessConfig] ? true : never = true;

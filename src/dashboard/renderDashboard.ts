@@ -4,6 +4,7 @@
  * opens on its problems with the healthy groups collapsed (and printed whole). Pure: the same view always renders the same page.
  */
 import { formatDuration } from '../domain/duration';
+import { discoveryBanner, originLabel } from './discoveryBanner';
 import type { StandbySync } from '../domain/standbySync';
 import type { ProtectionLevel } from '../workflows/status/fleetStatus';
 import type { DashboardView, TimelineEntry, TimelineState } from '../workflows/status/dashboardView';
@@ -47,6 +48,7 @@ export function renderDashboard(view: DashboardView): string {
 ${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${view.summary[level]}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
 </ul>
 ${view.armUnreachable.map((o) => `<p class="outage" data-outage="${esc(o.subscriptionId)}"><strong>ARM unreachable since ${utc(o.since)}</strong> for subscription ${esc(o.subscriptionId)}: new backups there wait until it answers; running ones are still watched. <span class="muted">${esc(o.message.slice(0, 200))}</span></p>`).join('\n')}
+${discoveryBanner(view.discovery)}
 ${view.onStv1 ? `<p class="stv1" data-on-stv1="${view.onStv1}"><strong>${view.onStv1} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
 <p class="legend">Timeline: ${utc(view.timelineStart).slice(0, 10)} to ${utc(view.at).slice(0, 10)}; a backup can be restored for 30 days
 <span class="key window"></span> (the shaded part).
@@ -115,7 +117,7 @@ function row(instance: Instance, view: DashboardView): string {
     instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
   ].filter(Boolean);
   return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
-<th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${platform(instance)}</th>
+<th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${originLabel(instance, view.discovery !== undefined)}${platform(instance)}</th>
 <td><span class="badge ${instance.protection}">${LEVEL_LABEL[instance.protection]}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
 <td>${timeline(instance, view)}</td>
 <td>${newest(instance)}</td>

@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
 import { canonicalServiceId } from '../domain/resourceId';
 import { FaultPlan } from './faults';
+import { ResourceGraphSandbox } from './resourceGraph';
 import { toArmResource, type SandboxConfiguration, type SandboxService, type SandboxServiceSpec } from './model';
 
 export const SANDBOX_BACKUP_FORMAT = 'apim-dr-sandbox-backup/1';
@@ -71,6 +72,8 @@ export class ApimSandbox {
   private readonly unsettled = new Set<Operation>();
   private readonly pendingFailures = new Map<string, ArmFailure[]>();
   readonly faults = new FaultPlan();
+  /** Resource Graph over these instances: page size, quota, unreadable subscriptions, management groups. */
+  readonly graph = new ResourceGraphSandbox();
   private readonly changeListeners: ((event: Record<string, unknown>) => void)[] = [];
   private readonly tampers = new Map<string, (config: SandboxConfiguration) => void>();
   /** The newest requests, up to REQUESTS_KEPT (a long run's memory stays flat); `count` counts them all. */

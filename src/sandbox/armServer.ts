@@ -7,6 +7,7 @@ import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
 import type { Certificate } from './certificate';
 import type { SandboxService } from './model';
+import { answerResourceGraph } from './resourceGraph';
 
 const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/([^/]+))?$/i;
 const OPERATION = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ApiManagement\/locations\/([^/]+)\/operationResults\/([^/]+)$/i;
@@ -87,6 +88,12 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     return;
   }
   await sandbox.settle();
+
+  if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(url.pathname)) {
+    const answer = answerResourceGraph(sandbox, body);
+    record('resourcegraph.post', answer.status);
+    return send(res, answer.status, answer.body, answer.headers);
+  }
 
   const op = OPERATION.exec(url.pathname);
   if (op && method === 'GET') {

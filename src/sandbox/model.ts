@@ -27,6 +27,8 @@ export interface SandboxServiceSpec {
   subnetId?: string;
   hostnames?: string[];
   customProperties?: Record<string, string>;
+  /** Azure tags; tag discovery finds instances by them (see resourceGraph.ts). */
+  tags?: Record<string, string>;
 }
 
 export interface SandboxService {
@@ -73,6 +75,7 @@ export function toArmResource(service: SandboxService): Record<string, unknown> 
         : {}),
     },
     zones: [],
+    tags: { ...spec.tags },
     etag: `"${fakeGuid(`${service.id}/${service.provisioningState}`)}"`,
     properties: {
       provisioningState: service.provisioningState,

@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
 import { fleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
+import { discoveryLines } from './statusDiscovery';
 import { ExitCode, table, type Output } from '../output';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
@@ -14,11 +15,13 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
   }
   out.line(`${status.summary.protected} protected, ${status.summary['at-risk']} at risk, ${status.summary.unprotected} unprotected`);
   for (const o of status.armUnreachable) out.line(`ARM unreachable since ${o.since} for subscription ${o.subscriptionId}: new backups there wait`);
+  for (const line of discoveryLines(status.discovery)) out.line(line);
   if (status.onStv1) out.line(`${status.onStv1} instance(s) still on stv1: 'apim-dr migrate <service> --dry-run' says how to move each`);
   out.line(
     table(
       status.instances.map((i) => ({
         instance: i.service,
+        via: i.origin === 'tag' ? (i.newlyFound ? 'tag (new)' : 'tag') : 'config',
         status: i.protection.toUpperCase(),
         newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
@@ -36,7 +39,7 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
           ...(i.scheduleWarning ? [i.scheduleWarning] : []),
         ].join('; '),
       })),
-      ['instance', 'status', 'newest', 'expires', 'rpo', 'platform', 'standbys', 'drill', 'why'],
+      ['instance', 'via', 'status', 'newest', 'expires', 'rpo', 'platform', 'standbys', 'drill', 'why'],
     ),
   );
   return ExitCode.ok;

@@ -21,6 +21,7 @@ import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
 import { reconcileMigrations, reconcileOrphans } from './reconcile';
+import { refreshDiscovery } from './refreshDiscovery';
 import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
 
 export interface TickResult {
@@ -41,6 +42,8 @@ export interface TickResult {
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
   const now = services.clock.now();
+  // First the tag-discovered fleet (on its own schedule), so an instance found now is backed up in this very tick.
+  await refreshDiscovery(services, correlationId);
   const resolved = protectedServices(services.config);
   const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);

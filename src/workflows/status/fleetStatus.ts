@@ -9,12 +9,13 @@ import { backupDurations, scheduleRpoProblem } from '../../domain/rpoPlan';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
+import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type InstanceDiscovery } from './discoveryStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
 
 export type ProtectionLevel = 'protected' | 'at-risk' | 'unprotected';
 
-export interface InstanceStatus {
+export interface InstanceStatus extends Partial<InstanceDiscovery> {
   service: string;
   id: string;
   protection: ProtectionLevel;
@@ -53,6 +54,8 @@ export interface FleetStatus {
   onStv1: number;
   /** Subscriptions where the schedule tick found ARM unreachable, and since when: their new backups wait. */
   armUnreachable: { subscriptionId: string; since: string; message: string }[];
+  /** Tag discovery, when configured: the last refresh, what it found and lost, and whether it failed. */
+  discovery?: DiscoveryStatus;
   instances: InstanceStatus[];
 }
 
@@ -63,6 +66,7 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 
 /** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
+  await services.fleet.sync();
   const now = services.clock.now();
   const [entries, pending, migrations, outages, running] = await Promise.all([
     listing,
@@ -92,11 +96,14 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
         if (p.restorable && p.rpoBreached) reasons.push('newest restorable backup is older than the RPO');
         if (p.renew === 'expiring-soon') reasons.push('newest restorable backup expires soon');
         if (lastAttempt?.state === 'failed') reasons.push('last backup failed');
+        const discovered = instanceDiscovery(services.config, s.ref.id);
+        if (discovered.findings) reasons.push(...discovered.findings);
         const level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
         const custom = run?.customStatus as { phase?: string; backupName?: string } | undefined;
         return {
           service: s.ref.name,
           id: s.ref.id,
+          ...discovered,
           protection: level,
           reasons,
           rpoMs: s.rpoMs,
@@ -127,6 +134,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
     summary,
     onStv1: instances.filter((i) => i.platform === 'stv1').length,
     armUnreachable: Object.entries(outages).map(([subscriptionId, o]) => ({ subscriptionId, ...o })),
+    discovery: discoveryStatus(services),
     instances,
   };
 }
