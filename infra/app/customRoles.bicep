@@ -63,7 +63,8 @@ resource catalogRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
     roleName: 'apim-dr backup catalog (${environmentName} ${token})'
     description: 'Read and write blobs and their index tags, find blobs by tag, delete current blob versions. Cannot delete versions, bypass soft delete or change immutability.'
     type: 'CustomRole'
-    permissions: [{ actions: [], notActions: [], dataActions: catalogDataActions, notDataActions: [] }]
+    // containers/read: Get Container Properties, which the catalog calls to check the container is reachable.
+    permissions: [{ actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read'], notActions: [], dataActions: catalogDataActions, notDataActions: [] }]
     assignableScopes: [catalogScope]
   }
 }

@@ -1,23 +1,26 @@
 /**
  * The Bicep CLI apim-dr compiles infra/ with: a pinned release from NuGet (Microsoft publishes the CLI there as
- * `Azure.Bicep.CommandLine.<rid>`, the executable at `tools/bicep`), checked against its SHA-512 and cached under
- * `.tools/` (git-ignored). A `bicep` on the PATH is the fallback where NuGet cannot be reached.
+ * `Azure.Bicep.CommandLine.<rid>`, the executable at `tools/bicep`), cached under `.tools/` (git-ignored). Fetched
+ * straight from nuget.org and checked against its SHA-512; where that fails, restored with the .NET SDK (which
+ * follows the machine's NuGet configuration: proxies, mirrors); else a `bicep` on the PATH.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 
 export const BICEP_VERSION = '0.49.2';
-const PACKAGE = 'azure.bicep.commandline.linux-x64';
+const PACKAGE_ID = 'Azure.Bicep.CommandLine.linux-x64';
+// NuGet's flat container and package folders use the lower-case ID.
+const PACKAGE = PACKAGE_ID.toLowerCase();
 /** SHA-512 of the .nupkg NuGet serves for this version (what `sha512sum` prints for the downloaded file). */
 const PACKAGE_SHA512 = '9019d7d221bdc1dfcf59d093c057d4be6e897a69fee4beec63b6fb1d08b993e2cbc1d166adbc38cb94532c5c5ec0214c741a944e188e20b31aeec8339253c401';
 export const PACKAGE_URL = `https://api.nuget.org/v3-flatcontainer/${PACKAGE}/${BICEP_VERSION}/${PACKAGE}.${BICEP_VERSION}.nupkg`;
 
 export const HOW_TO_GET_BICEP =
-  `run \`npm run bicep:fetch\` on a machine that reaches api.nuget.org (it downloads ${PACKAGE} ${BICEP_VERSION}), ` +
-  'or install the Bicep CLI on the PATH (https://aka.ms/bicep-install)';
+  `run \`npm run bicep:fetch\` where api.nuget.org is reachable, directly or through the .NET SDK's NuGet configuration ` +
+  `(it fetches ${PACKAGE_ID} ${BICEP_VERSION}), or install the .NET SDK (https://dot.net) or the Bicep CLI (https://aka.ms/bicep-install)`;
 
 export type BicepLocation = { found: true; path: string; source: string } | { found: false; reason: string };
 
@@ -26,22 +29,35 @@ export function cachedBicepPath(root: string): string {
   return path.join(root, '.tools', 'bicep', BICEP_VERSION, 'bicep');
 }
 
-/** The pinned CLI, fetched into `.tools/` if missing; else a `bicep` on the PATH; else why neither is there. */
-export async function locateBicep(root: string): Promise<BicepLocation> {
+/** The ways to get a CLI, replaceable in tests. */
+export interface BicepSources {
+  download: (root: string) => Promise<string>;
+  restore: (root: string) => Promise<string>;
+  onPath: () => string | undefined;
+}
+
+export const NUGET_SOURCES: BicepSources = { download: fetchBicep, restore: restoreBicep, onPath: bicepOnPath };
+
+/** The pinned CLI (cached, downloaded, or restored with the .NET SDK); else a `bicep` on the PATH; else why not. */
+export async function locateBicep(root: string, sources: BicepSources = NUGET_SOURCES): Promise<BicepLocation> {
   const cached = cachedBicepPath(root);
-  if (existsSync(cached)) return { found: true, path: cached, source: `NuGet ${PACKAGE} ${BICEP_VERSION} (cached)` };
-  let fetchProblem = `the pinned CLI is published for linux-x64 only, and this is ${process.platform}-${process.arch}`;
+  if (existsSync(cached)) return { found: true, path: cached, source: `NuGet ${PACKAGE_ID} ${BICEP_VERSION} (cached)` };
+  const problems: string[] = [];
   if (process.platform === 'linux' && process.arch === 'x64') {
-    try {
-      await fetchBicep(root);
-      return { found: true, path: cached, source: `NuGet ${PACKAGE} ${BICEP_VERSION} (fetched)` };
-    } catch (err) {
-      fetchProblem = err instanceof Error ? err.message : String(err);
+    for (const [how, get] of [
+      ['download', sources.download],
+      ['.NET SDK restore', sources.restore],
+    ] as const) {
+      try {
+        return { found: true, path: await get(root), source: `NuGet ${PACKAGE_ID} ${BICEP_VERSION} (${how})` };
+      } catch (err) {
+        problems.push(`${how}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
-  }
-  const onPath = bicepOnPath();
+  } else problems.push(`the pinned CLI is fetched for linux-x64 only, and this is ${process.platform}-${process.arch}`);
+  const onPath = sources.onPath();
   if (onPath) return { found: true, path: onPath, source: `bicep on the PATH (${onPath}), not the pinned ${BICEP_VERSION}` };
-  return { found: false, reason: `no Bicep CLI: ${fetchProblem}; and no \`bicep\` on the PATH. To get one, ${HOW_TO_GET_BICEP}` };
+  return { found: false, reason: `no Bicep CLI (${problems.join('; ')}; no \`bicep\` on the PATH). To get one, ${HOW_TO_GET_BICEP}` };
 }
 
 /** Downloads the pinned package, checks its hash and extracts the executable; a no-op when it is cached. */
@@ -66,6 +82,31 @@ export async function fetchBicep(root: string): Promise<string> {
   // Written aside and renamed: a parallel test worker never runs a half-written file.
   const partial = `${target}.${process.pid}.partial`;
   writeFileSync(partial, executable);
+  chmodSync(partial, 0o755);
+  renameSync(partial, target);
+  return target;
+}
+
+/** Restores the pinned package with `dotnet restore` (a throwaway project under .tools/) and copies the executable. */
+export async function restoreBicep(root: string): Promise<string> {
+  const target = cachedBicepPath(root);
+  const project = path.join(root, '.tools', 'bicep-restore');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(
+    path.join(project, 'bicep.csproj'),
+    `<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>\n` +
+      `  <ItemGroup><PackageDownload Include="${PACKAGE_ID}" Version="[${BICEP_VERSION}]" /></ItemGroup>\n</Project>\n`,
+  );
+  const packages = path.join(project, 'packages');
+  await new Promise<void>((resolve, reject) =>
+    execFile('dotnet', ['restore', path.join(project, 'bicep.csproj'), '--packages', packages], { timeout: 300_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`dotnet restore failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`)) : resolve(),
+    ),
+  );
+  const restored = path.join(packages, PACKAGE, BICEP_VERSION, 'tools', 'bicep');
+  mkdirSync(path.dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  copyFileSync(restored, partial);
   chmodSync(partial, 0o755);
   renameSync(partial, target);
   return target;

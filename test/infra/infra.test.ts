@@ -244,7 +244,7 @@ describe('infra: the compiled template', () => {
         actions: string[];
         dataActions: string[];
       }[];
-      expect(permissions!.actions).toEqual([]);
+      expect(permissions!.actions).toEqual(['Microsoft.Storage/storageAccounts/blobServices/containers/read']);
       const blob = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
       expect(permissions!.dataActions.sort()).toEqual(
         [`${blob}/read`, `${blob}/write`, `${blob}/add/action`, `${blob}/delete`, `${blob}/tags/read`, `${blob}/tags/write`, `${blob}/filter/action`].sort(),
