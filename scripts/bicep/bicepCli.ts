@@ -78,13 +78,7 @@ export async function fetchBicep(root: string): Promise<string> {
   }
   const executable = unzipSync(bytes, { filter: (file) => file.name === 'tools/bicep' })['tools/bicep'];
   if (!executable) throw new Error(`${PACKAGE_URL} has no tools/bicep`);
-  mkdirSync(path.dirname(target), { recursive: true });
-  // Written aside and renamed: a parallel test worker never runs a half-written file.
-  const partial = `${target}.${process.pid}.partial`;
-  writeFileSync(partial, executable);
-  chmodSync(partial, 0o755);
-  renameSync(partial, target);
-  return target;
+  return install(target, (partial) => writeFileSync(partial, executable));
 }
 
 /** Restores the pinned package with `dotnet restore` (a throwaway project under .tools/) and copies the executable. */
@@ -104,9 +98,14 @@ export async function restoreBicep(root: string): Promise<string> {
     ),
   );
   const restored = path.join(packages, PACKAGE, BICEP_VERSION, 'tools', 'bicep');
+  return install(target, (partial) => copyFileSync(restored, partial));
+}
+
+/** Puts the executable at `target`, written aside and renamed: a parallel test worker never runs a half-written file. */
+function install(target: string, write: (partial: string) => void): string {
   mkdirSync(path.dirname(target), { recursive: true });
   const partial = `${target}.${process.pid}.partial`;
-  copyFileSync(restored, partial);
+  write(partial);
   chmodSync(partial, 0o755);
   renameSync(partial, target);
   return target;
