@@ -134,13 +134,15 @@ module identity 'app/identity.bicep' = {
   params: { name: 'id-${resourceToken}', location: location, tags: tags }
 }
 
-module customRoles 'app/customRoles.bicep' = {
-  name: 'apim-dr-customRoles'
-  params: {
-    environmentName: environmentName
-    apimScopes: apimScopes
-    catalogScope: '/subscriptions/${backupSubscription}/resourceGroups/${backupGroup}'
-  }
+module apimRole 'app/apimRole.bicep' = {
+  name: 'apim-dr-apimRole'
+  params: { environmentName: environmentName, assignableScopes: apimScopes }
+}
+
+module catalogRole 'app/catalogRole.bicep' = {
+  name: 'apim-dr-catalogRole'
+  scope: subscription(backupSubscription)
+  params: { environmentName: environmentName, backupResourceGroup: backupGroup }
 }
 
 module hostStorage 'app/hostStorage.bicep' = {
@@ -172,7 +174,7 @@ module discoveryAccess 'app/subscriptionAccess.bicep' = [
   for subscriptionId in discoverySubscriptions: {
     name: 'apim-dr-discovery-${uniqueString(subscriptionId, environmentName)}'
     scope: subscription(subscriptionId)
-    params: { appPrincipalId: identity.outputs.principalId, apimRoleId: customRoles.outputs.apimRoleId }
+    params: { appPrincipalId: identity.outputs.principalId, apimRoleId: apimRole.outputs.roleId }
   }
 ]
 
@@ -184,7 +186,7 @@ module apimAccess 'app/apimAccess.bicep' = [
       serviceName: split(instance.id, '/')[8]
       appPrincipalId: identity.outputs.principalId
       access: instance.access
-      apimRoleId: customRoles.outputs.apimRoleId
+      apimRoleId: apimRole.outputs.roleId
       grantApimRole: !contains(discoverySubscriptions, toLower(split(instance.id, '/')[2]))
     }
   }
@@ -214,7 +216,7 @@ module backupStorage 'app/backupStorage.bicep' = {
     containerName: backupContainerName
     stateContainerName: stateContainerName
     appPrincipalId: identity.outputs.principalId
-    catalogRoleId: customRoles.outputs.catalogRoleId
+    catalogRoleId: catalogRole.outputs.roleId
     apimGrants: [
       for (instance, i) in instances: {
         principalId: apimAccess[i].outputs.storagePrincipalId

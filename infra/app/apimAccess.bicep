@@ -9,7 +9,7 @@ param appPrincipalId string
 @description('The instance\'s `access` from the apim-dr config: how APIM reaches the backup storage.')
 param access object
 
-@description('GUID of apim-dr\'s custom APIM role (customRoles.bicep).')
+@description('GUID of apim-dr\'s custom APIM role (apimRole.bicep).')
 param apimRoleId string
 
 @description('False when the role is granted on the whole subscription already (tag discovery).')

@@ -14,7 +14,7 @@ param stateContainerName string
 
 param appPrincipalId string
 
-@description('GUID of the custom catalog role (customRoles.bicep) the app holds on the backup container.')
+@description('GUID of the custom catalog role (catalogRole.bicep) the app holds on the backup container.')
 param catalogRoleId string
 
 @description('One entry per APIM instance: {principalId, service, reads}. It writes blobs named `<service>.…` and reads those of `reads` (its own and those of the instances it stands in for).')
@@ -99,32 +99,41 @@ resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
 // these rules reach them and nothing else in the container. 32 days is past every backup's 30-day window.
 var catalogStates = ['running', 'succeeded', 'failed', 'expired']
 
+var catalogRules = [
+  for state in catalogStates: {
+    name: 'apim-dr-${state}-after-32-days'
+    enabled: true
+    type: 'Lifecycle'
+    definition: {
+      filters: {
+        blobTypes: ['blockBlob']
+        prefixMatch: ['${containerName}/']
+        blobIndexMatch: [{ name: 'state', op: '==', value: state }]
+      }
+      actions: {
+        baseBlob: { delete: { daysAfterCreationGreaterThan: 32 } }
+        // A version is as old as its write: one the sweep leaves at day 30-32 is kept deletedRetentionDays more.
+        version: { delete: { daysAfterCreationGreaterThan: 32 + deletedRetentionDays } }
+      }
+    }
+  }
+]
+
+// Every write of apim-dr's state makes a version (versioning is account-wide): kept as long as deleted blobs.
+var stateRule = {
+  name: 'apim-dr-state-versions'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: { blobTypes: ['blockBlob'], prefixMatch: ['${stateContainerName}/'] }
+    actions: { version: { delete: { daysAfterCreationGreaterThan: deletedRetentionDays } } }
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
-  properties: {
-    policy: {
-      rules: [
-        for state in catalogStates: {
-          name: 'apim-dr-${state}-after-32-days'
-          enabled: true
-          type: 'Lifecycle'
-          definition: {
-            filters: {
-              blobTypes: ['blockBlob']
-              prefixMatch: ['${containerName}/']
-              blobIndexMatch: [{ name: 'state', op: '==', value: state }]
-            }
-            actions: {
-              baseBlob: { delete: { daysAfterCreationGreaterThan: 32 } }
-              // A version is as old as its write: one the sweep leaves at day 30-32 is kept deletedRetentionDays more.
-              version: { delete: { daysAfterCreationGreaterThan: 32 + deletedRetentionDays } }
-            }
-          }
-        }
-      ]
-    }
-  }
+  properties: { policy: { rules: concat(catalogRules, [stateRule]) } }
 }
 
 // The catalog: manifests, index tags, the sweep's deletes and tier changes, on the one container. The condition

@@ -8,7 +8,7 @@ import { builtInRoles, roleDefinition } from 'roles.bicep'
 
 param appPrincipalId string
 
-@description('GUID of apim-dr\'s custom APIM role (customRoles.bicep).')
+@description('GUID of apim-dr\'s custom APIM role (apimRole.bicep).')
 param apimRoleId string
 
 // Resource Graph's query for tagged APIM instances sees only what the app may read.

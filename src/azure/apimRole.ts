@@ -1,5 +1,5 @@
 /**
- * apim-dr's custom APIM role, which infra/app/customRoles.bicep creates and assigns to the app's identity on every
+ * apim-dr's custom APIM role, which infra/app/apimRole.bicep creates and assigns to the app's identity on every
  * instance it touches: exactly the ARM actions src/azure/apimOperations.ts calls (test/infra checks the two agree).
  */
 export const APIM_ROLE = {

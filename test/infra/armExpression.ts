@@ -11,6 +11,8 @@ export interface Scope {
   references?: Record<string, unknown>;
   /** Where the template is deployed: what resourceId() and subscription() answer. */
   deployment?: { subscriptionId: string; resourceGroup: string };
+  /** copyIndex('<loop>') inside a variable copy loop. */
+  copyIndexes?: Record<string, number>;
   /** Values of `variables('x')` already evaluated. */
   evaluated?: Map<string, unknown>;
 }
@@ -117,11 +119,19 @@ export function evaluate(value: unknown, scope: Scope): unknown {
   return value;
 }
 
+type CopyLoop = { name: string; count: unknown; input: unknown };
+
 function variable(name: string, scope: Scope): unknown {
   scope.evaluated ??= new Map();
   if (!scope.evaluated.has(name)) {
-    if (!(name in scope.variables)) throw new Error(`no variable '${name}'`);
-    scope.evaluated.set(name, evaluate(scope.variables[name], scope));
+    // `var x = [for …]` compiles to a copy loop under variables.copy, each item evaluated with its copyIndex.
+    const loop = ((scope.variables['copy'] ?? []) as CopyLoop[]).find((c) => c.name === name);
+    if (loop) {
+      const count = evaluate(loop.count, scope) as number;
+      const items = Array.from({ length: count }, (_, i) => evaluate(loop.input, { ...scope, copyIndexes: { ...scope.copyIndexes, [name]: i } }));
+      scope.evaluated.set(name, items);
+    } else if (name in scope.variables) scope.evaluated.set(name, evaluate(scope.variables[name], scope));
+    else throw new Error(`no variable '${name}'`);
   }
   return scope.evaluated.get(name);
 }
@@ -172,6 +182,11 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: Scope, locals: Recor
     case 'lambda': {
       const names = node.args.slice(0, -1).map((a) => run(a, scope, locals) as string);
       return { lambda: true, names, body: node.args[node.args.length - 1]! } satisfies Lambda;
+    }
+    case 'copyIndex': {
+      const index = scope.copyIndexes?.[arg(0) as string];
+      if (index === undefined) throw new Error(`copyIndex('${String(arg(0))}') outside its loop`);
+      return index;
     }
     case 'lambdaVariables':
       return locals[arg(0) as string];

@@ -3,7 +3,7 @@
  * evaluate its expressions for sample configs (test/infra/armExpression.ts), and check it against the code.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -206,7 +206,7 @@ describe('infra: the compiled template', () => {
     });
 
     it('defines an APIM role with exactly what apim-dr calls, named uniquely per subscription and environment', () => {
-      const roles = moduleTemplate(main, 'apim-dr-customRoles');
+      const roles = moduleTemplate(main, 'apim-dr-apimRole');
       const role = named(roles, "'apim-dr-apim'");
       // The same list the app's error messages name (src/azure/apimRole.ts), with each action the issue names.
       const service = 'Microsoft.ApiManagement/service';
@@ -220,8 +220,9 @@ describe('infra: the compiled template', () => {
       expect(role.properties.roleName).toContain(`'${APIM_ROLE.name} (`);
       expect(role.name).toBe("[guid(subscription().id, parameters('environmentName'), 'apim-dr-apim')]");
       // Role names are unique in the tenant: the name carries a token of this subscription and environment.
-      expect(role.properties.roleName).toBe("[format('apim-dr APIM backup and restore ({0} {1})', parameters('environmentName'), variables('token'))]");
-      expect(roles.variables!['token']).toBe("[uniqueString(subscription().id, parameters('environmentName'))]");
+      expect(role.properties.roleName).toBe(
+        "[format('apim-dr APIM backup and restore ({0} {1})', parameters('environmentName'), uniqueString(subscription().id, parameters('environmentName')))]",
+      );
     });
 
     it("makes the APIM role assignable in every instance's and every discovery subscription", () => {
@@ -238,8 +239,8 @@ describe('infra: the compiled template', () => {
     });
 
     it('gives the app a catalog role without Owner: no version delete, no permanent delete, no immutability change', () => {
-      const role = named(moduleTemplate(main, 'apim-dr-customRoles'), "'apim-dr-catalog'");
-      const roles = moduleTemplate(main, 'apim-dr-customRoles');
+      const roles = moduleTemplate(main, 'apim-dr-catalogRole');
+      const role = named(roles, "'apim-dr-catalog'");
       const [permissions] = evaluate(role.properties.permissions, { parameters: {}, variables: roles.variables! }) as {
         actions: string[];
         dataActions: string[];
@@ -250,7 +251,10 @@ describe('infra: the compiled template', () => {
         [`${blob}/read`, `${blob}/write`, `${blob}/add/action`, `${blob}/delete`, `${blob}/tags/read`, `${blob}/tags/write`, `${blob}/filter/action`].sort(),
       );
       expect(permissions!.dataActions.some((a) => /deleteBlobVersion|permanentDelete|immutableStorage|\*/.test(a))).toBe(false);
-      expect(role.properties.roleName).toContain("variables('token')");
+      expect(role.properties.roleName).toContain("uniqueString(subscription().id, parameters('environmentName'))");
+      // Defined where the backup account is, assignable only in its resource group.
+      expect(role.properties.assignableScopes).toEqual(["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('backupResourceGroup'))]"]);
+      expect(moduleDeployment(main, 'apim-dr-catalogRole').subscriptionId).toBe("[variables('backupSubscription')]");
       // Its deletes are kept to apim-dr's own file kinds.
       const catalog = symbol(moduleTemplate(main, 'apim-dr-backupStorage'), 'appCatalog');
       expect(catalog.properties.conditionVersion).toBe('2.0');
@@ -435,10 +439,27 @@ describe('infra: the compiled template', () => {
 
     it('lets the lifecycle rules reach only catalogued blobs, past the 30-day window', () => {
       expect(storage.variables!['catalogStates']).toEqual([...BACKUP_STATES]);
-      const rule = symbol(storage, 'lifecycle').properties.policy.copy[0].input.definition;
-      expect(rule.filters.blobIndexMatch).toEqual([{ name: 'state', op: '==', value: "[variables('catalogStates')[copyIndex('rules')]]" }]);
-      expect(rule.actions.baseBlob.delete.daysAfterCreationGreaterThan).toBeGreaterThan(30);
-      expect(rule.actions.version.delete.daysAfterCreationGreaterThan).toBe("[add(32, parameters('deletedRetentionDays'))]");
+      const rules = evaluate(symbol(storage, 'lifecycle').properties.policy.rules, {
+        parameters: { containerName: 'apim-backups', stateContainerName: 'apim-dr-state', deletedRetentionDays: 30 },
+        variables: storage.variables!,
+      }) as { name: string; definition: { filters: any; actions: any } }[];
+      expect(rules.map((r) => r.name)).toEqual([...BACKUP_STATES.map((state) => `apim-dr-${state}-after-32-days`), 'apim-dr-state-versions']);
+      for (const [i, state] of BACKUP_STATES.entries()) {
+        expect(rules[i]!.definition.filters).toEqual({
+          blobTypes: ['blockBlob'],
+          prefixMatch: ['apim-backups/'],
+          blobIndexMatch: [{ name: 'state', op: '==', value: state }],
+        });
+        expect(rules[i]!.definition.actions).toEqual({
+          baseBlob: { delete: { daysAfterCreationGreaterThan: 32 } },
+          version: { delete: { daysAfterCreationGreaterThan: 62 } },
+        });
+      }
+      // The state container's own versions go after the deleted-blob retention; its current blobs are never touched.
+      expect(rules[4]!.definition).toEqual({
+        filters: { blobTypes: ['blockBlob'], prefixMatch: ['apim-dr-state/'] },
+        actions: { version: { delete: { daysAfterCreationGreaterThan: 30 } } },
+      });
     });
 
     it('locks the account against deletion', () => {
@@ -527,7 +548,11 @@ describe('infra: Entra ID app registration (not compiled here: Microsoft Graph e
 });
 
 describe('infra: no secrets in what deploys', () => {
-  const files = ['infra/main.parameters.json', 'azure.yaml', ...execFileSync('git', ['ls-files', 'infra'], { cwd: REPO, encoding: 'utf8' }).split('\n')]
+  const files = [
+    'infra/main.parameters.json',
+    'azure.yaml',
+    ...readdirSync(join(REPO, 'infra'), { recursive: true, encoding: 'utf8' }).map((f) => join('infra', f)),
+  ]
     .filter((f) => f.endsWith('.bicep') || f.endsWith('.json') || f.endsWith('.yaml') || f.endsWith('.sh'))
     .map((path) => ({ path, text: readFileSync(join(REPO, path), 'utf8') }));
 
