@@ -32,8 +32,9 @@ resource apimAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (g
 
 var where = 'API Management instance \'${apim.id}\''
 var accessClientId = access.?clientId ?? ''
-var systemPrincipalId = apim.identity.?principalId ?? ''
-var userAssigned = filter(items(apim.identity.?userAssignedIdentities ?? {}), entry => entry.value.clientId == accessClientId)
+// `.?identity`: an instance without any managed identity has no identity property to read.
+var systemPrincipalId = apim.?identity.?principalId ?? ''
+var userAssigned = filter(items(apim.?identity.?userAssignedIdentities ?? {}), entry => entry.value.clientId == accessClientId)
 
 // A missing identity would otherwise surface as an opaque template error half-way through the deployment.
 var systemAssigned = empty(systemPrincipalId)

@@ -320,12 +320,13 @@ describe('infra: the compiled template', () => {
   });
 
   describe('deploy blockers caught before Azure', () => {
-    const storagePrincipal = (access: object, identity: object) => {
+    const storagePrincipal = (access: object, identity: object | undefined) => {
       const template = moduleTemplate(main, 'apim-dr-access');
       return evaluate(template.outputs!['storagePrincipalId']!.value, {
         parameters: { access, serviceName: 'apim-weu' },
         variables: template.variables ?? {},
-        references: { apim: { identity } },
+        // What ARM's GET answers: an instance without any managed identity has no identity property.
+        references: { apim: identity === undefined ? {} : { identity } },
         deployment: { subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-weu' },
       });
     };
@@ -339,7 +340,8 @@ describe('infra: the compiled template', () => {
     });
 
     it('fails with the instance and the fix when it has no system-assigned identity', () => {
-      expect(() => storagePrincipal({ type: 'SystemAssignedManagedIdentity' }, {})).toThrow(TemplateFailure);
+      expect(() => storagePrincipal({ type: 'SystemAssignedManagedIdentity' }, undefined)).toThrow(TemplateFailure);
+      expect(() => storagePrincipal({ type: 'UserAssignedManagedIdentity', clientId: 'c-1' }, undefined)).toThrow(TemplateFailure);
       expect(() => storagePrincipal({ type: 'SystemAssignedManagedIdentity' }, {})).toThrow(
         new RegExp(`${PRIMARY}' has no system-assigned managed identity.*Fix: turn on its system-assigned identity`),
       );
