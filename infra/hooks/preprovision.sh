@@ -1,10 +1,10 @@
 #!/bin/sh
-# Before anything is deployed: (1) the config in infra/main.parameters.json must pass apim-dr's own validation;
-# (2) apim-dr's Entra ID app registration must exist. It is deployed from infra/entra/appRegistration.bicep with the
+# Before anything is deployed: (1) the config in infra/main.parameters.json must pass apim-dr's own validation, and
+# an Event Grid system topic that already watches one of its resource groups must be named for reuse; (2) apim-dr's Entra ID app registration must exist. It is deployed from infra/entra/appRegistration.bicep with the
 # Azure CLI, apart from main.bicep, because it needs the Microsoft Graph Bicep extension; set APIM_DR_API_CLIENT_ID
 # yourself (`azd env set APIM_DR_API_CLIENT_ID <client id>`) to use an existing registration instead.
 set -eu
-npx --no-install tsx scripts/infra/preprovision.ts
+npx --no-install tsx scripts/infra/preprovision.ts --azure
 
 if [ -n "$(azd env get-value APIM_DR_API_CLIENT_ID 2>/dev/null || true)" ]; then
   exit 0

@@ -1,6 +1,6 @@
 /** The preprovision hook's check: a bad config fails on the operator's machine with apim-dr's own error list. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,30 @@ describe('preprovision: the deployed config is validated before anything is depl
     expect(result.stderr).toMatch(/- services\[0\]\.id: 'not-an-id' is not an APIM service resource ID/);
     const good = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/infra/preprovision.ts'], { cwd: REPO, encoding: 'utf8' });
     expect(good).toContain('is valid');
+  });
+
+  it('with --azure, stops when a watched group already has a system topic that is not named for reuse', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'apim-dr-az-'));
+    const group = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-apim-weu';
+    const topic = `${group}/providers/Microsoft.EventGrid/systemTopics/ops-rg-apim-weu`;
+    // A stand-in for the Azure CLI: answers `az eventgrid system-topic list` with one topic on the shipped config's group.
+    writeFileSync(
+      path.join(dir, 'az'),
+      `#!/bin/sh\necho '[{"id": "${topic}", "source": "${group}", "topicType": "Microsoft.Resources.ResourceGroups", "location": "global"}]'\n`,
+    );
+    chmodSync(path.join(dir, 'az'), 0o755);
+    const env = { ...process.env, PATH: `${dir}:${process.env['PATH']}` };
+    const run = (file?: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/infra/preprovision.ts', '--azure', ...(file ? [file] : [])], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env,
+      });
+    const refused = run();
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`- existingSystemTopics: resource group '${group.toLowerCase()}' already has the Event Grid system topic '${topic}'`);
+    const reusing = path.join(dir, 'main.parameters.json');
+    writeFileSync(reusing, withParameters({ existingSystemTopics: { [group]: topic } }));
+    expect(run(reusing).status).toBe(0);
   });
 });
