@@ -91,14 +91,20 @@ export async function restoreBicep(root: string): Promise<string> {
     `<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>\n` +
       `  <ItemGroup><PackageDownload Include="${PACKAGE_ID}" Version="[${BICEP_VERSION}]" /></ItemGroup>\n</Project>\n`,
   );
-  const packages = path.join(project, 'packages');
-  await new Promise<void>((resolve, reject) =>
-    execFile('dotnet', ['restore', path.join(project, 'bicep.csproj'), '--packages', packages], { timeout: 300_000 }, (err, _out, stderr) =>
-      err ? reject(new Error(`dotnet restore failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`)) : resolve(),
+  // Into NuGet's global packages folder: a second restore (another clone, a CI rerun) downloads nothing.
+  await dotnet(['restore', path.join(project, 'bicep.csproj')]);
+  const globalPackages = /global-packages:\s*(.+)/.exec(await dotnet(['nuget', 'locals', 'global-packages', '--list']))?.[1]?.trim();
+  if (!globalPackages) throw new Error("dotnet did not say where NuGet's global packages folder is");
+  const restored = path.join(globalPackages, PACKAGE, BICEP_VERSION, 'tools', 'bicep');
+  return install(target, (partial) => copyFileSync(restored, partial));
+}
+
+function dotnet(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('dotnet', args, { timeout: 300_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`dotnet ${args[0]} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`)) : resolve(stdout),
     ),
   );
-  const restored = path.join(packages, PACKAGE, BICEP_VERSION, 'tools', 'bicep');
-  return install(target, (partial) => copyFileSync(restored, partial));
 }
 
 /** Puts the executable at `target`, written aside and renamed: a parallel test worker never runs a half-written file. */

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -41,8 +41,31 @@ const run = promisify(execFile);
 export async function compileInfra(root: string, bicep: string): Promise<CompiledInfra> {
   const cacheDir = path.join(root, '.tools', 'bicep-out', infraHash(root, bicep));
   const cacheFile = path.join(cacheDir, 'compiled.json');
-  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as CompiledInfra;
+  const cached = () => JSON.parse(readFileSync(cacheFile, 'utf8')) as CompiledInfra;
+  if (existsSync(cacheFile)) return cached();
+  // Test files run in parallel workers: one compiles, the others wait for its result (2 cores are shared).
+  mkdirSync(path.dirname(cacheDir), { recursive: true });
+  const lock = `${cacheDir}.lock`;
+  try {
+    mkdirSync(lock);
+  } catch {
+    if (await appears(cacheFile, 600_000)) return cached();
+  }
+  try {
+    return await compile(root, bicep, cacheDir, cacheFile);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
 
+async function appears(file: string, timeoutMs: number): Promise<boolean> {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+    if (existsSync(file)) return true;
+  }
+  return false;
+}
+
+async function compile(root: string, bicep: string, cacheDir: string, cacheFile: string): Promise<CompiledInfra> {
   const started = Date.now();
   const bicepVersion = (await run(bicep, ['--version'])).stdout.trim();
   const templates: Record<string, ArmTemplate> = {};
@@ -51,8 +74,7 @@ export async function compileInfra(root: string, bicep: string): Promise<Compile
   for (const entry of ENTRY_POINTS) {
     const outfile = path.join(cacheDir, `${path.basename(entry, '.bicep')}.${process.pid}.json`);
     // `build` reports compiler errors and linter findings; `lint` is the linter on its own, which CI pipelines run.
-    const build = await runBicep(bicep, ['build', entry, '--outfile', outfile], root);
-    const lint = await runBicep(bicep, ['lint', entry], root);
+    const [build, lint] = await Promise.all([runBicep(bicep, ['build', entry, '--outfile', outfile], root), runBicep(bicep, ['lint', entry], root)]);
     diagnostics.push(...parseDiagnostics(build, root), ...parseDiagnostics(lint, root));
     if (existsSync(outfile)) templates[entry] = JSON.parse(readFileSync(outfile, 'utf8')) as ArmTemplate;
   }
