@@ -1,9 +1,12 @@
 /** The real Bicep compiler and linter over every entry point of infra/: zero errors, zero warnings. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BICEP_VERSION } from '../../scripts/bicep/bicepCli';
-import { ENTRY_POINTS, NOT_COMPILED } from '../../scripts/bicep/compileInfra';
+import { BICEP_VERSION, locateBicep } from '../../scripts/bicep/bicepCli';
+import { ENTRY_POINTS, NOT_COMPILED, parseDiagnostics } from '../../scripts/bicep/compileInfra';
 import { allResources, asTemplate } from './arm';
 import { REPO, useCompiledInfra } from './compiled';
 
@@ -43,6 +46,20 @@ describe('infra: compiled with the Bicep CLI', () => {
     expect(main).not.toMatch(/Microsoft\.Graph|microsoftGraph/);
     const config = JSON.parse(readFileSync(path.join(REPO, 'infra/bicepconfig.json'), 'utf8')) as Record<string, unknown>;
     expect(config['extensions']).toBeUndefined();
+  });
+
+  it('fails the lint on a finding, with infra/bicepconfig.json raising it to an error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'apim-dr-lint-'));
+    copyFileSync(path.join(REPO, 'infra/bicepconfig.json'), path.join(dir, 'bicepconfig.json'));
+    writeFileSync(path.join(dir, 'probe.bicep'), "param unused string\noutput url string = 'https://management.azure.com/'\n");
+    const bicep = await locateBicep(REPO);
+    if (!bicep.found) throw new Error(bicep.reason);
+    const output = await promisify(execFile)(bicep.path, ['lint', 'probe.bicep'], { cwd: dir }).then(
+      ({ stdout, stderr }) => stdout + stderr,
+      (err: { stdout: string; stderr: string }) => err.stdout + err.stderr,
+    );
+    const findings = parseDiagnostics(output, dir).map((d) => `${d.level} ${d.code}`);
+    expect(findings.sort()).toEqual(['Error no-hardcoded-env-urls', 'Error no-unused-params']);
   });
 
   it('keeps every linter rule at its default level or stricter', () => {
