@@ -4,6 +4,9 @@
 // extension (infra/entra/bicepconfig.json), which the compiler restores from mcr.microsoft.com: main.bicep does not
 // depend on it and compiles without it. The deploying account must be allowed to create app registrations.
 
+// Deployed with `az deployment sub create`: before provisioning, apim-dr's resource group does not exist yet.
+targetScope = 'subscription'
+
 extension microsoftGraphV1
 
 @description('Immutable unique name of the registration (one per azd environment).')
