@@ -19,7 +19,8 @@ if (problems.length === 0 && askAzure) {
   const parameters = (JSON.parse(substituteEnvironment(text, process.env)) as { parameters: Record<string, { value?: unknown } | undefined> }).parameters;
   const groups = eventResourceGroups(parameters['services']?.value);
   try {
-    problems.push(...unreusedSystemTopics(groups, (parameters['existingSystemTopics']?.value ?? {}) as Record<string, string>, systemTopicsIn));
+    const named = (parameters['existingSystemTopics']?.value ?? {}) as Record<string, string>;
+    problems.push(...unreusedSystemTopics(groups, named, systemTopicsIn, process.env['AZURE_ENV_NAME'] ?? ''));
   } catch (err) {
     // Not a reason to stop: the deployment itself reports a duplicate topic, only later.
     console.warn(`apim-dr: could not look for existing Event Grid system topics (${err instanceof Error ? err.message : String(err)}); continuing`);
@@ -38,5 +39,5 @@ function systemTopicsIn(subscriptionId: string): SystemTopic[] {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return (JSON.parse(json) as SystemTopic[]).map(({ id, source, topicType }) => ({ id, source, topicType }));
+  return (JSON.parse(json) as SystemTopic[]).map(({ id, source, topicType, tags }) => ({ id, source, topicType, tags }));
 }

@@ -8,6 +8,7 @@ export interface SystemTopic {
   id: string;
   source: string;
   topicType: string;
+  tags?: Record<string, string> | null;
 }
 
 /** The resource groups (lower-case IDs) holding instances with events enabled, as main.bicep computes them. */
@@ -21,11 +22,15 @@ export function eventResourceGroups(services: unknown): string[] {
   return [...new Set(groups)];
 }
 
-/** One problem per watched group whose existing system topic is not named in `existingSystemTopics`. */
+/**
+ * One problem per watched group whose existing system topic is not named in `existingSystemTopics`. A topic this
+ * azd environment created itself (tagged with its `azd-env-name`) is its own, and no reason to stop.
+ */
 export function unreusedSystemTopics(
   groups: string[],
   existingSystemTopics: Record<string, string>,
   topicsIn: (subscriptionId: string) => SystemTopic[],
+  environmentName: string,
 ): { path: string; message: string }[] {
   const named = new Set(Object.keys(existingSystemTopics).map((group) => group.toLowerCase()));
   const bySubscription = new Map<string, SystemTopic[]>();
@@ -36,6 +41,7 @@ export function unreusedSystemTopics(
     const topic = bySubscription
       .get(subscriptionId)!
       .find((t) => t.source.toLowerCase() === group && t.topicType.toLowerCase() === 'microsoft.resources.resourcegroups');
+    if (topic?.tags?.['azd-env-name'] === environmentName) return [];
     if (!topic) return [];
     return [
       {

@@ -379,6 +379,10 @@ describe('infra: the compiled template', () => {
       });
       const grid = moduleTemplate(main, 'apim-dr-events');
       expect(symbol(grid, 'created').condition).toBe("[not(variables('reuse'))]");
+      // Tagged with the environment: the preprovision look-up knows a topic apim-dr created on an earlier run as its own.
+      expect(symbol(grid, 'created').tags).toBe("[parameters('tags')]");
+      expect(main.variables!['tags']).toEqual({ 'azd-env-name': "[parameters('environmentName')]" });
+      expect(events.properties.parameters.tags.value).toBe("[variables('tags')]");
       expect(JSON.stringify(symbol(grid, 'reusedSubscriptions').properties)).not.toContain('deadLetter');
     });
 

@@ -18,7 +18,7 @@ describe('existing Event Grid system topics', () => {
   });
 
   it('names the topic to reuse when a watched group has one already', () => {
-    const problems = unreusedSystemTopics([group('rg-a'), group('rg-b')], {}, () => [topic('rg-a'), topic('rg-c')]);
+    const problems = unreusedSystemTopics([group('rg-a'), group('rg-b')], {}, () => [topic('rg-a'), topic('rg-c')], 'dr');
     expect(problems).toEqual([
       { path: 'existingSystemTopics', message: expect.stringContaining(`already has the Event Grid system topic '${topic('rg-a').id}'`) },
     ]);
@@ -31,12 +31,20 @@ describe('existing Event Grid system topics', () => {
       asked += 1;
       return [topic('rg-a'), topic('rg-b')];
     };
-    expect(unreusedSystemTopics([group('rg-a'), group('rg-b')], { [`/subscriptions/${SUB}/resourceGroups/RG-A`]: topic('rg-a').id }, lookup)).toHaveLength(1);
+    expect(
+      unreusedSystemTopics([group('rg-a'), group('rg-b')], { [`/subscriptions/${SUB}/resourceGroups/RG-A`]: topic('rg-a').id }, lookup, 'dr'),
+    ).toHaveLength(1);
     expect(asked).toBe(1);
   });
 
   it('ignores topics of other sources and kinds', () => {
     const storageTopic = { ...topic('rg-a'), topicType: 'Microsoft.Storage.StorageAccounts' };
-    expect(unreusedSystemTopics([group('rg-a')], {}, () => [storageTopic, topic('rg-x', 'rg-y')])).toEqual([]);
+    expect(unreusedSystemTopics([group('rg-a')], {}, () => [storageTopic, topic('rg-x', 'rg-y')], 'dr')).toEqual([]);
+  });
+
+  it("is content with the topic this environment created itself on an earlier provision, not another environment's", () => {
+    const own = { ...topic('rg-a'), tags: { 'azd-env-name': 'dr' } };
+    expect(unreusedSystemTopics([group('rg-a')], {}, () => [own], 'dr')).toEqual([]);
+    expect(unreusedSystemTopics([group('rg-a')], {}, () => [own], 'dr-test')).toHaveLength(1);
   });
 });
