@@ -25,6 +25,9 @@ param deadLetterContainerName string
 param functionName string = 'onConfigurationChange'
 
 var mine = filter(serviceIds, id => startsWith(toLower(id), toLower('${sourceGroupId}/')))
+
+// Named after this app and the instance: on a shared topic, another environment's subscription keeps its own name.
+func subscriptionName(appName string, serviceId string) string => take('${appName}-${last(split(serviceId, '/'))}', 64)
 var reuse = !empty(existingTopicName)
 
 resource created 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = if (!reuse) {
@@ -72,7 +75,7 @@ var deadLetter = {
 resource createdSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = [
   for id in (reuse ? [] : mine): {
     parent: created
-    name: 'apim-dr-${last(split(id, '/'))}'
+    name: subscriptionName(appName, id)
     properties: union(delivery, deadLetter, { filter: changeFilter(id) })
   }
 ]
@@ -80,7 +83,7 @@ resource createdSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptio
 resource reusedSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = [
   for id in (reuse ? mine : []): {
     parent: existing
-    name: 'apim-dr-${last(split(id, '/'))}'
+    name: subscriptionName(appName, id)
     properties: union(delivery, { filter: changeFilter(id) })
   }
 ]

@@ -269,6 +269,10 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: Scope, locals: Recor
       return (arg(0) as unknown[])[0];
     case 'length':
       return (arg(0) as unknown[]).length;
+    case 'take': {
+      const value = arg(0);
+      return typeof value === 'string' ? value.slice(0, arg(1) as number) : (value as unknown[]).slice(0, arg(1) as number);
+    }
     case 'join':
       return (arg(0) as unknown[]).join(String(arg(1)));
     case 'startsWith':

@@ -379,6 +379,11 @@ describe('infra: the compiled template', () => {
       });
       const grid = moduleTemplate(main, 'apim-dr-events');
       expect(symbol(grid, 'created').condition).toBe("[not(variables('reuse'))]");
+      // On a shared topic, each environment's subscriptions keep names of their own.
+      const names = ['createdSubscriptions', 'reusedSubscriptions'].map((name) => symbol(grid, name).name);
+      for (const name of names) expect(name).toContain("__bicep.subscriptionName(parameters('appName'), ");
+      const fn = (grid as unknown as { functions: { members: Record<string, { output: { value: string } }> }[] }).functions[0]!.members['subscriptionName']!;
+      expect(evaluate(fn.output.value, { parameters: { appName: 'func-abc123', serviceId: PRIMARY }, variables: {} })).toBe('func-abc123-apim-weu');
       // Tagged with the environment: the preprovision look-up knows a topic apim-dr created on an earlier run as its own.
       expect(symbol(grid, 'created').tags).toBe("[parameters('tags')]");
       expect(main.variables!['tags']).toEqual({ 'azd-env-name': "[parameters('environmentName')]" });
