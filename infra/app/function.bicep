@@ -100,7 +100,7 @@ resource authentication 'Microsoft.Web/sites/config@2024-04-01' = {
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
-      excludedPaths: ['/runtime/webhooks/eventgrid']
+      excludedPaths: ['/runtime/webhooks/EventGrid']
     }
     identityProviders: {
       azureActiveDirectory: {

@@ -10,6 +10,9 @@ param appPrincipalId string
 @description('E-mail address that receives the alerts; empty: the rules fire and show in the portal only.')
 param alertEmail string
 
+@description('The backup storage account, whose blob deletes are audited here.')
+param backupAccountName string
+
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: 'log-${resourceToken}'
   location: location
@@ -96,5 +99,37 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' 
   }
 ]
 
+// A delete in the backup account that the app's identity did not make: lifecycle rules, a person, or an attacker
+// holding an APIM instance's identity. Failed attempts (refused by immutability or a condition) count too.
+resource foreignDelete 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: 'apim-dr backup deleted by another identity'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'apim-dr.backup.foreign-delete'
+    description: 'A blob or container in the backup account was deleted, or a delete was attempted, by an identity other than apim-dr\'s.'
+    severity: 1
+    enabled: true
+    scopes: [workspace.id]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT10M'
+    criteria: {
+      allOf: [
+        {
+          query: 'StorageBlobLogs | where AccountName == "${backupAccountName}" | where OperationName in ("DeleteBlob", "DeleteContainer", "UndeleteBlob", "SetBlobImmutabilityPolicy", "DeleteBlobImmutabilityPolicy") | where RequesterObjectId != "${appPrincipalId}" | extend requester = coalesce(RequesterObjectId, RequesterUpn, CallerIpAddress)'
+          timeAggregation: 'Count'
+          dimensions: [{ name: 'requester', operator: 'Include', values: ['*'] }]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: { actionGroups: empty(alertEmail) ? [] : [actionGroup.id] }
+  }
+}
+
+output workspaceId string = workspace.id
 output connectionString string = appInsights.properties.ConnectionString
 output appInsightsName string = appInsights.name

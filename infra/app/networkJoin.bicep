@@ -12,7 +12,8 @@ var publicIpIds = filter(scopeIds, id => contains(toLower(id), '/publicipaddress
 resource joinRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'apim-dr-network-join')
   properties: {
-    roleName: 'apim-dr network join (${resourceGroup().name})'
+    // Role names are unique per tenant: the group's name alone repeats across subscriptions.
+    roleName: 'apim-dr network join (${resourceGroup().name} ${uniqueString(resourceGroup().id)})'
     description: 'Join a subnet or public IP address: what migrateToStv2 needs for a VNet-injected API Management instance, and nothing else.'
     type: 'CustomRole'
     permissions: [
@@ -37,7 +38,7 @@ resource publicIps 'Microsoft.Network/publicIPAddresses@2024-05-01' existing = [
   }
 ]
 
-// migrateToStv2 of a VNet-injected instance joins its subnet (the Operator role cannot): on that subnet only.
+// migrateToStv2 of a VNet-injected instance joins its subnet (the APIM role cannot): on that subnet only.
 resource subnetJoin 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (id, i) in subnetIds: {
     name: guid(subnets[i].id, appPrincipalId, joinRole.id)

@@ -4,11 +4,11 @@
 @export()
 @description('Built-in role definition IDs, by role name.')
 var builtInRoles = {
-  // Microsoft.ApiManagement/service/backup/action, restore/action and read: the least role that can back up and restore.
-  apiManagementServiceOperatorRole: 'e022efe7-f5ba-4159-bbe4-b44f577e9b61'
-  // Read, write and delete blobs: what an APIM instance needs to write a backup and read it back to restore.
+  // Read every resource: Azure Resource Graph returns only what the caller can read (tag discovery).
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+  // Read, write and delete blobs: Microsoft's role for APIM's backup identity; a condition narrows it per instance.
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-  // Blob data plus index tags (tags/read, tags/write, filter/action): only Owner grants tags among built-in roles.
+  // The host's own storage only (leases, deployment package); never the backup account.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // Durable Functions' work-item and control queues in the host storage account.
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'

@@ -1,7 +1,6 @@
 /** Turns ARM SDK errors into apim-dr errors that say what failed and what to do. */
 import { AzureError, UserError } from '../errors';
-
-export const OPERATOR_ROLE = { name: 'API Management Service Operator Role', id: 'e022efe7-f5ba-4159-bbe4-b44f577e9b61' };
+import { apimRoleFix } from './apimRole';
 
 interface RestErrorLike {
   statusCode?: number;
@@ -29,12 +28,9 @@ export function toApimError(err: unknown, serviceId: string, action: string): Er
     });
   }
   if (statusCode === 403 || statusCode === 401) {
-    return new UserError(
-      `the app's identity may not ${action} on '${serviceId}' (${code}: ${message}). Assign it '${OPERATOR_ROLE.name}' (${OPERATOR_ROLE.id}) on that instance`,
-      'forbidden',
-      'AuthorizationFailed',
-      { cause: err },
-    );
+    return new UserError(`the app's identity may not ${action} on '${serviceId}' (${code}: ${message}). ${apimRoleFix()}`, 'forbidden', 'AuthorizationFailed', {
+      cause: err,
+    });
   }
   return new AzureError(`ARM ${action} on '${serviceId}' failed: ${code}: ${message}`, code, statusCode, { cause: err });
 }

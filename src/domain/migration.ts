@@ -148,7 +148,7 @@ export function checkMigration(input: MigrationCheckInput): MigrationReport {
     add(
       'warning',
       'NetworkJoinPermission',
-      `a VNet-injected migration also needs 'Microsoft.Network/virtualNetworks/subnets/join/action' (and 'Microsoft.Network/publicIPAddresses/join/action' where a public IP is set), which the API Management Service Operator Role does not grant`,
+      `a VNet-injected migration also needs 'Microsoft.Network/virtualNetworks/subnets/join/action' (and 'Microsoft.Network/publicIPAddresses/join/action' where a public IP is set), which apim-dr's APIM role does not grant (infra/ grants them with networkJoinScopes)`,
       "grant the app's identity these actions on the subnet (infra parameter 'networkJoinScopes'), or run the migration as someone who has them",
     );
     if (mode === 'NewIP') {

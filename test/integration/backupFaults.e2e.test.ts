@@ -127,7 +127,7 @@ describe('backups under faults never lose or duplicate a backup', () => {
     const summary = instance.output as BackupSummary;
     expect(summary.state).toBe('failed');
     expect(summary.error?.code).toBe('AuthorizationFailed');
-    expect(summary.error?.message).toContain("Assign it 'API Management Service Operator Role' (e022efe7-f5ba-4159-bbe4-b44f577e9b61)");
+    expect(summary.error?.message).toContain("Assign it apim-dr's role 'apim-dr APIM backup and restore (<environment> …)' on that instance");
     // Not retried: a missing role does not fix itself.
     expect(h.host.engine.activityCalls.get('startBackup')).toBe(1);
     expect((await h.services.catalog.list(SERVICE))[0]?.state).toBe('failed');

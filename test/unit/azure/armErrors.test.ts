@@ -26,7 +26,8 @@ describe('ARM answers, classified', () => {
   it.each([401, 403])('makes a %i a forbidden user error naming the role to assign', (status) => {
     const err = toApimError(armError(status, 'AuthorizationFailed'), ID, 'back up');
     expect((err as UserError).kind).toBe('forbidden');
-    expect(err.message).toMatch(/API Management Service Operator Role' \(e022efe7-f5ba-4159-bbe4-b44f577e9b61\)/);
+    expect(err.message).toContain("Assign it apim-dr's role 'apim-dr APIM backup and restore (<environment> …)' on that instance");
+    expect(err.message).toContain('Microsoft.ApiManagement/service/migrateToStv2/action');
     expect(err.cause).toBeInstanceOf(RestError);
   });
 
