@@ -1,9 +1,6 @@
-import { RestError } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
 import { asyncOperationFailure, isReadableToken, operationRejection, unknownOutcome } from '../../../src/azure/operationAnswers';
-
-const armError = (statusCode: number | undefined, code: string, message = `${code} message`) =>
-  Object.assign(new RestError('raw', { statusCode, code }), { details: { error: { code, message } } });
+import { armError } from '../../support/restError';
 
 describe("ARM's answers about a long-running operation", () => {
   it('rejects a POST at once on a 4xx that is about the request, keeping ARM’s code and message', () => {
