@@ -22,8 +22,6 @@ export type StartResult =
   /** ARM refused the POST outright (a 4xx other than 409 or 429: bad parameters, `NotSupported`, …): nothing runs, and retrying cannot help. */
   | { status: 'rejected'; code: string; message: string };
 
-export type MigrationStartResult = StartResult;
-
 /**
  * `unknown`: ARM's answer about the operation is gone (its result expired: 404), unreadable (a token that does not
  * parse) or not to be had (5xx or no connection after the SDK's retries). The caller settles it from the facts: the
@@ -85,18 +83,14 @@ export class ApimOperations {
       const poller = await this.begin(kind, ref, parameters, { onResponse: capture.onResponse });
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
-      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
-      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
-      // The SDK polls once right after the 202: when that GET fails, the operation runs and only its token is lost.
-      if (capture.accepted()) return { status: 'unanswered', message: `ARM accepted the POST, then its status check failed: ${armErrorCode(err).message}` };
-      const rejection = operationRejection(err);
-      if (rejection) return rejection;
+      const answered = startAnswer(err, capture.accepted());
+      if (answered) return answered;
       throw toApimError(err, ref.id, kind === 'backup' ? 'start a backup' : 'start a restore');
     }
   }
 
   /** Sends the `migrateToStv2` POST; the token resumes its poller as for backups. */
-  async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<MigrationStartResult> {
+  async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<StartResult> {
     const capture = retryAfterCapture();
     try {
       const poller = await this.client(ref).apiManagementService.beginMigrateToStv2(ref.resourceGroup, ref.name, {
@@ -105,12 +99,8 @@ export class ApimOperations {
       });
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
-      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
-      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
-      // The SDK polls once right after the 202: when that GET fails, the operation runs and only its token is lost.
-      if (capture.accepted()) return { status: 'unanswered', message: `ARM accepted the POST, then its status check failed: ${armErrorCode(err).message}` };
-      const rejection = operationRejection(err);
-      if (rejection) return rejection;
+      const answered = startAnswer(err, capture.accepted());
+      if (answered) return answered;
       throw toApimError(err, ref.id, 'migrate it to stv2');
     }
   }
@@ -156,6 +146,15 @@ export class ApimOperations {
   private client(ref: ServiceRef): ApiManagementClient {
     return this.clients.apim(ref.subscriptionId);
   }
+}
+
+/** What a failed start means when it is not an error to raise: busy, unanswered (ARM may run it) or rejected. */
+function startAnswer(err: unknown, accepted: boolean): Exclude<StartResult, { status: 'started' }> | undefined {
+  if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+  if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
+  // The SDK polls once right after the 202: when that GET fails, the operation runs and only its token is lost.
+  if (accepted) return { status: 'unanswered', message: `ARM accepted the POST, then its status check failed: ${armErrorCode(err).message}` };
+  return operationRejection(err);
 }
 
 /** A 4xx that is the request's or the operation's own failure, not throttling, a timeout or a conflict. */
