@@ -81,6 +81,22 @@ describe('long-running operations, read as ARM answers them', () => {
     expect(tookMs).toBeLessThan(10 * 60_000);
   });
 
+  it("fails a migration whose Azure-AsyncOperation body says Failed, with ARM's code, leaving the instance on stv1", async () => {
+    h = await startHarness({ asyncStatusFor: ['migrate'], durationMs: (kind) => (kind === 'migrate' ? 45 * 60_000 : 60_000) });
+    const harness = h;
+    const response = await harness.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
+    // The pre-migration backup goes first: the failure is queued once it runs, for the migration after it.
+    await harness.clock.runUntil(() => harness.sandbox.apim.count('backup.post') === 1);
+    harness.sandbox.apim.failNextOperation(DEV, { code: 'MigrationFailed', message: 'The migration failed and was rolled back.' });
+    const instance = await runToCompletion(harness, response.body.id);
+    expect(instance.output).toMatchObject({
+      state: 'failed',
+      error: { code: 'MigrationFailed', message: expect.stringContaining('The migration failed and was rolled back.') },
+    });
+    expect(harness.sandbox.apim.count('operationstatus.get')).toBeGreaterThan(0);
+    expect(harness.sandbox.apim.service(DEV).platformVersion).toBe('stv1');
+  });
+
   it('follows an Azure-AsyncOperation URL to a successful backup', async () => {
     const { summary, h } = await backup({ asyncStatusFor: ['backup'] });
     expect(summary.state).toBe('succeeded');
