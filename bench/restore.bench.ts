@@ -77,7 +77,8 @@ async function main() {
     const summary = host.engine.instances.get(id)!.output as RestoreSummary;
     if (summary.state !== 'succeeded') throw new Error(`restore ${n} ${summary.state}: ${JSON.stringify(summary.error)}`);
     const endsAt = posted.at + restoreMs(n);
-    const statusChecks = mine().filter((r) => r.kind === 'operation.get');
+    // Restores are followed by their Azure-AsyncOperation URL (and the Location once, at the end), as ARM names both.
+    const statusChecks = mine().filter((r) => r.kind === 'operationstatus.get' || r.kind === 'operation.get');
     const seen = statusChecks.find((r) => r.at >= endsAt)!;
     pollLag.push(seen.at - endsAt);
     verifyLag.push(Date.parse(summary.completedAt!) - endsAt);

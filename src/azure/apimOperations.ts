@@ -3,8 +3,10 @@ import type { ApiManagementClient, ApiManagementServiceBackupRestoreParameters, 
 import type { FullOperationResponse } from '@azure/core-client';
 import type { ServiceRef } from '../domain/resourceId';
 import type { Inventory, ServiceSnapshot } from '../domain/service';
+import { canHaveWorkspaces } from '../domain/workspaceTiers';
 import { armErrorCode, isConflict, toApimError } from './armErrors';
 import type { ClientFactory } from './clientFactory';
+import { asyncOperationFailure, isReadableToken, operationRejection, unknownOutcome, type UnknownOutcome } from './operationAnswers';
 import { isAnswerLost } from './sendOnce';
 
 export type OperationKind = 'backup' | 'restore' | 'migrate';
@@ -16,12 +18,17 @@ export type StartResult =
   | { status: 'started'; token: string; retryAfterMs?: number }
   | { status: 'busy'; message: string }
   /** The POST was sent and its answer lost: ARM may run the operation. The caller adopts it, never resends. */
-  | { status: 'unanswered'; message: string };
+  | { status: 'unanswered'; message: string }
+  /** ARM refused the POST outright (a 4xx other than 409 or 429: bad parameters, `NotSupported`, …): nothing runs, and retrying cannot help. */
+  | { status: 'rejected'; code: string; message: string };
 
-/** A migration ARM refused outright (400 `NotSupported` on an instance already on stv2, …): retrying cannot help. */
-export type MigrationStartResult = StartResult | { status: 'rejected'; code: string; message: string };
-
-export type CheckResult = { status: 'running'; retryAfterMs?: number } | { status: 'succeeded' } | { status: 'failed'; code: string; message: string };
+/**
+ * `unknown`: ARM's answer about the operation is gone (its result expired: 404), unreadable (a token that does not
+ * parse) or not to be had (5xx or no connection after the SDK's retries). The caller settles it from the facts: the
+ * instance's state, and the backup blob or the verification.
+ */
+export type CheckResult =
+  { status: 'running'; retryAfterMs?: number } | { status: 'succeeded' } | { status: 'failed'; code: string; message: string } | UnknownOutcome;
 
 export class ApimOperations {
   constructor(private readonly clients: ClientFactory) {}
@@ -35,7 +42,9 @@ export class ApimOperations {
     }
   }
 
-  async countWorkspaceGateways(ref: ServiceRef): Promise<number> {
+  /** With the instance's tier known, a tier that cannot have workspaces is not asked; its `MethodNotAllowedInPricingTier` means none. */
+  async countWorkspaceGateways(ref: ServiceRef, skuName?: string): Promise<number> {
+    if (skuName !== undefined && !canHaveWorkspaces(skuName)) return 0;
     try {
       let count = 0;
       for await (const link of this.client(ref).apiManagementWorkspaceLinks.listByService(ref.resourceGroup, ref.name)) {
@@ -43,6 +52,7 @@ export class ApimOperations {
       }
       return count;
     } catch (err) {
+      if (armErrorCode(err).code === 'MethodNotAllowedInPricingTier') return 0;
       throw toApimError(err, ref.id, 'list workspace links');
     }
   }
@@ -73,14 +83,14 @@ export class ApimOperations {
       const poller = await this.begin(kind, ref, parameters, { onResponse: capture.onResponse });
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
-      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
-      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
+      const answered = startAnswer(err, capture.accepted());
+      if (answered) return answered;
       throw toApimError(err, ref.id, kind === 'backup' ? 'start a backup' : 'start a restore');
     }
   }
 
   /** Sends the `migrateToStv2` POST; the token resumes its poller as for backups. */
-  async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<MigrationStartResult> {
+  async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<StartResult> {
     const capture = retryAfterCapture();
     try {
       const poller = await this.client(ref).apiManagementService.beginMigrateToStv2(ref.resourceGroup, ref.name, {
@@ -89,22 +99,30 @@ export class ApimOperations {
       });
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
     } catch (err) {
-      if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
-      if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
-      const { code, message, statusCode } = armErrorCode(err);
-      if (isOperationFailure(statusCode) && statusCode !== 401 && statusCode !== 403 && statusCode !== 404) return { status: 'rejected', code, message };
+      const answered = startAnswer(err, capture.accepted());
+      if (answered) return answered;
       throw toApimError(err, ref.id, 'migrate it to stv2');
     }
   }
 
   /** One status GET of a running operation, resumed from its token (with whatever token the credential holds now). */
   async check(kind: OperationKind, ref: ServiceRef, token: string): Promise<CheckResult> {
+    if (!isReadableToken(token)) return { status: 'unknown', code: 'OperationTokenUnreadable', message: 'the operation token does not parse' };
     const capture = retryAfterCapture();
+    let failure: { code: string; message: string } | undefined;
+    const onResponse = (response: FullOperationResponse) => {
+      capture.onResponse(response);
+      failure ??= asyncOperationFailure(response.bodyAsText ?? undefined);
+    };
     try {
-      // Resuming sends no POST: the poller makes one GET on the operation's Location.
-      const poller = await this.begin(kind, ref, PLACEHOLDER_PARAMETERS, { resumeFrom: token, onResponse: capture.onResponse });
+      // Resuming sends no POST: the poller makes one GET on the operation's Azure-AsyncOperation or Location URL.
+      const poller = await this.begin(kind, ref, PLACEHOLDER_PARAMETERS, { resumeFrom: token, onResponse });
       return poller.isDone() ? { status: 'succeeded' } : { status: 'running', retryAfterMs: capture.value() };
     } catch (err) {
+      // `{status: "Failed", error}` from an Azure-AsyncOperation URL: the SDK throws a plain Error without ARM's code.
+      if (failure) return { status: 'failed', ...failure };
+      const unknown = unknownOutcome(err);
+      if (unknown) return unknown;
       const { code, message, statusCode } = armErrorCode(err);
       // 4xx from the operation's Location means the operation itself failed; anything else is transient.
       if (isOperationFailure(statusCode)) return { status: 'failed', code, message };
@@ -130,6 +148,15 @@ export class ApimOperations {
   }
 }
 
+/** What a failed start means when it is not an error to raise: busy, unanswered (ARM may run it) or rejected. */
+function startAnswer(err: unknown, accepted: boolean): Exclude<StartResult, { status: 'started' }> | undefined {
+  if (isConflict(err)) return { status: 'busy', message: armErrorCode(err).message };
+  if (isAnswerLost(err)) return { status: 'unanswered', message: armErrorCode(err).message };
+  // The SDK polls once right after the 202: when that GET fails, the operation runs and only its token is lost.
+  if (accepted) return { status: 'unanswered', message: `ARM accepted the POST, then its status check failed: ${armErrorCode(err).message}` };
+  return operationRejection(err);
+}
+
 /** A 4xx that is the request's or the operation's own failure, not throttling, a timeout or a conflict. */
 function isOperationFailure(statusCode: number | undefined): boolean {
   return statusCode !== undefined && statusCode >= 400 && statusCode < 500 && statusCode !== 429 && statusCode !== 408 && statusCode !== 409;
@@ -140,13 +167,17 @@ const PLACEHOLDER_PARAMETERS: ApiManagementServiceBackupRestoreParameters = { st
 
 function retryAfterCapture() {
   let retryAfterMs: number | undefined;
+  let accepted = false;
   return {
     onResponse: (response: FullOperationResponse) => {
+      if (response.request.method === 'POST' && response.status === 202) accepted = true;
       const header = response.headers.get('retry-after');
       const seconds = header === undefined ? NaN : Number(header);
       if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
     },
     value: () => retryAfterMs,
+    /** Whether ARM answered the POST with 202: the operation runs, whatever happened after. */
+    accepted: () => accepted,
   };
 }
 

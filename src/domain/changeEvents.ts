@@ -39,13 +39,19 @@ export interface ChangeEvent {
   resource: string;
 }
 
-export type Classified = ChangeEvent | { kind: 'ignored'; id: string; reason: string } | { kind: 'malformed'; id?: string; reason: string };
+/** The protected instance itself was deleted: nothing to back up, an incident to raise. */
+export interface InstanceDeleted {
+  kind: 'instance-deleted';
+  id: string;
+  at: string;
+  service: ServiceRef;
+}
+
+export type Classified = ChangeEvent | InstanceDeleted | { kind: 'ignored'; id: string; reason: string } | { kind: 'malformed'; id?: string; reason: string };
 
 const APIM_EVENT = /^Microsoft\.ApiManagement\.[A-Za-z]+(Created|Updated|Deleted)$/;
 const ARM_CHANGE = /^Microsoft\.Resources\.Resource(WriteSuccess|DeleteSuccess|ActionSuccess)$/;
 const APIM_RESOURCE = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+)(\/.*)?$/i;
-/** Actions that change nothing, or are apim-dr's own: reacting to backup/restore would back up forever. */
-const NOT_A_CHANGE = /\/(backup|restore|list[A-Za-z]*|getssotoken|validate[A-Za-z]*|getsubscriptionsecrets)\/action$/i;
 
 /** `receivedAt` dates an event that carries no time of its own (a CloudEvent's `time` is optional). */
 export function classifyEvent(raw: unknown, receivedAt: Date): Classified {
@@ -85,8 +91,10 @@ export function classifyEvent(raw: unknown, receivedAt: Date): Classified {
     resource = stringField(event.data, 'resourceUri') ?? event.subject;
     const operation =
       stringField(event.data, 'operationName') ?? stringField(event.data?.['authorization'] as Record<string, unknown> | undefined, 'action') ?? '';
-    if (event.type.endsWith('ActionSuccess') && (NOT_A_CHANGE.test(operation) || !operation)) {
-      return { kind: 'ignored', id: event.id, reason: `'${operation || 'unknown action'}' changes no configuration` };
+    // An action (backup, restore, migrateToStv2, listSecrets, a user's token, …) reads or operates; it writes no
+    // configuration a backup would hold. apim-dr's own actions among them would otherwise trigger backups forever.
+    if (event.type.endsWith('ActionSuccess')) {
+      return { kind: 'ignored', id: event.id, reason: `'${operation || 'unknown action'}' is an action, not a configuration change` };
     }
   } else {
     return { kind: 'ignored', id: event.id, reason: `event type '${event.type}' is not a configuration change` };
@@ -94,7 +102,10 @@ export function classifyEvent(raw: unknown, receivedAt: Date): Classified {
   const match = APIM_RESOURCE.exec(resource);
   const service = match ? parseServiceId(match[1]!) : undefined;
   if (!service) return { kind: 'ignored', id: event.id, reason: `'${resource}' is not under an APIM instance` };
-  return { kind: 'change', id: event.id, type: event.type, at: new Date(event.at).toISOString(), service, resource };
+  const at = new Date(event.at).toISOString();
+  // The instance's own deletion (no child path); deleting an API, a product, … is a configuration change.
+  if (event.type.endsWith('DeleteSuccess') && !match![2]?.replace(/\/+$/, '')) return { kind: 'instance-deleted', id: event.id, at, service };
+  return { kind: 'change', id: event.id, type: event.type, at, service, resource };
 }
 
 function stringField(data: Record<string, unknown> | undefined, key: string): string | undefined {

@@ -14,6 +14,7 @@ export const INCIDENT_KINDS = [
   'drill.failed',
   'arm.unreachable',
   'discovery.failed',
+  'instance.deleted',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -99,6 +100,8 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'drill.failed': (s) => `The restore drill of ${s} failed`,
   'arm.unreachable': (s) => `Azure Resource Manager does not answer for subscription ${s}: new backups there wait until it does`,
   'discovery.failed': () => 'Tag discovery failed: the last good list of instances stays protected, and changes in tags wait',
+  'instance.deleted': (s) =>
+    `${s} was deleted in Azure: nothing of it can be backed up; rebuild it from its newest restorable backup, or take it out of the config`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -109,6 +112,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'drill.failed': (s) => `The restore drill of ${s} passed`,
   'arm.unreachable': (s) => `Azure Resource Manager answers again for subscription ${s}`,
   'discovery.failed': () => 'Tag discovery reads every subscription again',
+  'instance.deleted': (s) => `${s} is no longer reported deleted`,
 };
 
 /** One line a person reads in Teams or Slack. */

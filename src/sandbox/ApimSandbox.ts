@@ -4,10 +4,12 @@ import { ContainerClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
+import { isBusy } from '../domain/provisioningState';
 import { canonicalServiceId } from '../domain/resourceId';
 import { FaultPlan } from './faults';
 import { ResourceGraphSandbox } from './resourceGraph';
 import { toArmResource, type SandboxConfiguration, type SandboxService, type SandboxServiceSpec } from './model';
+import { resourceActionEvent, type ActionRequest } from './resourceEvents';
 
 export const SANDBOX_BACKUP_FORMAT = 'apim-dr-sandbox-backup/1';
 const UNSUPPORTED_TIERS = ['Consumption', 'BasicV2', 'StandardV2', 'PremiumV2'];
@@ -30,7 +32,7 @@ export interface ArmFailure {
 
 export type SandboxOperationKind = 'backup' | 'restore' | 'migrate';
 
-interface Operation {
+export interface Operation {
   id: string;
   kind: SandboxOperationKind;
   serviceKey: string;
@@ -40,8 +42,17 @@ interface Operation {
   startedAt: number;
   endsAt: number;
   settled?: { ok: true } | { ok: false; error: ArmFailure };
+  /** When it ended; its result is kept for `operationResultTtlMs` after, then its URLs answer 404. */
+  settledAt?: number;
   forcedFailure?: ArmFailure;
+  /** Besides Location, the 202 named an Azure-AsyncOperation status URL. */
+  asyncStatus: boolean;
+  /** The POST that started it, for the resource event ARM raises when it ends. */
+  request?: ActionRequest;
 }
+
+/** ARM's name for each action in its operation names (`Microsoft.ApiManagement/service/{action}/action`). */
+const ACTION_NAMES: Record<SandboxOperationKind, string> = { backup: 'backup', restore: 'restore', migrate: 'migrateToStv2' };
 
 export interface SandboxOptions {
   clock: Clock;
@@ -53,7 +64,17 @@ export interface SandboxOptions {
   retryAfterSeconds?: number;
   /** Decides, when an operation starts, that it will fail (e.g. a failure rate in a long run). */
   failOperation?: (kind: SandboxOperationKind, service: SandboxServiceSpec) => ArmFailure | undefined;
+  /** How long a finished operation's result stays readable (default 6 h); then its URLs answer 404, as ARM's expire. */
+  operationResultTtlMs?: number;
+  /** Items per page of a list; more come by `nextLink` (default 2: small pages, so every list is paged). */
+  pageSize?: number;
+  /** The provisioningState an instance shows while its operation runs (default `Updating`; ARM also reports others). */
+  runningState?: string;
+  /** Operations whose 202 also names an Azure-AsyncOperation status URL (default: restores). */
+  asyncStatusFor?: SandboxOperationKind[];
 }
+
+export const DEFAULT_OPERATION_RESULT_TTL_MS = 6 * 3_600_000;
 
 export interface RequestRecord {
   method: string;
@@ -89,7 +110,8 @@ export class ApimSandbox {
       spec,
       id,
       provisioningState: 'Succeeded',
-      platformVersion: spec.platformVersion ?? 'stv2',
+      // Consumption runs on the multi-tenant platform; every other tier here starts on stv2 unless the spec says.
+      platformVersion: spec.platformVersion ?? (spec.sku.name === 'Consumption' ? 'mtv1' : 'stv2'),
       ipGeneration: 0,
       configuration: { apis: [], products: [], namedValues: [], ...spec.configuration },
       deniedActions: new Set(),
@@ -118,12 +140,26 @@ export class ApimSandbox {
     this.pendingFailures.set(key, [...(this.pendingFailures.get(key) ?? []), error]);
   }
 
+  /** Puts an instance in any provisioningState (Created, Activating, Terminating, …), as ARM may report it. */
+  setProvisioningState(name: string, state: string): void {
+    this.service(name).provisioningState = state;
+  }
+
+  /** Makes every finished operation's result expire now: its Location and status URLs answer 404 from here on. */
+  expireOperationResults(): void {
+    for (const operation of this.operations.values()) if (operation.settled) operation.settledAt = -Infinity;
+  }
+
   /** Makes the next restore into that instance come out different from the backup (to test verification). */
   tamperNextRestore(name: string, tamper: (config: SandboxConfiguration) => void): void {
     this.tampers.set(this.service(name).id.toLowerCase(), tamper);
   }
 
-  /** Called with an ARM `ResourceWriteSuccess` event (Event Grid schema) whenever a configuration changes. */
+  /**
+   * Called with each ARM resource event (Event Grid schema) a resource group's system topic would deliver: a
+   * `ResourceWriteSuccess` whenever a configuration changes, a `ResourceActionSuccess`/`Failure` when one of its
+   * backups, restores or migrations ends.
+   */
   onChange(listener: (event: Record<string, unknown>) => void): void {
     this.changeListeners.push(listener);
   }
@@ -152,7 +188,7 @@ export class ApimSandbox {
       dataVersion: '2',
       metadataVersion: '1',
     };
-    for (const listener of this.changeListeners) listener(event);
+    this.emit(event);
     return service.configuration;
   }
 
@@ -179,8 +215,13 @@ export class ApimSandbox {
   }
 
   /** Starts a backup, restore or migration. Returns the operation, or an ARM error with its HTTP status. */
-  startOperation(kind: SandboxOperationKind, service: SandboxService, body: OperationBody): { operation: Operation } | { status: number; error: ArmFailure } {
-    if (service.provisioningState === 'Updating') {
+  startOperation(
+    kind: SandboxOperationKind,
+    service: SandboxService,
+    body: OperationBody,
+    request?: ActionRequest,
+  ): { operation: Operation } | { status: number; error: ArmFailure } {
+    if (isBusy(service.provisioningState)) {
       return {
         status: 409,
         error: {
@@ -204,10 +245,12 @@ export class ApimSandbox {
       startedAt: now,
       endsAt: now + (this.options.durationMs?.(kind, service.spec) ?? 60_000),
       forcedFailure: failures?.shift() ?? this.options.failOperation?.(kind, service.spec),
+      asyncStatus: (this.options.asyncStatusFor ?? ['restore']).includes(kind),
+      request,
     };
     this.operations.set(operation.id, operation);
     this.unsettled.add(operation);
-    service.provisioningState = 'Updating';
+    service.provisioningState = this.options.runningState ?? 'Updating';
     return { operation };
   }
 
@@ -220,6 +263,17 @@ export class ApimSandbox {
     }
     for (const field of ['storageAccount', 'containerName', 'backupName'] as const) {
       if (!body[field]) return { status: 400, error: { code: 'InvalidParameters', message: `'${field}' is required.` } };
+    }
+    // The request's own shape is checked before anything starts; whether the storage accepts it, only when it runs.
+    const accessType = body.accessType ?? 'AccessKey';
+    if (!ACCESS_TYPES.includes(accessType)) {
+      return { status: 400, error: { code: 'InvalidParameters', message: `Unknown accessType '${accessType}'; use one of ${ACCESS_TYPES.join(', ')}.` } };
+    }
+    if (accessType === 'AccessKey' && !body.accessKey) {
+      return { status: 400, error: { code: 'InvalidParameters', message: `'accessKey' is required when accessType is 'AccessKey'.` } };
+    }
+    if (accessType === 'UserAssignedManagedIdentity' && !body.clientId) {
+      return { status: 400, error: { code: 'InvalidParameters', message: `'clientId' is required when accessType is 'UserAssignedManagedIdentity'.` } };
     }
     return undefined;
   }
@@ -241,8 +295,20 @@ export class ApimSandbox {
       // A failed migration leaves the instance on stv1, as ARM's rollback does.
       const result = operation.forcedFailure ? { ok: false as const, error: operation.forcedFailure } : await this.complete(operation, service);
       operation.settled = result;
+      operation.settledAt = operation.endsAt;
       service.provisioningState = 'Succeeded';
+      if (operation.request) this.emit(resourceActionEvent(service, ACTION_NAMES[operation.kind], operation.request, result.ok, new Date(operation.endsAt)));
     }
+  }
+
+  /** Whether a finished operation's result has expired (ARM keeps results a while, not for ever). */
+  resultExpired(operation: Operation): boolean {
+    const ttl = this.options.operationResultTtlMs ?? DEFAULT_OPERATION_RESULT_TTL_MS;
+    return operation.settledAt !== undefined && this.options.clock.now().getTime() >= operation.settledAt + ttl;
+  }
+
+  private emit(event: Record<string, unknown>): void {
+    for (const listener of this.changeListeners) listener(event);
   }
 
   private async complete(operation: Operation, service: SandboxService): Promise<{ ok: true } | { ok: false; error: ArmFailure }> {
@@ -331,6 +397,7 @@ export class ApimSandbox {
 }
 
 const MIGRATION_MODES = ['PreserveIp', 'NewIP'];
+const ACCESS_TYPES = ['AccessKey', 'SystemAssignedManagedIdentity', 'UserAssignedManagedIdentity'];
 
 /** What ARM answers a `migrateToStv2` it will not start. */
 function migrationRefusal(service: SandboxService, body: OperationBody): { status: number; error: ArmFailure } | undefined {

@@ -1,16 +1,22 @@
 /** The sandbox's HTTPS endpoint: ARM's request and response shapes for the APIM operations apim-dr uses. */
 import { ensureError } from '../errors';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
+import { apiVersionRefusal } from './apiVersions';
 import type { Certificate } from './certificate';
 import type { SandboxService } from './model';
 import { answerResourceGraph } from './resourceGraph';
+import { acceptedHeaders, OPERATION_URL, operationAnswer } from './operationResults';
+import { pageOf } from './paging';
 
 const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/([^/]+))?$/i;
-const OPERATION = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ApiManagement\/locations\/([^/]+)\/operationResults\/([^/]+)$/i;
+const APIM_SERVICE_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)/i;
+/** The tiers ARM lets have workspaces (and so workspace links); elsewhere it answers MethodNotAllowedInPricingTier. */
+const WORKSPACE_TIERS = ['Premium', 'StandardV2', 'PremiumV2'];
 const COLLECTIONS: Record<string, 'apis' | 'products' | 'namedValues'> = { apis: 'apis', products: 'products', namedvalues: 'namedValues' };
 
 export interface RunningArmServer {
@@ -60,8 +66,12 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   } else if (fault) {
     record(`fault.${fault.status}`, fault.status);
     const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
-    const code = { 429: 'TooManyRequests', 409: 'Conflict', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable' }[fault.status];
-    send(res, fault.status, { error: { code, message: `Injected sandbox fault ${fault.status}.` } }, headers);
+    const code =
+      fault.code ??
+      { 400: 'BadRequest', 404: 'NotFound', 429: 'TooManyRequests', 409: 'Conflict', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable' }[
+        fault.status
+      ];
+    send(res, fault.status, { error: { code, message: fault.message ?? `Injected sandbox fault ${fault.status}.` } }, headers);
     return;
   }
   if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) {
@@ -87,6 +97,18 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     send(res, 400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } });
     return;
   }
+  const version = url.searchParams.get('api-version')!;
+  const addressed = APIM_SERVICE_PATH.exec(url.pathname);
+  if (addressed) {
+    const target = sandbox.getService(
+      `/subscriptions/${addressed[1]}/resourceGroups/${addressed[2]}/providers/Microsoft.ApiManagement/service/${addressed[3]}`,
+    );
+    const refused = apiVersionRefusal(version, target?.spec.location.replace(/\s+/g, '').toLowerCase() ?? 'westeurope');
+    if (refused) {
+      record('bad-api-version', 400, target?.spec.name);
+      return send(res, 400, { error: refused });
+    }
+  }
   await sandbox.settle();
 
   if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(url.pathname)) {
@@ -95,18 +117,16 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     return send(res, answer.status, answer.body, answer.headers);
   }
 
-  const op = OPERATION.exec(url.pathname);
+  const op = OPERATION_URL.exec(url.pathname);
   if (op && method === 'GET') {
+    const answer = operationAnswer(sandbox, op, url.href.replace('https://sandbox', origin(req)), retryAfter(sandbox));
     const operation = sandbox.findOperation(op[3]!);
-    if (!operation) {
-      record('operation.get', 404);
-      return send(res, 404, { error: { code: 'NotFound', message: `Operation '${op[3]}' was not found.` } });
-    }
-    const service = sandbox.getService(operation.serviceKey);
-    record('operation.get', 200, service?.spec.name);
-    if (!operation.settled) return send(res, 202, undefined, { Location: url.href.replace('https://sandbox', origin(req)), ...retryAfter(sandbox) });
-    if (!operation.settled.ok) return send(res, 400, { error: operation.settled.error });
-    return send(res, 200, service ? sandbox.resource(service) : undefined);
+    record(
+      `${op[2]!.toLowerCase() === 'operationstatuses' ? 'operationstatus' : 'operation'}.get`,
+      answer.status,
+      operation && sandbox.getService(operation.serviceKey)?.spec.name,
+    );
+    return send(res, answer.status, answer.body, answer.headers);
   }
 
   const match = SERVICE.exec(url.pathname);
@@ -148,24 +168,28 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     return startOperation(sandbox, operationKind, service, parseJson(body), req, res, (status) => record(kind, status, service.spec.name));
   }
   if (action === 'workspacelinks' && method === 'GET') {
+    if (!WORKSPACE_TIERS.includes(service.spec.sku.name)) {
+      record(kind, 400, service.spec.name);
+      return send(res, 400, { error: { code: 'MethodNotAllowedInPricingTier', message: `Method not allowed in ${service.spec.sku.name} pricing tier` } });
+    }
     record(kind, 200, service.spec.name);
-    const value = (service.spec.workspaceGateways ?? []).map((gateway, i) => ({
+    const links = (service.spec.workspaceGateways ?? []).map((gateway, i) => ({
       id: `${service.id}/workspaceLinks/link${i}`,
       name: `link${i}`,
       type: 'Microsoft.ApiManagement/service/workspaceLinks',
       properties: { workspaceId: `${service.id}/workspaces/ws${i}`, gateways: [{ id: gateway }] },
     }));
-    return send(res, 200, { value });
+    return send(res, 200, pageOf(links, url, origin(req), pageSize(sandbox)));
   }
   const collection = action ? COLLECTIONS[action] : undefined;
   if (collection && method === 'GET') {
     record(kind, 200, service.spec.name);
-    const value = service.configuration[collection].map((name) => ({
+    const items = service.configuration[collection].map((name) => ({
       id: `${service.id}/${collection}/${name}`,
       name,
       type: `Microsoft.ApiManagement/service/${collection}`,
     }));
-    return send(res, 200, { value, count: value.length });
+    return send(res, 200, pageOf(items, url, origin(req), pageSize(sandbox)));
   }
   record(kind, 405, service.spec.name);
   return send(res, 405, { error: { code: 'MethodNotAllowed', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });
@@ -180,15 +204,27 @@ function startOperation(
   res: ServerResponse,
   record: (status: number) => void,
 ): void {
-  const started = sandbox.startOperation(kind, service, body);
+  const url = new URL(req.url ?? '/', origin(req));
+  const header = (name: string) => [req.headers[name]].flat()[0];
+  const started = sandbox.startOperation(kind, service, body, {
+    url: url.href,
+    clientRequestId: header('x-ms-client-request-id') ?? randomUUID(),
+    correlationId: header('x-ms-correlation-request-id') ?? randomUUID(),
+    clientIpAddress: req.socket.remoteAddress ?? '127.0.0.1',
+    token: (header('authorization') ?? '').replace(/^Bearer /, ''),
+    at: sandbox.options.clock.now(),
+  });
   if ('error' in started) {
     record(started.status);
     return send(res, started.status, { error: started.error });
   }
   record(202);
-  const { operation } = started;
-  const location = `${origin(req)}/subscriptions/${operation.subscriptionId}/providers/Microsoft.ApiManagement/locations/${operation.location}/operationResults/${operation.id}?api-version=2024-05-01`;
-  send(res, 202, undefined, { Location: location, ...retryAfter(sandbox) });
+  const apiVersion = url.searchParams.get('api-version') ?? '2024-05-01';
+  send(res, 202, undefined, { ...acceptedHeaders(origin(req), service.id, started.operation, apiVersion), ...retryAfter(sandbox) });
+}
+
+function pageSize(sandbox: ApimSandbox): number {
+  return sandbox.options.pageSize ?? 2;
 }
 
 function retryAfter(sandbox: ApimSandbox): Record<string, string> {

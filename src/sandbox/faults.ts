@@ -1,7 +1,8 @@
 /** Faults the sandbox can inject into its ARM responses, to prove apim-dr survives them. */
 
 export type FaultKind =
-  | { kind: 'status'; status: 429 | 500 | 502 | 503 | 409; retryAfterSeconds?: number }
+  /** An error answer; `code` and `message` replace the defaults (a 400 `InvalidParameters`, say). */
+  | { kind: 'status'; status: 400 | 404 | 429 | 500 | 502 | 503 | 409; retryAfterSeconds?: number; code?: string; message?: string }
   | { kind: 'reset' }
   /** Process the request, then drop the connection instead of answering: the caller cannot know it worked. */
   | { kind: 'drop-response' };

@@ -1,4 +1,5 @@
 /** The sandbox's picture of APIM instances: ARM-shaped resources plus the configuration a backup carries. */
+import { isBusy } from '../domain/provisioningState';
 
 export interface SandboxConfiguration {
   apis: string[];
@@ -34,7 +35,8 @@ export interface SandboxServiceSpec {
 export interface SandboxService {
   spec: SandboxServiceSpec;
   id: string;
-  provisioningState: 'Succeeded' | 'Updating' | 'Failed';
+  /** Any of the specification's states (Created, Activating, Updating, Terminating, …); ARM adds states over time. */
+  provisioningState: string;
   /** Starts as the spec's (default stv2); a successful migration moves every region to stv2. */
   platformVersion: string;
   /** Bumped when the instance gets new public IPs (a NewIP migration). */
@@ -79,7 +81,7 @@ export function toArmResource(service: SandboxService): Record<string, unknown> 
     etag: `"${fakeGuid(`${service.id}/${service.provisioningState}`)}"`,
     properties: {
       provisioningState: service.provisioningState,
-      targetProvisioningState: service.provisioningState === 'Updating' ? 'Succeeded' : '',
+      targetProvisioningState: isBusy(service.provisioningState) ? 'Succeeded' : '',
       publisherEmail: 'apim@contoso.example',
       publisherName: 'Contoso',
       gatewayUrl: `https://${spec.name}.azure-api.net`,

@@ -54,6 +54,10 @@ export interface SandboxStartOptions {
   durationMs?: SandboxOptions['durationMs'];
   retryAfterSeconds?: number;
   failOperation?: SandboxOptions['failOperation'];
+  operationResultTtlMs?: number;
+  pageSize?: number;
+  asyncStatusFor?: SandboxOptions['asyncStatusFor'];
+  runningState?: string;
 }
 
 export interface RunningSandbox {
@@ -81,6 +85,10 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     durationMs: options.durationMs ?? (() => 45_000),
     retryAfterSeconds: options.retryAfterSeconds,
     failOperation: options.failOperation,
+    operationResultTtlMs: options.operationResultTtlMs,
+    pageSize: options.pageSize,
+    asyncStatusFor: options.asyncStatusFor,
+    runningState: options.runningState,
   });
   for (const spec of options.services ?? SAMPLE_SERVICES) apim.addService(structuredClone(spec));
   const arm = await startArmServer(apim, certificate);

@@ -28,7 +28,7 @@ describe('backups under faults never lose or duplicate a backup', () => {
 
   it('waits out 429 with Retry-After on the status checks and still records one backup', async () => {
     const { summary, h } = await backup({}, (h) =>
-      h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 2 }),
+      h.sandbox.apim.faults.add({ method: 'GET', path: /operationresults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 2 }),
     );
     expect(summary.state).toBe('succeeded');
     expect(h.sandbox.apim.count('backup.post')).toBe(1);
@@ -46,7 +46,7 @@ describe('backups under faults never lose or duplicate a backup', () => {
   });
 
   it('survives a connection reset on the status check', async () => {
-    const { summary, h } = await backup({}, (h) => h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'reset' }, times: 1 }));
+    const { summary, h } = await backup({}, (h) => h.sandbox.apim.faults.add({ method: 'GET', path: /operationresults/, fault: { kind: 'reset' }, times: 1 }));
     expect(summary.state).toBe('succeeded');
     expect(h.sandbox.apim.count('backup.post')).toBe(1);
   });

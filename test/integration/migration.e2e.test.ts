@@ -279,7 +279,10 @@ describe('migration off stv1', () => {
   });
 
   it('refuses when no pre-migration backup is possible (workspace gateways), and migrates nothing', async () => {
-    h = await startHarness({ services: SAMPLE_SERVICES.map((s) => (s.name === DEV ? { ...s, workspaceGateways: ['gw-1'] } : s)) });
+    // Workspace gateways exist only where the tier has workspaces: a Premium instance still on stv1.
+    h = await startHarness({
+      services: SAMPLE_SERVICES.map((s) => (s.name === DEV ? { ...s, sku: { name: 'Premium', capacity: 1 }, workspaceGateways: ['gw-1'] } : s)),
+    });
     const summary = await migrate({ service: DEV, confirm: DEV });
     expect(summary.state).toBe('refused');
     expect(summary.findings.filter((f) => f.severity === 'blocking').map((f) => f.code)).toEqual(['WorkspaceGateways']);

@@ -225,8 +225,8 @@ describe('restore into a standby', () => {
     await h.close();
     h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000), hooks: { duplicateActivity: () => 1 } });
     await backupNow(h, WEU);
-    h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 1 });
-    h.sandbox.apim.faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 500 }, times: 1 });
+    h.sandbox.apim.faults.add({ method: 'GET', path: /operation(results|statuses)/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 1 });
+    h.sandbox.apim.faults.add({ method: 'GET', path: /operation(results|statuses)/, fault: { kind: 'status', status: 500 }, times: 1 });
     h.sandbox.apim.faults.add({ method: 'POST', path: /\/restore$/, fault: { kind: 'status', status: 409 }, times: 1 });
     const { summary } = await restore();
     expect(summary!.state).toBe('succeeded');

@@ -174,8 +174,8 @@ describe(`${DAYS} days hands-off, through faults`, () => {
  */
 function addSteadyFaults(h: Harness): void {
   const { faults } = h.sandbox.apim;
-  faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 503 }, times: Infinity, every: 9 });
-  faults.add({ method: 'GET', path: /operationResults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 120 }, times: Infinity, every: 13 });
+  faults.add({ method: 'GET', path: /operationresults/, fault: { kind: 'status', status: 503 }, times: Infinity, every: 9 });
+  faults.add({ method: 'GET', path: /operationresults/, fault: { kind: 'status', status: 429, retryAfterSeconds: 120 }, times: Infinity, every: 13 });
   faults.add({ method: 'GET', path: /\/service\/[^/]+$/, fault: { kind: 'reset' }, times: Infinity, every: 11 });
   faults.add({ method: 'POST', path: /\/(backup|restore)$/, fault: { kind: 'drop-response' }, times: Infinity, every: 12 });
   faults.add({ method: 'POST', path: /\/(backup|restore)$/, fault: { kind: 'status', status: 409 }, times: Infinity, every: 7 });

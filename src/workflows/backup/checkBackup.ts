@@ -1,5 +1,6 @@
 /** Activity: one status check of a running backup (one ARM GET), with a fresh token from the credential. */
 import { resolveService } from '../../config/resolveService';
+import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { CheckBackupInput, CheckOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
@@ -12,12 +13,18 @@ export async function checkBackup(services: Services, input: CheckBackupInput): 
 async function check(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   const service = resolveService(services.config, input.serviceId);
   const token = input.token ?? (await services.catalog.read(input.backupName))?.manifest.operationToken;
-  if (token) return services.apim.check('backup', service.ref, token);
+  const answer = token ? await services.apim.check('backup', service.ref, token) : undefined;
+  if (answer && answer.status !== 'unknown') return answer;
 
-  // Adopted operation (its token was lost with a crashed activity): judge by the instance and the blob.
+  // No answer from ARM about the operation (adopted without a token, its result expired, unreadable, or not to be
+  // had): judge by the instance and the blob.
   const snapshot = await services.apim.getService(service.ref);
-  if (snapshot.provisioningState === 'Updating') return { status: 'running' };
+  if (isBusy(snapshot.provisioningState)) return { status: 'running' };
   const size = await services.catalog.backupBlobSize(input.backupName);
-  // Idle with no blob: whatever ran was not our backup, so the orchestrator starts it again.
-  return size ? { status: 'succeeded' } : { status: 'lost' };
+  if (size) return { status: 'succeeded' };
+  // Idle with no blob. Ours ran and did not write it: failed, with why ARM could not say so itself. Adopted: whatever
+  // ran was not our backup, so the orchestrator starts it again.
+  return answer
+    ? { status: 'failed', code: answer.code, message: `${answer.message}; the instance is idle and '${input.backupName}' was never written` }
+    : { status: 'lost' };
 }

@@ -3,6 +3,7 @@ import { backupParameters } from '../../azure/backupParameters';
 import { resolveService, type ResolvedService } from '../../config/resolveService';
 import { backupName } from '../../domain/backupName';
 import { checkBackupReadiness } from '../../domain/backupReadiness';
+import { isBusy } from '../../domain/provisioningState';
 import { expiresAt } from '../../domain/expiry';
 import { completionWindow } from '../../domain/pollPlan';
 import { durationStats, recentBackupDurations } from '../../domain/rpoPlan';
@@ -29,7 +30,7 @@ export async function startBackup(services: Services, input: StartBackupInput): 
 async function startNew(services: Services, service: ResolvedService, name: string, input: StartBackupInput): Promise<StartBackupOutput> {
   const startedAt = services.clock.now();
   const snapshot = await services.apim.getService(service.ref);
-  const gateways = await services.apim.countWorkspaceGateways(service.ref);
+  const gateways = await services.apim.countWorkspaceGateways(service.ref, snapshot.sku.name);
   const problems = checkBackupReadiness(snapshot, gateways, service.access);
   const manifest: BackupManifest = { ...baseManifest(services, service, name, input, startedAt), service: snapshot };
   if (problems.length > 0) {
@@ -93,6 +94,12 @@ async function post(services: Services, service: ResolvedService, manifest: Back
     const retryAfterMs = started.status === 'busy' ? BUSY_RETRY_MS : ANSWER_LOST_RETRY_MS;
     return { status: 'busy', backupName: manifest.backupName, message: started.message, retryAfterMs };
   }
+  if (started.status === 'rejected') {
+    // ARM refused the POST itself: nothing runs, so the record is settled now with ARM's code, and never retried.
+    const error = { code: started.code, message: started.message };
+    await services.catalog.update({ ...manifest, state: 'failed', completedAt: services.clock.now().toISOString(), error }, etag);
+    return { status: 'refused', backupName: manifest.backupName, ...error };
+  }
   await services.catalog.update({ ...manifest, operationToken: started.token }, etag);
   services.logger.event('apim-dr.backup.started', {
     service: service.ref.name,
@@ -121,7 +128,7 @@ async function resumeExisting(services: Services, service: ResolvedService, mani
   }
   // Our record exists without a token: the earlier run either is still sending the POST or died around it.
   const snapshot = await services.apim.getService(service.ref);
-  if (snapshot.provisioningState === 'Updating') {
+  if (isBusy(snapshot.provisioningState)) {
     // An operation runs and may be ours: monitor it by the instance's state and the blob (checkBackup adopts it).
     return { status: 'started', backupName: name, pollIntervalMs };
   }

@@ -4,7 +4,7 @@ import { recordChange } from '../../domain/pendingChanges';
 import { sameServiceId } from '../../domain/resourceId';
 import type { Services } from '../../services';
 
-export type ChangeOutcome = 'recorded' | 'duplicate' | 'ignored' | 'malformed';
+export type ChangeOutcome = 'recorded' | 'duplicate' | 'ignored' | 'malformed' | 'instance-deleted';
 
 /** Never throws for a bad event (it is logged with its id and dropped); storage failures throw, so Event Grid retries. */
 export async function recordChangeEvent(services: Services, raw: unknown): Promise<ChangeOutcome> {
@@ -18,6 +18,15 @@ export async function recordChangeEvent(services: Services, raw: unknown): Promi
     return 'ignored';
   }
   const configured = services.config.services.find((s) => sameServiceId(s.id, event.service.id));
+  if (event.kind === 'instance-deleted') {
+    if (!configured) return 'ignored';
+    // Nothing is left to back up: a backup would only fail on a missing instance. The operator must hear of it.
+    services.logger.event('apim-dr.instance.deleted', { service: event.service.name, eventId: event.id, at: event.at }, 'error');
+    await services.notifier.observe([
+      { kind: 'instance.deleted', subject: event.service.name, active: true, at: event.at, detail: `Event Grid reported the deletion of ${event.service.id}` },
+    ]);
+    return 'instance-deleted';
+  }
   if (!configured?.events?.enabled) {
     services.logger.log('debug', 'event ignored', {
       eventId: event.id,

@@ -1,6 +1,7 @@
 /** Activity: one status check of a running migration (one ARM GET, fresh token). */
 import { resolveInstance } from '../../config/resolveService';
 import { isMigrated } from '../../domain/migration';
+import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { MigrationOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
@@ -15,10 +16,12 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`migration record '${input.recordName}' vanished while the migration ran`);
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   const token = input.token ?? record.operationToken;
-  if (token) return services.apim.check('migrate', instance.ref, token);
-  // Adopted (its answer was lost): done when the instance is no longer busy, and ours only if it left stv1.
+  const answer = token ? await services.apim.check('migrate', instance.ref, token) : undefined;
+  if (answer && answer.status !== 'unknown') return answer;
+  // No answer from ARM about the operation (adopted, its result expired, unreadable, or not to be had): done when
+  // the instance is no longer busy, and a success only if it left stv1.
   const snapshot = await services.apim.getService(instance.ref);
-  if (snapshot.provisioningState === 'Updating') return { status: 'running' };
+  if (isBusy(snapshot.provisioningState)) return { status: 'running' };
   if (isMigrated(snapshot.platformVersion)) return { status: 'succeeded' };
   return {
     status: 'failed',

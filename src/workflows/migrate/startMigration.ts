@@ -5,6 +5,7 @@
 import { resolveInstance } from '../../config/resolveService';
 import { isMigrated } from '../../domain/migration';
 import { migrationEventProperties } from '../../domain/migrationRecord';
+import { isBusy } from '../../domain/provisioningState';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS, refuseUserErrors } from '../operation';
@@ -29,7 +30,7 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
     // Our POST went out but its answer was lost (or the activity died after it): a busy instance, or one already on
     // stv2, is our migration. checkMigrationOperation tells if it was not.
     const snapshot = await services.apim.getService(instance.ref);
-    if (snapshot.provisioningState === 'Updating' || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
+    if (isBusy(snapshot.provisioningState) || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
   }
   const marked = { ...record, startedAt: services.clock.now().toISOString(), preMigrationBackup: input.preMigrationBackup };
   const markedEtag = await services.migrations.write(marked, etag);

@@ -1,5 +1,6 @@
 /** Activity: one status check of a running restore (one ARM GET, fresh token). */
 import { resolveInstance } from '../../config/resolveService';
+import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { CheckOutcome } from '../backup/types';
 import { checkOrUnreachable } from '../operation';
@@ -17,8 +18,10 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`restore record '${input.recordName}' vanished while the restore ran`);
   const target = resolveInstance(services.config, record.targetId, 'target');
   const token = input.token ?? record.operationToken;
-  if (token) return services.apim.check('restore', target.ref, token);
-  // Adopted (its token was lost): done when the target is no longer busy; verification judges the result.
+  const answer = token ? await services.apim.check('restore', target.ref, token) : undefined;
+  if (answer && answer.status !== 'unknown') return answer;
+  // No answer from ARM about the operation (adopted without a token, its result expired, unreadable, or not to be
+  // had): done when the target is no longer busy; verification judges the result.
   const snapshot = await services.apim.getService(target.ref);
-  return snapshot.provisioningState === 'Updating' ? { status: 'running' } : { status: 'succeeded' };
+  return isBusy(snapshot.provisioningState) ? { status: 'running' } : { status: 'succeeded' };
 }

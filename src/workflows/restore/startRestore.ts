@@ -1,5 +1,6 @@
 /** Activity: send the restore POST once, even when the activity runs twice; the token goes into the record. */
 import { resolveInstance } from '../../config/resolveService';
+import { isBusy } from '../../domain/provisioningState';
 import { restoreEventProperties } from '../../domain/restoreRecord';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -26,7 +27,7 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
     // Our POST went out but its outcome was not recorded (its answer was lost, or the activity died after it): a
     // busy target is running our restore. Adopt it; never POST a second restore for one record.
     const snapshot = await services.apim.getService(target.ref);
-    if (snapshot.provisioningState === 'Updating') return { status: 'started', pollIntervalMs };
+    if (isBusy(snapshot.provisioningState)) return { status: 'started', pollIntervalMs };
   }
   const access = target.protected?.access ?? services.config.defaults.access;
   const startedAt = services.clock.now().toISOString();
@@ -41,6 +42,8 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
     await services.restores.write({ ...record, startedAt: undefined }, marked || undefined);
     return { status: 'busy', message: started.message, retryAfterMs: BUSY_RETRY_MS };
   }
+  // ARM refused the POST itself (bad parameters, …): nothing runs; the orchestrator records the failure with ARM's code.
+  if (started.status === 'rejected') return { status: 'refused', code: started.code, message: started.message };
   await services.restores.write({ ...record, startedAt, operationToken: started.token }, marked || undefined);
   services.logger.event('apim-dr.restore.started', restoreEventProperties(record));
   return { status: 'started', token: started.token, pollIntervalMs, retryAfterMs: started.retryAfterMs };

@@ -2,10 +2,9 @@ import { RestError } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
 import { armErrorCode, isConflict, toApimError } from '../../../src/azure/armErrors';
 import { AzureError, UserError } from '../../../src/errors';
+import { armError } from '../../support/restError';
 
 const ID = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
-const armError = (statusCode: number, code: string, message = `${code} message`) =>
-  Object.assign(new RestError('raw', { statusCode, code }), { details: { error: { code, message } } });
 
 describe('ARM answers, classified', () => {
   it('reads the ARM code and message from the error body rather than the SDK’s summary', () => {

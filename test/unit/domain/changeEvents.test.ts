@@ -33,22 +33,30 @@ describe('classifying change events', () => {
     ).toBe('change');
   });
 
-  it("ignores apim-dr's own backup and restore, and actions that read", () => {
-    for (const operation of [
-      'Microsoft.ApiManagement/service/backup/action',
-      'Microsoft.ApiManagement/service/restore/action',
-      'Microsoft.ApiManagement/service/subscriptions/listSecrets/action',
-    ]) {
-      expect(classify(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, '', at))).toMatchObject({
+  it('never counts an action as a configuration change: its own backup, restore and migration, reads, tokens, network updates', () => {
+    for (const [operation, resource] of [
+      ['Microsoft.ApiManagement/service/backup/action', ''],
+      ['Microsoft.ApiManagement/service/restore/action', ''],
+      ['Microsoft.ApiManagement/service/migrateToStv2/action', ''],
+      ['Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', ''],
+      ['Microsoft.ApiManagement/service/users/token/action', '/users/u1'],
+      ['Microsoft.ApiManagement/service/subscriptions/listSecrets/action', '/subscriptions/s1'],
+      ['', ''],
+    ] as const) {
+      expect(classify(armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', operation, resource, at)), operation).toMatchObject({
         kind: 'ignored',
-        reason: expect.stringContaining('changes no configuration'),
+        reason: expect.stringContaining('is an action, not a configuration change'),
       });
     }
-    expect(
-      classify(
-        armEvent(SERVICE, 'Microsoft.Resources.ResourceActionSuccess', 'Microsoft.ApiManagement/service/applynetworkconfigurationupdates/action', '', at),
-      ).kind,
-    ).toBe('change');
+  });
+
+  it('takes the deletion of the instance itself for an instance deleted, not a change; deleting a child resource is a change', () => {
+    const deleted = armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/delete', '', at, 'd1');
+    expect(classify(deleted)).toEqual({ kind: 'instance-deleted', id: 'd1', at: at.toISOString(), service: expect.objectContaining({ name: 'apim-one' }) });
+    const api = armEvent(SERVICE, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/apis/delete', '/apis/a', at);
+    expect(classify(api).kind).toBe('change');
+    const written = armEvent(SERVICE, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/write', '', at);
+    expect(classify(written).kind).toBe('change');
   });
 
   it('ignores other event types and resources outside APIM', () => {
