@@ -14,8 +14,6 @@ import { accepted, parseBody } from './respond';
 
 const backupRequestSchema = z.strictObject({
   service: z.string({ message: "'service' must be the name or resource ID of a configured APIM instance" }).min(1),
-  // Accepted for older clients and ignored: the records name the validated caller, never what a body claims.
-  requestedBy: z.string().optional(),
 });
 
 export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
