@@ -140,6 +140,13 @@ export const configSchema = z
     identity: z.strictObject({ clientId: z.uuid().optional() }).prefault({}),
     defaults: defaultsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    // Irreversible changes to a protected instance wait for a second DR.Restore holder (docs/approvals.md).
+    approvals: z
+      .strictObject({
+        inPlace: z.boolean().default(true),
+        expiry: duration('PT1H').prefault('PT1H'),
+      })
+      .prefault({}),
     services: z.array(serviceSchema).min(1, 'list at least one APIM instance to protect'),
     // Instances no longer configured whose backups the sweep may retire; any other unconfigured instance's are never touched.
     retired: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,49}$/, 'must be the name of an APIM instance (letters, digits, hyphens)')).default([]),

@@ -24,8 +24,8 @@ export async function postBackup(services: Services, starter: OrchestrationStart
 
 const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 
-export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
-  // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
+/** Only apim-dr's own operations are reachable over HTTP: the ID is checked before the task hub is asked. */
+export function checkOperationId(id: string): string {
   if (!OPERATION_ID.test(id)) {
     throw new UserError(
       `operation id '${clip(id)}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`,
@@ -33,6 +33,11 @@ export async function getOperation(starter: OrchestrationStarter, id: string): P
       'InvalidOperationId',
     );
   }
+  return id;
+}
+
+export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
+  checkOperationId(id);
   const status = await operationStatus(starter, id);
   if (!status) throw new UserError(`operation '${id}' was not found`, 'not-found', 'OperationNotFound');
   return { status: 200, jsonBody: status };

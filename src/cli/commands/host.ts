@@ -82,7 +82,9 @@ function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output, settin
       .map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`)
       .join(', ')}`,
   );
-  out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
+  out.line(
+    `try: curl -s -X POST ${host.origin}/api/backups -H 'Content-Type: application/json' -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`,
+  );
   sandbox.apim.onChange((event) => {
     void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, {
       method: 'POST',
