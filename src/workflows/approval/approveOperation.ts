@@ -21,7 +21,11 @@ export async function approveOperation(services: Services, starter: Orchestratio
   const [newest] = await services.approvals.recent(operationId, 1);
   const stored = newest && (await services.approvals.read(newest.recordName));
   if (!stored || stored.record.state === 'not-needed') {
-    throw new UserError(`operation '${operationId}' waits for no approval: only in-place restores and migrations of protected instances do`, 'not-found', 'NothingToApprove');
+    throw new UserError(
+      `operation '${operationId}' waits for no approval: only in-place restores and migrations of protected instances do`,
+      'not-found',
+      'NothingToApprove',
+    );
   }
   const { record, etag } = stored;
   refuseUnlessAwaiting(record, services.clock.now());
@@ -50,10 +54,18 @@ function refuseUnlessAwaiting(record: ApprovalRecord, now: Date): void {
     case 'break-glass':
       throw new UserError(`operation '${record.operationId}' ran on the break-glass CLI; it waits for no approval`, 'conflict', 'NotWaiting');
     case 'expired':
-      throw new UserError(`the approval window of '${record.operationId}' closed at ${record.expiresAt}: ask the requester to request it again`, 'refused', 'ApprovalExpired');
+      throw new UserError(
+        `the approval window of '${record.operationId}' closed at ${record.expiresAt}: ask the requester to request it again`,
+        'refused',
+        'ApprovalExpired',
+      );
     default:
       if (record.expiresAt && now.getTime() >= Date.parse(record.expiresAt)) {
-        throw new UserError(`the approval window of '${record.operationId}' closed at ${record.expiresAt}: ask the requester to request it again`, 'refused', 'ApprovalExpired');
+        throw new UserError(
+          `the approval window of '${record.operationId}' closed at ${record.expiresAt}: ask the requester to request it again`,
+          'refused',
+          'ApprovalExpired',
+        );
       }
   }
 }

@@ -41,22 +41,35 @@ const PURPOSES_BY_VIA: Record<ApprovalRecord['via'], readonly string[]> = {
 
 export function restoreProblem(config: Config, record: ApprovalRecord): Problem | { approvalReason?: string } {
   const parsed = restoreInput.safeParse(record.input);
-  if (!parsed.success) return { code: 'RequestMismatch', message: `the recorded request '${record.recordName}' is not a restore request`, fix: 'request it again' };
+  if (!parsed.success)
+    return { code: 'RequestMismatch', message: `the recorded request '${record.recordName}' is not a restore request`, fix: 'request it again' };
   const input = parsed.data;
   return underConfig(() => {
     const source = resolveService(config, input.sourceId, 'source');
     const target = resolveInstance(config, input.targetId, 'target');
     if (!PURPOSES_BY_VIA[record.via].includes(input.purpose)) {
-      return { code: 'PurposeNotAllowed', message: `a ${record.via} request cannot ask for a '${input.purpose}' restore`, fix: 'request a restore or a rollback' };
+      return {
+        code: 'PurposeNotAllowed',
+        message: `a ${record.via} request cannot ask for a '${input.purpose}' restore`,
+        fix: 'request a restore or a rollback',
+      };
     }
     const relation = restoreRelation(source.ref.id, target);
     const consent = consentProblem(relation, input.purpose, input.allowInPlace, source.ref.name, target.ref.name);
     if (consent) return consent;
     if (record.confirm !== target.ref.name) {
-      return { code: 'NotConfirmed', message: `the request did not confirm the target's name, '${target.ref.name}'`, fix: 'request it again with confirm set to the target’s name' };
+      return {
+        code: 'NotConfirmed',
+        message: `the request did not confirm the target's name, '${target.ref.name}'`,
+        fix: 'request it again with confirm set to the target’s name',
+      };
     }
     if (input.preRestoreBackup && !target.protected) {
-      return { code: 'NoPreRestoreBackup', message: `'${target.ref.name}' is not a protected instance, so apim-dr cannot back it up first`, fix: 'request it with preRestoreBackup: false' };
+      return {
+        code: 'NoPreRestoreBackup',
+        message: `'${target.ref.name}' is not a protected instance, so apim-dr cannot back it up first`,
+        fix: 'request it with preRestoreBackup: false',
+      };
     }
     const approvalReason = restoreApprovalReason(config.approvals, {
       relation,
@@ -83,7 +96,11 @@ export function migrationProblem(config: Config, record: ApprovalRecord): Proble
     }
     const changed = target ?? instance;
     if (record.confirm !== changed.ref.name) {
-      return { code: 'NotConfirmed', message: `the request did not confirm the name of '${changed.ref.name}'`, fix: 'request it again with confirm set to that name' };
+      return {
+        code: 'NotConfirmed',
+        message: `the request did not confirm the name of '${changed.ref.name}'`,
+        fix: 'request it again with confirm set to that name',
+      };
     }
     return { approvalReason: migrationApprovalReason(config.approvals, input.kind, instance.ref.name) };
   });

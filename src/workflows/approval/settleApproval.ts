@@ -12,9 +12,7 @@ export interface SettleApprovalInput {
 }
 
 export type ApprovalStanding =
-  | { status: 'approved'; approvedBy: string; approvedAt: string }
-  | { status: 'waiting' }
-  | { status: 'expired'; expiresAt: string; requestedBy: string };
+  { status: 'approved'; approvedBy: string; approvedAt: string } | { status: 'waiting' } | { status: 'expired'; expiresAt: string; requestedBy: string };
 
 export async function settleApproval(services: Services, input: SettleApprovalInput): Promise<ApprovalStanding> {
   const stored = await services.approvals.read(input.recordName);

@@ -65,12 +65,18 @@ export async function startRecorded<I extends { correlationId: string }>(
     ...(breakGlass ? { breakGlass } : {}),
   };
   if (!(await services.approvals.write(record))) throw new Error(`approval record '${recordName}' already exists`);
-  if (breakGlass) services.logger.event('apim-dr.approval.break-glass', { operationId: start.operationId, subject: start.subject, operator: breakGlass.operator }, 'warn');
+  if (breakGlass)
+    services.logger.event('apim-dr.approval.break-glass', { operationId: start.operationId, subject: start.subject, operator: breakGlass.operator }, 'warn');
   const { started } = await starter.start(start.orchestration, start.operationId, input);
   // Coalesced into a running operation: this request never runs, so its record must not be left to be used later.
   if (!started) await services.approvals.remove(recordName);
   else if (record.state === 'awaiting') {
-    services.logger.event('apim-dr.approval.requested', { operationId: start.operationId, subject: start.subject, requestedBy: origin.requestedBy, expiresAt: record.expiresAt });
+    services.logger.event('apim-dr.approval.requested', {
+      operationId: start.operationId,
+      subject: start.subject,
+      requestedBy: origin.requestedBy,
+      expiresAt: record.expiresAt,
+    });
   }
   return { started, input, record };
 }

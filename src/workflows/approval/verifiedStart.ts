@@ -29,7 +29,8 @@ export function* verifiedStart(
   }
   const { recordName: requestRecord, requestedBy, approval } = verified;
   if (!approval) return { status: 'verified', requestedBy, requestRecord };
-  if (approval.breakGlassOperator) return { status: 'verified', requestedBy, requestRecord, approval: { requestRecord, breakGlassOperator: approval.breakGlassOperator } };
+  if (approval.breakGlassOperator)
+    return { status: 'verified', requestedBy, requestRecord, approval: { requestRecord, breakGlassOperator: approval.breakGlassOperator } };
   const standing = yield* awaitApproval(context, { ...approval, expiresAt: approval.expiresAt! });
   if (standing.status === 'approved') {
     return { status: 'verified', requestedBy, requestRecord, approval: { requestRecord, approvedBy: standing.approvedBy, approvedAt: standing.approvedAt } };

@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ApprovalRecord } from '../../domain/approvalRecord';
+import { AzureError } from '../../errors';
 import type { Services } from '../../services';
 import { clip } from '../../validation';
 import { migrationProblem, restoreProblem, type Problem } from './requestRules';
@@ -30,9 +31,7 @@ export interface RequestApproval {
   breakGlassOperator?: string;
 }
 
-export type VerifiedRequest =
-  | { status: 'verified'; recordName: string; requestedBy: string; approval?: RequestApproval }
-  | ({ status: 'refused' } & Problem);
+export type VerifiedRequest = { status: 'verified'; recordName: string; requestedBy: string; approval?: RequestApproval } | ({ status: 'refused' } & Problem);
 
 export async function verifyRequest(services: Services, request: VerifyRequestInput): Promise<VerifiedRequest> {
   const verdict = await verify(services, request);
@@ -40,7 +39,7 @@ export async function verifyRequest(services: Services, request: VerifyRequestIn
     // The input is evidence of an attempt: logged with what identifies it, never echoed whole.
     services.logger.event(
       'apim-dr.request.refused',
-      { kind: request.kind, operationId: request.operationId, code: verdict.code, claimedRequester: clip(String(request.input['requestedBy'] ?? '')) },
+      { kind: request.kind, operationId: request.operationId, code: verdict.code, claimedRequester: claimedRequester(request.input) },
       'warn',
     );
   }
@@ -56,8 +55,9 @@ async function verify(services: Services, request: VerifyRequestInput): Promise<
     `start ${request.kind}s through the HTTP API or the CLI, which record who asked; an orchestration started any other way is refused`,
   );
   if (!name || !name.startsWith('approvals/')) return notRecorded;
+  // A blob there that is not an approval record is not a record of this request.
   const stored = await services.approvals.read(name).catch((err: unknown) => {
-    if (err instanceof Error && /not a valid/.test(err.message)) return undefined;
+    if (err instanceof AzureError && err.code === 'InvalidApprovalRecord') return undefined;
     throw err;
   });
   if (!stored) return notRecorded;
@@ -95,12 +95,18 @@ async function claim(services: Services, record: ApprovalRecord, etag: string, o
   const startedAt = Date.parse(owner.slice(owner.lastIndexOf('@') + 1));
   const age = startedAt - Date.parse(record.requestedAt);
   if (!(age >= -60_000 && age <= CLAIM_WINDOW_MS)) {
-    return refuse('RequestStale', `the request '${record.recordName}' was recorded at ${record.requestedAt}, too long before this run to be its own`, REQUEST_AGAIN);
+    return refuse(
+      'RequestStale',
+      `the request '${record.recordName}' was recorded at ${record.requestedAt}, too long before this run to be its own`,
+      REQUEST_AGAIN,
+    );
   }
   try {
     await services.approvals.write({ ...record, claimedBy: owner }, etag);
   } catch (err) {
-    throw new Error(`could not claim the request '${record.recordName}' (another run may have): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`could not claim the request '${record.recordName}' (another run may have): ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   return undefined;
 }
@@ -126,7 +132,7 @@ function approvalOf(record: ApprovalRecord, reason: string | undefined): Verifie
 }
 
 /** The restore a side-by-side migration starts: bound to that migration's claimed request, into its target, nothing more. */
-async function verifyMigrationRestore(services: Services, request: VerifyRequestInput, record: ApprovalRecord): Promise<VerifiedRequest> {
+function verifyMigrationRestore(services: Services, request: VerifyRequestInput, record: ApprovalRecord): VerifiedRequest {
   const { input } = request;
   const asked = record.input;
   const ok =
@@ -149,5 +155,13 @@ async function verifyMigrationRestore(services: Services, request: VerifyRequest
 /** Top-level fields whose values differ (names only: the values may be huge or hostile). */
 function differingFields(recorded: Record<string, unknown>, given: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(recorded), ...Object.keys(given)]);
-  return [...keys].filter((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(recorded[k] ?? null)), JSON.parse(JSON.stringify(given[k] ?? null)))).slice(0, 10);
+  return [...keys]
+    .filter((k) => !isDeepStrictEqual(JSON.parse(JSON.stringify(recorded[k] ?? null)), JSON.parse(JSON.stringify(given[k] ?? null))))
+    .slice(0, 10);
+}
+
+/** Who the input claims asked, for the log of a refusal (cut short: it is the attacker's text). */
+function claimedRequester(input: Record<string, unknown>): string {
+  const claimed = input['requestedBy'];
+  return typeof claimed === 'string' ? clip(claimed) : '(none)';
 }
