@@ -82,6 +82,10 @@ describe('two people for what cannot be undone', () => {
     expect(h.host.engine.instances.get(asked.body.id)!.customStatus).toMatchObject({ phase: 'awaiting-approval' });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
     expect(h.sandbox.apim.service(WEU).configuration.apis).toContain('hotfix');
+    // And the deadline still holds after the orchestration woke for nothing.
+    const summary = (await runToCompletion(h, asked.body.id, 2 * HOUR)).output as RestoreSummary;
+    expect(summary.findings[0]?.code).toBe('ApprovalExpired');
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
   it('runs once a second DR.Restore holder approves, and records who asked and who approved', async () => {
