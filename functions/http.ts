@@ -5,6 +5,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getOperation, listBackups, postBackup } from '../src/http/backups';
+import { postApproval } from '../src/http/approvals';
 import { getDashboard } from '../src/http/dashboard';
 import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
@@ -49,5 +50,6 @@ route('postRestoreCheck', 'POST', 'restores/check', 'DR.Reader', (s, _starter, r
 route('postRestore', 'POST', 'restores', 'DR.Restore', (s, starter, request, caller) => postRestore(s, starter, request, caller));
 route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter, request) => postMigrationCheck(s, starter, request));
 route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request, caller) => postMigration(s, starter, request, caller));
+route('postApproval', 'POST', 'approvals/{id}', 'DR.Restore', (s, starter, request, caller) => postApproval(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter, request) => getDashboard(s, starter, request));

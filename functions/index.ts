@@ -6,5 +6,6 @@ import './sweep';
 import './events';
 import './restore';
 import './migrate';
+import './approvals';
 import './http';
 import './discovery';

@@ -8,7 +8,7 @@ import { ChangeLog } from './azure/changeLog';
 import { DiscoveredFleet } from './azure/discoveredFleet';
 import { DiscoveryStore } from './azure/discoveryStore';
 import { IncidentStore } from './azure/incidentStore';
-import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
+import { approvalLog, migrationLog, restoreLog, type ApprovalLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory, type ClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
@@ -29,6 +29,8 @@ export interface Services {
   changes: ChangeLog;
   restores: RestoreLog;
   migrations: MigrationLog;
+  /** Restore and migration requests as the edge recorded them, with their approvals. */
+  approvals: ApprovalLog;
   armHealth: ArmHealth;
   logger: Logger;
   notifier: Notifier;
@@ -63,6 +65,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     changes: new ChangeLog(clients.container()),
     restores: restoreLog(clients.container()),
     migrations: migrationLog(clients.container()),
+    approvals: approvalLog(clients.container()),
     armHealth: new ArmHealth(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),

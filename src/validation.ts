@@ -35,11 +35,20 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: string; message:
   }
   const shown = input === undefined || typeof input === 'object' ? '' : ` (got ${quoteInput(input)})`;
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove them or check their spelling` };
+    return { path, message: `unknown key(s) ${unknownKeys(issue.keys)}: remove them or check their spelling` };
   }
   if (issue.code === 'invalid_type' && input === undefined) return { path, message: `is required (${issue.expected})` };
   // Custom messages already quote the value.
   return { path, message: issue.code === 'custom' ? issue.message : issue.message + shown };
+}
+
+/** At most MAX_KEYS_NAMED keys, each cut to MAX_KEY_CHARS: a body of a million made-up keys gets a short answer. */
+const MAX_KEYS_NAMED = 10;
+const MAX_KEY_CHARS = 60;
+
+function unknownKeys(keys: string[]): string {
+  const named = keys.slice(0, MAX_KEYS_NAMED).map((k) => `'${k.length <= MAX_KEY_CHARS ? k : `${k.slice(0, MAX_KEY_CHARS)}… (${k.length} characters)`}'`);
+  return keys.length > MAX_KEYS_NAMED ? `${named.join(', ')} and ${keys.length - MAX_KEYS_NAMED} more` : named.join(', ');
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -5,6 +5,7 @@
  */
 import type { ContainerClient } from '@azure/storage-blob';
 import type { z } from 'zod';
+import { approvalRecordSchema, type ApprovalRecord } from '../domain/approvalRecord';
 import { migrationRecordSchema, type MigrationRecord } from '../domain/migrationRecord';
 import { restoreRecordSchema, type RestoreRecord } from '../domain/restoreRecord';
 import { downloadText, parseStored } from './blobText';
@@ -90,6 +91,7 @@ export class RecordLog<T extends { recordName: string }> {
 
 export type RestoreLog = RecordLog<RestoreRecord>;
 export type MigrationLog = RecordLog<MigrationRecord>;
+export type ApprovalLog = RecordLog<ApprovalRecord>;
 
 export function restoreLog(container: ContainerClient): RestoreLog {
   return new RecordLog(container, { folder: 'restores', schema: restoreRecordSchema, what: 'restore record', invalidCode: 'InvalidRestoreRecord' });
@@ -97,4 +99,9 @@ export function restoreLog(container: ContainerClient): RestoreLog {
 
 export function migrationLog(container: ContainerClient): MigrationLog {
   return new RecordLog(container, { folder: 'migrations', schema: migrationRecordSchema, what: 'migration record', invalidCode: 'InvalidMigrationRecord' });
+}
+
+/** Requests as the edge recorded them, with their approvals (domain/approvalRecord.ts). */
+export function approvalLog(container: ContainerClient): ApprovalLog {
+  return new RecordLog(container, { folder: 'approvals', schema: approvalRecordSchema, what: 'approval record', invalidCode: 'InvalidApprovalRecord' });
 }

@@ -6,6 +6,7 @@ import { ensureError } from '../errors';
 import { createServices, type Services } from '../services';
 import { createLogger } from '../telemetry/logger';
 import { prettySink } from '../telemetry/prettySink';
+import { registerApprove } from './commands/approve';
 import { registerBackup } from './commands/backup';
 import { registerCheck } from './commands/check';
 import { registerHost } from './commands/host';
@@ -67,7 +68,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
     },
   };
-  for (const register of [registerBackup, registerList, registerCheck, registerRestore, registerMigrate, registerStatus, registerSweep, registerHost])
+  for (const register of [
+    registerBackup,
+    registerList,
+    registerCheck,
+    registerRestore,
+    registerMigrate,
+    registerStatus,
+    registerSweep,
+    registerHost,
+    registerApprove,
+  ])
     register(program, cli);
 
   try {

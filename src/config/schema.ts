@@ -172,6 +172,13 @@ export const configSchema = z
     identity: z.strictObject({ clientId: z.uuid().optional() }).prefault({}),
     defaults: defaultsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    // Irreversible changes to a protected instance wait for a second DR.Restore holder (docs/approvals.md).
+    approvals: z
+      .strictObject({
+        inPlace: z.boolean().default(true),
+        expiry: duration('PT1H').prefault('PT1H'),
+      })
+      .prefault({}),
     services: z.array(serviceSchema).default([]),
     discovery: discoverySchema.optional(),
     // Instances no longer configured whose backups the sweep may retire; any other unconfigured instance's are never touched.

@@ -4,6 +4,7 @@
  * before and after, and the verification.
  */
 import { z } from 'zod';
+import { recordedApprovalSchema } from './recordedApproval';
 import { findingSchema, timedRecordName } from './restoreRecord';
 
 export const MIGRATION_STATES = ['running', 'succeeded', 'failed', 'refused'] as const;
@@ -28,6 +29,8 @@ export const migrationRecordSchema = z.object({
   target: z.string().optional(),
   targetId: z.string().optional(),
   requestedBy: z.string(),
+  /** Who approved it as the second person, or who ran it on break-glass (domain/approvalRecord.ts). */
+  approval: recordedApprovalSchema.optional(),
   correlationId: z.string(),
   owner: z.string(),
   requestedAt: z.string(),

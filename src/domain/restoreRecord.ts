@@ -2,6 +2,7 @@
 import { hash8 } from './instanceIds';
 import { z } from 'zod';
 import { formatBackupTime } from './backupName';
+import { recordedApprovalSchema } from './recordedApproval';
 
 export const RESTORE_STATES = ['running', 'succeeded', 'failed', 'refused'] as const;
 
@@ -19,6 +20,8 @@ export const restoreRecordSchema = z.object({
   targetId: z.string(),
   backupName: z.string().optional(),
   requestedBy: z.string(),
+  /** Who approved it as the second person, or who ran it on break-glass (domain/approvalRecord.ts). */
+  approval: recordedApprovalSchema.optional(),
   correlationId: z.string(),
   owner: z.string(),
   /** Absent in records written before purposes existed: those were operators' restores. */

@@ -14,8 +14,6 @@ import { accepted, parseBody } from './respond';
 
 const backupRequestSchema = z.strictObject({
   service: z.string({ message: "'service' must be the name or resource ID of a configured APIM instance" }).min(1),
-  // Accepted for older clients and ignored: the records name the validated caller, never what a body claims.
-  requestedBy: z.string().optional(),
 });
 
 export async function postBackup(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
@@ -26,8 +24,8 @@ export async function postBackup(services: Services, starter: OrchestrationStart
 
 const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 
-export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
-  // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.
+/** Only apim-dr's own operations are reachable over HTTP: the ID is checked before the task hub is asked. */
+export function checkOperationId(id: string): string {
   if (!OPERATION_ID.test(id)) {
     throw new UserError(
       `operation id '${clip(id)}' is not an apim-dr operation id (expected e.g. 'backup-<service>-<hash8>' or 'restore-<service>-<hash8>')`,
@@ -35,6 +33,11 @@ export async function getOperation(starter: OrchestrationStarter, id: string): P
       'InvalidOperationId',
     );
   }
+  return id;
+}
+
+export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
+  checkOperationId(id);
   const status = await operationStatus(starter, id);
   if (!status) throw new UserError(`operation '${id}' was not found`, 'not-found', 'OperationNotFound');
   return { status: 200, jsonBody: status };

@@ -26,6 +26,9 @@ export async function postMigrationCheck(services: Services, starter: Orchestrat
 
 export async function postMigration(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, migrateSchema);
-  const started = await requestMigration(services.config, starter, { ...body, requestedBy: caller.requestedBy });
-  return accepted(request, started.instanceId, 60, { service: started.service });
+  const started = await requestMigration(services, starter, { ...body, requestedBy: caller.requestedBy }, { via: 'http' });
+  return accepted(request, started.instanceId, 60, {
+    service: started.service,
+    ...(started.awaitingApproval ? { awaitingApproval: started.awaitingApproval } : {}),
+  });
 }

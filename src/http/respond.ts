@@ -27,6 +27,7 @@ export async function parseBody<T extends z.ZodType>(request: { text(): Promise<
   } catch (err) {
     throw new ValidationError(what, [{ path: '', message: `is not valid JSON: ${ensureError(err).message}` }]);
   }
+  refuseRequestedBy(raw, what);
   const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ValidationError(what, result.error.issues.map(describeIssue));
   return result.data;
@@ -43,4 +44,13 @@ export function accepted(request: { url: string }, instanceId: string, retryAfte
     headers: { Location: statusUri, 'Retry-After': String(retryAfterSeconds) },
     jsonBody: { id: instanceId, ...body, statusQueryGetUri: statusUri },
   };
+}
+
+/** Who asked is the principal the platform validated; a body that claims to say it is refused, not ignored. */
+function refuseRequestedBy(raw: unknown, what: string): void {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && Object.hasOwn(raw, 'requestedBy')) {
+    throw new ValidationError(what, [
+      { path: 'requestedBy', message: 'is set from the validated caller (your Entra ID sign-in), never from the body: remove it' },
+    ]);
+  }
 }

@@ -28,8 +28,11 @@ const restoreSchema = z.strictObject({
 
 export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, restoreSchema);
-  const started = await requestRestore(services.config, starter, { ...body, requestedBy: caller.requestedBy });
-  return accepted(request, started.instanceId, 30, { target: started.target });
+  const started = await requestRestore(services, starter, { ...body, requestedBy: caller.requestedBy }, { via: 'http' });
+  return accepted(request, started.instanceId, 30, {
+    target: started.target,
+    ...(started.awaitingApproval ? { awaitingApproval: started.awaitingApproval } : {}),
+  });
 }
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {

@@ -2,7 +2,7 @@
  * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
  * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
  */
-import { ensureError } from '../errors';
+import { ensureError, UserError } from '../errors';
 import { HttpRequest, HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,9 @@ import type { Services } from '../services';
 import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
 import { BadRequest } from './badRequest';
 import { DurableEngine, type EngineHooks } from './durableEngine';
-import { DURABLE_PREFIX, durableClientData, handleDurableRequest, readBody } from './durableHttpApi';
+import { DURABLE_PREFIX, durableClientData, handleDurableRequest, internalDurablePath } from './durableHttpApi';
+import { checkHost, checkMediaType, edgeSettings, HttpRefusal, readLimitedBody, type EdgeSettings } from './edgeGuard';
+import { authorizeDurableApi, checkEventGridKey, internalSecret } from './localAuth';
 import { installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
 import { createInvocationContext } from './invocationContext';
 import { realHostClock, VirtualClock, type HostClock } from './hostClock';
@@ -50,6 +52,8 @@ export class LocalHost {
     readonly engine: DurableEngine,
     readonly clock: HostClock,
     private readonly options: LocalHostOptions,
+    private readonly edge: EdgeSettings,
+    private readonly secret: string,
   ) {}
 
   static async start(options: LocalHostOptions): Promise<LocalHost> {
@@ -59,13 +63,15 @@ export class LocalHost {
     const clock = options.clock ?? realHostClock;
     const logger = options.logger ?? options.services.logger;
     let origin = '';
+    const edge = edgeSettings(options.services.settings);
+    const secret = internalSecret();
     const engine = new DurableEngine(functions, clock, {
       log: (level, message, props) => logger.log(fromFunctionsLevel(level), message, props),
-      durableClientData: () => durableClientData(origin),
+      durableClientData: () => durableClientData(origin, secret),
       ...options.hooks,
     });
     if (clock instanceof VirtualClock) clock.setIdleWaiter(() => engine.idle());
-    const host = new LocalHost(functions, engine, clock, options);
+    const host = new LocalHost(functions, engine, clock, options, edge, secret);
     await host.listen(options.port ?? 7071, options.host ?? '127.0.0.1');
     origin = host.origin;
     if (options.timers !== false) host.startTimers();
@@ -99,7 +105,12 @@ export class LocalHost {
     this.server = createServer((req, res) => {
       void this.engine.track(this.handle(req, res)).catch((err: unknown) => {
         if (res.headersSent) return;
-        if (err instanceof BadRequest) json(res, 400, { error: { code: 'BadRequest', message: err.message } });
+        if (err instanceof HttpRefusal) {
+          // A body that was not read to its end leaves the connection unusable for another request.
+          if (err.status === 413) res.setHeader('Connection', 'close');
+          json(res, err.status, { error: { code: err.code, message: err.message } });
+        } else if (err instanceof UserError) json(res, err.status, { error: { code: err.code, message: err.message } });
+        else if (err instanceof BadRequest) json(res, 400, { error: { code: 'BadRequest', message: err.message } });
         else json(res, 500, { error: { code: 'LocalHostError', message: ensureError(err).message } });
       });
     });
@@ -117,17 +128,26 @@ export class LocalHost {
     const target = new URL(req.url ?? '/', this.origin);
     const url = new URL(`${target.pathname}${target.search}`, this.origin);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase() && method === 'OPTIONS') return cloudEventsHandshake(req, res);
-    const body = await readBody(req);
+    checkHost(req.headers.host, this.edge);
+    const eventGrid = url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase();
+    if (eventGrid && method === 'OPTIONS') return cloudEventsHandshake(req, res);
+    const headers = platformHeaders(req.headers, req.socket.remoteAddress);
+    const settings = this.options.services.settings;
+    // Who may call is settled from the headers alone, before a byte of the body is read.
+    const internal = internalDurablePath(url.pathname, this.secret);
+    if (internal === undefined && url.pathname.startsWith(DURABLE_PREFIX)) authorizeDurableApi(headers, settings, method);
+    if (eventGrid) checkEventGridKey(url, headers, settings);
+    checkMediaType(req, method, eventGrid);
+    const body = await readLimitedBody(req, this.edge.maxBodyBytes);
+    if (internal !== undefined) return handleDurableRequest(this.engine, method, new URL(`${internal}${url.search}`, this.origin), body, res);
     if (url.pathname.startsWith(DURABLE_PREFIX)) return handleDurableRequest(this.engine, method, url, body, res);
-    if (url.pathname.toLowerCase() === EVENT_GRID_WEBHOOK.toLowerCase() && method === 'POST') return this.deliverEvents(url, body, res);
+    if (eventGrid && method === 'POST') return this.deliverEvents(url, body, res);
     if (!url.pathname.startsWith(ROUTE_PREFIX)) return json(res, 404, { error: { code: 'NotFound', message: `no route for ${url.pathname}` } });
     const matched = matchRoute(this.routes, method, url.pathname.slice(ROUTE_PREFIX.length - 1));
     if (!matched) return json(res, 404, { error: { code: 'NotFound', message: `no function serves ${method} ${url.pathname}` } });
     if ('allowed' in matched)
       return json(res, 405, { error: { code: 'MethodNotAllowed', message: `${method} is not allowed; use ${[...new Set(matched.allowed)].join(', ')}` } });
 
-    const headers = platformHeaders(req.headers, req.socket.remoteAddress);
     const request = new HttpRequest({
       method,
       url: url.href,
@@ -170,7 +190,7 @@ export class LocalHost {
       registration,
       `${registration.metadata.name}-${Date.now().toString(36)}`,
       (level, message, props) => logger.log(fromFunctionsLevel(level), message, props),
-      () => durableClientData(this.origin),
+      () => durableClientData(this.origin, this.secret),
     );
   }
 

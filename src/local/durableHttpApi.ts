@@ -1,19 +1,32 @@
 /** The Durable extension's HTTP API (`/runtime/webhooks/durabletask/…`) that durable-functions' DurableClient calls. */
 import { decodePathSegment, parseJsonBody } from './badRequest';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { DurableEngine, OrchestrationInstance } from './durableEngine';
+import { sameSecret } from './localAuth';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';
+/** Where the functions' own Durable client calls in, under a per-process secret (the Functions host's loopback RPC endpoint). */
+export const DURABLE_INTERNAL_SEGMENT = 'internal';
 
-export function durableClientData(origin: string): Record<string, unknown> {
+export function durableClientData(origin: string, internalSecret: string): Record<string, unknown> {
   return {
     taskHubName: 'ApimDrLocal',
     creationUrls: {},
     managementUrls: {},
     baseUrl: `${origin}${DURABLE_PREFIX}`,
     requiredQueryStringParameters: '',
-    rpcBaseUrl: `${origin}${DURABLE_PREFIX}`,
+    rpcBaseUrl: `${origin}${DURABLE_PREFIX}${DURABLE_INTERNAL_SEGMENT}/${internalSecret}/`,
   };
+}
+
+/** The path of a call through the internal base URL with `secret`, as the public API would see it; undefined for any other call. */
+export function internalDurablePath(pathname: string, secret: string): string | undefined {
+  const prefix = `${DURABLE_PREFIX}${DURABLE_INTERNAL_SEGMENT}/`;
+  if (!pathname.startsWith(prefix)) return undefined;
+  const rest = pathname.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0 || !sameSecret(rest.slice(0, slash), secret)) return undefined;
+  return `${DURABLE_PREFIX}${rest.slice(slash + 1)}`;
 }
 
 export function handleDurableRequest(engine: DurableEngine, method: string, url: URL, body: string, res: ServerResponse): void {
@@ -74,13 +87,4 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -17,5 +17,7 @@ export function inProcessStarter(
     // Nothing of ours runs in this process between commands; a Functions app's runs answer ARM 409 and are waited out.
     status: () => Promise.resolve(undefined),
     running: () => Promise.resolve([]),
+    // The orchestration this process runs ends before the command returns: nothing here waits for an event.
+    raiseEvent: (instanceId) => Promise.reject(new Error(`no orchestration '${instanceId}' runs in this process`)),
   };
 }

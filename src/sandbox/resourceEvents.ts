@@ -5,7 +5,7 @@
  * resourceProvider, resourceUri, operationName, status, subscriptionId, tenantId.
  */
 import { randomUUID } from 'node:crypto';
-import { OPERATOR_ROLE } from '../azure/armErrors';
+import { APIM_ROLE } from '../azure/apimRole';
 import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import { fakeGuid, type SandboxService } from './model';
 
@@ -38,10 +38,11 @@ export function resourceActionEvent(service: SandboxService, action: string, req
         scope: service.id,
         action: operationName,
         evidence: {
-          role: OPERATOR_ROLE.name,
+          role: `${APIM_ROLE.name} (sandbox)`,
           roleAssignmentScope: service.id,
           roleAssignmentId: fakeGuid(`${service.id}/operator`).replace(/-/g, ''),
-          roleDefinitionId: OPERATOR_ROLE.id.replace(/-/g, ''),
+          // A custom role's definition ID is a GUID of its own, as `azd provision` makes it.
+          roleDefinitionId: fakeGuid('apim-dr-apim-role').replace(/-/g, ''),
           principalId: principal.replace(/-/g, ''),
           principalType: 'ServicePrincipal',
         },

@@ -29,4 +29,6 @@ export const Activities = {
   verifyMigration: 'verifyMigration',
   finishMigration: 'finishMigration',
   migrationState: 'migrationState',
+  verifyRequest: 'verifyRequest',
+  settleApproval: 'settleApproval',
 } as const;

@@ -24,6 +24,7 @@ export const ANSWER_LOST_RETRY_MS = 15_000;
 /** Every phase an operation's custom status reports (`GET /api/operations/{id}`). */
 export type OperationPhase =
   | 'checking'
+  | 'awaiting-approval'
   | 'pre-restore-backup'
   | 'pre-migration-backup'
   | 'migrating'

@@ -20,6 +20,8 @@ export interface OrchestrationStarter {
   status(instanceId: string): Promise<OrchestrationStatus | undefined>;
   /** Instance IDs of running or pending orchestrations whose ID starts with `prefix`. */
   running(prefix: string): Promise<string[]>;
+  /** Raises an external event on a running orchestration (an approval); the orchestration checks what it means. */
+  raiseEvent(instanceId: string, name: string, data: unknown): Promise<void>;
 }
 
 const ACTIVE: RuntimeStatus[] = ['Running', 'Pending', 'ContinuedAsNew', 'Suspended'];
@@ -61,6 +63,9 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
         if (after && isActive(after.runtimeStatus)) return { started: false };
         throw err;
       }
+    },
+    async raiseEvent(instanceId, name, data) {
+      await client.raiseEvent(instanceId, name, data);
     },
     async running(prefix) {
       const statuses = await client.getStatusBy({ runtimeStatus: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] });

@@ -9,7 +9,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { nextCheckInMs, type CompletionWindow } from '../domain/pollPlan';
 import { restorePercent } from '../domain/restoreProgress';
 import { ensureError } from '../errors';
-import { Orchestrations } from './names';
+import { Activities, Orchestrations } from './names';
 import { activityRetry, after, setPhase, type MonitoredOutcome, type OperationStatus, type Unreachable } from './operation';
 import { isActive, type OrchestrationStatus, type OrchestrationStarter, type RuntimeStatus } from './starter';
 
@@ -22,9 +22,20 @@ export const OUTAGE_BACKOFF_CAP_MS = 15 * 60_000;
 /** How long an operation can plausibly run: the watch outlives an outage this long before it hands over. */
 export const OUTAGE_LIMIT_MS = { backup: 6 * 3_600_000, restore: 12 * 3_600_000, migrate: 6 * 3_600_000 } as const;
 
+/**
+ * The only activities a watch calls, by the kind of operation it follows. A watch's input names a kind, never an
+ * activity: a watch started with any other input (through the Durable API, say) must not reach the sweep's deletes.
+ */
+export const WATCH_CHECKS = {
+  backup: Activities.checkBackup,
+  restore: Activities.checkRestoreOperation,
+  migration: Activities.checkMigrationOperation,
+} as const;
+export type WatchedKind = keyof typeof WATCH_CHECKS;
+
 export interface WatchRequest {
-  /** The status-check activity and its input. */
-  check: { activity: string; input: unknown };
+  /** The kind of operation (which decides the status-check activity) and the check's input. */
+  check: { kind: WatchedKind; input: unknown };
   /** The outcome the start activity implied: `running`, with ARM's first `Retry-After` if it sent one. */
   first: MonitoredOutcome | Unreachable;
   /** The configured wait between checks, when ARM sends no `Retry-After` and nothing is known of the operation. */
@@ -73,6 +84,12 @@ export function* watch<O extends MonitoredOutcome>(
  */
 export const watchOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<WatchRequest>();
+  const activity = checkActivity(request);
+  if (!activity) {
+    const message = `refused: a watch follows a backup, restore or migration (check.kind); its input named none of them`;
+    if (!context.df.isReplaying) context.warn(`apim-dr.watch.refused ${context.df.instanceId}: ${message}`);
+    throw new Error(message);
+  }
   const retry = activityRetry();
   const startedAt = Date.parse(request.startedAt);
   let outcome = request.first;
@@ -102,10 +119,16 @@ export const watchOrchestrator: OrchestrationHandler = function* (context: Orche
       setPhase(context, progress(request, polls, now - startedAt));
     }
     yield context.df.createTimer(after(context, waitMs));
-    outcome = (yield context.df.callActivityWithRetry(request.check.activity, retry, request.check.input)) as MonitoredOutcome | Unreachable;
+    outcome = (yield context.df.callActivityWithRetry(activity, retry, request.check.input)) as MonitoredOutcome | Unreachable;
   }
   return outcome;
 };
+
+/** The check activity for the watched kind; undefined for anything else (an own key of WATCH_CHECKS only, never `toString`). */
+function checkActivity(request: Partial<WatchRequest> | undefined): string | undefined {
+  const kind = request?.check?.kind;
+  return typeof kind === 'string' && Object.hasOwn(WATCH_CHECKS, kind) ? WATCH_CHECKS[kind] : undefined;
+}
 
 function progress(request: WatchRequest, polls: number, elapsedMs: number): OperationStatus {
   const { expectedMs, overdue } = request;

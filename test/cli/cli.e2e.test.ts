@@ -142,16 +142,24 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('allowInPlace: true (CLI: --in-place)');
 
-    const restored = await cli(['restore', '--from', weu, '--to', weu, '--in-place', '--yes', '--config', configFile, '--json'], env);
-    expect(restored.stderr).toBe('');
+    // In place needs a second person's approval, which the in-process CLI cannot ask for: only on break-glass.
+    const alone = await cli(['restore', '--from', weu, '--to', weu, '--in-place', '--yes', '--config', configFile], env);
+    expect(alone.code).toBe(3);
+    expect(alone.stderr).toContain('run again with --break-glass');
+    expect(sandbox.apim.service(weu).configuration.apis).toContain('hotfix');
+
+    const restored = await cli(['restore', '--from', weu, '--to', weu, '--in-place', '--break-glass', '--yes', '--config', configFile, '--json'], env);
+    expect(restored.stderr).toContain('no second approval is asked');
     const summary = JSON.parse(restored.stdout) as { state: string; recordName: string; preRestoreBackup?: string };
+    // The sandbox's token is not a JWT: no identity to read, and the record says so rather than inventing one.
+    expect(summary).toMatchObject({ approval: { breakGlassOperator: expect.stringContaining('unknown') } });
     expect(summary).toMatchObject({ state: 'succeeded', purpose: 'restore', preRestoreBackup: expect.stringMatching(/\.pre-restore\.apimbackup$/) });
     expect(sandbox.apim.service(weu).configuration.apis).toEqual(['orders', 'payments', 'catalog']);
 
     const extra = await cli(['restore', '--rollback', summary.recordName, '--to', weu, '--yes', '--config', configFile], env);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toContain('drop --to');
-    const rolledBack = await cli(['restore', '--rollback', summary.recordName, '--yes', '--config', configFile, '--json'], env);
+    const rolledBack = await cli(['restore', '--rollback', summary.recordName, '--break-glass', '--yes', '--config', configFile, '--json'], env);
     expect(rolledBack.code).toBe(0);
     expect(JSON.parse(rolledBack.stdout)).toMatchObject({
       state: 'succeeded',
@@ -282,7 +290,13 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
         });
         child.on('close', () => reject(new Error(`host exited: ${seen}`)));
       });
-      const posted = (await (await fetch(`${origin}/api/backups`, { method: 'POST', body: JSON.stringify({ service: 'contoso-apim-dev' }) })).json()) as {
+      const posted = (await (
+        await fetch(`${origin}/api/backups`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ service: 'contoso-apim-dev' }),
+        })
+      ).json()) as {
         statusQueryGetUri: string;
       };
       let status: { runtimeStatus: string; output?: { state: string } } = { runtimeStatus: 'Pending' };

@@ -71,8 +71,13 @@ describe('apim-dr migrate (the compiled bin)', () => {
   });
 
   it('in place: exit 0 with the way back printed; the way back restores into the standby; a second migration exits 3', async () => {
-    const migrated = await run('migrate', DEV, '--yes', '--json');
-    expect(migrated.stderr).toBe('');
+    const alone = await run('migrate', DEV, '--yes');
+    expect(alone.code).toBe(3);
+    expect(alone.stderr).toContain('cannot be undone, so a second person holding DR.Restore must approve it');
+    expect(sandbox.apim.count('migratetostv2.post')).toBe(0);
+
+    const migrated = await run('migrate', DEV, '--break-glass', '--yes', '--json');
+    expect(migrated.stderr).toContain('no second approval is asked');
     expect(migrated.code).toBe(0);
     const summary = JSON.parse(migrated.stdout) as { recordName: string; state: string; preMigrationBackup: { backupName: string } };
     expect(summary).toMatchObject({ state: 'succeeded', verification: { platforms: { 'West Europe': 'stv2' } } });
@@ -85,7 +90,7 @@ describe('apim-dr migrate (the compiled bin)', () => {
     expect(JSON.parse(back.stdout)).toMatchObject({ state: 'succeeded', backupName: summary.preMigrationBackup.backupName, target: DEV2 });
     expect(sandbox.apim.service(DEV2).configuration).toEqual(sandbox.apim.service(DEV).configuration);
 
-    const again = await run('migrate', DEV, '--yes');
+    const again = await run('migrate', DEV, '--break-glass', '--yes');
     expect(again.code).toBe(3);
     expect(again.stderr).toContain('AlreadyOnStv2');
     expect(sandbox.apim.count('migratetostv2.post')).toBe(1);
@@ -95,7 +100,7 @@ describe('apim-dr migrate (the compiled bin)', () => {
     sandbox.apim.service(DEV).platformVersion = 'stv1';
     // The next operation on the instance is the pre-migration backup; the one after it, the migration.
     sandbox.apim.failNextOperation(DEV, { code: 'BackupFailed', message: 'storage unreachable' });
-    const failed = await run('migrate', DEV, '--yes');
+    const failed = await run('migrate', DEV, '--break-glass', '--yes');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('PreMigrationBackupFailed');
     expect(sandbox.apim.service(DEV).platformVersion).toBe('stv1');

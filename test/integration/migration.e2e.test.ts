@@ -9,7 +9,11 @@ import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../.
 import type { SandboxServiceSpec } from '../../src/sandbox/model';
 import { migrationRollbackAsk } from '../../src/workflows/migrate/migrationRollback';
 import type { MigrationSummary } from '../../src/workflows/migrate/types';
-import { backupNow, runToCompletion, startHarness, sweepNow, type Harness } from '../support/harness';
+import { backupNow, runToCompletion, startHarness as startTestHarness, sweepNow, type Harness, type HarnessOptions } from '../support/harness';
+
+/** Migrations themselves, without the second person an in-place one waits for by default (test/security/approvals.test.ts). */
+const startHarness = (options: HarnessOptions = {}) =>
+  startTestHarness({ ...options, config: (s) => ({ ...(options.config?.(s) ?? s.config()), approvals: { inPlace: false } }) });
 
 const DEV = 'contoso-apim-dev';
 const MINUTE = 60_000;

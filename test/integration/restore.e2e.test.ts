@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxCredential } from '../../src/azure/sandboxCredential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
+import { requestRestore } from '../../src/workflows/restore/requestRestore';
+import { engineStarter } from '../support/engineStarter';
 import { forgedRollback } from '../support/forgedRollback';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 
@@ -10,7 +12,11 @@ const NEU = 'contoso-apim-neu';
 describe('restore into a standby', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000) });
+    // Restores themselves, in place too, without the second person they wait for by default (test/security/approvals.test.ts).
+    h = await startHarness({
+      durationMs: (kind) => (kind === 'backup' ? 60_000 : 30 * 60_000),
+      config: (sandbox) => ({ ...sandbox.config(), approvals: { inPlace: false } }),
+    });
   });
   afterEach(async () => {
     await h.close();
@@ -147,7 +153,7 @@ describe('restore into a standby', () => {
   it.each([
     ['names no record', {}],
     ['names a record that does not exist', { rollbackOf: 'restores/contoso-apim-weu.20200101T000000Z.json' }],
-  ])('refuses a forged rollback before any ARM call when its input %s', async (_what, extra) => {
+  ])('refuses a rollback forged past the API before any ARM call when its input %s', async (_what, extra) => {
     const { backupName } = await backupNow(h, WEU);
     const weuId = h.sandbox.apim.service(WEU).id;
     const forged = forgedRollback(weuId, backupName, extra);
@@ -155,20 +161,21 @@ describe('restore into a standby', () => {
     const instance = await runToCompletion(h, 'forged-rollback');
     const summary = instance.output as RestoreSummary;
     expect(summary.state).toBe('refused');
-    expect(summary.findings?.[0]).toMatchObject({ code: 'RollbackNotProven', severity: 'blocking' });
+    // No edge recorded it: refused before the rollback is even looked at.
+    expect(summary.findings?.[0]).toMatchObject({ code: 'RequestNotRecorded', severity: 'blocking' });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
-  it('refuses a rollback whose record took another backup than the one it would restore', async () => {
-    const weuId = h.sandbox.apim.service(WEU).id;
+  it('refuses a recorded rollback whose record took another backup than the one it would restore', async () => {
     await backupNow(h, WEU);
     const restored = await restore({ source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
     expect(restored.summary?.preRestoreBackup).toBeDefined();
     const other = await backupNow(h, WEU);
-    const forged = forgedRollback(weuId, other.backupName, { rollbackOf: restored.summary!.recordName });
     const posts = h.sandbox.apim.count('restore.post');
-    h.host.engine.start('restoreOrchestrator', 'forged-rollback-2', forged);
-    const summary = (await runToCompletion(h, 'forged-rollback-2')).output as RestoreSummary;
+    // An edge that recorded what it should not have: the gate proves the rollback from storage all the same.
+    const ask = { source: WEU, target: WEU, confirm: WEU, backup: other.backupName, purpose: 'rollback' as const, rollbackOf: restored.summary!.recordName };
+    const { instanceId } = await requestRestore(h.services, engineStarter(h), { ...ask, preRestoreBackup: false, requestedBy: 'cli:test' }, { via: 'cli' });
+    const summary = (await runToCompletion(h, instanceId)).output as RestoreSummary;
     expect(summary.findings?.[0]).toMatchObject({
       code: 'RollbackNotProven',
       message: expect.stringContaining(`may only restore the pre-restore backup '${restored.summary!.preRestoreBackup}'`),

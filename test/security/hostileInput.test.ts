@@ -47,7 +47,8 @@ describe('oversized and forged input', () => {
     expect(started.status).toBe(202);
     const summary = (await runToCompletion(h, 'forged-via-api')).output as RestoreSummary;
     expect(summary.state).toBe('refused');
-    expect(summary.findings?.[0]?.code).toBe('RollbackNotProven');
+    // No edge recorded it: refused before the rollback is even looked at.
+    expect(summary.findings?.[0]?.code).toBe('RequestNotRecorded');
     expect(h.sandbox.apim.count('restore.post')).toBe(posts);
   });
 });

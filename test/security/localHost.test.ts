@@ -26,6 +26,7 @@ describe('the local host, hostile requests', () => {
   });
 
   it('never builds a status URL or Location on another host from an absolute-form request target', async () => {
+    // The Host header is loopback's (a foreign one is refused: see localHostEdge.test.ts); the target names another host.
     const port = new URL(h.host.origin).port;
     const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
       const req = request(
@@ -34,7 +35,7 @@ describe('the local host, hostile requests', () => {
           port,
           method: 'POST',
           path: 'http://evil.example/api/backups',
-          headers: { 'Content-Type': 'application/json', Host: 'evil.example' },
+          headers: { 'Content-Type': 'application/json', Host: `127.0.0.1:${port}` },
         },
         (res) => {
           let body = '';

@@ -25,3 +25,5 @@ export const PIPELINE: TestPrincipal = {
   objectId: '11111111-0000-0000-0000-000000000005',
   roles: ['DR.Operator'],
 };
+/** A second person holding DR.Restore: the one who may approve what RESTORER asks. */
+export const SECOND_RESTORER: TestPrincipal = { upn: 'second@contoso.example', objectId: '11111111-0000-0000-0000-000000000006', roles: ['DR.Restore'] };

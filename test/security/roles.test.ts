@@ -85,10 +85,14 @@ describe('roles on every route', () => {
     expect([200, 404]).toContain(answer.status);
   });
 
-  it('records the validated principal of a backup, not the name a header or the body claims', async () => {
-    const answer = await call('POST', '/api/backups', { service: 'contoso-apim-dev', requestedBy: 'mallory' }, OPERATOR, {
-      'x-ms-client-principal-name': 'mallory',
-    });
+  it('refuses a body that claims who asked, naming the field', async () => {
+    const answer = await call('POST', '/api/backups', { service: 'contoso-apim-dev', requestedBy: 'mallory' }, OPERATOR);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).error.problems).toEqual([{ path: 'requestedBy', message: expect.stringContaining('never from the body') }]);
+  });
+
+  it('records the validated principal of a backup, not the name a header claims', async () => {
+    const answer = await call('POST', '/api/backups', { service: 'contoso-apim-dev' }, OPERATOR, { 'x-ms-client-principal-name': 'mallory' });
     expect(answer.status).toBe(202);
     const instance = await runToCompletion(h, JSON.parse(answer.text).id);
     const { backupName } = instance.output as { backupName: string };

@@ -6,6 +6,7 @@ import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSet
 import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
 import { HTTP_AUTH_SETTING } from '../../http/caller';
+import { EVENT_GRID_KEY_SETTING } from '../../local/edgeGuard';
 import { EVENT_GRID_WEBHOOK, LocalHost } from '../../local/LocalHost';
 import type { RunningSandbox } from '../../sandbox/startSandbox';
 import { createServices } from '../../services';
@@ -49,7 +50,7 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
     for (const fn of host.describe()) out.line(`  ${fn.trigger.padEnd(22)} ${fn.name}`);
     out.line(`Event Grid webhook: ${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`);
-    const stopDemo = sandbox ? startDemo(sandbox, host, out) : () => undefined;
+    const stopDemo = sandbox ? startDemo(sandbox, host, out, settings) : () => undefined;
     // A freshly started host catches up at once instead of waiting for the first tick.
     await host.invokeTimer('scheduleTick');
     await options.until;
@@ -70,7 +71,10 @@ function demoConfig(sandbox: RunningSandbox): Config {
 }
 
 /** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */
-function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () => void {
+function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output, settings: NodeJS.ProcessEnv): () => void {
+  // With authentication on, the webhook wants its key, as Event Grid sends it to the Functions host.
+  const key = settings[EVENT_GRID_KEY_SETTING];
+  const keyHeader: Record<string, string> = key ? { 'x-functions-key': key } : {};
   out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
   out.line(
     `protecting: ${sandbox.apim
@@ -78,11 +82,15 @@ function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () =>
       .map((s) => `${s.spec.name} (${s.spec.sku.name}, ${s.spec.location})`)
       .join(', ')}`,
   );
-  out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
+  out.line(
+    `try: curl -s -X POST ${host.origin}/api/backups -H 'Content-Type: application/json' -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`,
+  );
   sandbox.apim.onChange((event) => {
-    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, { method: 'POST', body: JSON.stringify([event]) }).catch(
-      () => undefined,
-    );
+    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...keyHeader },
+      body: JSON.stringify([event]),
+    }).catch(() => undefined);
   });
   const timer = setTimeout(() => {
     out.line(`sandbox: someone adds API 'demo-api' to ${DEMO_PRIMARY}; Event Grid delivers the change, a backup follows after a quiet 30 s`);

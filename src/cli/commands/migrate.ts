@@ -16,6 +16,7 @@ import { requestMigration } from '../../workflows/migrate/requestMigration';
 import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
 import { ExitCode, type Output } from '../output';
+import { cliOrigin } from '../breakGlass';
 import { cliRequester } from '../requestedBy';
 import { askForName, progressText, runRestore } from './restore';
 
@@ -26,6 +27,7 @@ export interface MigrateOptions {
   to?: string;
   rollback?: string;
   yes?: boolean;
+  breakGlass?: boolean;
 }
 
 const MODES: Record<string, MigrationMode> = { 'preserve-ip': 'PreserveIp', 'new-ip': 'NewIP' };
@@ -70,12 +72,12 @@ export async function migrateCommand(
     (status) => out.progress(`${doing}: ${progressText(status as { phase?: string; percent?: number } | undefined)}`),
   );
   out.progress(`${doing}…`);
-  await requestMigration(services.config, starter, {
-    service,
-    ...(options.sideBySide ? { target: options.to } : { mode }),
-    confirm,
-    requestedBy: cliRequester(),
-  });
+  await requestMigration(
+    services,
+    starter,
+    { service, ...(options.sideBySide ? { target: options.to } : { mode }), confirm, requestedBy: cliRequester() },
+    await cliOrigin(services, options.breakGlass === true, out),
+  );
   out.progress('');
   if (!summary) {
     out.error(`the migration of ${report.service} did not finish`);
@@ -126,6 +128,7 @@ function printSummary(summary: MigrationSummary, out: Output): number {
   if (summary.postMigrationBackup) out.line(`first backup on stv2: ${summary.postMigrationBackup}`);
   if (wayBack) out.line(wayBack);
   out.line(`record: ${summary.recordName}`);
+  if (summary.approval?.breakGlassOperator) out.line(`break-glass: recorded operator ${summary.approval.breakGlassOperator}; no second approval was asked`);
   return ExitCode.ok;
 }
 
@@ -143,7 +146,7 @@ async function rollback(services: Services, service: string | undefined, options
     }
     return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
   }
-  return runRestore(services, ask, options.yes === true, out, input);
+  return runRestore(services, ask, { yes: options.yes === true, breakGlass: options.breakGlass === true }, out, input);
 }
 
 export function registerMigrate(program: Command, cli: CliContext): void {
@@ -156,5 +159,6 @@ export function registerMigrate(program: Command, cli: CliContext): void {
     .option('--to <service>', 'the stv2 instance for --side-by-side, or the instance --rollback restores into')
     .option('--rollback <record>', "the way back: restore a migration's pre-migration backup into --to (e.g. 'migrations/NAME.TIME.json')")
     .option('--yes', 'do not ask: migrate without a prompt')
+    .option('--break-glass', 'migrate in place without the second approval it needs, recording your Azure identity: only when the app is down')
     .action((service: string | undefined, options: MigrateOptions) => cli.run(() => migrateCommand(cli.services(), service, options, cli.output())));
 }

@@ -15,6 +15,7 @@ import { requestRestore, type RestoreAsk } from '../../workflows/restore/request
 import { rollbackAsk } from '../../workflows/restore/rollback';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
+import { cliOrigin } from '../breakGlass';
 import { cliRequester } from '../requestedBy';
 
 export interface RestoreOptions {
@@ -26,14 +27,21 @@ export interface RestoreOptions {
   /** commander's `--no-pre-backup`: false when given. */
   preBackup?: boolean;
   yes?: boolean;
+  breakGlass?: boolean;
 }
 
 export async function restoreCommand(services: Services, options: RestoreOptions, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
-  return runRestore(services, await askOf(services, options), options.yes === true, out, input);
+  return runRestore(services, await askOf(services, options), { yes: options.yes === true, breakGlass: options.breakGlass === true }, out, input);
 }
 
 /** Shows the dry run and asks for the target's name unless `yes`, then runs the restore in this process. */
-export async function runRestore(services: Services, ask: RestoreAsk, yes: boolean, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
+export async function runRestore(
+  services: Services,
+  ask: RestoreAsk,
+  { yes, breakGlass }: { yes: boolean; breakGlass: boolean },
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
   const target = resolveInstance(services.config, ask.target, '--to').ref.name;
   let confirm: string | undefined = yes ? target : undefined;
   if (!yes) {
@@ -59,7 +67,7 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
     (status) => out.progress(`${doing}: ${progressText(status as RestoreProgress | undefined)}`),
   );
   out.progress(`${doing}…`);
-  await requestRestore(services.config, starter, { ...ask, confirm });
+  await requestRestore(services, starter, { ...ask, confirm }, await cliOrigin(services, breakGlass, out));
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);
@@ -78,6 +86,7 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
     `restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`,
   );
   if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
+  if (summary.approval?.breakGlassOperator) out.line(`break-glass: recorded operator ${summary.approval.breakGlassOperator}; no second approval was asked`);
   return ExitCode.ok;
 }
 
@@ -132,5 +141,6 @@ export function registerRestore(program: Command, cli: CliContext): void {
     .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
     .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
     .option('--yes', 'do not ask: the target is replaced without a prompt')
+    .option('--break-glass', 'run what needs a second approval (in place) without one, recording your Azure identity: only when the app is down')
     .action((options: RestoreOptions) => cli.run(() => restoreCommand(cli.services(), options, cli.output())));
 }

@@ -23,7 +23,7 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
   const retry = activityRetry();
   const watchBackup = (backupName: string, first: CheckOutcome, pollIntervalMs: number, plan: BackupPlan, token?: string) =>
     watch<CheckOutcome>(context, {
-      check: { activity: Activities.checkBackup, input: { serviceId: request.serviceId, backupName, token } },
+      check: { kind: 'backup', input: { serviceId: request.serviceId, backupName, token } },
       first,
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.backup,

@@ -49,6 +49,7 @@ export async function finishMigration(services: Services, input: FinishMigration
     error,
     requestedAt,
     completedAt,
+    ...(record.approval ? { approval: record.approval } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { formatBackupTime } from '../../domain/backupName';
 import { MIGRATION_FACTS } from '../../domain/migration';
 import type { BackupRequest, BackupSummary } from '../backup/types';
+import { verifiedStart } from '../approval/verifiedStart';
 import { Activities, Orchestrations } from '../names';
 import type { Finding } from '../../domain/compatibility';
 import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
@@ -40,7 +41,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       return yield* finishStep(context, recordName, [], { outcome: { status: 'failed', code: 'Interrupted', message } });
     }
     const outcome = yield* watch<MigrationOutcome>(context, {
-      check: { activity: Activities.checkMigrationOperation, input: { recordName } },
+      check: { kind: 'migration', input: { recordName } },
       first: { status: 'running', retryAfterMs: 0 },
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.migrate,
@@ -53,7 +54,21 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
     return yield* settleInPlace(context, request, recordName, [], outcome, state.preMigrationBackup);
   }
   setPhase(context, { phase: 'checking', percent: 0 });
-  const input: PrepareMigrationInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
+  const owner = `${context.df.instanceId}@${requestedAt.toISOString()}`;
+  // The input is not trusted: it must be what the edge recorded, and the requester and approval come from that record.
+  const verified = yield* verifiedStart(context, 'migration', request, owner);
+  if (verified.status === 'refused') {
+    if (verified.finding.code !== 'ApprovalExpired') setPhase(context, { phase: 'refused' });
+    return { recordName: verified.requestRecord ?? '', kind: request.kind, state: 'refused', findings: [verified.finding] };
+  }
+  setPhase(context, { phase: 'checking', percent: 0 });
+  const input: PrepareMigrationInput = {
+    ...request,
+    requestedBy: verified.requestedBy,
+    requestedAt: requestedAt.toISOString(),
+    owner,
+    ...(verified.approval ? { approval: verified.approval } : {}),
+  };
   const prepared: PrepareMigrationOutput = yield context.df.callActivityWithRetry(Activities.prepareMigration, retry, input);
   if (prepared.status === 'refused') {
     setPhase(context, { phase: 'refused' });
@@ -84,6 +99,8 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       purpose: 'migration',
       allowInPlace: false,
       preRestoreBackup: false,
+      // The restore runs on this migration's request, which it checks as its own.
+      ...(request.requestRecord ? { requestRecord: request.requestRecord } : {}),
     };
     const restored = yield* subOrchestration<RestoreSummary>(context, Orchestrations.restore, restore, `${context.df.instanceId}-restore`);
     const outcome: FinishMigrationInput['outcome'] =
@@ -114,7 +131,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
         : { status: 'running', retryAfterMs: started.retryAfterMs };
   const token = started.status === 'started' ? started.token : undefined;
   const outcome = yield* watch<MigrationOutcome>(context, {
-    check: { activity: Activities.checkMigrationOperation, input: { recordName, token } },
+    check: { kind: 'migration', input: { recordName, token } },
     first,
     pollIntervalMs: started.status === 'started' ? started.pollIntervalMs : 0,
     outageLimitMs: OUTAGE_LIMIT_MS.migrate,

@@ -35,6 +35,7 @@ export async function prepareMigration(services: Services, input: PrepareMigrati
     serviceId: instance.ref.id,
     ...(target ? { target: target.ref.name, targetId: target.ref.id } : { mode: input.mode }),
     requestedBy: input.requestedBy,
+    ...(input.approval ? { approval: input.approval } : {}),
     correlationId: input.correlationId,
     owner: input.owner,
     requestedAt: input.requestedAt,

@@ -1,7 +1,9 @@
 /** Validates a migration request (kind, consent, confirmation) and starts the singleton migration of the instance. */
 import { randomUUID } from 'node:crypto';
 import { resolveInstance } from '../../config/resolveService';
-import type { Config } from '../../config/schema';
+import { migrationApprovalReason } from '../../domain/approvalNeed';
+import type { Services } from '../../services';
+import { startRecorded, type RequestOrigin } from '../approval/startRecorded';
 import { restoreInstanceId } from '../../domain/instanceIds';
 import type { MigrationMode } from '../../domain/migration';
 import { UserError, ValidationError } from '../../errors';
@@ -20,7 +22,13 @@ export interface MigrationAsk {
   requestedBy: string;
 }
 
-export async function requestMigration(config: Config, starter: OrchestrationStarter, ask: MigrationAsk): Promise<{ instanceId: string; service: string }> {
+export async function requestMigration(
+  services: Services,
+  starter: OrchestrationStarter,
+  ask: MigrationAsk,
+  origin: Omit<RequestOrigin, 'requestedBy'>,
+): Promise<{ instanceId: string; service: string; awaitingApproval?: { requestedBy: string; expiresAt: string; reason: string } }> {
+  const { config } = services;
   const instance = resolveInstance(config, ask.service, 'service');
   const target = ask.target === undefined ? undefined : resolveInstance(config, ask.target, 'target');
   if (target && ask.mode) {
@@ -51,7 +59,17 @@ export async function requestMigration(config: Config, starter: OrchestrationSta
     requestedBy: ask.requestedBy,
     correlationId: randomUUID(),
   };
-  const { started } = await starter.start(Orchestrations.migrate, instanceId, input);
+  const { started, record } = await startRecorded(services, starter, {
+    orchestration: Orchestrations.migrate,
+    operationId: instanceId,
+    kind: 'migration',
+    input,
+    confirm: ask.confirm,
+    origin: { ...origin, requestedBy: ask.requestedBy },
+    approvalReason: migrationApprovalReason(config.approvals, input.kind, instance.ref.name),
+    subject: instance.ref.name,
+  });
   if (!started) throw new UserError(`a restore or migration of '${changed.ref.name}' is already running (operation ${instanceId})`, 'conflict', 'InstanceBusy');
-  return { instanceId, service: instance.ref.name };
+  const awaiting = record.state === 'awaiting' ? { requestedBy: record.requestedBy, expiresAt: record.expiresAt!, reason: record.reason! } : undefined;
+  return { instanceId, service: instance.ref.name, ...(awaiting ? { awaitingApproval: awaiting } : {}) };
 }

@@ -2,6 +2,7 @@
 import type { Finding } from '../../domain/compatibility';
 import type { MigrationMode } from '../../domain/migration';
 import type { MigrationKind, MigrationRecord } from '../../domain/migrationRecord';
+import type { RecordedApproval } from '../../domain/recordedApproval';
 import type { CheckOutcome } from '../backup/types';
 
 export interface MigrationRequest {
@@ -15,11 +16,15 @@ export interface MigrationRequest {
   targetId?: string;
   requestedBy: string;
   correlationId: string;
+  /** The edge's record of this request (`approvals/…`): what the orchestration checks its input against. */
+  requestRecord?: string;
 }
 
 export interface PrepareMigrationInput extends MigrationRequest {
   requestedAt: string;
   owner: string;
+  /** Who approved it (or the break-glass operator), once the request was verified and approved. */
+  approval?: RecordedApproval;
 }
 
 export type PrepareMigrationOutput =
@@ -72,4 +77,5 @@ export type MigrationSummary = Pick<
   | 'error'
   | 'requestedAt'
   | 'completedAt'
+  | 'approval'
 >;

@@ -33,7 +33,24 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
   }
   const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } =
     record;
-  return { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt };
+  const approval = record.approval ? { approval: record.approval } : {};
+  return {
+    recordName,
+    source,
+    target,
+    backupName,
+    purpose,
+    preRestoreBackup,
+    state,
+    verdict,
+    findings,
+    error,
+    rtoMs,
+    verification,
+    requestedAt,
+    completedAt,
+    ...approval,
+  };
 }
 
 async function settle(services: Services, record: RestoreRecord, input: FinishRestoreInput): Promise<RestoreRecord> {

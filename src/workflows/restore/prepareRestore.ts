@@ -36,6 +36,7 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
     target: target.ref.name,
     targetId: target.ref.id,
     requestedBy: input.requestedBy,
+    ...(input.approval ? { approval: input.approval } : {}),
     correlationId: input.correlationId,
     owner: input.owner,
     purpose: input.purpose,

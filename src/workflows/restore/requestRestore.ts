@@ -2,10 +2,12 @@
 import { quoteInput } from '../../validation';
 import { randomUUID } from 'node:crypto';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
-import type { Config } from '../../config/schema';
 import { restoreInstanceId } from '../../domain/instanceIds';
 import type { RestorePurpose } from '../../domain/restoreRecord';
 import { UserError, ValidationError } from '../../errors';
+import { restoreApprovalReason } from '../../domain/approvalNeed';
+import type { Services } from '../../services';
+import { startRecorded, type RequestOrigin } from '../approval/startRecorded';
 import { Orchestrations } from '../names';
 import type { OrchestrationStarter } from '../starter';
 import { consentProblem } from './consent';
@@ -25,7 +27,13 @@ export interface RestoreAsk {
   requestedBy: string;
 }
 
-export async function requestRestore(config: Config, starter: OrchestrationStarter, ask: RestoreAsk): Promise<{ instanceId: string; target: string }> {
+export async function requestRestore(
+  services: Services,
+  starter: OrchestrationStarter,
+  ask: RestoreAsk,
+  origin: Omit<RequestOrigin, 'requestedBy'>,
+): Promise<{ instanceId: string; target: string; awaitingApproval?: { requestedBy: string; expiresAt: string; reason: string } }> {
+  const { config } = services;
   const source = resolveService(config, ask.source, 'source');
   const target = resolveInstance(config, ask.target, 'target');
   const purpose = ask.purpose ?? 'restore';
@@ -60,7 +68,25 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
     preRestoreBackup,
     ...(ask.rollbackOf ? { rollbackOf: ask.rollbackOf } : {}),
   };
-  const { started } = await starter.start(Orchestrations.restore, instanceId, input);
+  const relation = restoreRelation(source.ref.id, target);
+  const approvalReason = restoreApprovalReason(config.approvals, {
+    relation,
+    purpose,
+    target: target.ref.name,
+    targetProtected: target.protected !== undefined,
+    preRestoreBackup,
+  });
+  const { started, record } = await startRecorded(services, starter, {
+    orchestration: Orchestrations.restore,
+    operationId: instanceId,
+    kind: 'restore',
+    input,
+    confirm: ask.confirm,
+    origin: { ...origin, requestedBy: ask.requestedBy },
+    approvalReason,
+    subject: target.ref.name,
+  });
   if (!started) throw new UserError(`a restore into '${target.ref.name}' is already running (operation ${instanceId})`, 'conflict', 'TargetBusy');
-  return { instanceId, target: target.ref.name };
+  const awaiting = record.state === 'awaiting' ? { requestedBy: record.requestedBy, expiresAt: record.expiresAt!, reason: record.reason! } : undefined;
+  return { instanceId, target: target.ref.name, ...(awaiting ? { awaitingApproval: awaiting } : {}) };
 }

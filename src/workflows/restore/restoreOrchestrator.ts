@@ -5,6 +5,7 @@ import { parseServiceId } from '../../domain/resourceId';
 import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
 import { OUTAGE_LIMIT_MS, watch } from '../watch';
 import type { BackupRequest, BackupSummary } from '../backup/types';
+import { verifiedStart } from '../approval/verifiedStart';
 import { Activities, Orchestrations } from '../names';
 import type { RestoreOutcome } from './checkRestoreOperation';
 import type { FinishRestoreInput, PrepareRestoreInput, PrepareRestoreOutput, RestoreRequest, RestoreSummary, StartRestoreOutput } from './types';
@@ -17,7 +18,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     // Reconciliation: watch a running restore record that lost its watcher, then verify and settle it as usual.
     const { recordName, pollIntervalMs } = request.adopt;
     const outcome = yield* watch<RestoreOutcome>(context, {
-      check: { activity: Activities.checkRestoreOperation, input: { recordName } },
+      check: { kind: 'restore', input: { recordName } },
       first: { status: 'running', retryAfterMs: 0 },
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.restore,
@@ -31,7 +32,21 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     return summary;
   }
   setPhase(context, { phase: 'checking', percent: 0 });
-  const input: PrepareRestoreInput = { ...request, requestedAt: requestedAt.toISOString(), owner: `${context.df.instanceId}@${requestedAt.toISOString()}` };
+  const owner = `${context.df.instanceId}@${requestedAt.toISOString()}`;
+  // The input is not trusted: it must be what the edge recorded, and the requester and approval come from that record.
+  const verified = yield* verifiedStart(context, 'restore', request, owner);
+  if (verified.status === 'refused') {
+    if (verified.finding.code !== 'ApprovalExpired') setPhase(context, { phase: 'refused' });
+    return { recordName: verified.requestRecord ?? '', state: 'refused', purpose: request.purpose, findings: [verified.finding] };
+  }
+  setPhase(context, { phase: 'checking', percent: 0 });
+  const input: PrepareRestoreInput = {
+    ...request,
+    requestedBy: verified.requestedBy,
+    requestedAt: requestedAt.toISOString(),
+    owner,
+    ...(verified.approval ? { approval: verified.approval } : {}),
+  };
   const prepared: PrepareRestoreOutput = yield context.df.callActivityWithRetry(Activities.prepareRestore, retry, input);
   if (prepared.status === 'refused') {
     setPhase(context, { phase: 'refused' });
@@ -86,7 +101,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
   const token = started.status === 'started' ? started.token : undefined;
   const outcome = yield* watch<RestoreOutcome>(context, {
-    check: { activity: Activities.checkRestoreOperation, input: { recordName, token } },
+    check: { kind: 'restore', input: { recordName, token } },
     first,
     pollIntervalMs,
     outageLimitMs: OUTAGE_LIMIT_MS.restore,

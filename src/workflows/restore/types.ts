@@ -2,6 +2,7 @@
 import type { CompletionWindow } from '../../domain/pollPlan';
 import type { Finding } from '../../domain/compatibility';
 import type { RestorePurpose, RestoreRecord } from '../../domain/restoreRecord';
+import type { RecordedApproval } from '../../domain/recordedApproval';
 import type { CheckOutcome } from '../backup/types';
 
 export interface RestoreRequest {
@@ -18,6 +19,8 @@ export interface RestoreRequest {
   preRestoreBackup: boolean;
   /** For a rollback: the record of the restore it undoes. */
   rollbackOf?: string;
+  /** The edge's record of this request (`approvals/…`): what the orchestration checks its input against. */
+  requestRecord?: string;
   /** Watch this running restore record (its watcher gone) instead of starting a restore: reconciliation. */
   adopt?: { recordName: string; pollIntervalMs: number };
 }
@@ -25,6 +28,8 @@ export interface RestoreRequest {
 export interface PrepareRestoreInput extends RestoreRequest {
   requestedAt: string;
   owner: string;
+  /** Who approved it (or the break-glass operator), once the request was verified and approved. */
+  approval?: RecordedApproval;
 }
 
 export type PrepareRestoreOutput =
@@ -64,4 +69,5 @@ export type RestoreSummary = Pick<
   | 'verification'
   | 'requestedAt'
   | 'completedAt'
+  | 'approval'
 >;

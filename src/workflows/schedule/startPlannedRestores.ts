@@ -48,17 +48,22 @@ export async function startPlannedRestores(
   const started: PlannedRestore[] = [];
   for (const p of plan) {
     try {
-      await requestRestore(services.config, starter, {
-        source: p.sourceId,
-        target: p.targetId,
-        backup: p.backupName,
-        // The config that names this standby or drill target is the consent to replace its configuration.
-        confirm: p.target,
-        purpose: p.purpose,
-        // Syncs and drills replace configurations that exist to be replaced: no rollback path is kept.
-        preRestoreBackup: false,
-        requestedBy: `${p.purpose}:${p.reason}`,
-      });
+      await requestRestore(
+        services,
+        starter,
+        {
+          source: p.sourceId,
+          target: p.targetId,
+          backup: p.backupName,
+          // The config that names this standby or drill target is the consent to replace its configuration.
+          confirm: p.target,
+          purpose: p.purpose,
+          // Syncs and drills replace configurations that exist to be replaced: no rollback path is kept.
+          preRestoreBackup: false,
+          requestedBy: `${p.purpose}:${p.reason}`,
+        },
+        { via: 'schedule' },
+      );
     } catch (err) {
       // A restore started into the target since the listing: this one waits for the next tick.
       if (err instanceof UserError && err.code === 'TargetBusy') continue;
