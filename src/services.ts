@@ -8,6 +8,7 @@ import { ChangeLog } from './azure/changeLog';
 import { IncidentStore } from './azure/incidentStore';
 import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory } from './azure/clientFactory';
+import { SweepRunStore } from './azure/sweepRunStore';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
@@ -24,6 +25,7 @@ export interface Services {
   restores: RestoreLog;
   migrations: MigrationLog;
   armHealth: ArmHealth;
+  sweepRuns: SweepRunStore;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -53,6 +55,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     restores: restoreLog(clients.container()),
     migrations: migrationLog(clients.container()),
     armHealth: new ArmHealth(clients.container()),
+    sweepRuns: new SweepRunStore(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,
