@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_APP_SETTINGS } from '../../src/config/appSettings';
 import { DR_ROLES, HTTP_AUTH_SETTING } from '../../src/http/caller';
+import { AUTH_CLIENT_ID_SETTING, AUTH_TENANT_SETTING } from '../../src/http/entraToken';
 import { CONFIG_SETTING, parseConfig } from '../../src/config/loadConfig';
 import { configSchema } from '../../src/config/schema';
 import { classifyEvent } from '../../src/domain/changeEvents';
@@ -58,7 +59,14 @@ describe('infra: app settings', () => {
   const hostSettings = objectKeys(functionApp, 'var hostSettings =');
 
   it('sets every app setting the code and host.json read, and nothing apim-dr does not read', () => {
-    const read = new Set([CONFIG_SETTING, HTTP_AUTH_SETTING, ...Object.keys(DEFAULT_APP_SETTINGS), ...settingNames(JSON.stringify(hostJson))]);
+    const read = new Set([
+      CONFIG_SETTING,
+      HTTP_AUTH_SETTING,
+      AUTH_TENANT_SETTING,
+      AUTH_CLIENT_ID_SETTING,
+      ...Object.keys(DEFAULT_APP_SETTINGS),
+      ...settingNames(JSON.stringify(hostJson)),
+    ]);
     expect(new Set(apimDrSettings)).toEqual(read);
   });
 
