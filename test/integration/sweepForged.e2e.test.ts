@@ -103,6 +103,26 @@ describe('the sweep acts only on its own plan', () => {
   });
 });
 
+describe('sweep run folders', () => {
+  it('are pruned by the fleet sweep once older than seven days', async () => {
+    const h = await startHarness();
+    try {
+      const store = h.services.sweepRuns;
+      const at = h.clock.now();
+      await store.write('old-run', 'records', { names: ['restores/x.json'] }, new Date(at.getTime() - 8 * DAY));
+      await store.write('recent-run', 'records', { names: [] }, new Date(at.getTime() - 6 * DAY));
+      await planSweepRun(h.services, { runId: 'fleet-run' });
+      const names: string[] = [];
+      for await (const blob of h.sandbox.container().listBlobsFlat({ prefix: 'sweeps/' })) names.push(blob.name);
+      expect(names.filter((n) => n.startsWith('sweeps/old-run/'))).toEqual([]);
+      expect(names).toContain('sweeps/recent-run/records.json');
+      expect(names).toContain('sweeps/fleet-run/protection.json');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('the sweep at scale', () => {
   it('plans and applies in pages: payloads stay small while the count of deletions is exact', { timeout: 240_000 }, async () => {
     const h = await startHarness();
