@@ -1,16 +1,17 @@
 /** The full report of a sweep run (every list), read back from its parts in storage: for the CLI and tests. */
 import type { Services } from '../../services';
 import { appliedPartSchema, namesPartSchema, part, planPageSchema, protectionPartSchema, renewalsPartSchema } from './runParts';
+import { PLAN_PAGE } from './planSweepRun';
 import type { SweepApplied, SweepReport, SweepSummary } from './types';
 
 export async function readSweepReport(services: Services, summary: SweepSummary): Promise<SweepReport> {
   const store = services.sweepRuns;
   const { runId } = summary;
   const plan: SweepReport['plan'] = [];
-  for (let page = 0; ; page++) {
+  // As many pages as this run's plan had: an earlier, failed attempt of the planning step may have left more.
+  for (let page = 0; page * PLAN_PAGE < summary.planned.entries; page++) {
     const stored = await store.readReport(runId, part.plan(page), planPageSchema);
-    if (!stored) break;
-    plan.push(...stored.items);
+    if (stored) plan.push(...stored.items);
   }
   const protection = (await store.readReport(runId, part.protection, protectionPartSchema))?.protection ?? [];
   const report: SweepReport = { at: summary.at, dryRun: summary.dryRun, plan, protection };
