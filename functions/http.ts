@@ -28,7 +28,7 @@ function route(name: string, method: 'GET' | 'POST', path: string, role: DrRole,
       let current: Services | undefined;
       try {
         // The caller first: nothing about the app, not even a config error, is shown to someone without the role.
-        const caller = authorize(request.headers, appSettings(), role);
+        const caller = await authorize(request.headers, appSettings(), role);
         current = services();
         return await handler(current, durableStarter(df.getClient(context)), request, caller);
       } catch (err) {

@@ -2,26 +2,24 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { SWEEP_SCHEDULE_SETTING } from '../src/config/appSettings';
-import type { Protection } from '../src/domain/protection';
-import type { SweepItem } from '../src/domain/sweepPlan';
 import { Activities, Orchestrations, SWEEP_INSTANCE_ID } from '../src/workflows/names';
-import { applySweep } from '../src/workflows/sweep/applySweep';
-import { planSweep } from '../src/workflows/sweep/planSweep';
-import { renewBackups } from '../src/workflows/sweep/renewBackups';
-import { retireRecords } from '../src/workflows/sweep/retireRecords';
+import { applySweepPage } from '../src/workflows/sweep/applySweepPage';
+import { planSweepRun } from '../src/workflows/sweep/planSweepRun';
+import { renewBackupsForRun, retireRecordsForRun, type RunRecordsRequest, type RunRenewalsRequest } from '../src/workflows/sweep/sweepRunSteps';
 import { sweepOrchestrator } from '../src/workflows/sweep/sweepOrchestrator';
-import type { SweepRequest } from '../src/workflows/sweep/types';
+import type { SweepPageRequest, SweepRequest, SweepRunRequest } from '../src/workflows/sweep/types';
 import { durableStarter } from '../src/workflows/starter';
 import { services } from './services';
 
 df.app.orchestration(Orchestrations.sweep, sweepOrchestrator);
 
-df.app.activity(Activities.planSweep, { handler: (service: string | undefined) => planSweep(services(), service ?? undefined) });
-df.app.activity(Activities.applySweep, { handler: (items: SweepItem[]) => applySweep(services(), items) });
-df.app.activity(Activities.retireRecords, { handler: (dryRun: boolean) => retireRecords(services(), dryRun) });
+// Each step takes its run's ID (and a digest), never a list: the plan and the outcomes stay in storage.
+df.app.activity(Activities.planSweep, { handler: (request: SweepRunRequest) => planSweepRun(services(), request) });
+df.app.activity(Activities.applySweep, { handler: (request: SweepPageRequest) => applySweepPage(services(), request) });
+df.app.activity(Activities.retireRecords, { handler: (request: RunRecordsRequest) => retireRecordsForRun(services(), request) });
 df.app.activity(Activities.renewBackups, {
   extraInputs: [df.input.durableClient()],
-  handler: (protection: Protection[], context: InvocationContext) => renewBackups(services(), durableStarter(df.getClient(context)), protection),
+  handler: (request: RunRenewalsRequest, context: InvocationContext) => renewBackupsForRun(services(), durableStarter(df.getClient(context)), request),
 });
 
 app.timer('expirySweep', {

@@ -268,8 +268,11 @@ module functionApp 'app/function.bicep' = {
     apimDrSettings: {
       APIM_DR_CONFIG: string(apimDrConfig)
       APIM_DR_TASK_HUB: taskHubName
-      // Every route needs a validated caller with an app role (App Service authentication, above).
+      // Every route needs a validated caller with an app role: the app validates the Entra ID token itself
+      // (docs/authentication.md), whether or not App Service authentication is in front.
       APIM_DR_HTTP_AUTH: 'entra-id'
+      APIM_DR_AUTH_TENANT_ID: tenant().tenantId
+      APIM_DR_AUTH_CLIENT_ID: httpApiClientId
       APIM_DR_TICK_SCHEDULE: tickSchedule
       APIM_DR_SWEEP_SCHEDULE: sweepSchedule
     }

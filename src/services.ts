@@ -10,6 +10,7 @@ import { DiscoveryStore } from './azure/discoveryStore';
 import { IncidentStore } from './azure/incidentStore';
 import { approvalLog, migrationLog, restoreLog, type ApprovalLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory, type ClientFactory } from './azure/clientFactory';
+import { SweepRunStore } from './azure/sweepRunStore';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
@@ -32,6 +33,7 @@ export interface Services {
   /** Restore and migration requests as the edge recorded them, with their approvals. */
   approvals: ApprovalLog;
   armHealth: ArmHealth;
+  sweepRuns: SweepRunStore;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -67,6 +69,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     migrations: migrationLog(clients.container()),
     approvals: approvalLog(clients.container()),
     armHealth: new ArmHealth(clients.container()),
+    sweepRuns: new SweepRunStore(clients.container()),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,

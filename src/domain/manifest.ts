@@ -40,6 +40,8 @@ export const manifestSchema = z.object({
   /** Orchestration instance and execution that own this backup: a re-run activity recognises its own record. */
   owner: z.string(),
   startedAt: z.string(),
+  /** When a start activity last claimed the right to send the backup's POST (see workflows/postClaim.ts). */
+  postClaimedAt: z.string().optional(),
   completedAt: z.string().optional(),
   createdAt: z.string(),
   expiresAt: z.string(),

@@ -1,12 +1,15 @@
 /**
- * Who is calling, as App Service authentication validated it, and whether they hold the app role a route needs.
- * The caller comes from `x-ms-client-principal`, which the platform strips from incoming requests and sets itself
- * once it has validated the Entra ID token; it is trusted only when the platform says authentication is on.
- * Never from a header or body field the caller controls.
+ * Who is calling, and whether they hold the app role a route needs. With the token settings (tenant and client ID)
+ * the app validates the caller's Entra ID bearer token itself (entraToken.ts), with or without App Service
+ * authentication in front, and ignores the platform's principal headers. Without them, the caller comes from
+ * `x-ms-client-principal`, which App Service strips from incoming requests and sets itself once it has validated
+ * the token: trusted only when the platform says its authentication is on. Never from a header or body field the
+ * caller controls.
  */
 import { z } from 'zod';
 import { UserError } from '../errors';
 import { clip } from '../validation';
+import { AUTH_CLIENT_ID_SETTING, AUTH_TENANT_SETTING, tokenSettings, validateBearerToken, type ValidatedToken } from './entraToken';
 
 /** Each role includes the ones before it: an Operator may read, a Restore holder may also back up and read. */
 export const DR_ROLES = ['DR.Reader', 'DR.Operator', 'DR.Restore'] as const;
@@ -36,21 +39,13 @@ const OBJECT_ID = ['http://schemas.microsoft.com/identity/claims/objectidentifie
 const NAME = ['preferred_username', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn', 'upn', 'name'];
 const APP_ID = ['azp', 'appid'];
 
-export function authorize(headers: { get(name: string): string | null }, settings: NodeJS.ProcessEnv, needed: DrRole): Caller {
+export async function authorize(headers: { get(name: string): string | null }, settings: NodeJS.ProcessEnv, needed: DrRole): Promise<Caller> {
   const mode = settings[HTTP_AUTH_SETTING] ?? 'entra-id';
   if (mode === 'none') return { requestedBy: 'anonymous (HTTP authentication off)', roles: [...DR_ROLES] };
   if (mode !== 'entra-id') {
     throw new UserError(`app setting ${HTTP_AUTH_SETTING} is '${clip(mode)}'; use 'entra-id' (Azure) or 'none' (local host only)`, 'config', 'InvalidHttpAuth');
   }
-  if (!/^true$/i.test(settings[PLATFORM_AUTH_SETTING] ?? '')) {
-    // Without the platform in front, anyone could write the principal header: trust none, answer nothing.
-    throw new UserError(
-      "App Service authentication is off for this app, so no caller can be identified: turn it on ('azd provision' sets authsettingsV2)",
-      'config',
-      'PlatformAuthOff',
-    );
-  }
-  const caller = readPrincipal(headers.get(PRINCIPAL_HEADER));
+  const caller = await identify(headers, settings);
   if (!hasRole(caller.roles, needed)) {
     const held = caller.roles.length ? caller.roles.join(', ') : 'no apim-dr role';
     throw new UserError(
@@ -60,6 +55,37 @@ export function authorize(headers: { get(name: string): string | null }, setting
     );
   }
   return caller;
+}
+
+/** The validated caller: from the bearer token when the app validates tokens itself, else from the platform's header. */
+async function identify(headers: { get(name: string): string | null }, settings: NodeJS.ProcessEnv): Promise<Caller> {
+  const tokens = tokenSettings(settings);
+  if (tokens) {
+    const authorization = headers.get('authorization');
+    if (!authorization) {
+      throw new UserError(
+        `sign in: send 'Authorization: Bearer <access token>' for apim-dr's app registration, e.g. from az account get-access-token --resource api://${tokens.clientId}`,
+        'unauthenticated',
+        'Unauthenticated',
+      );
+    }
+    return callerOf(await validateBearerToken(authorization, tokens));
+  }
+  if (!/^true$/i.test(settings[PLATFORM_AUTH_SETTING] ?? '')) {
+    // Neither the app nor (as far as it can tell) the platform validates tokens: anyone could write the principal header.
+    throw new UserError(
+      `no caller can be identified: set ${AUTH_TENANT_SETTING} and ${AUTH_CLIENT_ID_SETTING} so the app validates Entra ID tokens itself ('azd provision' sets them), or turn on App Service authentication`,
+      'config',
+      'PlatformAuthOff',
+    );
+  }
+  return readPrincipal(headers.get(PRINCIPAL_HEADER));
+}
+
+function callerOf(token: ValidatedToken): Caller {
+  const roles = token.roles.flatMap((r) => ((DR_ROLES as readonly string[]).includes(r) ? [r as DrRole] : []));
+  const who = token.userName ?? (token.appId ? `app:${token.appId}` : `object:${token.objectId}`);
+  return { requestedBy: token.userName || token.appId ? `${who} (${token.objectId})` : who, roles };
 }
 
 export function hasRole(held: readonly DrRole[], needed: DrRole): boolean {

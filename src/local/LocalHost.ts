@@ -135,7 +135,7 @@ export class LocalHost {
     const settings = this.options.services.settings;
     // Who may call is settled from the headers alone, before a byte of the body is read.
     const internal = internalDurablePath(url.pathname, this.secret);
-    if (internal === undefined && url.pathname.startsWith(DURABLE_PREFIX)) authorizeDurableApi(headers, settings, method);
+    if (internal === undefined && url.pathname.startsWith(DURABLE_PREFIX)) await authorizeDurableApi(headers, settings, method);
     if (eventGrid) checkEventGridKey(url, headers, settings);
     checkMediaType(req, method, eventGrid);
     const body = await readLimitedBody(req, this.edge.maxBodyBytes);

@@ -10,6 +10,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { HostClock } from './hostClock';
 import { triggerOf, type Registration } from './functionsCore';
 import { createInvocationContext } from './invocationContext';
+import { PayloadMeter, type LargestPayload } from './payloadLimit';
 
 // HistoryEventType and ActionType values of durable-functions v3 (the wire protocol with the extension).
 const Ev = {
@@ -89,6 +90,14 @@ export interface OrchestrationInstance {
 export interface EngineHooks {
   /** How many extra times to execute this activity (an at-least-once redelivery); the last result counts. */
   duplicateActivity?: (name: string, input: unknown) => number;
+  /**
+   * Runs a duplicate of this activity at the same time as the original, as the real runtime may (a redelivery while
+   * the first execution still runs): the duplicate starts after this many event-loop turns (0: at once), and the
+   * first execution to finish decides the result. `undefined`: no duplicate.
+   */
+  concurrentDuplicate?: (name: string, input: unknown) => number | undefined;
+  /** The per-message payload limit; the Durable Task Scheduler's 1 MiB unless a test asks for another. */
+  payloadLimitBytes?: number;
   /** Binding data for `durableClient` inputs of activities (the host's durable HTTP API). */
   durableClientData?: () => Record<string, unknown>;
   /** Receives Azure Functions log levels (`information`, `warning`, `error`, …). */
@@ -118,6 +127,8 @@ export class DurableEngine {
   private readonly finished: { instanceId: string; generation: number }[] = [];
   private finishedHead = 0;
   private historiesDropped = 0;
+  /** Measures every payload against the scheduler's limit and keeps the largest: benchmarks read `largestPayload`. */
+  private readonly payloads: PayloadMeter;
 
   constructor(
     private readonly functions: Map<string, Registration>,
@@ -125,11 +136,21 @@ export class DurableEngine {
     private readonly hooks: EngineHooks = {},
   ) {
     this.maxActivities = hooks.maxConcurrentActivities ?? 10 * availableParallelism();
+    this.payloads = new PayloadMeter(hooks.payloadLimitBytes);
   }
 
-  /** Starts a new instance; refuses (returns false) while an instance with that ID is Pending or Running. */
+  /** The largest payload (input, output, event, custom status) any instance or activity carried so far. */
+  get largestPayload(): LargestPayload {
+    return this.payloads.largest;
+  }
+
+  /**
+   * Starts a new instance; refuses (returns false) while an instance with that ID is Pending or Running. Throws
+   * PayloadTooLargeError, creating nothing, when the input is over the scheduler's limit (as the client's start fails).
+   */
   start(name: string, instanceId: string, input: unknown, parent?: { instanceId: string; taskId: number }): boolean {
     this.registration(name, 'orchestrationTrigger');
+    this.payloads.check(`input of orchestration '${name}'`, serialize(input));
     const existing = this.instances.get(instanceId);
     if (existing && (existing.runtimeStatus === 'Running' || existing.runtimeStatus === 'Pending')) return false;
     existing?.cancels.forEach((cancel) => cancel());
@@ -162,6 +183,7 @@ export class DurableEngine {
   raiseEvent(instanceId: string, name: string, data: unknown): boolean {
     const instance = this.instances.get(instanceId);
     if (!instance || !isActive(instance.runtimeStatus)) return false;
+    this.payloads.check(`payload of event '${name}'`, serialize(data));
     this.deliver(instance, instance.generation, event(Ev.EventRaised, -1, this.clock.now(), { Name: name, Input: serialize(data) }));
     return true;
   }
@@ -254,9 +276,16 @@ export class DurableEngine {
     instance.lastUpdatedTime = now;
 
     const actions = state.actions[0] ?? [];
+    const checked = instance.actionLog.length;
     const nondeterminism = this.checkDeterminism(instance, actions);
     if (nondeterminism) {
       this.finish(instance, 'Failed', nondeterminism);
+      return;
+    }
+    const oversized = this.oversizedPayload(instance, actions.slice(checked), state);
+    if (oversized) {
+      // The scheduler refuses the orchestrator's whole work item: nothing it asked for is carried out.
+      this.finish(instance, 'Failed', oversized);
       return;
     }
     const continueAsNew = actions.find((a) => a.actionType === Act.ContinueAsNew);
@@ -269,6 +298,32 @@ export class DurableEngine {
       return;
     }
     this.scheduleOpenTasks(instance, context, now);
+  }
+
+  /** The first payload of this episode over the scheduler's limit, as the failure to report; undefined when all fit. */
+  private oversizedPayload(
+    instance: OrchestrationInstance,
+    fresh: ActionShape[],
+    state: { isDone: boolean; output?: unknown; customStatus?: unknown },
+  ): string | undefined {
+    const of = `orchestration '${instance.name}'`;
+    try {
+      for (const action of fresh.flatMap((a) => [a, ...(a.compoundActions ?? [])])) {
+        if (action.input === undefined) continue;
+        const what =
+          action.actionType === Act.ContinueAsNew
+            ? `continue-as-new input of ${of}`
+            : action.actionType === Act.CallSub || action.actionType === Act.CallSubWithRetry
+              ? `input of sub-orchestration '${action.functionName}' from ${of}`
+              : `input of activity '${action.functionName}' from ${of}`;
+        this.payloads.check(what, serialize(deserializeInput(action.input)));
+      }
+      if (state.customStatus !== undefined) this.payloads.check(`custom status of ${of}`, serialize(state.customStatus));
+      if (state.isDone) this.payloads.check(`output of ${of}`, serialize(state.output));
+    } catch (err) {
+      return ensureError(err).message;
+    }
+    return undefined;
   }
 
   /** Actions from earlier episodes must come back the same: otherwise the orchestrator is not deterministic. */
@@ -347,25 +402,46 @@ export class DurableEngine {
     const registration = this.registration(name, 'activityTrigger');
     instance.actions += 1;
     const executions = 1 + (this.hooks.duplicateActivity?.(name, input) ?? 0);
+    const execute = async (): Promise<HistoryEvent> => {
+      this.activityCalls.set(name, (this.activityCalls.get(name) ?? 0) + 1);
+      try {
+        const result = await registration.callback(structuredClone(input), this.context(registration, `${instance.instanceId}:${taskId}`));
+        const serialized = serialize(result);
+        this.payloads.check(`output of activity '${name}'`, serialized);
+        return event(Ev.TaskCompleted, -1, this.clock.now(), { TaskScheduledId: taskId, Result: serialized });
+      } catch (err) {
+        const error = ensureError(err);
+        this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
+        return event(Ev.TaskFailed, -1, this.clock.now(), {
+          TaskScheduledId: taskId,
+          Reason: error.message,
+          Details: error.stack ?? '',
+          FailureDetails: failureDetails(error),
+        });
+      }
+    };
+    const concurrentAfter = this.hooks.concurrentDuplicate?.(name, input);
     const run = async () => {
       await this.activitySlot();
       let outcome: HistoryEvent | undefined;
-      for (let i = 0; i < executions; i++) {
-        this.activityCalls.set(name, (this.activityCalls.get(name) ?? 0) + 1);
-        try {
-          const result = await registration.callback(structuredClone(input), this.context(registration, `${instance.instanceId}:${taskId}`));
-          outcome = event(Ev.TaskCompleted, -1, this.clock.now(), { TaskScheduledId: taskId, Result: serialize(result) });
-        } catch (err) {
-          const error = ensureError(err);
-          this.hooks.log?.('warning', `activity '${name}' failed`, { instanceId: instance.instanceId, error: error.message });
-          outcome = event(Ev.TaskFailed, -1, this.clock.now(), {
-            TaskScheduledId: taskId,
-            Reason: error.message,
-            Details: error.stack ?? '',
-            FailureDetails: failureDetails(error),
-          });
-        }
+      if (concurrentAfter !== undefined) {
+        // The original and its duplicate run at once; the first to finish is delivered, the other's result is dropped.
+        let delivered = false;
+        const deliverFirst = (e: HistoryEvent) => {
+          if (delivered) return;
+          delivered = true;
+          this.deliver(instance, generation, e);
+        };
+        const duplicate = (async () => {
+          for (let turn = 0; turn < concurrentAfter; turn++) await new Promise((resolve) => setImmediate(resolve));
+          deliverFirst(await execute());
+        })();
+        deliverFirst(await execute());
+        await duplicate;
+        this.releaseActivitySlot();
+        return;
       }
+      for (let i = 0; i < executions; i++) outcome = await execute();
       this.releaseActivitySlot();
       this.deliver(instance, generation, outcome!);
     };

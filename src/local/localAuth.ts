@@ -13,10 +13,10 @@ export function httpAuthOn(settings: NodeJS.ProcessEnv): boolean {
 }
 
 /** Reads need DR.Reader; starting, raising events, terminating and purging need DR.Restore (they can do what a restore can). */
-export function authorizeDurableApi(headers: Record<string, string>, settings: NodeJS.ProcessEnv, method: string): void {
+export async function authorizeDurableApi(headers: Record<string, string>, settings: NodeJS.ProcessEnv, method: string): Promise<void> {
   if (!httpAuthOn(settings)) return;
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  authorize({ get: (name) => lower.get(name.toLowerCase()) ?? null }, settings, method === 'GET' ? 'DR.Reader' : 'DR.Restore');
+  await authorize({ get: (name) => lower.get(name.toLowerCase()) ?? null }, settings, method === 'GET' ? 'DR.Reader' : 'DR.Restore');
 }
 
 /** The Event Grid webhook's key check; the key itself never appears in a message or a log. */

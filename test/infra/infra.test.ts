@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_APP_SETTINGS } from '../../src/config/appSettings';
 import { APIM_ROLE } from '../../src/azure/apimRole';
 import { DR_ROLES, HTTP_AUTH_SETTING } from '../../src/http/caller';
+import { AUTH_CLIENT_ID_SETTING, AUTH_TENANT_SETTING } from '../../src/http/entraToken';
 import { CONFIG_SETTING, parseConfig } from '../../src/config/loadConfig';
 import { configSchema } from '../../src/config/schema';
 import { classifyEvent } from '../../src/domain/changeEvents';
@@ -117,7 +118,14 @@ describe('infra: the compiled template', () => {
   describe('app settings', () => {
     it('sets every app setting the code and host.json read, and nothing apim-dr does not read', () => {
       const settings = moduleDeployment(main, 'apim-dr-functionApp').properties.parameters.apimDrSettings.value as Record<string, string>;
-      const read = new Set([CONFIG_SETTING, HTTP_AUTH_SETTING, ...Object.keys(DEFAULT_APP_SETTINGS), ...settingNames(JSON.stringify(hostJson))]);
+      const read = new Set([
+        CONFIG_SETTING,
+        HTTP_AUTH_SETTING,
+        AUTH_TENANT_SETTING,
+        AUTH_CLIENT_ID_SETTING,
+        ...Object.keys(DEFAULT_APP_SETTINGS),
+        ...settingNames(JSON.stringify(hostJson)),
+      ]);
       expect(new Set(Object.keys(settings))).toEqual(read);
       expect(settings['APIM_DR_HTTP_AUTH']).toBe('entra-id');
       expect(settings['APIM_DR_TICK_SCHEDULE']).toBe("[parameters('tickSchedule')]");

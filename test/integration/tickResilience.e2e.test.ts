@@ -34,6 +34,7 @@ function flakyStarter(broken: string) {
     },
     status: () => Promise.resolve(undefined),
     running: () => Promise.resolve([]),
+    raiseEvent: () => Promise.resolve(),
   };
   return { starter, stats };
 }

@@ -119,7 +119,9 @@ export async function sweepNow(h: Harness, dryRun = false) {
   h.host.engine.start('sweepOrchestrator', id, { dryRun, requestedBy: 'test' });
   const instance = await runToCompletion(h, id);
   if (instance.runtimeStatus !== 'Completed') throw new Error(`sweep ${instance.runtimeStatus}: ${String(instance.output)}`);
-  return instance.output as import('../../src/workflows/sweep/types').SweepReport;
+  // The orchestration answers with counts; the lists are in the run's storage.
+  const { readSweepReport } = await import('../../src/workflows/sweep/readSweepReport.js');
+  return readSweepReport(h.services, instance.output as import('../../src/workflows/sweep/types').SweepSummary);
 }
 
 /** Wraps fetch so that every response from `origin` is also read into `into`; returns the undo. */

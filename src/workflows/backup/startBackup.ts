@@ -11,6 +11,7 @@ import type { BackupManifest } from '../../domain/manifest';
 import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS } from '../operation';
+import { claimHeld, CLAIM_HELD_MESSAGE, lostClaim } from '../postClaim';
 import type { StartBackupInput, StartBackupOutput, WatchPlan } from './types';
 
 export async function startBackup(services: Services, input: StartBackupInput): Promise<StartBackupOutput> {
@@ -132,11 +133,23 @@ async function resumeExisting(services: Services, service: ResolvedService, mani
     // An operation runs and may be ours: monitor it by the instance's state and the blob (checkBackup adopts it).
     return { status: 'started', backupName: name, pollIntervalMs };
   }
+  // The record was created (or claimed) moments ago: a concurrent execution of this step may be sending its POST.
+  if (claimHeld(manifest.postClaimedAt ?? manifest.startedAt, services.clock.now())) {
+    return { status: 'busy', backupName: name, message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
+  }
   if ((await services.catalog.backupBlobSize(name)) !== undefined) {
     return { status: 'started', backupName: name, pollIntervalMs };
   }
   const stored = await services.catalog.read(name);
-  return post(services, service, stored!.manifest, stored!.etag);
+  const claimed = { ...stored!.manifest, postClaimedAt: services.clock.now().toISOString() };
+  let etag: string;
+  try {
+    etag = await services.catalog.update(claimed, stored!.etag);
+  } catch (err) {
+    if (lostClaim(err)) return { status: 'busy', backupName: name, message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
+    throw err;
+  }
+  return post(services, service, claimed, etag);
 }
 
 function baseManifest(services: Services, service: ResolvedService, name: string, input: StartBackupInput, startedAt: Date): BackupManifest {

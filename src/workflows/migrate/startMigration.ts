@@ -9,6 +9,7 @@ import { isBusy } from '../../domain/provisioningState';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS, refuseUserErrors } from '../operation';
+import { claimHeld, CLAIM_HELD_MESSAGE, lostClaim } from '../postClaim';
 import type { StartMigrationInput, StartMigrationOutput } from './types';
 
 export async function startMigration(services: Services, input: StartMigrationInput): Promise<StartMigrationOutput> {
@@ -31,9 +32,18 @@ async function start(services: Services, input: StartMigrationInput): Promise<St
     // stv2, is our migration. checkMigrationOperation tells if it was not.
     const snapshot = await services.apim.getService(instance.ref);
     if (isBusy(snapshot.provisioningState) || isMigrated(snapshot.platformVersion)) return { status: 'started', pollIntervalMs };
+    // A fresh mark: a concurrent execution of this step may be sending its POST right now.
+    if (claimHeld(record.startedAt, services.clock.now())) return { status: 'busy', message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
   }
   const marked = { ...record, startedAt: services.clock.now().toISOString(), preMigrationBackup: input.preMigrationBackup };
-  const markedEtag = await services.migrations.write(marked, etag);
+  let markedEtag: string | false;
+  try {
+    markedEtag = await services.migrations.write(marked, etag);
+  } catch (err) {
+    // Another execution marked the record first: it sends the POST.
+    if (lostClaim(err)) return { status: 'busy', message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
+    throw err;
+  }
   const started = await services.apim.startMigration(instance.ref, mode);
   if (started.status === 'unanswered') {
     // ARM may have taken our POST: the mark stays, so the next attempt adopts what runs on the instance (and the

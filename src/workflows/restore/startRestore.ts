@@ -6,6 +6,7 @@ import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { ANSWER_LOST_RETRY_MS, BUSY_RETRY_MS, refuseUserErrors } from '../operation';
 import { backupParameters } from '../../azure/backupParameters';
+import { claimHeld, CLAIM_HELD_MESSAGE, lostClaim } from '../postClaim';
 import type { StartRestoreInput, StartRestoreOutput } from './types';
 
 export async function startRestore(services: Services, input: StartRestoreInput): Promise<StartRestoreOutput> {
@@ -28,10 +29,19 @@ async function start(services: Services, input: StartRestoreInput): Promise<Star
     // busy target is running our restore. Adopt it; never POST a second restore for one record.
     const snapshot = await services.apim.getService(target.ref);
     if (isBusy(snapshot.provisioningState)) return { status: 'started', pollIntervalMs };
+    // A fresh mark: a concurrent execution of this step may be sending its POST right now.
+    if (claimHeld(record.startedAt, services.clock.now())) return { status: 'busy', message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
   }
   const access = target.protected?.access ?? services.config.defaults.access;
   const startedAt = services.clock.now().toISOString();
-  const marked = await services.restores.write({ ...record, startedAt }, etag);
+  let marked: string | false;
+  try {
+    marked = await services.restores.write({ ...record, startedAt }, etag);
+  } catch (err) {
+    // Another execution marked the record first: it sends the POST.
+    if (lostClaim(err)) return { status: 'busy', message: CLAIM_HELD_MESSAGE, retryAfterMs: ANSWER_LOST_RETRY_MS };
+    throw err;
+  }
   const started = await services.apim.start('restore', target.ref, backupParameters(services.config.storage, services.settings, access, record.backupName!));
   if (started.status === 'unanswered') {
     // ARM may have taken our POST: the mark stays, so the next attempt adopts what runs on the target.

@@ -35,7 +35,7 @@ export async function planSweep(services: Services, service?: string, retired: r
 }
 
 /** Every instance the config names: protected ones, their standbys and drill targets. */
-function configuredInstanceNames(config: Config): string[] {
+export function configuredInstanceNames(config: Config): string[] {
   return config.services
     .flatMap((s) => [s.id, ...s.standbys.map((standby) => standby.id), ...(s.drill ? [s.drill.target] : [])])
     .map((id) => parseServiceId(id)?.name ?? id);

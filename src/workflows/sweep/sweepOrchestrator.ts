@@ -1,43 +1,64 @@
-/** Orchestrator: the expiry sweep. Plan from one listing, apply in chunks, renew what needs it. Deterministic. */
+/**
+ * Orchestrator: the expiry sweep. The planning step writes the plan to storage in pages keyed by this run's
+ * instance ID and answers with counts and a digest per page; each apply step reads its page back (checked against
+ * that digest) and acts on it. No list of backups travels in a payload, and nothing from this orchestration's input
+ * decides what is deleted. Deterministic.
+ */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { activityRetry, setPhase } from '../operation';
 import { Activities } from '../names';
-import type { RenewalResult, SweepApplied, SweepPlan, SweepReport, SweepRequest } from './types';
+import type { RunRecordsRequest, RunRenewalsRequest } from './sweepRunSteps';
+import { SweepRunStore } from '../../azure/sweepRunStore';
+import type { SweepAppliedCounts, SweepPageRequest, SweepPlanSummary, SweepRequest, SweepRunRequest, SweepSummary } from './types';
 
-/** Items per applySweep call: a few seconds of storage work at most. */
-export const SWEEP_CHUNK = 500;
+export { SWEEP_CHUNK } from './planSweepRun';
 
 export const sweepOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const request = context.df.getInput<SweepRequest>();
+  // Only these two fields of the input are read; anything else in it is ignored.
+  const dryRun = request?.dryRun !== false;
+  const service = typeof request?.service === 'string' ? request.service : undefined;
+  const runId = context.df.instanceId;
   const retry = activityRetry();
-  const plan: SweepPlan = yield context.df.callActivityWithRetry(Activities.planSweep, retry, request.service);
-  const report: SweepReport = { at: plan.at, dryRun: request.dryRun, plan: plan.items, protection: plan.protection };
+  const planRequest: SweepRunRequest = { runId, ...(service ? { service } : {}) };
+  const plan: SweepPlanSummary = yield context.df.callActivityWithRetry(Activities.planSweep, retry, planRequest);
+  const summary: SweepSummary = {
+    runId,
+    at: plan.at,
+    dryRun,
+    ...(service ? { service } : {}),
+    planned: plan.counts,
+    workPages: plan.workDigests.length,
+    instances: plan.instances,
+    rpoBreached: plan.rpoBreached,
+    report: SweepRunStore.folder(runId),
+  };
   // Records are the whole container's: the daily sweep retires them, not the one after each backup.
-  const retireRecords = (dryRun: boolean) => context.df.callActivityWithRetry(Activities.retireRecords, retry, dryRun);
-  if (request.dryRun) {
-    if (!request.service) report.retiredRecords = (yield retireRecords(true)) as string[];
-    return report;
+  const retireRecords = (recordsDryRun: boolean) => {
+    const input: RunRecordsRequest = { runId, dryRun: recordsDryRun };
+    return context.df.callActivityWithRetry(Activities.retireRecords, retry, input);
+  };
+  if (dryRun) {
+    if (!service) summary.retiredRecords = (yield retireRecords(true)) as number;
+    return summary;
   }
 
-  const work = plan.items.filter((i) => i.action !== 'keep' || i.markExpired);
-  const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [], foreign: [] };
-  for (let i = 0; i < work.length; i += SWEEP_CHUNK) {
-    setPhase(context, { phase: 'applying', done: i, of: work.length });
-    const part: SweepApplied = yield context.df.callActivityWithRetry(Activities.applySweep, retry, work.slice(i, i + SWEEP_CHUNK));
-    applied.deleted.push(...part.deleted);
-    applied.archived.push(...part.archived);
-    applied.marked.push(...part.marked);
-    applied.refused.push(...part.refused);
-    applied.foreign.push(...part.foreign);
+  const applied: SweepAppliedCounts = { deleted: 0, archived: 0, marked: 0, refused: 0, foreign: 0, refusedPages: 0 };
+  for (const [page, digest] of plan.workDigests.entries()) {
+    setPhase(context, { phase: 'applying', page, of: plan.workDigests.length });
+    const input: SweepPageRequest = { runId, page, digest };
+    const part: SweepAppliedCounts = yield context.df.callActivityWithRetry(Activities.applySweep, retry, input);
+    for (const key of Object.keys(applied) as (keyof SweepAppliedCounts)[]) applied[key] += part[key];
   }
-  report.applied = applied;
-  if (!request.service) {
+  summary.applied = applied;
+  if (!service) {
     setPhase(context, { phase: 'applying', records: true });
-    report.retiredRecords = (yield retireRecords(false)) as string[];
+    summary.retiredRecords = (yield retireRecords(false)) as number;
   }
-  if (plan.protection.some((p) => p.renew)) {
+  if (plan.renew > 0) {
     setPhase(context, { phase: 'renewing' });
-    report.renewals = (yield context.df.callActivityWithRetry(Activities.renewBackups, retry, plan.protection)) as RenewalResult;
+    const input: RunRenewalsRequest = { runId, digest: plan.protectionDigest };
+    summary.renewals = (yield context.df.callActivityWithRetry(Activities.renewBackups, retry, input)) as SweepSummary['renewals'];
   }
-  return report;
+  return summary;
 };

@@ -30,6 +30,72 @@ export interface RenewalResult {
   coalesced: string[];
 }
 
+/** What the sweep orchestrator hands its planning step: the run (its instance ID) and the scope. */
+export interface SweepRunRequest {
+  runId: string;
+  service?: string;
+}
+
+export interface SweepCounts {
+  entries: number;
+  delete: number;
+  archive: number;
+  mark: number;
+  keep: number;
+}
+
+/**
+ * The planning step's answer: counts, and for each page of work (SWEEP_CHUNK items, in storage) its digest. Bounded
+ * by the number of pages, never by the number of backups: 200 pages for 100,000 backups to act on.
+ */
+export interface SweepPlanSummary {
+  runId: string;
+  at: string;
+  counts: SweepCounts;
+  planPages: number;
+  workDigests: string[];
+  protectionDigest: string;
+  instances: number;
+  renew: number;
+  rpoBreached: number;
+}
+
+/** One page of work to carry out: which run, which page, and the digest the planner returned for it. */
+export interface SweepPageRequest {
+  runId: string;
+  page: number;
+  digest: string;
+}
+
+export interface SweepAppliedCounts {
+  deleted: number;
+  archived: number;
+  marked: number;
+  refused: number;
+  foreign: number;
+  /** Pages that were not what the planner wrote: nothing on them was touched. */
+  refusedPages: number;
+}
+
+/** The sweep orchestration's output: counts only; the lists are in storage under `report` (see readSweepReport). */
+export interface SweepSummary {
+  runId: string;
+  at: string;
+  dryRun: boolean;
+  service?: string;
+  planned: SweepCounts;
+  /** Pages of work the plan had (each SWEEP_CHUNK items at most). */
+  workPages: number;
+  instances: number;
+  rpoBreached: number;
+  applied?: SweepAppliedCounts;
+  renewals?: { started: number; coalesced: number };
+  retiredRecords?: number;
+  /** The blob folder holding this run's plan and outcome. */
+  report: string;
+}
+
+/** The full report with every list: the CLI's, and readSweepReport's from a run's parts. */
 export interface SweepReport {
   at: string;
   dryRun: boolean;

@@ -1,0 +1,38 @@
+/**
+ * Activities: a sweep run's record retirement and renewals, each keeping its list in the run's storage and
+ * answering the orchestration with a count.
+ */
+import type { Services } from '../../services';
+import type { OrchestrationStarter } from '../starter';
+import { renewBackups } from './renewBackups';
+import { retireRecords } from './retireRecords';
+import { part, protectionPartSchema } from './runParts';
+
+export interface RunRecordsRequest {
+  runId: string;
+  dryRun: boolean;
+}
+
+export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<number> {
+  const names = await retireRecords(services, request.dryRun === true);
+  await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
+  return names.length;
+}
+
+export interface RunRenewalsRequest {
+  runId: string;
+  /** The digest the planning step returned for the run's protection assessment. */
+  digest: string;
+}
+
+/** Renews what the run's own assessment says needs it; an assessment that is not the planner's is refused. */
+export async function renewBackupsForRun(
+  services: Services,
+  starter: OrchestrationStarter,
+  request: RunRenewalsRequest,
+): Promise<{ started: number; coalesced: number }> {
+  const { protection } = await services.sweepRuns.readVerified(request.runId, part.protection, request.digest, protectionPartSchema);
+  const result = await renewBackups(services, starter, protection);
+  await services.sweepRuns.write(request.runId, part.renewals, result, services.clock.now());
+  return { started: result.started.length, coalesced: result.coalesced.length };
+}
