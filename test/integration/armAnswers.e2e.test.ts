@@ -13,6 +13,9 @@ const NEU = 'contoso-apim-neu';
 const DEV = 'contoso-apim-dev';
 const HOUR = 3_600_000;
 
+// In-place migrations here run alone: the two-person rule has its own tests (test/security/approvals.test.ts).
+const noApprovals: HarnessOptions['config'] = (sandbox) => ({ ...sandbox.config(), approvals: { inPlace: false } });
+
 describe('long-running operations, read as ARM answers them', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -82,7 +85,7 @@ describe('long-running operations, read as ARM answers them', () => {
   });
 
   it("fails a migration whose Azure-AsyncOperation body says Failed, with ARM's code, leaving the instance on stv1", async () => {
-    h = await startHarness({ asyncStatusFor: ['migrate'], durationMs: (kind) => (kind === 'migrate' ? 45 * 60_000 : 60_000) });
+    h = await startHarness({ asyncStatusFor: ['migrate'], durationMs: (kind) => (kind === 'migrate' ? 45 * 60_000 : 60_000), config: noApprovals });
     const harness = h;
     const response = await harness.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
     // The pre-migration backup goes first: the failure is queued once it runs, for the migration after it.
@@ -167,7 +170,7 @@ describe('long-running operations, read as ARM answers them', () => {
   });
 
   it('reads 404 from the operation URL of a running operation (even on the first poll after the POST) by the instance: still busy, so the watch goes on', async () => {
-    h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 2 * HOUR : 60_000) });
+    h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 2 * HOUR : 60_000), config: noApprovals });
     h.sandbox.apim.faults.add({ method: 'GET', path: /operationresults/, fault: { kind: 'status', status: 404 }, times: 3 });
     const response = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
     expect(response.status).toBe(202);
