@@ -3,13 +3,12 @@ import type { ApiManagementClient } from '@azure/arm-apimanagement';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { Clock } from '../clock';
+import { readCaFile } from '../config/caFile';
 import { readSetting } from '../config/loadConfig';
 import type { Config } from '../config/schema';
-import { UserError } from '../errors';
 import { createCredential } from './credential';
 import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
 import { ARM_RETRY_OPTIONS, capRetryAfterPolicy } from './boundedWaits';
@@ -37,7 +36,7 @@ export interface ClientFactory {
 
 export function createClientFactory(config: Config, options: ClientFactoryOptions): ClientFactory {
   const credential = options.credential ?? createCredential(config, options.clock);
-  const extraCa = options.extraCa ?? readCaFile(config.arm.caFile);
+  const extraCa = options.extraCa ?? (config.arm.caFile ? readCaFile(config.arm.caFile) : undefined);
   const policies = extraCa ? [{ policy: extraCaPolicy(extraCa), position: 'perCall' as const }] : [];
   const apimClients = new Map<string, ApiManagementClient>();
   let blobService: BlobServiceClient | undefined;
@@ -87,19 +86,6 @@ function createBlobServiceClient(config: Config, credential: TokenCredential, se
     return storageBlob().BlobServiceClient.fromConnectionString(readSetting(storage.connectionStringSetting, settings));
   }
   return new (storageBlob().BlobServiceClient)(storage.endpoint ?? `https://${storage.account}.blob.core.windows.net`, credential);
-}
-
-function readCaFile(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`,
-      'config',
-      'CaFileUnreadable',
-    );
-  }
 }
 
 /**
