@@ -11,6 +11,7 @@ import { readSetting } from '../config/loadConfig';
 import type { Config } from '../config/schema';
 import { createCredential } from './credential';
 import { armApiManagement, restPipeline, storageBlob } from './lazySdk';
+import { armHostOnlyPolicy } from './armHostOnly';
 import { ARM_RETRY_OPTIONS, capRetryAfterPolicy } from './boundedWaits';
 import { sendOperationPostOncePolicy } from './sendOnce';
 
@@ -66,6 +67,8 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         // Retry-After is left to the orchestrator's durable timers.
         client.pipeline.addPolicy(sendOperationPostOncePolicy(), { phase: 'Sign' });
         client.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+        // No request, and so no bearer token, for any host but ARM's: a forged operation URL goes nowhere.
+        client.pipeline.addPolicy(armHostOnlyPolicy(config.arm.endpoint), { phase: 'Sign' });
         apimClients.set(subscriptionId, client);
       }
       return client;

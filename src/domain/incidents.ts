@@ -6,7 +6,15 @@
 import { z } from 'zod';
 import type { RestoreRecord } from './restoreRecord';
 
-export const INCIDENT_KINDS = ['backup.failed', 'restore.failed', 'rpo.breach', 'restorable.none', 'drill.failed', 'arm.unreachable'] as const;
+export const INCIDENT_KINDS = [
+  'backup.failed',
+  'restore.failed',
+  'rpo.breach',
+  'restorable.none',
+  'drill.failed',
+  'arm.unreachable',
+  'operation.refused',
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** What a workflow saw just now about one subject (an instance, a restore target, or a subscription). */
@@ -90,6 +98,7 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'restorable.none': (s) => `${s} has no restorable backup: it cannot be rebuilt`,
   'drill.failed': (s) => `The restore drill of ${s} failed`,
   'arm.unreachable': (s) => `Azure Resource Manager does not answer for subscription ${s}: new backups there wait until it does`,
+  'operation.refused': (s) => `${s} names an operation URL apim-dr did not get from ARM for that instance: it was refused, no request sent; find who wrote it`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -99,6 +108,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'restorable.none': (s) => `${s} has a restorable backup again`,
   'drill.failed': (s) => `The restore drill of ${s} passed`,
   'arm.unreachable': (s) => `Azure Resource Manager answers again for subscription ${s}`,
+  'operation.refused': (s) => `The refused operation of ${s} is closed`,
 };
 
 /** One line a person reads in Teams or Slack. */

@@ -3,6 +3,7 @@ import { resolveService } from '../../config/resolveService';
 import type { Services } from '../../services';
 import type { CheckBackupInput, CheckOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 export async function checkBackup(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   // An outage is not an outcome: the monitor keeps the operation and asks again later.
@@ -12,7 +13,7 @@ export async function checkBackup(services: Services, input: CheckBackupInput): 
 async function check(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   const service = resolveService(services.config, input.serviceId);
   const token = input.token ?? (await services.catalog.read(input.backupName))?.manifest.operationToken;
-  if (token) return services.apim.check('backup', service.ref, token);
+  if (token) return checkOperationToken(services, 'backup', service.ref, token, input.backupName);
 
   // Adopted operation (its token was lost with a crashed activity): judge by the instance and the blob.
   const snapshot = await services.apim.getService(service.ref);

@@ -4,6 +4,7 @@ import { isMigrated } from '../../domain/migration';
 import type { Services } from '../../services';
 import type { MigrationOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 export async function checkMigrationOperation(services: Services, input: { recordName: string; token?: string }): Promise<MigrationOutcome> {
   // An outage is not an outcome: the monitor keeps the operation and asks again later.
@@ -15,7 +16,7 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`migration record '${input.recordName}' vanished while the migration ran`);
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   const token = input.token ?? record.operationToken;
-  if (token) return services.apim.check('migrate', instance.ref, token);
+  if (token) return checkOperationToken(services, 'migrate', instance.ref, token, input.recordName);
   // Adopted (its answer was lost): done when the instance is no longer busy, and ours only if it left stv1.
   const snapshot = await services.apim.getService(instance.ref);
   if (snapshot.provisioningState === 'Updating') return { status: 'running' };

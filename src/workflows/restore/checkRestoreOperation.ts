@@ -3,6 +3,7 @@ import { resolveInstance } from '../../config/resolveService';
 import type { Services } from '../../services';
 import type { CheckOutcome } from '../backup/types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 /** A restore leaves no artifact to tell ours from someone else's, so unlike a backup it is never 'lost'. */
 export type RestoreOutcome = Exclude<CheckOutcome, { status: 'lost' }>;
@@ -17,7 +18,7 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`restore record '${input.recordName}' vanished while the restore ran`);
   const target = resolveInstance(services.config, record.targetId, 'target');
   const token = input.token ?? record.operationToken;
-  if (token) return services.apim.check('restore', target.ref, token);
+  if (token) return checkOperationToken(services, 'restore', target.ref, token, input.recordName);
   // Adopted (its token was lost): done when the target is no longer busy; verification judges the result.
   const snapshot = await services.apim.getService(target.ref);
   return snapshot.provisioningState === 'Updating' ? { status: 'running' } : { status: 'succeeded' };
