@@ -6,6 +6,7 @@ import { ArmHealth } from './azure/armHealth';
 import { BackupCatalog } from './azure/catalog';
 import { ChangeLog } from './azure/changeLog';
 import { IncidentStore } from './azure/incidentStore';
+import { JsonBlobStore } from './azure/jsonBlobStore';
 import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory } from './azure/clientFactory';
 import { systemClock, type Clock } from './clock';
@@ -43,18 +44,20 @@ export function createServices(config: Config, options: ServiceOptions): Service
   const clients = createClientFactory(config, { ...options, clock });
   const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   const connectionString = options.settings[CONNECTION_STRING_SETTING];
+  // What apim-dr acts on lives where only the app writes; the backup container holds backups and their manifests.
+  const state = new JsonBlobStore(clients.stateContainer());
   return {
     config,
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),
-    catalog: new BackupCatalog(clients.container(), clients.blobService()),
-    changes: new ChangeLog(clients.container()),
-    restores: restoreLog(clients.container()),
-    migrations: migrationLog(clients.container()),
-    armHealth: new ArmHealth(clients.container()),
+    catalog: new BackupCatalog(clients.container(), state, clients.blobService()),
+    changes: new ChangeLog(state),
+    restores: restoreLog(state),
+    migrations: migrationLog(state),
+    armHealth: new ArmHealth(state),
     logger,
-    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
+    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(state), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,
   };
 }

@@ -33,6 +33,8 @@ export interface ClientFactory {
   apim(subscriptionId: string): ApiManagementClient;
   blobService(): BlobServiceClient;
   container(): ContainerClient;
+  /** The state container (`storage.stateContainer`): same account and endpoint, written by the app alone. */
+  stateContainer(): ContainerClient;
 }
 
 export function createClientFactory(config: Config, options: ClientFactoryOptions): ClientFactory {
@@ -79,6 +81,9 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
     },
     container() {
       return this.blobService().getContainerClient(config.storage.container);
+    },
+    stateContainer() {
+      return this.blobService().getContainerClient(config.storage.stateContainer);
     },
   };
 }

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RECONCILE_AFTER_MS } from '../../src/workflows/schedule/reconcile';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { startForeignHost } from '../support/foreignHost';
+import { forgedRestoreRecord } from '../support/forgedRecords';
 import { startWebhook } from '../support/webhook';
 
 const NEU = 'contoso-apim-neu';
@@ -50,23 +51,17 @@ describe('a forged running record cannot send the app’s ARM token anywhere', (
   it('refuses a restore record whose token names another host, records why, and opens an incident naming it', async () => {
     const h = await start();
     const recordName = `restores/${NEU}.20260301T000000Z.000abcd.json`;
-    await h.services.restores.write({
-      schemaVersion: 1,
+    const at = h.clock.now();
+    const fields = {
       recordName,
       source: 'contoso-apim-weu',
       target: NEU,
       targetId: idOf(h, NEU),
       backupName: 'contoso-apim-weu.20260228T020000Z.scheduled.apimbackup',
-      requestedBy: 'mallory',
-      correlationId: 'forged',
-      owner: 'forged',
-      purpose: 'sync',
-      requestedAt: h.clock.now().toISOString(),
-      startedAt: h.clock.now().toISOString(),
-      state: 'running',
-      findings: [],
-      operationToken: forgedToken(foreign.origin, idOf(h, NEU)),
-    });
+    };
+    await h.services.restores.write(
+      forgedRestoreRecord({ ...fields, state: 'running' }, at, { startedAt: at.toISOString(), operationToken: forgedToken(foreign.origin, idOf(h, NEU)) }),
+    );
     await tickAndSettle(h);
 
     const record = (await h.services.restores.read(recordName))!.record;
