@@ -4,12 +4,14 @@
  * names it, and the foreign host (trusted by the app's TLS, so a request would succeed) sees no connection at all.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { backupName } from '../../src/domain/backupName';
 import { RECONCILE_AFTER_MS } from '../../src/workflows/schedule/reconcile';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { startForeignHost } from '../support/foreignHost';
 import { forgedRestoreRecord } from '../support/forgedRecords';
 import { startWebhook } from '../support/webhook';
 
+const WEU = 'contoso-apim-weu';
 const NEU = 'contoso-apim-neu';
 const DEV = 'contoso-apim-dev';
 
@@ -97,6 +99,33 @@ describe('a forged running record cannot send the app’s ARM token anywhere', (
     await tickAndSettle(h);
 
     expect((await h.services.migrations.read(recordName))!.record).toMatchObject({ state: 'failed', error: { code: 'ForeignOperationUrl' } });
+    expect(foreign.seen).toEqual({ connections: 0, requests: [] });
+  });
+
+  it('refuses a running backup entry whose token names another host', async () => {
+    const h = await start();
+    const at = h.clock.now();
+    const name = backupName(WEU, at, 'manual');
+    await h.services.catalog.create({
+      schemaVersion: 1,
+      backupName: name,
+      storageAccount: h.services.config.storage.account,
+      container: h.services.config.storage.container,
+      serviceId: idOf(h, WEU),
+      trigger: 'manual',
+      requestedBy: 'mallory',
+      correlationId: 'forged',
+      owner: 'forged',
+      startedAt: at.toISOString(),
+      createdAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + 30 * 86_400_000).toISOString(),
+      state: 'running',
+      operationToken: forgedToken(foreign.origin, idOf(h, WEU)),
+    });
+    await tickAndSettle(h);
+
+    expect((await h.services.catalog.read(name))!.manifest).toMatchObject({ state: 'failed', error: { code: 'ForeignOperationUrl' } });
+    expect(h.logs).toContainEqual(expect.objectContaining({ event: 'apim-dr.operation.refused', source: name }));
     expect(foreign.seen).toEqual({ connections: 0, requests: [] });
   });
 
