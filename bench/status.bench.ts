@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ContainerClient } from '@azure/storage-blob';
 import { parseConfig } from '../src/config/loadConfig';
+import { manifestCopy } from '../src/azure/stateLayout';
 import { backupName, formatBackupTime, manifestName } from '../src/domain/backupName';
 import { expiresAt } from '../src/domain/expiry';
 import type { BackupManifest } from '../src/domain/manifest';
@@ -112,6 +113,7 @@ async function main() {
   // The catalog: 30 days of daily backups per instance, written straight to Azurite.
   const seedStart = performance.now();
   const container = new ContainerClient(sandbox.connectionString, config.storage.container);
+  const state = new ContainerClient(sandbox.connectionString, config.storage.stateContainer);
   const seeds = specs.flatMap((s, i) => Array.from({ length: days }, (_, d) => ({ s, i, d })));
   await pool(seeds, 32, async ({ s, i, d }) => {
     const created = new Date(Date.UTC(2026, 5, 30, 2) - d * DAY + ((i * 7) % 60) * 1_000);
@@ -136,6 +138,8 @@ async function main() {
     };
     const body = JSON.stringify(manifest, null, 2);
     await container.getBlockBlobClient(manifestName(name)).upload(body, Buffer.byteLength(body), { tags: manifestTags(manifest) });
+    // apim-dr's own copy, the one it lists and reads (the state container).
+    await state.getBlockBlobClient(manifestCopy(manifestName(name))).upload(body, Buffer.byteLength(body), { tags: manifestTags(manifest) });
     if (manifest.state === 'succeeded') await container.getBlockBlobClient(name).upload('x'.repeat(2_048), 2_048, { tags: manifestTags(manifest) });
   });
   const seedSeconds = (performance.now() - seedStart) / 1000;

@@ -8,6 +8,7 @@ import { ChangeLog } from './azure/changeLog';
 import { DiscoveredFleet } from './azure/discoveredFleet';
 import { DiscoveryStore } from './azure/discoveryStore';
 import { IncidentStore } from './azure/incidentStore';
+import { JsonBlobStore } from './azure/jsonBlobStore';
 import { approvalLog, migrationLog, restoreLog, type ApprovalLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory, type ClientFactory } from './azure/clientFactory';
 import { SweepRunStore } from './azure/sweepRunStore';
@@ -53,7 +54,9 @@ export function createServices(config: Config, options: ServiceOptions): Service
   const clients = createClientFactory(config, { ...options, clock });
   const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   const connectionString = options.settings[CONNECTION_STRING_SETTING];
-  const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.container()), clock);
+  // What apim-dr acts on lives where only the app writes; the backup container holds backups and their manifests.
+  const state = new JsonBlobStore(clients.stateContainer());
+  const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.stateContainer()), clock);
   return {
     get config() {
       return fleet.config;
@@ -63,15 +66,15 @@ export function createServices(config: Config, options: ServiceOptions): Service
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),
-    catalog: new BackupCatalog(clients.container(), clients.blobService()),
-    changes: new ChangeLog(clients.container()),
-    restores: restoreLog(clients.container()),
-    migrations: migrationLog(clients.container()),
-    approvals: approvalLog(clients.container()),
-    armHealth: new ArmHealth(clients.container()),
-    sweepRuns: new SweepRunStore(clients.container()),
+    catalog: new BackupCatalog(clients.container(), state, clients.blobService()),
+    changes: new ChangeLog(state),
+    restores: restoreLog(state),
+    migrations: migrationLog(state),
+    approvals: approvalLog(state),
+    armHealth: new ArmHealth(state),
+    sweepRuns: new SweepRunStore(clients.stateContainer()),
     logger,
-    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
+    notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(state), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,
   };
 }

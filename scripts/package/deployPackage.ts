@@ -1,21 +1,20 @@
 /**
  * Builds the deployment zip the way `azd deploy` does for this app (remoteBuild: false): a staging folder with the
- * project's files that `.funcignore` keeps and a production-only `node_modules`, zipped with the same rules.
+ * allowlisted project files (allowlist.ts) that `.funcignore` also keeps and a production-only `node_modules`,
+ * zipped with the same rules.
  * azure.yaml's `dist` points azd at the staging folder, so what azd uploads is what this builds and tests.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
+import { isShipped, secretShaped } from './allowlist';
 import { excludedByAzd, readFuncIgnore } from './funcIgnore';
 
 /** Relative to the project: azure.yaml's `dist` names the staging folder. */
 export const STAGING_DIR = '.deploy/app';
 export const ZIP_FILE = '.deploy/apim-dr.zip';
 export const LISTING_FILE = '.deploy/apim-dr.zip.txt';
-
-/** Never copied into the staging folder, whatever `.funcignore` says: VCS data, the staging itself, dev installs. */
-const NEVER_STAGED = new Set(['.git', '.deploy', 'node_modules']);
 
 export interface PackageFile {
   path: string;
@@ -50,7 +49,11 @@ export function buildDeployPackage(options: PackageOptions): DeployPackage {
   mkdirSync(staging, { recursive: true });
 
   const rules = readFuncIgnore(root);
-  for (const file of walk(root, (relative, isDirectory) => NEVER_STAGED.has(relative) || excludedByAzd(rules, relative, isDirectory))) {
+  // Only what the allowlist names is staged (node_modules is installed below); .funcignore may leave out more.
+  const staged = walk(root, (relative, isDirectory) => !isShipped(relative) || excludedByAzd(rules, relative, isDirectory));
+  const secrets = secretShaped(staged);
+  if (secrets.length) throw new Error(`refusing to package secret-shaped files in dist/: ${secrets.join(', ')}; remove them and build again`);
+  for (const file of staged) {
     mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
     copyFileSync(path.join(root, file), path.join(staging, file));
   }

@@ -1,10 +1,15 @@
-/** The backup catalog: manifests next to the backup blobs, with index tags for cheap listing (docs/design.md §4). */
+/**
+ * The backup catalog (docs/design.md §4): manifests with index tags for cheap listing. apim-dr reads only its own copy of each
+ * manifest, in the state container; the copy next to the backup blob, where APIM's identities can write, is written
+ * for people and other tools and never read back, so a manifest planted there changes nothing.
+ */
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { backupNameOfManifest, manifestName, parseBackupName, servicePrefix, type BackupTrigger } from '../domain/backupName';
 import { BACKUP_STATES, manifestSchema, manifestTags, type BackupManifest, type BackupState } from '../domain/manifest';
 import { AzureError, UserError } from '../errors';
-import { downloadText, parseStored } from './blobText';
-import { isWriteConflict, storageError, storageStatus } from './storageErrors';
+import type { JsonBlobStore } from './jsonBlobStore';
+import { MANIFESTS_PREFIX, manifestCopy } from './stateLayout';
+import { storageError, storageStatus } from './storageErrors';
 
 export interface CatalogEntry {
   backupName: string;
@@ -39,6 +44,7 @@ export interface StoredManifest {
 export class BackupCatalog {
   constructor(
     readonly container: ContainerClient,
+    private readonly state: JsonBlobStore,
     private readonly service?: BlobServiceClient,
   ) {}
 
@@ -52,65 +58,46 @@ export class BackupCatalog {
     }
   }
 
-  /** Checks the container exists and is reachable with the app's identity. */
+  /** Checks the backup and state containers exist and are reachable with the app's identity. */
   async ensureReachable(): Promise<void> {
-    try {
-      const exists = await this.container.exists();
-      if (!exists) {
-        throw new UserError(
-          `backup container '${this.container.containerName}' does not exist in storage account '${this.container.accountName}': create it (azd up does)`,
-          'not-found',
-          'ContainerNotFound',
-        );
-      }
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw storageError(err, `reach container '${this.container.containerName}'`);
-    }
+    await mustExist(this.container, 'backup container', 'storage.container');
+    await mustExist(this.state.container, 'state container', 'storage.stateContainer');
   }
 
   /** Writes a new manifest only if none exists; returns false when another writer got there first. */
   async create(manifest: BackupManifest): Promise<{ created: true; etag: string } | { created: false }> {
-    const blob = this.container.getBlockBlobClient(manifestName(manifest.backupName));
-    const body = JSON.stringify(manifest, null, 2);
-    try {
-      const response = await blob.upload(body, Buffer.byteLength(body), {
-        conditions: { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-        tags: manifestTags(manifest),
-      });
-      return { created: true, etag: response.etag! };
-    } catch (err) {
-      if (isWriteConflict(err)) return { created: false };
-      throw storageError(err, `create manifest for '${manifest.backupName}'`);
-    }
+    const etag = await this.state.write(manifestCopy(manifestName(manifest.backupName)), manifest, 'absent', manifestTags(manifest));
+    if (etag === false) return { created: false };
+    await this.mirror(manifest);
+    return { created: true, etag };
   }
 
   /** Replaces a manifest, optionally only if it still has `etag`; keeps the blob's tags in step. */
   async update(manifest: BackupManifest, etag?: string): Promise<string> {
-    const blob = this.container.getBlockBlobClient(manifestName(manifest.backupName));
+    const name = manifestCopy(manifestName(manifest.backupName));
+    const written = await this.state.write(name, manifest, etag ? { etag } : 'any', manifestTags(manifest));
+    if (written === false)
+      throw new AzureError(`storage: manifest '${name}' changed while it was being updated; the activity runs again`, 'ConditionNotMet', 412);
+    await this.mirror(manifest);
+    return written;
+  }
+
+  /** apim-dr's own copy of the manifest (never the one in the backup container), with the etag that guards an update. */
+  async read(backupName: string): Promise<StoredManifest | undefined> {
+    const stored = await this.state.read(manifestCopy(manifestName(backupName)), manifestSchema, { what: 'apim-dr manifest', code: 'InvalidManifest' });
+    return stored && { manifest: stored.value, etag: stored.etag };
+  }
+
+  /** The copy next to the backup, overwritten whatever is there: a look-alike planted before it is replaced. */
+  private async mirror(manifest: BackupManifest): Promise<void> {
     const body = JSON.stringify(manifest, null, 2);
     try {
-      const response = await blob.upload(body, Buffer.byteLength(body), {
-        conditions: etag ? { ifMatch: etag } : undefined,
+      await this.container.getBlockBlobClient(manifestName(manifest.backupName)).upload(body, Buffer.byteLength(body), {
         blobHTTPHeaders: { blobContentType: 'application/json' },
         tags: manifestTags(manifest),
       });
-      return response.etag!;
     } catch (err) {
-      throw storageError(err, `update manifest for '${manifest.backupName}'`);
-    }
-  }
-
-  async read(backupName: string): Promise<StoredManifest | undefined> {
-    const blob = this.container.getBlockBlobClient(manifestName(backupName));
-    try {
-      const { text, etag } = await downloadText(blob);
-      return { manifest: parseStored(blob.name, text, manifestSchema, { what: 'apim-dr manifest', code: 'InvalidManifest' }), etag };
-    } catch (err) {
-      if (storageStatus(err) === 404) return undefined;
-      if (err instanceof AzureError) throw err;
-      throw storageError(err, `read manifest for '${backupName}'`);
+      throw storageError(err, `write the manifest of '${manifest.backupName}' next to the backup`);
     }
   }
 
@@ -144,36 +131,32 @@ export class BackupCatalog {
    * or a look-alike written by another tool (no tags, other tags), is foreign and never reaches the sweep.
    */
   async scan(service?: string): Promise<{ entries: CatalogEntry[]; foreign: string[] }> {
+    const prefix = service ? servicePrefix(service) : '';
     const entries = new Map<string, CatalogEntry>();
+    for (const { name, tags } of await this.state.list(`${MANIFESTS_PREFIX}${prefix}`, true)) {
+      const backupName = backupNameOfManifest(name.slice(MANIFESTS_PREFIX.length));
+      const parsed = backupName ? parseBackupName(backupName) : undefined;
+      if (!backupName || !parsed || !hasCatalogTags(tags, parsed.service)) continue;
+      entries.set(backupName, {
+        backupName,
+        service: parsed.service,
+        createdAt: tags['createdAt']!,
+        expiresAt: tags['expiresAt']!,
+        state: tags['state'] as BackupState,
+        trigger: parsed.trigger,
+        archivedAt: tags['archivedAt'],
+        refusedAt: tags['refusedAt'],
+        ...(tags['platform'] ? { platform: tags['platform'] } : {}),
+        ...(tags['completedAt'] ? { completedAt: tags['completedAt'] } : {}),
+      });
+    }
+    // The backup container gives the blobs' sizes and tiers; a manifest there that apim-dr has no copy of is foreign.
     const foreign: string[] = [];
     const blobs = new Map<string, { size: number; tier?: string }>();
     try {
-      const pages = this.container.listBlobsFlat({ prefix: service ? servicePrefix(service) : undefined, includeTags: true });
-      for await (const blob of pages) {
-        if (blob.name.endsWith('.apimbackup')) {
-          blobs.set(blob.name, { size: blob.properties.contentLength ?? 0, tier: blob.properties.accessTier });
-          continue;
-        }
-        const backupName = backupNameOfManifest(blob.name);
-        const parsed = backupName ? parseBackupName(backupName) : undefined;
-        if (!backupName || !parsed) continue;
-        const tags = blob.tags ?? {};
-        if (!hasCatalogTags(tags, parsed.service)) {
-          foreign.push(blob.name);
-          continue;
-        }
-        entries.set(backupName, {
-          backupName,
-          service: parsed.service,
-          createdAt: tags['createdAt']!,
-          expiresAt: tags['expiresAt']!,
-          state: tags['state'] as BackupState,
-          trigger: parsed.trigger,
-          archivedAt: tags['archivedAt'],
-          refusedAt: tags['refusedAt'],
-          ...(tags['platform'] ? { platform: tags['platform'] } : {}),
-          ...(tags['completedAt'] ? { completedAt: tags['completedAt'] } : {}),
-        });
+      for await (const blob of this.container.listBlobsFlat({ prefix: prefix || undefined })) {
+        if (blob.name.endsWith('.apimbackup')) blobs.set(blob.name, { size: blob.properties.contentLength ?? 0, tier: blob.properties.accessTier });
+        else if (parseBackupName(backupNameOfManifest(blob.name) ?? '') && !entries.has(backupNameOfManifest(blob.name)!)) foreign.push(blob.name);
       }
     } catch (err) {
       throw storageError(err, 'list the catalog');
@@ -226,7 +209,7 @@ export class BackupCatalog {
     const outcome: DeleteOutcome = { deleted: [], refused: [] };
     const gone: string[] = [];
     for (const chunk of chunks(backupNames, BATCH_SIZE)) {
-      const results = await this.batchDelete(chunk);
+      const results = await this.batchDelete(this.container, chunk);
       chunk.forEach((name, i) => {
         const result = results[i]!;
         if (result.ok || result.status === 404) gone.push(name);
@@ -234,11 +217,27 @@ export class BackupCatalog {
       });
     }
     for (const chunk of chunks(gone, BATCH_SIZE)) {
-      const results = await this.batchDelete(chunk.map(manifestName));
-      chunk.forEach((name, i) => {
-        const result = results[i]!;
+      // The copy next to the backup first: apim-dr's own copy goes last, so nothing it still lists is left unowned.
+      const mirrors = await this.batchDelete(this.container, chunk.map(manifestName));
+      const deleted = chunk.filter((name, i) => {
+        const result = mirrors[i]!;
+        if (result.ok || result.status === 404) return true;
+        outcome.refused.push({ backupName: name, code: result.code, message: `backup deleted, but its manifest was not: ${result.message}` });
+        return false;
+      });
+      const copies = await this.batchDelete(
+        this.state.container,
+        deleted.map((name) => manifestCopy(manifestName(name))),
+      );
+      deleted.forEach((name, i) => {
+        const result = copies[i]!;
         if (result.ok || result.status === 404) outcome.deleted.push(name);
-        else outcome.refused.push({ backupName: name, code: result.code, message: `backup deleted, but its manifest was not: ${result.message}` });
+        else
+          outcome.refused.push({
+            backupName: name,
+            code: result.code,
+            message: `backup deleted, but apim-dr's copy of its manifest was not: ${result.message}`,
+          });
       });
     }
     return outcome;
@@ -276,10 +275,11 @@ export class BackupCatalog {
     }
   }
 
-  private async batchDelete(names: string[]): Promise<{ ok: boolean; status: number; code: string; message: string }[]> {
+  private async batchDelete(container: ContainerClient, names: string[]): Promise<{ ok: boolean; status: number; code: string; message: string }[]> {
+    if (names.length === 0) return [];
     try {
-      const clients = names.map((n) => this.container.getBlobClient(n));
-      const response = await this.container.getBlobBatchClient().deleteBlobs(clients);
+      const clients = names.map((n) => container.getBlobClient(n));
+      const response = await container.getBlobBatchClient().deleteBlobs(clients);
       // Sub-responses are matched to blobs by URL: their order is the service's, not necessarily ours.
       const byUrl = new Map(response.subResponses.map((r) => [r._request.url, r]));
       return clients.map((client) => {
@@ -295,6 +295,22 @@ export class BackupCatalog {
     } catch (err) {
       throw storageError(err, `delete ${names.length} blob(s)`);
     }
+  }
+}
+
+async function mustExist(container: ContainerClient, what: string, field: string): Promise<void> {
+  let exists: boolean;
+  try {
+    exists = await container.exists();
+  } catch (err) {
+    throw storageError(err, `reach container '${container.containerName}'`);
+  }
+  if (!exists) {
+    throw new UserError(
+      `${what} '${container.containerName}' (${field}) does not exist in storage account '${container.accountName}': create it (azd up does)`,
+      'not-found',
+      'ContainerNotFound',
+    );
   }
 }
 

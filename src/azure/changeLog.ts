@@ -1,66 +1,46 @@
-/** Pending configuration changes per instance, in `events/<service>.json` next to the catalog, with etags. */
-import type { ContainerClient } from '@azure/storage-blob';
+/** Pending configuration changes per instance (`events/<service>.json` in the state container), with etags. */
 import { EMPTY_CHANGES, pendingChangesSchema, type PendingChanges } from '../domain/pendingChanges';
-import { downloadText, parseStored } from './blobText';
-import { isWriteConflict, storageError, storageStatus } from './storageErrors';
+import { AzureError } from '../errors';
+import type { JsonBlobStore } from './jsonBlobStore';
+import { CHANGES_PREFIX, changesBlob } from './stateLayout';
 
-const PREFIX = 'events/';
 const MAX_ATTEMPTS = 20;
 
 export class ChangeLog {
-  constructor(private readonly container: ContainerClient) {}
+  constructor(private readonly store: JsonBlobStore) {}
 
   /** Applies `change` with optimistic concurrency: a concurrent writer makes it read and try again. */
   async update(service: string, change: (state: PendingChanges) => PendingChanges): Promise<PendingChanges> {
-    const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, etag } = await this.read(service);
       const next = change(state);
       if (next === state) return state;
-      const body = JSON.stringify(next);
-      try {
-        await blob.upload(body, Buffer.byteLength(body), {
-          conditions: etag ? { ifMatch: etag } : { ifNoneMatch: '*' },
-          blobHTTPHeaders: { blobContentType: 'application/json' },
-          // Tags let the tick find pending bursts with one listing.
-          tags: { service: service.toLowerCase(), count: String(next.count), firstAt: next.firstAt ?? '', lastAt: next.lastAt ?? '' },
-        });
-        return next;
-      } catch (err) {
-        if (!isWriteConflict(err) || attempt >= MAX_ATTEMPTS) throw storageError(err, `record changes of '${service}'`);
-      }
+      // Tags let the tick find pending bursts with one listing.
+      const tags = { service: service.toLowerCase(), count: String(next.count), firstAt: next.firstAt ?? '', lastAt: next.lastAt ?? '' };
+      if ((await this.store.write(changesBlob(service), next, etag ? { etag } : 'absent', tags)) !== false) return next;
     }
+    throw new AzureError(
+      `storage: cannot record changes of '${service}': '${changesBlob(service)}' kept changing under ${MAX_ATTEMPTS} attempts`,
+      'ConditionNotMet',
+      412,
+    );
   }
 
   async read(service: string): Promise<{ state: PendingChanges; etag?: string }> {
-    const blob = this.container.getBlockBlobClient(`${PREFIX}${service.toLowerCase()}.json`);
-    try {
-      const { text, etag } = await downloadText(blob);
-      return {
-        state: parseStored(blob.name, text, pendingChangesSchema, {
-          what: 'apim-dr state blob',
-          code: 'InvalidStateBlob',
-          recovery: 'the next change recreates it; back the instance up to cover what it held',
-        }),
-        etag,
-      };
-    } catch (err) {
-      if (storageStatus(err) === 404) return { state: EMPTY_CHANGES };
-      throw storageError(err, `read changes of '${service}'`);
-    }
+    const stored = await this.store.read(changesBlob(service), pendingChangesSchema, {
+      what: 'apim-dr state blob',
+      code: 'InvalidStateBlob',
+      recovery: 'the next change recreates it; back the instance up to cover what it held',
+    });
+    return stored ? { state: stored.value, etag: stored.etag } : { state: EMPTY_CHANGES };
   }
 
   /** Every instance with changes pending, from one listing (index tags), keyed by lower-case service name. */
   async pending(): Promise<Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>> {
     const result = new Map<string, Pick<PendingChanges, 'count' | 'firstAt' | 'lastAt'>>();
-    try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX, includeTags: true })) {
-        const tags = blob.tags ?? {};
-        const count = Number(tags['count'] ?? 0);
-        if (count > 0 && tags['service']) result.set(tags['service'], { count, firstAt: tags['firstAt'], lastAt: tags['lastAt'] });
-      }
-    } catch (err) {
-      throw storageError(err, 'list pending changes');
+    for (const { tags } of await this.store.list(CHANGES_PREFIX, true)) {
+      const count = Number(tags['count'] ?? 0);
+      if (count > 0 && tags['service']) result.set(tags['service'], { count, firstAt: tags['firstAt'], lastAt: tags['lastAt'] });
     }
     return result;
   }

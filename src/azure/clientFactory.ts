@@ -4,15 +4,15 @@ import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient, PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { Clock } from '../clock';
+import { readCaFile } from '../config/caFile';
 import { readSetting } from '../config/loadConfig';
 import type { Config } from '../config/schema';
-import { UserError } from '../errors';
 import { createCredential } from './credential';
 import { armApiManagement, armResourceGraph, restPipeline, storageBlob } from './lazySdk';
+import { armHostOnlyPolicy } from './armHostOnly';
 import { ARM_RETRY_OPTIONS, capRetryAfterPolicy } from './boundedWaits';
 import { sendOperationPostOncePolicy } from './sendOnce';
 
@@ -36,11 +36,13 @@ export interface ClientFactory {
   resourceGraph(): ResourceGraphClient;
   blobService(): BlobServiceClient;
   container(): ContainerClient;
+  /** The state container (`storage.stateContainer`): same account and endpoint, written by the app alone. */
+  stateContainer(): ContainerClient;
 }
 
 export function createClientFactory(config: Config, options: ClientFactoryOptions): ClientFactory {
   const credential = options.credential ?? createCredential(config, options.clock);
-  const extraCa = options.extraCa ?? readCaFile(config.arm.caFile);
+  const extraCa = options.extraCa ?? (config.arm.caFile ? readCaFile(config.arm.caFile) : undefined);
   const policies = extraCa ? [{ policy: extraCaPolicy(extraCa), position: 'perCall' as const }] : [];
   const apimClients = new Map<string, ApiManagementClient>();
   let blobService: BlobServiceClient | undefined;
@@ -71,6 +73,8 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         // Retry-After is left to the orchestrator's durable timers.
         client.pipeline.addPolicy(sendOperationPostOncePolicy(), { phase: 'Sign' });
         client.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+        // No request, and so no bearer token, for any host but ARM's: a forged operation URL goes nowhere.
+        client.pipeline.addPolicy(armHostOnlyPolicy(config.arm.endpoint), { phase: 'Sign' });
         apimClients.set(subscriptionId, client);
       }
       return client;
@@ -86,6 +90,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         });
         // A throttled refresh waits for the next tick rather than sleeping long inside it.
         resourceGraph.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+        resourceGraph.pipeline.addPolicy(armHostOnlyPolicy(config.arm.endpoint), { phase: 'Sign' });
       }
       return resourceGraph;
     },
@@ -96,6 +101,9 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
     container() {
       return this.blobService().getContainerClient(config.storage.container);
     },
+    stateContainer() {
+      return this.blobService().getContainerClient(config.storage.stateContainer);
+    },
   };
 }
 
@@ -105,19 +113,6 @@ function createBlobServiceClient(config: Config, credential: TokenCredential, se
     return storageBlob().BlobServiceClient.fromConnectionString(readSetting(storage.connectionStringSetting, settings));
   }
   return new (storageBlob().BlobServiceClient)(storage.endpoint ?? `https://${storage.account}.blob.core.windows.net`, credential);
-}
-
-function readCaFile(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `arm.caFile '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): point it at a PEM file or remove it`,
-      'config',
-      'CaFileUnreadable',
-    );
-  }
 }
 
 /**

@@ -8,7 +8,8 @@ import { EMPTY_DISCOVERY, type DiscoveryState } from '../domain/discovery';
 import { downloadText, parseStored } from './blobText';
 import { storageError, storageStatus } from './storageErrors';
 
-export const DISCOVERY_BLOB = 'state/discovery.json';
+export { DISCOVERY_BLOB } from './stateLayout';
+import { DISCOVERY_BLOB } from './stateLayout';
 
 const discoveryStateSchema = z.object({
   schemaVersion: z.literal(1),

@@ -1,15 +1,15 @@
 /**
- * Operation records (restores, migrations) in the backup container, one JSON blob each under a folder, named
+ * Operation records (restores, migrations) in the state container, one JSON blob each under a folder, named
  * `<folder>/<subject>.<time>…json` so that one listing per subject reads them newest first. Written conditionally
  * so that a re-run activity finds its own.
  */
-import type { ContainerClient } from '@azure/storage-blob';
 import type { z } from 'zod';
 import { approvalRecordSchema, type ApprovalRecord } from '../domain/approvalRecord';
 import { migrationRecordSchema, type MigrationRecord } from '../domain/migrationRecord';
 import { restoreRecordSchema, type RestoreRecord } from '../domain/restoreRecord';
-import { downloadText, parseStored } from './blobText';
-import { isWriteConflict, storageError, storageStatus } from './storageErrors';
+import { AzureError } from '../errors';
+import type { JsonBlobStore } from './jsonBlobStore';
+import { APPROVALS_FOLDER, MIGRATIONS_FOLDER, RESTORES_FOLDER } from './stateLayout';
 
 interface RecordKind<T> {
   folder: string;
@@ -22,32 +22,18 @@ interface RecordKind<T> {
 
 export class RecordLog<T extends { recordName: string }> {
   constructor(
-    private readonly container: ContainerClient,
+    private readonly store: JsonBlobStore,
     private readonly kind: RecordKind<T>,
   ) {}
 
   async read(recordName: string): Promise<{ record: T; etag: string } | undefined> {
-    let stored: { text: string; etag: string };
-    try {
-      stored = await downloadText(this.container.getBlockBlobClient(recordName));
-    } catch (err) {
-      if (storageStatus(err) === 404) return undefined;
-      throw storageError(err, `read ${this.kind.what} '${recordName}'`);
-    }
-    return {
-      record: parseStored(recordName, stored.text, this.kind.schema, { what: `apim-dr ${this.kind.what}`, code: this.kind.invalidCode }),
-      etag: stored.etag,
-    };
+    const stored = await this.store.read(recordName, this.kind.schema, { what: `apim-dr ${this.kind.what}`, code: this.kind.invalidCode });
+    return stored && { record: stored.value, etag: stored.etag };
   }
 
   /** Records of `subject`, newest first (names sort by time), at most `limit` of them read. */
   async recent(subject: string, limit = 10): Promise<T[]> {
-    const names: string[] = [];
-    try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: `${this.kind.folder}/${subject}.` })) names.push(blob.name);
-    } catch (err) {
-      throw storageError(err, `list ${this.kind.what}s of '${subject}'`);
-    }
+    const names = (await this.store.list(`${this.kind.folder}/${subject}.`)).map((b) => b.name);
     const newest = names.sort().reverse().slice(0, limit);
     const records = await Promise.all(newest.map((name) => this.read(name)));
     return records.flatMap((r) => (r ? [r.record] : []));
@@ -55,37 +41,25 @@ export class RecordLog<T extends { recordName: string }> {
 
   /** Every record's name, from one listing (names only: a page holds 5,000). */
   async names(): Promise<string[]> {
-    const names: string[] = [];
-    try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: `${this.kind.folder}/` })) names.push(blob.name);
-    } catch (err) {
-      throw storageError(err, `list ${this.kind.what}s`);
-    }
-    return names;
+    return (await this.store.list(`${this.kind.folder}/`)).map((b) => b.name);
   }
 
   /** Deletes a record; one already gone counts as deleted. */
   async remove(recordName: string): Promise<void> {
-    try {
-      await this.container.getBlockBlobClient(recordName).deleteIfExists();
-    } catch (err) {
-      throw storageError(err, `delete ${this.kind.what} '${recordName}'`);
-    }
+    await this.store.remove(recordName);
   }
 
   /** Creates the record if absent (false when it exists), or replaces it if it still has `etag`. */
   async write(record: T, etag?: string): Promise<string | false> {
-    const body = JSON.stringify(record, null, 2);
-    try {
-      const response = await this.container.getBlockBlobClient(record.recordName).upload(body, Buffer.byteLength(body), {
-        conditions: etag ? { ifMatch: etag } : { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-      return response.etag!;
-    } catch (err) {
-      if (!etag && isWriteConflict(err)) return false;
-      throw storageError(err, `write ${this.kind.what} '${record.recordName}'`);
+    const written = await this.store.write(record.recordName, record, etag ? { etag } : 'absent');
+    if (written === false && etag) {
+      throw new AzureError(
+        `storage: ${this.kind.what} '${record.recordName}' changed while it was being written; the activity runs again`,
+        'ConditionNotMet',
+        412,
+      );
     }
+    return written;
   }
 }
 
@@ -93,15 +67,15 @@ export type RestoreLog = RecordLog<RestoreRecord>;
 export type MigrationLog = RecordLog<MigrationRecord>;
 export type ApprovalLog = RecordLog<ApprovalRecord>;
 
-export function restoreLog(container: ContainerClient): RestoreLog {
-  return new RecordLog(container, { folder: 'restores', schema: restoreRecordSchema, what: 'restore record', invalidCode: 'InvalidRestoreRecord' });
+export function restoreLog(store: JsonBlobStore): RestoreLog {
+  return new RecordLog(store, { folder: RESTORES_FOLDER, schema: restoreRecordSchema, what: 'restore record', invalidCode: 'InvalidRestoreRecord' });
 }
 
-export function migrationLog(container: ContainerClient): MigrationLog {
-  return new RecordLog(container, { folder: 'migrations', schema: migrationRecordSchema, what: 'migration record', invalidCode: 'InvalidMigrationRecord' });
+export function migrationLog(store: JsonBlobStore): MigrationLog {
+  return new RecordLog(store, { folder: MIGRATIONS_FOLDER, schema: migrationRecordSchema, what: 'migration record', invalidCode: 'InvalidMigrationRecord' });
 }
 
 /** Requests as the edge recorded them, with their approvals (domain/approvalRecord.ts). */
-export function approvalLog(container: ContainerClient): ApprovalLog {
-  return new RecordLog(container, { folder: 'approvals', schema: approvalRecordSchema, what: 'approval record', invalidCode: 'InvalidApprovalRecord' });
+export function approvalLog(store: JsonBlobStore): ApprovalLog {
+  return new RecordLog(store, { folder: APPROVALS_FOLDER, schema: approvalRecordSchema, what: 'approval record', invalidCode: 'InvalidApprovalRecord' });
 }

@@ -9,9 +9,10 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { z } from 'zod';
 import { AzureError } from '../errors';
 import { downloadText, parseStored } from './blobText';
+import { SWEEP_RUNS_PREFIX } from './stateLayout';
 import { storageError, storageStatus } from './storageErrors';
 
-const PREFIX = 'sweeps/';
+const PREFIX = SWEEP_RUNS_PREFIX;
 
 export interface StoredPage {
   name: string;

@@ -2,13 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError, UserError, ensureError } from '../errors';
 import { describeIssue } from '../validation';
+import { readCaFile } from './caFile';
 import { configSchema, type Config } from './schema';
 
 export const CONFIG_SETTING = 'APIM_DR_CONFIG';
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) {
+    // A CA file that is not PEM is named now, not when the first ARM call fails.
+    if (result.data.arm.caFile) readCaFile(result.data.arm.caFile);
+    return result.data;
+  }
   throw new ValidationError(source, result.error.issues.map(describeIssue), 'config');
 }
 

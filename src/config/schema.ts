@@ -83,9 +83,15 @@ const serviceSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+const containerName = z
+  .string()
+  .regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens');
+
 const storageSchema = z.strictObject({
   account: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lowercase letters and digits'),
-  container: z.string().regex(/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name: 3-63 lowercase letters, digits and single hyphens'),
+  container: containerName,
+  // What apim-dr reads back and acts on (records, tokens, change logs, incidents), in the same account: only the app writes there.
+  stateContainer: containerName.default('apim-dr-state'),
   endpoint: endpoint("must be the blob endpoint URL, e.g. 'https://myaccount.blob.core.windows.net'").optional(),
   // Azurite and development only: the NAME of an app setting holding a connection string.
   connectionStringSetting: settingName.optional(),
@@ -224,6 +230,13 @@ export const configSchema = z
         });
       }
     });
+    if (config.storage.stateContainer === config.storage.container) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['storage', 'stateContainer'],
+        message: `must differ from storage.container ('${config.storage.container}'): APIM's identities write backups there, and only the app may write apim-dr's state`,
+      });
+    }
     // ARM only takes bearer tokens over https; storage may be plain http only on loopback (Azurite).
     if (!config.arm.endpoint.startsWith('https://')) {
       ctx.addIssue({

@@ -2,7 +2,10 @@
  * The dashboard page: one self-contained HTML document (inline CSS and SVG, no script, no CDN), a row per
  * instance, problems first, grouped by protection level and subscription in `<details>`, so a fleet of a thousand
  * opens on its problems with the healthy groups collapsed (and printed whole). Pure: the same view always renders the same page.
+ * Every value that comes from a record, a manifest, the config or ARM goes through `esc` (text and quoted
+ * attributes alike) or, for a time, through `utc`/`isoTime`, which parse it as a date first: nothing stored is markup.
  */
+import { count, dateOf, day, esc, isoTime, utc } from './html';
 import { formatDuration } from '../domain/duration';
 import { discoveryBanner, originLabel } from './discoveryBanner';
 import type { StandbySync } from '../domain/standbySync';
@@ -43,14 +46,14 @@ export function renderDashboard(view: DashboardView): string {
 <body>
 <header>
 <h1>API Management disaster recovery</h1>
-<p class="as-of">As of <time datetime="${view.at}">${utc(view.at)}</time></p>
+<p class="as-of">As of <time datetime="${isoTime(view.at)}">${utc(view.at)}</time></p>
 <ul class="summary" aria-label="Fleet summary">
-${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${view.summary[level]}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
+${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="${level}" data-level="${level}"><strong>${count(view.summary[level])}</strong> ${LEVEL_LABEL[level].toLowerCase()}</li>`).join('\n')}
 </ul>
 ${view.armUnreachable.map((o) => `<p class="outage" data-outage="${esc(o.subscriptionId)}"><strong>ARM unreachable since ${utc(o.since)}</strong> for subscription ${esc(o.subscriptionId)}: new backups there wait until it answers; running ones are still watched. <span class="muted">${esc(o.message.slice(0, 200))}</span></p>`).join('\n')}
 ${discoveryBanner(view.discovery)}
-${view.onStv1 ? `<p class="stv1" data-on-stv1="${view.onStv1}"><strong>${view.onStv1} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
-<p class="legend">Timeline: ${utc(view.timelineStart).slice(0, 10)} to ${utc(view.at).slice(0, 10)}; a backup can be restored for 30 days
+${view.onStv1 ? `<p class="stv1" data-on-stv1="${count(view.onStv1)}"><strong>${count(view.onStv1)} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
+<p class="legend">Timeline: ${day(view.timelineStart)} to ${day(view.at)}; a backup can be restored for 30 days
 <span class="key window"></span> (the shaded part).
 <span class="key succeeded"></span> succeeded <span class="key failed"></span> failed <span class="key expired"></span> expired
 <span class="key running"></span> running</p>
@@ -92,8 +95,9 @@ function groups(rows: Instance[]): Group[] {
 function section(group: Group, fleetSize: number, view: DashboardView): string {
   const open = group.level !== 'protected' || fleetSize <= COLLAPSE_HEALTHY_ABOVE;
   const n = group.instances.length;
-  return `<details class="group ${group.level}" data-level="${group.level}" data-subscription="${esc(group.subscriptionId)}"${open ? ' open' : ''}>
-<summary><span class="badge ${group.level}">${LEVEL_LABEL[group.level]}</span> <strong>${n}</strong> instance${n === 1 ? '' : 's'} in subscription <code>${esc(group.subscriptionId)}</code></summary>
+  const level = esc(group.level);
+  return `<details class="group ${level}" data-level="${level}" data-subscription="${esc(group.subscriptionId)}"${open ? ' open' : ''}>
+<summary><span class="badge ${level}">${esc(LEVEL_LABEL[group.level])}</span> <strong>${n}</strong> instance${n === 1 ? '' : 's'} in subscription <code>${esc(group.subscriptionId)}</code></summary>
 <table>
 <thead><tr><th scope="col">Instance</th><th scope="col">Status</th><th scope="col">Backups (shaded: restorable)</th><th scope="col">Newest restorable backup</th><th scope="col">Standbys</th></tr></thead>
 <tbody>
@@ -112,13 +116,14 @@ function row(instance: Instance, view: DashboardView): string {
     instance.running
       ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>`
       : '',
-    instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
+    instance.pendingChanges?.count ? `<li>${count(instance.pendingChanges.count)} configuration change(s) waiting for a backup</li>` : '',
     migration(instance),
     instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
   ].filter(Boolean);
-  return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
+  const protection = esc(instance.protection);
+  return `<tr data-service="${esc(instance.service)}" data-protection="${protection}">
 <th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${originLabel(instance, view.discovery !== undefined)}${platform(instance)}</th>
-<td><span class="badge ${instance.protection}">${LEVEL_LABEL[instance.protection]}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
+<td><span class="badge ${protection}">${esc(LEVEL_LABEL[instance.protection])}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
 <td>${timeline(instance, view)}</td>
 <td>${newest(instance)}</td>
 <td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}${drill(instance)}</td>
@@ -137,11 +142,11 @@ function migration(instance: Instance): string {
   const how = m.kind === 'side-by-side' ? `side by side into ${esc(m.target ?? '')}` : `in place${m.mode ? ` (${esc(m.mode)})` : ''}`;
   if (m.state === 'running') {
     const overdue = m.overdue ? ` <strong class="overdue">${esc(m.overdue)}</strong>` : '';
-    return `<li class="running" data-migration="running">Migration ${how} running${m.phase ? `: ${esc(m.phase)}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''}${overdue}</li>`;
+    return `<li class="running" data-migration="running">Migration ${how} running${m.phase ? `: ${esc(m.phase)}${m.percent !== undefined ? ` ${count(m.percent)}%` : ''}` : ''}${overdue}</li>`;
   }
   const wayBack = m.wayBackUntil && m.state === 'succeeded' && m.kind === 'in-place' ? `; way back until ${utc(m.wayBackUntil)}` : '';
   const why = m.error && m.state !== 'succeeded' ? `: ${esc(m.error)}` : '';
-  return `<li data-migration="${m.state}">Migration ${how} ${m.state} ${utc(m.completedAt ?? m.requestedAt)}${why}${wayBack}</li>`;
+  return `<li data-migration="${esc(m.state)}">Migration ${how} ${esc(m.state)} ${utc(m.completedAt ?? m.requestedAt)}${why}${wayBack}</li>`;
 }
 
 function drill(instance: Instance): string {
@@ -150,7 +155,7 @@ function drill(instance: Instance): string {
   const result = d.state === 'succeeded' ? 'passed' : d.state === 'running' ? 'running' : 'FAILED';
   const rto = d.rtoMs !== undefined && d.state === 'succeeded' ? `, RTO ${short(d.rtoMs)}` : '';
   const why = d.error && d.state !== 'succeeded' ? `<br><span class="muted">${esc(d.error)}</span>` : '';
-  return `<p class="drill drill-${d.state}" data-drill="${esc(d.target)}">Drill into ${esc(d.target)}: <strong>${result}</strong>${rto} <span class="muted">${utc(d.completedAt ?? d.requestedAt)}</span>${why}</p>`;
+  return `<p class="drill drill-${esc(d.state)}" data-drill="${esc(d.target)}">Drill into ${esc(d.target)}: <strong>${result}</strong>${rto} <span class="muted">${utc(d.completedAt ?? d.requestedAt)}</span>${why}</p>`;
 }
 
 function newest(instance: Instance): string {
@@ -162,22 +167,23 @@ function newest(instance: Instance): string {
 }
 
 function standby(s: StandbySync): string {
-  const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : SYNC_LABEL[s.state];
+  const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : esc(SYNC_LABEL[s.state] ?? s.state);
   const last = s.lastRestore
     ? `<br><span class="muted">last restore ${esc(s.lastRestore.state)}${s.lastRestore.rtoMs !== undefined ? `, RTO ${short(s.lastRestore.rtoMs)}` : ''}${s.lastRestore.completedAt ? `, ${utc(s.lastRestore.completedAt)}` : ''}, by <span data-requested-by>${esc(s.lastRestore.requestedBy)}</span></span>`
     : '';
-  return `<li data-standby="${esc(s.service)}" class="sync-${s.state}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${last}</li>`;
+  return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${last}</li>`;
 }
 
 function timeline(instance: Instance, view: DashboardView): string {
   const start = Date.parse(view.timelineStart);
   const span = Date.parse(view.at) - start;
-  const x = (iso: string) => Math.min(WIDTH, Math.max(0, ((Date.parse(iso) - start) / span) * WIDTH));
+  // A time that does not parse sits at the left edge rather than producing NaN coordinates.
+  const x = (iso: string) => Math.min(WIDTH, Math.max(0, ((dateOf(iso) ?? start) - start) / span) * WIDTH);
   const restorable = x(view.restoreWindowStart);
   const window = `<rect class="window" x="${restorable.toFixed(1)}" y="0" width="${(WIDTH - restorable).toFixed(1)}" height="${HEIGHT}"><title>restorable: created after ${utc(view.restoreWindowStart)}</title></rect>`;
   const marks = instance.timeline.map((e: TimelineEntry) => {
     const label = `${e.backupName}: ${e.state} (${e.trigger}, ${utc(e.createdAt)})`;
-    return `<rect class="mark ${e.state}" data-state="${e.state}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}"><title>${esc(label)}</title></rect>`;
+    return `<rect class="mark ${esc(e.state)}" data-state="${esc(e.state)}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}"><title>${esc(label)}</title></rect>`;
   });
   const counts = TIMELINE_STATES.map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
     .filter(([, n]) => n > 0)
@@ -198,15 +204,9 @@ function resourceGroupOf(id: string): string {
 }
 
 function ago(iso: string, now: string): string {
-  return `${short(Date.parse(now) - Date.parse(iso))} ago`;
-}
-
-function utc(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const then = dateOf(iso);
+  const at = dateOf(now);
+  return then === undefined || at === undefined ? 'at an unknown time' : `${short(at - then)} ago`;
 }
 
 const STYLE = `

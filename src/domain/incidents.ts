@@ -15,6 +15,7 @@ export const INCIDENT_KINDS = [
   'arm.unreachable',
   'discovery.failed',
   'instance.deleted',
+  'operation.refused',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -102,6 +103,7 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'discovery.failed': () => 'Tag discovery failed: the last good list of instances stays protected, and changes in tags wait',
   'instance.deleted': (s) =>
     `${s} was deleted in Azure: nothing of it can be backed up; rebuild it from its newest restorable backup, or take it out of the config`,
+  'operation.refused': (s) => `${s} names an operation URL apim-dr did not get from ARM for that instance: it was refused, no request sent; find who wrote it`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -113,6 +115,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'arm.unreachable': (s) => `Azure Resource Manager answers again for subscription ${s}`,
   'discovery.failed': () => 'Tag discovery reads every subscription again',
   'instance.deleted': (s) => `${s} is no longer reported deleted`,
+  'operation.refused': (s) => `The refused operation of ${s} is closed`,
 };
 
 /** One line a person reads in Teams or Slack. */

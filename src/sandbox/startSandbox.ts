@@ -14,6 +14,7 @@ import { createLoopbackCertificate } from './certificate';
 import type { SandboxServiceSpec } from './model';
 
 export const SANDBOX_CONTAINER = 'apim-backups';
+export const SANDBOX_STATE_CONTAINER = 'apim-dr-state';
 export const SANDBOX_STORAGE_SETTING = 'APIM_DR_SANDBOX_STORAGE';
 export const SANDBOX_SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
 
@@ -70,6 +71,8 @@ export interface RunningSandbox {
   /** App settings the generated config refers to. */
   settings: Record<string, string>;
   container(): ContainerClient;
+  /** apim-dr's state container (records, change logs, incidents): the app's alone. */
+  stateContainer(): ContainerClient;
   /** An apim-dr config protecting every sandbox instance (JSON, as a user would write it). */
   config(overrides?: { schedule?: string; services?: unknown[]; defaults?: Record<string, unknown> }): Record<string, unknown>;
   close(): Promise<void>;
@@ -93,7 +96,9 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
   for (const spec of options.services ?? SAMPLE_SERVICES) apim.addService(structuredClone(spec));
   const arm = await startArmServer(apim, certificate);
   const container = () => new ContainerClient(azurite.connectionString, SANDBOX_CONTAINER);
+  const stateContainer = () => new ContainerClient(azurite.connectionString, SANDBOX_STATE_CONTAINER);
   await container().createIfNotExists();
+  await stateContainer().createIfNotExists();
 
   const dir = mkdtempSync(join(tmpdir(), 'apim-dr-sandbox-'));
   const caFile = join(dir, 'sandbox-ca.pem');
@@ -109,12 +114,19 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     // The sandbox runs on loopback with HTTP authentication off, as Core Tools does.
     settings: { ...DEFAULT_APP_SETTINGS, [HTTP_AUTH_SETTING]: 'none', [SANDBOX_STORAGE_SETTING]: azurite.connectionString },
     container,
+    stateContainer,
     config(overrides = {}) {
       const specs = apim.listServices().map((s) => s.spec);
       const primary = specs.find((s) => s.name === 'contoso-apim-weu');
       const standby = specs.find((s) => s.name === 'contoso-apim-neu');
       return {
-        storage: { account: AZURITE_ACCOUNT, container: SANDBOX_CONTAINER, endpoint: azurite.blobEndpoint, connectionStringSetting: SANDBOX_STORAGE_SETTING },
+        storage: {
+          account: AZURITE_ACCOUNT,
+          container: SANDBOX_CONTAINER,
+          stateContainer: SANDBOX_STATE_CONTAINER,
+          endpoint: azurite.blobEndpoint,
+          connectionStringSetting: SANDBOX_STORAGE_SETTING,
+        },
         arm: { endpoint: arm.endpoint, caFile },
         auth: 'sandbox',
         // A daily schedule with an RPO it can hold (a day, plus room for a backup and a retry).

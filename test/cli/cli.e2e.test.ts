@@ -258,7 +258,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
         findings: [],
       };
       const body = JSON.stringify(record);
-      await sandbox.container().getBlockBlobClient(recordName).upload(body, Buffer.byteLength(body));
+      await sandbox.stateContainer().getBlockBlobClient(recordName).upload(body, Buffer.byteLength(body));
       const run = await cli(['restore', '--rollback', recordName, '--yes', '--config', configFile], env);
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain('is still running; roll it back once it has finished');

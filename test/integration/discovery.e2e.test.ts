@@ -4,7 +4,7 @@ import type { SandboxServiceSpec } from '../../src/sandbox/model';
 import { setTags } from '../../src/sandbox/resourceGraph';
 import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
 import { DISCOVERY_BLOB } from '../../src/azure/discoveryStore';
-import { INCIDENTS_BLOB } from '../../src/azure/incidentStore';
+import { INCIDENTS_BLOB } from '../../src/azure/stateLayout';
 import { backupNow, runToCompletion, startHarness, sweepNow, type Harness } from '../support/harness';
 import { startWebhook } from '../support/webhook';
 
@@ -176,7 +176,7 @@ describe('tag discovery', () => {
     let status = await h.api('GET', '/api/status');
     expect(status.body.discovery.failure.message).toContain('Resource Graph: 429');
     expect(status.body.instances.map((i: { service: string }) => i.service)).toEqual(expect.arrayContaining(['team-a-apim', 'team-b-apim']));
-    const incidents = JSON.parse((await h.sandbox.container().getBlockBlobClient(INCIDENTS_BLOB).downloadToBuffer()).toString());
+    const incidents = JSON.parse((await h.sandbox.stateContainer().getBlockBlobClient(INCIDENTS_BLOB).downloadToBuffer()).toString());
     expect(Object.keys(incidents.incidents).filter((k) => k.startsWith('discovery.failed'))).toHaveLength(1);
     // The failed retries every five minutes announce nothing more.
     await h.clock.advance(20 * MINUTE);
@@ -195,7 +195,7 @@ describe('tag discovery', () => {
     await h.clock.advance(10 * MINUTE);
     status = await h.api('GET', '/api/status');
     expect(status.body.discovery.failure).toBeUndefined();
-    const state = JSON.parse((await h.sandbox.container().getBlockBlobClient(DISCOVERY_BLOB).downloadToBuffer()).toString());
+    const state = JSON.parse((await h.sandbox.stateContainer().getBlockBlobClient(DISCOVERY_BLOB).downloadToBuffer()).toString());
     expect(state.lastSuccessAt).toBe(state.lastAttemptAt);
     expect(webhook.received.map((m) => m.text).filter((t) => t.includes('discovery'))).toEqual([
       expect.stringContaining('Tag discovery failed'),

@@ -46,9 +46,7 @@ describe('the expiry sweep', () => {
       await container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), tags ? { tags } : {});
     };
     const stem = (service: string, day: string) => `${service}.202603${day}T000000Z.manual`;
-    const ourManifest = JSON.parse(
-      (await container.getBlockBlobClient(ours.backupName.replace(/\.apimbackup$/, '.manifest.json')).downloadToBuffer()).toString(),
-    );
+    const ourManifest = (await h.services.catalog.read(ours.backupName))!.manifest;
     const apimDrTags = (service: string) => ({
       service,
       createdAt: '2026-03-01T00:00:00.000Z',
@@ -78,6 +76,13 @@ describe('the expiry sweep', () => {
     for (const l of lookAlikes) {
       await put(`${l.stem}.apimbackup`, "someone else's export", l.tags);
       await put(`${l.stem}.manifest.json`, l.manifest, l.tags);
+      // apim-dr lists only its own copies (state container): the tagged ones get one, as an earlier deployment's or a
+      // damaged copy would be, so that the check right before a delete is what refuses them.
+      if (l.tags)
+        await h.sandbox
+          .stateContainer()
+          .getBlockBlobClient(`manifests/${l.stem}.manifest.json`)
+          .upload(l.manifest, Buffer.byteLength(l.manifest), { tags: l.tags });
     }
     await h.clock.advance(45 * DAY);
     await backupNow(h, WEU);
@@ -128,12 +133,13 @@ describe('the expiry sweep', () => {
     };
     // Ten syncs, 20 days apart, into one standby: 180 days back to now.
     const written = Array.from({ length: 10 }, (_, i) => record('contoso-apim-neu', new Date(h.clock.now().getTime() - i * 20 * DAY)));
-    for (const r of written) await h.sandbox.container().getBlockBlobClient(r.recordName).upload(r.body, Buffer.byteLength(r.body));
+    for (const r of written) await h.sandbox.stateContainer().getBlockBlobClient(r.recordName).upload(r.body, Buffer.byteLength(r.body));
     const report = await sweepNow(h);
     // Its own arithmetic: kept when among the newest 3, or younger than 90 days (i * 20 < 90: i <= 4).
     const expected = written.filter((_, i) => i >= 3 && i * 20 >= 90).map((r) => r.recordName);
     expect(report.retiredRecords?.sort()).toEqual(expected.sort());
-    for (const [i, r] of written.entries()) expect(await blobExists(h, r.recordName), r.recordName).toBe(!(i >= 3 && i * 20 >= 90));
+    for (const [i, r] of written.entries())
+      expect(await h.sandbox.stateContainer().getBlobClient(r.recordName).exists(), r.recordName).toBe(!(i >= 3 && i * 20 >= 90));
     const audits = h.logs.filter((l) => l['event'] === 'apim-dr.restore.record-retired');
     expect(audits.map((a) => a['recordName']).sort()).toEqual(expected.sort());
     expect(audits[0]).toMatchObject({ requestedBy: 'ops@contoso.example', state: 'succeeded', target: 'contoso-apim-neu' });

@@ -113,7 +113,7 @@ describe('sweep run folders', () => {
       await store.write('recent-run', 'records', { names: [] }, new Date(at.getTime() - 6 * DAY));
       await planSweepRun(h.services, { runId: 'fleet-run' });
       const names: string[] = [];
-      for await (const blob of h.sandbox.container().listBlobsFlat({ prefix: 'sweeps/' })) names.push(blob.name);
+      for await (const blob of h.sandbox.stateContainer().listBlobsFlat({ prefix: 'sweeps/' })) names.push(blob.name);
       expect(names.filter((n) => n.startsWith('sweeps/old-run/'))).toEqual([]);
       expect(names).toContain('sweeps/recent-run/records.json');
       expect(names).toContain('sweeps/fleet-run/protection.json');

@@ -4,6 +4,7 @@ import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { CheckBackupInput, CheckOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 export async function checkBackup(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   // An outage is not an outcome: the monitor keeps the operation and asks again later.
@@ -13,7 +14,7 @@ export async function checkBackup(services: Services, input: CheckBackupInput): 
 async function check(services: Services, input: CheckBackupInput): Promise<CheckOutcome> {
   const service = resolveService(services.config, input.serviceId);
   const token = input.token ?? (await services.catalog.read(input.backupName))?.manifest.operationToken;
-  const answer = token ? await services.apim.check('backup', service.ref, token) : undefined;
+  const answer = token ? await checkOperationToken(services, 'backup', service.ref, token, input.backupName) : undefined;
   if (answer && answer.status !== 'unknown') return answer;
 
   // No answer from ARM about the operation (adopted without a token, its result expired, unreadable, or not to be

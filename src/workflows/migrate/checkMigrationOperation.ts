@@ -5,6 +5,7 @@ import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { MigrationOutcome } from './types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 export async function checkMigrationOperation(services: Services, input: { recordName: string; token?: string }): Promise<MigrationOutcome> {
   // An outage is not an outcome: the monitor keeps the operation and asks again later.
@@ -16,7 +17,7 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`migration record '${input.recordName}' vanished while the migration ran`);
   const instance = resolveInstance(services.config, record.serviceId, 'service');
   const token = input.token ?? record.operationToken;
-  const answer = token ? await services.apim.check('migrate', instance.ref, token) : undefined;
+  const answer = token ? await checkOperationToken(services, 'migrate', instance.ref, token, input.recordName) : undefined;
   if (answer && answer.status !== 'unknown') return answer;
   // No answer from ARM about the operation (adopted, its result expired, unreadable, or not to be had): done when
   // the instance is no longer busy, and a success only if it left stv1.

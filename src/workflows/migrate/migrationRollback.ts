@@ -20,7 +20,7 @@ export async function migrationRollbackAsk(services: Services, reference: string
   const record = (await services.migrations.read(recordName))?.record;
   if (!record) {
     throw new UserError(
-      `there is no migration record '${recordName}' in container '${services.config.storage.container}'`,
+      `there is no migration record '${recordName}' in container '${services.config.storage.stateContainer}'`,
       'not-found',
       'MigrationRecordNotFound',
     );

@@ -4,6 +4,7 @@ import { isBusy } from '../../domain/provisioningState';
 import type { Services } from '../../services';
 import type { CheckOutcome } from '../backup/types';
 import { checkOrUnreachable } from '../operation';
+import { checkOperationToken } from '../checkOperationToken';
 
 /** A restore leaves no artifact to tell ours from someone else's, so unlike a backup it is never 'lost'. */
 export type RestoreOutcome = Exclude<CheckOutcome, { status: 'lost' }>;
@@ -18,7 +19,7 @@ async function check(services: Services, input: { recordName: string; token?: st
   if (!record) throw new Error(`restore record '${input.recordName}' vanished while the restore ran`);
   const target = resolveInstance(services.config, record.targetId, 'target');
   const token = input.token ?? record.operationToken;
-  const answer = token ? await services.apim.check('restore', target.ref, token) : undefined;
+  const answer = token ? await checkOperationToken(services, 'restore', target.ref, token, input.recordName) : undefined;
   if (answer && answer.status !== 'unknown') return answer;
   // No answer from ARM about the operation (adopted without a token, its result expired, unreadable, or not to be
   // had): done when the target is no longer busy; verification judges the result.

@@ -32,7 +32,7 @@ export async function rollbackAsk(services: Services, reference: string, request
   const record = (await services.restores.read(recordName))?.record;
   if (!record) {
     throw new UserError(
-      `there is no restore record '${recordName}' in container '${services.config.storage.container}'; the status names each standby's last restore`,
+      `there is no restore record '${recordName}' in container '${services.config.storage.stateContainer}'; the status names each standby's last restore`,
       'not-found',
       'RestoreRecordNotFound',
     );

@@ -1,0 +1,34 @@
+/**
+ * Where apim-dr keeps what it reads back and acts on, in the state container only the app's identity writes
+ * (`storage.stateContainer`): one map, so that no other module spells a state path. Backups and their manifests
+ * stay in the backup container, where APIM's identities write; nothing read there is an instruction.
+ */
+
+/** Folders of timed records (`<folder>/<subject>.<time>.<ms><id>.json`): restores, migrations. */
+export const RESTORES_FOLDER = 'restores';
+export const MIGRATIONS_FOLDER = 'migrations';
+/** Restore and migration requests as the edge recorded them, with their approvals (`<folder>/<operation>.<time>.<ms><id>.json`). */
+export const APPROVALS_FOLDER = 'approvals';
+
+/** The last good tag-discovery list and what the newest refresh saw. */
+export const DISCOVERY_BLOB = 'state/discovery.json';
+
+/** What each sweep run planned and did: `sweeps/<run>/<part>.json`. */
+export const SWEEP_RUNS_PREFIX = 'sweeps/';
+
+/** Pending configuration changes, one blob per instance (lower-case name). */
+export const CHANGES_PREFIX = 'events/';
+export const changesBlob = (service: string): string => `${CHANGES_PREFIX}${service.toLowerCase()}.json`;
+
+/** The book of open incidents. */
+export const INCIDENTS_BLOB = 'notifications/incidents.json';
+
+/** What the schedule tick last learned about ARM, per subscription. */
+export const ARM_HEALTH_BLOB = 'state/arm-health.json';
+
+/**
+ * apim-dr's own copy of every manifest it writes: the one it reads and acts on. The copy next to the backup, in the
+ * backup container, is for people and other tools; APIM's identities can write there, so it is never read back.
+ */
+export const MANIFESTS_PREFIX = 'manifests/';
+export const manifestCopy = (manifestBlobName: string): string => `${MANIFESTS_PREFIX}${manifestBlobName}`;
