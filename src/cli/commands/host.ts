@@ -11,6 +11,7 @@ import type { RunningSandbox } from '../../sandbox/startSandbox';
 import { createServices } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import { prettySink } from '../../telemetry/prettySink';
+import { demoFilePath, removeDemoSettings, writeDemoSettings } from '../demoSettings';
 import { ExitCode, type Output } from '../output';
 
 export interface HostCommandOptions {
@@ -45,15 +46,34 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
       ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}),
     };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
-    const host = await LocalHost.start({ services, port: options.port, logger });
+    const host = await startHost(services, options.port, logger);
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
     for (const fn of host.describe()) out.line(`  ${fn.trigger.padEnd(22)} ${fn.name}`);
     out.line(`Event Grid webhook: ${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`);
+    const demoFile = sandbox ? demoFilePath(options.settings) : undefined;
+    if (sandbox && demoFile) {
+      writeDemoSettings(
+        demoFile,
+        {
+          appUrl: host.origin,
+          httpAuth: settings[HTTP_AUTH_SETTING] === 'entra-id' ? 'entra-id' : 'none',
+          config: demoRaw(sandbox),
+          settings: sandbox.settings,
+        },
+        sandbox.caPem,
+      );
+      out.line(`CLI settings for this demo: ${demoFile} (found by the CLI itself; removed when the demo stops)`);
+      out.line(`try, in a second terminal:  npx apim-dr status`);
+    }
     const stopDemo = sandbox ? startDemo(sandbox, host, out) : () => undefined;
-    // A freshly started host catches up at once instead of waiting for the first tick.
-    await host.invokeTimer('scheduleTick');
-    await options.until;
-    stopDemo();
+    try {
+      // A freshly started host catches up at once instead of waiting for the first tick.
+      await host.invokeTimer('scheduleTick');
+      await options.until;
+    } finally {
+      stopDemo();
+      if (demoFile) removeDemoSettings(demoFile);
+    }
     out.line('stopping…');
     await host.stop();
     return ExitCode.ok;
@@ -62,11 +82,31 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
   }
 }
 
+/** Starts the local host; a port another process holds is the user's to change, with `--port`. */
+async function startHost(services: ReturnType<typeof createServices>, port: number, logger: ReturnType<typeof createLogger>): Promise<LocalHost> {
+  try {
+    return await LocalHost.start({ services, port, logger });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UserError(
+        `port ${port} is already in use (another apim-dr host or Functions host?): stop it, or pick a free port with --port, e.g. 'apim-dr host --port ${port + 1}' (npm start -- --port ${port + 1})`,
+        'usage',
+        'PortInUse',
+      );
+    throw err;
+  }
+}
+
 function demoConfig(sandbox: RunningSandbox): Config {
-  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: { id: string; events?: unknown }[] };
-  const primary = raw.services.find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
+  return parseConfig(demoRaw(sandbox), 'sandbox config');
+}
+
+/** The demo's config as JSON, as a user would write it: the CLI's break-glass path runs on the same. */
+function demoRaw(sandbox: RunningSandbox): Record<string, unknown> {
+  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } });
+  const primary = (raw['services'] as { id: string; events?: unknown }[]).find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
   if (primary) primary.events = { enabled: true, quietPeriod: 'PT30S', maxDelay: 'PT5M' };
-  return parseConfig(raw, 'sandbox config');
+  return raw;
 }
 
 /** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */

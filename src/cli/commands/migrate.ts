@@ -17,6 +17,9 @@ import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
+import type { AppClient } from '../remote/appClient';
+import { followOperation, type Accepted } from '../remote/followOperation';
+import { printAccepted } from './backup';
 import { askForName, progressText, runRestore } from './restore';
 
 export interface MigrateOptions {
@@ -38,11 +41,8 @@ export async function migrateCommand(
   input: NodeJS.ReadStream = process.stdin,
 ): Promise<number> {
   if (options.rollback !== undefined) return rollback(services, service, options, out, input);
-  if (!service) throw new UserError("name the instance to migrate: 'apim-dr migrate <service>' (or go back with --rollback <record> --to <instance>)");
-  if (options.sideBySide && !options.to) throw new UserError('--side-by-side needs --to <instance>: the stv2 standby to restore into');
-  if (options.to && !options.sideBySide) throw new UserError('--to goes with --side-by-side or --rollback; an in-place migration has no target');
-  if (options.sideBySide && options.mode) throw new UserError('--mode is for in-place migrations; a side-by-side migration restores into the target');
-  const mode = modeOf(options.mode);
+  const mode = validated(service, options);
+  if (!service) return ExitCode.usage;
 
   const report = options.sideBySide
     ? await checkSideBySideMigration(services, { service, target: options.to! })
@@ -82,6 +82,54 @@ export async function migrateCommand(
     return ExitCode.failed;
   }
   return printSummary(summary, out);
+}
+
+/** The in-place mode, once the command line is known to be one migration; usage errors name the flag. */
+function validated(service: string | undefined, options: MigrateOptions): MigrationMode {
+  if (!service) throw new UserError("name the instance to migrate: 'apim-dr migrate <service>' (or go back with --rollback <record> --to <instance>)");
+  if (options.sideBySide && !options.to) throw new UserError('--side-by-side needs --to <instance>: the stv2 standby to restore into');
+  if (options.to && !options.sideBySide) throw new UserError('--to goes with --side-by-side or --rollback; an in-place migration has no target');
+  if (options.sideBySide && options.mode) throw new UserError('--mode is for in-place migrations; a side-by-side migration restores into the target');
+  return modeOf(options.mode);
+}
+
+/**
+ * Remote: the app's dry run (`POST /api/migrations/check`) and migration (`POST /api/migrations`). The way back
+ * (`--rollback`) is not in the HTTP API: undefined, so it runs in this process.
+ */
+export function remoteMigrate(
+  service: string | undefined,
+  options: MigrateOptions,
+  wait: boolean,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): ((app: AppClient) => Promise<number>) | undefined {
+  if (options.rollback !== undefined) return undefined;
+  return async (app) => {
+    const mode = validated(service, options);
+    const ask = options.sideBySide ? { service: service!, target: options.to! } : { service: service!, mode };
+    const { body: report } = await app.post<MigrationReport | SideBySideReport>('/api/migrations/check', ask);
+    if (options.dryRun || !options.yes) {
+      printReport(report, out);
+      if (options.dryRun || report.verdict === 'NotMigratable') return report.verdict === 'NotMigratable' ? ExitCode.refused : ExitCode.ok;
+    }
+    const changed = 'target' in report ? report.target : report.service;
+    const confirm = options.yes
+      ? changed
+      : await askForName(
+          input,
+          `refusing to migrate '${report.service}' without --yes when no one can confirm at a terminal`,
+          `${options.sideBySide ? `This replaces the whole configuration of '${changed}'.` : `A migration of '${changed}' cannot be undone.`} Type its name to go on: `,
+        );
+    const { body: accepted } = await app.post<Accepted>('/api/migrations', { ...ask, confirm });
+    if (!wait) return printAccepted(accepted, `migration of ${report.service} started`, out);
+    const status = await followOperation(app, accepted, `migrating ${report.service}`, out);
+    if (status.runtimeStatus !== 'Completed' || !status.output) {
+      out.error(`the migration of ${report.service} did not finish (${status.runtimeStatus})`);
+      return ExitCode.failed;
+    }
+    return printSummary(status.output as MigrationSummary, out);
+  };
 }
 
 function modeOf(option: string | undefined): MigrationMode {
@@ -156,5 +204,7 @@ export function registerMigrate(program: Command, cli: CliContext): void {
     .option('--to <service>', 'the stv2 instance for --side-by-side, or the instance --rollback restores into')
     .option('--rollback <record>', "the way back: restore a migration's pre-migration backup into --to (e.g. 'migrations/NAME.TIME.json')")
     .option('--yes', 'do not ask: migrate without a prompt')
-    .action((service: string | undefined, options: MigrateOptions) => cli.run(() => migrateCommand(cli.services(), service, options, cli.output())));
+    .action((service: string | undefined, options: MigrateOptions) =>
+      cli.dispatch('migrate', remoteMigrate(service, options, cli.wait(), cli.output()), () => migrateCommand(cli.services(), service, options, cli.output())),
+    );
 }

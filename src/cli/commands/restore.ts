@@ -12,10 +12,14 @@ import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
 import { checkRestore } from '../../workflows/check/checkRestore';
 import { requestRestore, type RestoreAsk } from '../../workflows/restore/requestRestore';
-import { rollbackAsk } from '../../workflows/restore/rollback';
+import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
+import type { CompatibilityReport } from '../../domain/compatibility';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
+import type { AppClient } from '../remote/appClient';
+import { followOperation, type Accepted } from '../remote/followOperation';
 import { cliRequester } from '../requestedBy';
+import { printAccepted } from './backup';
 
 export interface RestoreOptions {
   from?: string;
@@ -65,6 +69,11 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
     out.error(`the restore into ${target} did not finish`);
     return ExitCode.failed;
   }
+  return printRestoreSummary(summary, target, out);
+}
+
+/** The result of a restore or rollback, however it ran: the verdict, the RTO, and the way back. */
+export function printRestoreSummary(summary: RestoreSummary, target: string, out: Output): number {
   if (out.json) out.data(summary);
   if (summary.state === 'refused') {
     for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
@@ -79,6 +88,77 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
   );
   if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
   return ExitCode.ok;
+}
+
+/**
+ * Remote: the app restores (`POST /api/restores`), as its own identity, recording the signed-in operator; a rollback
+ * names the record and the app reads it. Without --yes, the app's dry run first, then the target's name at the terminal.
+ */
+export async function remoteRestore(
+  app: AppClient,
+  options: RestoreOptions,
+  wait: boolean,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
+  const body = remoteAsk(options);
+  const target = body.rollback ? targetOfRecord(body.rollback) : body.target!;
+  if (options.yes === true) body.confirm = target;
+  else {
+    if (!body.rollback) {
+      const { body: report } = await app.post<CompatibilityReport>('/api/restores/check', {
+        source: body.source,
+        target: body.target,
+        backup: body.backup,
+        allowInPlace: body.allowInPlace,
+      });
+      out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
+      for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+    }
+    body.confirm = await askForName(
+      input,
+      `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
+      `This replaces the whole configuration of '${target}'. Type its name to go on: `,
+    );
+  }
+  const { body: accepted } = await app.post<Accepted & { target: string }>('/api/restores', body);
+  if (!wait) return printAccepted(accepted, `${body.rollback ? 'rollback' : 'restore'} of ${accepted.target} started`, out);
+  const status = await followOperation(app, accepted, `${body.rollback ? 'rolling back' : 'restoring into'} ${accepted.target}`, out);
+  if (status.runtimeStatus !== 'Completed' || !status.output) {
+    out.error(`the restore into ${accepted.target} did not finish (${status.runtimeStatus})`);
+    return ExitCode.failed;
+  }
+  return printRestoreSummary(status.output as RestoreSummary, accepted.target, out);
+}
+
+interface RestoreBody {
+  source?: string;
+  target?: string;
+  backup?: string;
+  allowInPlace?: boolean;
+  preRestoreBackup?: boolean;
+  rollback?: string;
+  confirm?: string;
+}
+
+function remoteAsk(options: RestoreOptions): RestoreBody {
+  if (options.rollback !== undefined) {
+    rejectWithRollback(options);
+    return { rollback: options.rollback };
+  }
+  if (!options.from || !options.to) throw new UserError(MISSING_FROM_TO);
+  return {
+    source: options.from,
+    target: options.to,
+    backup: options.backup,
+    ...(options.inPlace ? { allowInPlace: true } : {}),
+    ...(options.preBackup === false ? { preRestoreBackup: false } : {}),
+  };
+}
+
+/** A restore record is named after its target (`<target>.<time>….json`): whom a rollback replaces, before asking the app. */
+function targetOfRecord(reference: string): string {
+  return restoreRecordPath(reference).slice('restores/'.length).split('.')[0]!;
 }
 
 /** Asks at the terminal for an instance's name; refuses (with `refusal`) when there is no terminal. */
@@ -100,17 +180,22 @@ export function progressText(status: RestoreProgress | undefined): string {
   return status.percent === undefined ? status.phase : `${status.phase} ${status.percent}%`;
 }
 
+const MISSING_FROM_TO = "name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)";
+
+function rejectWithRollback(options: RestoreOptions): void {
+  const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
+  if (extra.length)
+    throw new UserError(
+      `--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`,
+    );
+}
+
 async function askOf(services: Services, options: RestoreOptions): Promise<RestoreAsk> {
   if (options.rollback !== undefined) {
-    const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
-    if (extra.length)
-      throw new UserError(
-        `--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`,
-      );
+    rejectWithRollback(options);
     return rollbackAsk(services, options.rollback, cliRequester());
   }
-  if (!options.from || !options.to)
-    throw new UserError("name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)");
+  if (!options.from || !options.to) throw new UserError(MISSING_FROM_TO);
   return {
     source: options.from,
     target: options.to,
@@ -124,7 +209,7 @@ async function askOf(services: Services, options: RestoreOptions): Promise<Resto
 export function registerRestore(program: Command, cli: CliContext): void {
   program
     .command('restore')
-    .description('restore a backup into a configured standby, in this process (works with the Functions app down); exit 3 when refused')
+    .description('restore a backup into a configured standby (by the app; in this process with --break-glass); exit 3 when refused')
     .option('--from <service>', 'the instance whose backup is restored')
     .option('--to <service>', 'the standby to restore into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
@@ -132,5 +217,11 @@ export function registerRestore(program: Command, cli: CliContext): void {
     .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
     .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
     .option('--yes', 'do not ask: the target is replaced without a prompt')
-    .action((options: RestoreOptions) => cli.run(() => restoreCommand(cli.services(), options, cli.output())));
+    .action((options: RestoreOptions) =>
+      cli.dispatch(
+        'restore',
+        (app) => remoteRestore(app, options, cli.wait(), cli.output()),
+        () => restoreCommand(cli.services(), options, cli.output()),
+      ),
+    );
 }

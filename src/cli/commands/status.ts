@@ -3,11 +3,20 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
-import { fleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
+import { fleetStatus, type FleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
 import { ExitCode, table, type Output } from '../output';
+import type { AppClient } from '../remote/appClient';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
-  const status = await fleetStatus(services);
+  return printStatus(await fleetStatus(services), out);
+}
+
+/** Remote: the same status, as the app sees it (`GET /api/status`). */
+export async function remoteStatus(app: AppClient, out: Output): Promise<number> {
+  return printStatus((await app.get<FleetStatus>('/api/status')).body, out);
+}
+
+function printStatus(status: FleetStatus, out: Output): number {
   if (out.json) {
     out.data(status);
     return ExitCode.ok;
@@ -52,5 +61,11 @@ export function registerStatus(program: Command, cli: CliContext): void {
   program
     .command('status')
     .description('which instances are protected, at risk or unprotected, and why')
-    .action(() => cli.run(() => statusCommand(cli.services(), cli.output())));
+    .action(() =>
+      cli.dispatch(
+        'status',
+        (app) => remoteStatus(app, cli.output()),
+        () => statusCommand(cli.services(), cli.output()),
+      ),
+    );
 }

@@ -69,6 +69,6 @@ export function registerSweep(program: Command, cli: CliContext): void {
     .option('--dry-run', 'show what would be done, change nothing')
     .option('--retired <names...>', 'also sweep the backups of these instances, no longer in the config (try with --dry-run first)')
     .action((options: { dryRun?: boolean; retired?: string[] }) =>
-      cli.run(() => sweepCommand(cli.services(), options.dryRun === true, cli.output(), options.retired ?? [])),
+      cli.dispatch('sweep', undefined, () => sweepCommand(cli.services(), options.dryRun === true, cli.output(), options.retired ?? [])),
     );
 }
