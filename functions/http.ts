@@ -9,6 +9,7 @@ import { getDashboard } from '../src/http/dashboard';
 import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
+import { getDescribe, getRecords } from '../src/http/records';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
@@ -51,3 +52,5 @@ route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter
 route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request, caller) => postMigration(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));
+route('listRecords', 'GET', 'restores', 'DR.Reader', (s, _starter, request) => getRecords(s, request));
+route('describe', 'GET', 'describe', 'DR.Reader', (s, _starter, request) => getDescribe(s, request));

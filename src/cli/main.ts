@@ -11,10 +11,12 @@ import { prettySink } from '../telemetry/prettySink';
 import { registerBackup } from './commands/backup';
 import { registerCheck } from './commands/check';
 import { registerCompletion } from './commands/completion';
+import { registerDescribe } from './commands/describe';
 import { registerHost } from './commands/host';
 import { registerList } from './commands/list';
 import { registerMigrate } from './commands/migrate';
 import { registerRestore } from './commands/restore';
+import { registerRestores } from './commands/restores';
 import { registerStatus } from './commands/status';
 import { registerSweep } from './commands/sweep';
 import type { CliContext } from './context';
@@ -131,6 +133,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     registerList,
     registerCheck,
     registerRestore,
+    registerRestores,
+    registerDescribe,
     registerMigrate,
     registerStatus,
     registerSweep,

@@ -27,7 +27,12 @@ const restoreSchema = z
     allowInPlace: z.boolean().optional(),
     preRestoreBackup: z.boolean().optional(),
     // A rollback names the restore record to undo; its target and backup come from that record, never from the body.
-    rollback: z.string({ message: "'rollback' must be a restore record's name, e.g. 'contoso-apim-neu.20260301T020000Z.json'" }).min(1).optional(),
+    rollback: z
+      .string({
+        message: "'rollback' must be a restore record's name, e.g. 'restores/contoso-apim-neu.20260301T020000Z.123abcd.json' ('apim-dr restores' lists them)",
+      })
+      .min(1)
+      .optional(),
   })
   .superRefine((body, ctx) => {
     if (body.rollback !== undefined) {

@@ -2,7 +2,10 @@
  * Remote mode against the local host with authentication on: App Service authentication in front validates the
  * CLI's Entra ID token, the app's routes check the roles, and the records name the signed-in operator.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -10,6 +13,7 @@ import { parseConfig } from '../../src/config/loadConfig';
 import { HTTP_AUTH_SETTING, PLATFORM_AUTH_SETTING } from '../../src/http/caller';
 import { LocalHost } from '../../src/local/LocalHost';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import type { FleetStatus } from '../../src/workflows/status/fleetStatus';
 import { createServices, type Services } from '../../src/services';
 import { createLogger } from '../../src/telemetry/logger';
 import { startAppServiceAuth, TestEntraId, type RunningAuthFront, type TestUser } from '../support/appServiceAuth';
@@ -29,6 +33,7 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
   let services: Services;
   let host: LocalHost;
   let front: RunningAuthFront;
+  let configFile: string;
   const entra = new TestEntraId();
 
   beforeAll(async () => {
@@ -41,6 +46,8 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     });
     host = await LocalHost.start({ services, port: 0, timers: false });
     front = await startAppServiceAuth(entra, AUDIENCE, host.origin);
+    configFile = join(mkdtempSync(join(tmpdir(), 'apim-dr-remote-')), 'apim-dr.json');
+    writeFileSync(configFile, JSON.stringify(sandbox.config({ defaults: { pollInterval: 'PT1S' } })));
   });
   afterAll(async () => {
     await front.close();
@@ -145,6 +152,71 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     const rollback = await cli(['restore', '--rollback', summary.recordName, '--yes', '--json', '--app', front.origin, '--audience', AUDIENCE]);
     expect(rollback.code, rollback.stderr).toBe(0);
     expect(JSON.parse(rollback.stdout)).toMatchObject({ state: 'succeeded', backupName: summary.preRestoreBackup });
+
+    // The truth after the rollback, the same in the CLI, over HTTP and on the dashboard: diverged, holding its own old backup.
+    const standby = async () => {
+      const status = await cli(['status', '--json', '--app', front.origin, '--audience', AUDIENCE]);
+      const weu = (JSON.parse(status.stdout) as FleetStatus).instances.find((i) => i.service === 'contoso-apim-weu')!;
+      return weu.standbys.find((b) => b.service === 'contoso-apim-neu')!;
+    };
+    const diverged = await standby();
+    expect(diverged).toMatchObject({ state: 'diverged', holds: { backupName: summary.preRestoreBackup, source: 'contoso-apim-neu', purpose: 'rollback' } });
+    expect(diverged.holds?.since).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const table = await cli(['status', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(table.stdout).toContain(`contoso-apim-neu DIVERGED: holds ${summary.preRestoreBackup} (rollback from contoso-apim-neu since `);
+    const token = (await entra.credential(READER).getToken(`${AUDIENCE}/.default`))!.token;
+    const page = await (await fetch(`${front.origin}/api/dashboard`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(page).toMatch(/<li data-standby="contoso-apim-neu" class="sync-diverged">[^]*?holds [^<]*pre-restore\.apimbackup \(rollback from contoso-apim-neu/);
+
+    // Found afterwards: newest first, who and what, and the exact command that undoes the restore; the same in process.
+    const listed = await cli(['restores', 'contoso-apim-neu', '--json', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const records = JSON.parse(listed.stdout) as { recordName: string; purpose: string; state: string; requestedBy: string; rollback?: string }[];
+    expect(records.map((r) => [r.recordName === summary.recordName, r.purpose, r.state])).toEqual([
+      [false, 'rollback', 'succeeded'],
+      [true, 'restore', 'succeeded'],
+    ]);
+    expect(records[1]!.rollback).toBe(`apim-dr restore --rollback ${summary.recordName} --yes`);
+    expect(records[1]!.requestedBy).toBe(`${OPERATOR.upn} (${OPERATOR.objectId})`);
+    const local = await cli(['restores', '--break-glass', '--config', configFile, '--json'], OPERATOR, sandbox.settings);
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.parse(local.stdout)).toEqual(records);
+    const listing = await cli(['restores', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(listing.stdout).toMatch(/^RECORD\s+WHAT\s+TARGET\s+FROM\s+BACKUP\s+WHO\s+WHEN\s+VERDICT\s+RTO/);
+    expect(listing.stdout).toContain(`${summary.recordName}: apim-dr restore --rollback ${summary.recordName} --yes`);
+
+    // One record-name format, with or without its folder and '.json'.
+    const bare = summary.recordName.replace(/^restores\//, '').replace(/\.json$/, '');
+    for (const name of [summary.recordName, bare]) {
+      const described = await cli(['describe', name, '--json', '--app', front.origin, '--audience', AUDIENCE]);
+      expect(described.code, described.stderr).toBe(0);
+      expect(JSON.parse(described.stdout)).toMatchObject({
+        kind: 'restore',
+        name: summary.recordName,
+        record: { target: 'contoso-apim-neu', state: 'succeeded' },
+      });
+    }
+
+    // A restore from the primary brings it back.
+    const again = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await standby()).toMatchObject({ state: 'in-sync', lagMs: 0 });
+  });
+
+  it('describes a backup whole: its inventory, and what no backup carries; names it does not know are usage or not-found', async () => {
+    const backupName = (await services.catalog.list('contoso-apim-dev')).find((e) => e.state === 'succeeded')!.backupName;
+    const run = await cli(['describe', backupName, '--output', 'yaml', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('kind: backup');
+    expect(run.stdout).toMatch(/inventory:\n\s+apis: 1/);
+    expect(run.stdout).toContain('- custom CA certificates');
+    expect(run.stdout).not.toContain('operationToken');
+    const bad = await cli(['describe', 'not-a-name', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("names neither a backup nor a record: give a backup ('contoso-apim-weu.");
+    const missing = await cli(['describe', 'restores/contoso-apim-neu.20200101T000000Z.json', '--app', front.origin, '--audience', AUDIENCE]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("'apim-dr restores' lists them");
   });
 
   it('when the app does not answer, says so and offers --break-glass; it never runs in process by itself', async () => {

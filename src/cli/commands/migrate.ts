@@ -202,7 +202,10 @@ export function registerMigrate(program: Command, cli: CliContext): void {
     .option('--dry-run', 'only say whether it is migratable, with every finding and its fix')
     .option('--side-by-side', 'restore a pre-migration backup into --to (an stv2 standby) instead; the instance is untouched')
     .option('--to <service>', 'the stv2 instance for --side-by-side, or the instance --rollback restores into')
-    .option('--rollback <record>', "the way back: restore a migration's pre-migration backup into --to (e.g. 'migrations/NAME.TIME.json')")
+    .option(
+      '--rollback <record>',
+      "the way back: restore a migration's pre-migration backup into --to (its record as 'apim-dr restores' lists it, e.g. 'migrations/contoso-apim-dev.20260301T020000Z.123abcd.json')",
+    )
     .option('--yes', 'do not ask: migrate without a prompt')
     .action((service: string | undefined, options: MigrateOptions) =>
       cli.dispatch('migrate', remoteMigrate(service, options, cli.wait(), cli.output()), () => migrateCommand(cli.services(), service, options, cli.output())),

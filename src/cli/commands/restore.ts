@@ -215,7 +215,10 @@ export function registerRestore(program: Command, cli: CliContext): void {
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
     .option('--in-place', 'allow restoring --from into itself (a pre-restore backup is taken first)')
     .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
-    .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
+    .option(
+      '--rollback <record>',
+      "restore the pre-restore backup an earlier restore took (its record as 'apim-dr restores' lists it, e.g. 'restores/contoso-apim-neu.20260301T020000Z.123abcd.json'; the folder and '.json' are optional)",
+    )
     .option('--yes', 'do not ask: the target is replaced without a prompt')
     .action((options: RestoreOptions) =>
       cli.dispatch(

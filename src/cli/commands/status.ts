@@ -33,9 +33,7 @@ function printStatus(status: FleetStatus, out: Output): number {
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
         platform: [i.platform ?? '?', migration(i.migration)].filter(Boolean).join(' '),
-        standbys: i.standbys
-          .map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`)
-          .join(', '),
+        standbys: i.standbys.map(standbyText).join(', '),
         drill: i.lastDrill
           ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}`
           : '',
@@ -49,6 +47,14 @@ function printStatus(status: FleetStatus, out: Output): number {
     ),
   );
   return ExitCode.ok;
+}
+
+/** A standby's sync state; diverged names what it holds instead and since when. */
+function standbyText(b: InstanceStatus['standbys'][number]): string {
+  if (b.state === 'behind' && b.lagMs !== undefined) return `${b.service} ${formatDuration(b.lagMs)} behind`;
+  if (b.state === 'diverged' && b.holds)
+    return `${b.service} DIVERGED: holds ${b.holds.backupName ?? '?'} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
+  return `${b.service} ${b.state}`;
 }
 
 function migration(m: InstanceStatus['migration']): string {
