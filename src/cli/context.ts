@@ -15,7 +15,7 @@ export interface CliContext {
   /** False with `--no-wait`: a remote command returns once the app has accepted the operation. */
   wait(): boolean;
   /** Runs a command's action and records its exit code; errors become a message and their kind's exit code. */
-  run(action: () => Promise<number>): Promise<void>;
+  run(action: () => Promise<number>, inProcess?: boolean): Promise<void>;
   /**
    * Runs a command remotely (the app's HTTP API) or in this process, as the mode says, and says which ran.
    * `remote` is undefined for a command the HTTP API does not serve: it then runs in this process, if there is a config.

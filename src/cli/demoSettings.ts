@@ -5,10 +5,11 @@
  * Everything in it is loopback-only and dies with the demo: the sandbox certificate is made at start-up and
  * Azurite's account key is the public development key.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, parse } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors';
+import { projectRoot } from './projectRoot';
 
 /** Overrides where the demo settings live (tests, or several checkouts sharing one shell). */
 export const DEMO_FILE_SETTING = 'APIM_DR_DEMO_FILE';
@@ -27,21 +28,6 @@ const demoSettingsSchema = z.object({
 });
 export type DemoSettings = z.output<typeof demoSettingsSchema>;
 
-/** The project's root: the nearest folder above `from` holding apim-dr's package.json. */
-export function projectRoot(from = __dirname): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'apim-dr') return dir;
-      } catch {
-        // Not ours: keep looking upwards.
-      }
-    }
-    if (dir === parse(dir).root) return undefined;
-  }
-}
-
 /** Where the demo settings are: the setting if given, else `.apim-dr/demo.json` in this project. */
 export function demoFilePath(env: NodeJS.ProcessEnv): string | undefined {
   const given = env[DEMO_FILE_SETTING];
@@ -50,8 +36,13 @@ export function demoFilePath(env: NodeJS.ProcessEnv): string | undefined {
   return root ? join(root, DEMO_FOLDER, DEMO_FILE) : undefined;
 }
 
-/** Writes the demo settings and the sandbox's CA beside them; the config's `arm.caFile` is pointed at that copy. */
-export function writeDemoSettings(file: string, settings: Omit<DemoSettings, 'about' | 'pid' | 'startedAt'>, caPem: string): void {
+/**
+ * Writes the demo settings and the sandbox's CA beside them; the config's `arm.caFile` is pointed at that copy.
+ * A demo that still runs keeps its settings: returns that demo's instead, and writes nothing.
+ */
+export function writeDemoSettings(file: string, settings: Omit<DemoSettings, 'about' | 'pid' | 'startedAt'>, caPem: string): DemoSettings | undefined {
+  const running = readDemoFileQuietly(file);
+  if (running && running.pid !== process.pid && isRunning(running.pid)) return running;
   mkdirSync(dirname(file), { recursive: true });
   const caFile = join(dirname(file), 'sandbox-ca.pem');
   writeFileSync(caFile, caPem);
@@ -66,6 +57,15 @@ export function writeDemoSettings(file: string, settings: Omit<DemoSettings, 'ab
     config,
   };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+  return undefined;
+}
+
+function readDemoFileQuietly(file: string): DemoSettings | undefined {
+  try {
+    return readDemoFile(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes the demo settings, but only if this process wrote them (a second demo may have taken over). */

@@ -3,9 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { CONFIG_SETTING } from '../config/loadConfig';
+import { CONFIG_SETTING } from '../config/configSetting';
 import { ensureError, UserError } from '../errors';
-import { createServices, type Services } from '../services';
+import type { Services } from '../services';
 import { createLogger } from '../telemetry/logger';
 import { prettySink } from '../telemetry/prettySink';
 import { registerBackup } from './commands/backup';
@@ -20,7 +20,8 @@ import { registerRestores } from './commands/restores';
 import { registerStatus } from './commands/status';
 import { registerSweep } from './commands/sweep';
 import type { CliContext } from './context';
-import { projectRoot } from './demoSettings';
+import { projectRoot } from './projectRoot';
+import { loadInProcessModules, servicesModule } from './lazy';
 import { ModeChooser, type ModeDependencies } from './mode';
 import { createOutput, ExitCode, exitCodeFor, outputFormat } from './output';
 import { AppUnreachable } from './remote/appClient';
@@ -61,15 +62,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const announce = (text: string) => process.stderr.write(`apim-dr: ${text}\n`);
   let created: Services | undefined;
   const services = (): Services =>
-    (created = createServices(modes().config(), {
+    (created = servicesModule().createServices(modes().config(), {
       settings: modes().settings(),
       logger: createLogger(globals().verbose ? prettySink((line) => process.stderr.write(`${line}\n`), 'debug') : () => undefined, {
         app: 'apim-dr',
         via: 'cli',
       }),
     }));
-  const run = async (action: () => Promise<number>) => {
+  const run = async (action: () => Promise<number>, inProcess = true) => {
     try {
+      // Only once a command runs in this process: --help and remote commands never load that code.
+      if (inProcess) await loadInProcessModules();
       exitCode = await action();
     } catch (err) {
       const error = ensureError(err);
@@ -87,6 +90,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       await created?.telemetry.shutdown();
     }
   };
+  const runLocally = async (local: () => Promise<number>) => {
+    await loadInProcessModules();
+    return local();
+  };
   const cli: CliContext = {
     env,
     output,
@@ -101,7 +108,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         if (mode.kind === 'in-process') {
           if (!cli.wait()) throw new UserError('--no-wait needs the app: drop --no-wait, or give --app <url> instead of running in this process', 'usage');
           if (globals().breakGlass || globals().verbose || process.stderr.isTTY) announce(`${name}: ${mode.via}`);
-          return local();
+          return runLocally(local);
         }
         if (!remote) {
           if (!modes().canRunInProcess())
@@ -111,7 +118,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
               'NotServedRemotely',
             );
           announce(`${name}: in this process (the app's HTTP API does not serve it), on ${modes().demo() ? "the demo's config" : 'the given config'}`);
-          return local();
+          return runLocally(local);
         }
         announce(`${name}: via ${mode.via}`);
         try {
@@ -120,13 +127,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
           if (!(err instanceof AppUnreachable)) throw err;
           if (modes().canRunInProcess() && (await offerBreakGlass(err.message))) {
             announce(`${name}: break-glass: in this process, with your own Azure rights`);
-            return local();
+            return runLocally(local);
           }
           throw new Error(`${err.message}: check --app and that the app runs, or run in this process with --break-glass (your own Azure rights)`, {
             cause: err,
           });
         }
-      }),
+      }, false),
   };
   for (const register of [
     registerBackup,

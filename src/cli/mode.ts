@@ -5,11 +5,12 @@
  * the app cannot be reached, chosen with `--break-glass` (or when only a config is given, with no app to ask).
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { CONFIG_SETTING, loadConfigFile, loadConfigFromEnvironment, parseConfig } from '../config/loadConfig';
+import { CONFIG_SETTING } from '../config/configSetting';
 import type { Config } from '../config/schema';
 import { identity } from '../azure/lazySdk';
 import { UserError } from '../errors';
 import { readDemoSettings, type DemoSettings } from './demoSettings';
+import { loadConfigModule } from './lazy';
 import { APP_AUDIENCE_SETTING, APP_URL_SETTING, AppClient, FUNCTION_KEY_SETTING } from './remote/appClient';
 
 export interface ModeOptions {
@@ -71,6 +72,7 @@ export class ModeChooser {
 
   /** The config for the in-process path: `--config`, APIM_DR_CONFIG, or the running demo's. */
   config(): Config {
+    const { loadConfigFile, loadConfigFromEnvironment, parseConfig } = loadConfigModule();
     if (this.options.config) return loadConfigFile(this.options.config);
     if (this.env[CONFIG_SETTING]) return loadConfigFromEnvironment(this.env);
     const demo = this.demo();

@@ -1,6 +1,6 @@
 /** CLI output: human tables, or JSON or YAML with --output (--json is --output json); errors to stderr with their exit code. */
-import { stringify } from 'yaml';
 import { UserError } from '../errors';
+import { yamlModule } from './lazy';
 export { ExitCode, exitCodeFor } from '../errors';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
@@ -38,7 +38,8 @@ export function createOutput(
     json,
     format: chosen,
     line: (text) => void (json || stdout.write(`${text}\n`)),
-    data: (value) => void stdout.write(chosen === 'yaml' ? stringify(JSON.parse(JSON.stringify(value)) as unknown) : `${JSON.stringify(value, null, 2)}\n`),
+    data: (value) =>
+      void stdout.write(chosen === 'yaml' ? yamlModule().stringify(JSON.parse(JSON.stringify(value)) as unknown) : `${JSON.stringify(value, null, 2)}\n`),
     // Progress only on a terminal, and on stderr, so that scripts get clean output.
     progress: (text) => void (tty && !json && stderr.write(`\r\x1b[K${text}`)),
     error: (text) => void stderr.write(`${tty ? '\r\x1b[K' : ''}apim-dr: ${text}\n`),

@@ -4,7 +4,8 @@ import { ValidationError, UserError, ensureError } from '../errors';
 import { describeIssue } from '../validation';
 import { configSchema, type Config } from './schema';
 
-export const CONFIG_SETTING = 'APIM_DR_CONFIG';
+import { CONFIG_SETTING } from './configSetting';
+export { CONFIG_SETTING };
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });

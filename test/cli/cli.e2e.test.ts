@@ -298,7 +298,9 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
   });
 
   it('starts the sandbox demo when given no config (npm start)', async () => {
-    const child = spawn(process.execPath, [BIN, 'host', '--port', '0'], { env: { PATH: process.env['PATH'] } });
+    // Its CLI settings go to a folder of the test's own, not the project's (where a developer's demo may run).
+    const demoFile = join(mkdtempSync(join(tmpdir(), 'apim-dr-cli-')), 'demo.json');
+    const child = spawn(process.execPath, [BIN, 'host', '--port', '0'], { env: { PATH: process.env['PATH'], APIM_DR_DEMO_FILE: demoFile } });
     try {
       const output = await new Promise<string>((resolveOutput, reject) => {
         let seen = '';

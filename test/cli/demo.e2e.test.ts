@@ -62,6 +62,14 @@ describe('the CLI next to the demo (npm start)', () => {
     expect(existsSync(other)).toBe(false);
   });
 
+  it('a second demo leaves the running one its settings, and says how to reach it instead', async () => {
+    const before = readFileSync(demoFile, 'utf8');
+    const second = await cli(['host', '--port', '0'], { APIM_DR_DEMO_FILE: demoFile }, (line) => line.includes('try this one'));
+    expect(second.stdout).toMatch(/another demo \(pid \d+, http:\/\/127\.0\.0\.1:\d+\) owns /);
+    expect(second.stdout).toMatch(/try this one, in a second terminal: {2}npx apim-dr status --app http:\/\/127\.0\.0\.1:\d+/);
+    expect(readFileSync(demoFile, 'utf8')).toBe(before);
+  });
+
   it('removes its settings when it stops; the CLI then says how to start or point at an app', async () => {
     const closed = new Promise((resolve) => host.once('close', resolve));
     host.kill('SIGINT');

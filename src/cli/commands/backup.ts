@@ -4,13 +4,13 @@ import type { CliContext } from '../context';
 import { randomUUID } from 'node:crypto';
 import { resolveService } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
-import { runOrchestrationInProcess } from '../../local/runInProcess';
 import type { Services } from '../../services';
 import type { BackupRequest, BackupSummary } from '../../workflows/backup/types';
 import { Orchestrations } from '../../workflows/names';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, type Accepted } from '../remote/followOperation';
+import { runInProcessModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 
 export async function backupCommand(services: Services, service: string, out: Output): Promise<number> {
@@ -18,15 +18,21 @@ export async function backupCommand(services: Services, service: string, out: Ou
   const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: cliRequester(), correlationId: randomUUID() };
   const started = Date.now();
   out.progress(`backing up ${resolved.ref.name}…`);
-  const instance = await runOrchestrationInProcess(services, Orchestrations.backup, backupInstanceId(resolved.ref.name, resolved.ref.id), request, {
-    onStatus: (status) => {
-      const s = status as { phase?: string; polls?: number; reason?: string } | null;
-      if (s?.phase)
-        out.progress(
-          `${resolved.ref.name}: ${s.phase}${s.polls ? ` (check ${s.polls})` : ''}${s.reason ? `: ${s.reason}` : ''} · ${Math.round((Date.now() - started) / 1000)}s`,
-        );
+  const instance = await runInProcessModule().runOrchestrationInProcess(
+    services,
+    Orchestrations.backup,
+    backupInstanceId(resolved.ref.name, resolved.ref.id),
+    request,
+    {
+      onStatus: (status) => {
+        const s = status as { phase?: string; polls?: number; reason?: string } | null;
+        if (s?.phase)
+          out.progress(
+            `${resolved.ref.name}: ${s.phase}${s.polls ? ` (check ${s.polls})` : ''}${s.reason ? `: ${s.reason}` : ''} · ${Math.round((Date.now() - started) / 1000)}s`,
+          );
+      },
     },
-  });
+  );
   out.progress('');
   if (instance.runtimeStatus !== 'Completed') {
     out.error(`backup of ${resolved.ref.name} did not complete: ${String(instance.output)}`);

@@ -4,8 +4,7 @@ import type { CliContext } from '../context';
 import type { CompatibilityReport, Finding } from '../../domain/compatibility';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { checkReadiness } from '../../workflows/check/checkReadiness';
-import { checkRestore } from '../../workflows/check/checkRestore';
+import { checkReadinessModule, checkRestoreModule } from '../lazy';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 
@@ -28,12 +27,12 @@ function checkKind(service: string | undefined, options: CheckOptions): 'restore
 
 export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
   if (checkKind(service, options) === 'restore') {
-    const report = await checkRestore(services, { source: options.from!, target: options.to!, backup: options.backup });
+    const report = await checkRestoreModule().checkRestore(services, { source: options.from!, target: options.to!, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);
     return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
   }
-  const readiness = await checkReadiness(services, service!);
+  const readiness = await checkReadinessModule().checkReadiness(services, service!);
   if (out.json) out.data(readiness);
   else {
     out.line(`${readiness.service}: ${readiness.ready ? 'ready for backup' : 'NOT ready for backup'}`);

@@ -54,6 +54,6 @@ export function registerCompletion(program: Command, cli: CliContext): void {
       cli.run(() => {
         process.stdout.write(completionScript(program, shell));
         return Promise.resolve(ExitCode.ok);
-      }),
+      }, false),
     );
 }

@@ -1,14 +1,14 @@
 /** `apim-dr describe <backup|record>`: a backup's manifest (inventory included, and what no backup carries) or a record, whole. */
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import type { Services } from '../../services';
-import { describeEntry, type Described } from '../../workflows/records/describeEntry';
+import type { Described } from '../../workflows/records/describeEntry';
+import { describeEntryModule, yamlModule } from '../lazy';
 import type { CliContext } from '../context';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 
 export async function describeCommand(services: Services, name: string, out: Output): Promise<number> {
-  return printDescribed(await describeEntry(services, name), out);
+  return printDescribed(await describeEntryModule().describeEntry(services, name), out);
 }
 
 /** Remote: `GET /api/describe?name=`. */
@@ -23,7 +23,11 @@ function printDescribed(described: Described, out: Output): number {
   }
   // Whole, as YAML reads best for a nested document; the table format has nothing to tabulate here.
   out.line(`${described.kind} ${described.name}`);
-  out.line(stringify(described.kind === 'backup' ? described.manifest : described.record).trimEnd());
+  out.line(
+    yamlModule()
+      .stringify(described.kind === 'backup' ? described.manifest : described.record)
+      .trimEnd(),
+  );
   if (described.kind === 'backup')
     out.line(`never in an APIM backup (set these up on a restored instance yourself):\n${described.notInBackup.map((n) => `  - ${n}`).join('\n')}`);
   return ExitCode.ok;

@@ -3,15 +3,11 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors';
 import type { CliContext } from '../context';
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
-import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
-import { HTTP_AUTH_SETTING } from '../../http/caller';
-import { EVENT_GRID_WEBHOOK, LocalHost } from '../../local/LocalHost';
+import type { LocalHost } from '../../local/LocalHost';
 import type { RunningSandbox } from '../../sandbox/startSandbox';
-import { createServices } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import { prettySink } from '../../telemetry/prettySink';
-import { demoFilePath, removeDemoSettings, writeDemoSettings } from '../demoSettings';
 import { ExitCode, type Output } from '../output';
 
 export interface HostCommandOptions {
@@ -35,7 +31,21 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     ? undefined
     : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
-    const config = options.config ?? demoConfig(sandbox!);
+    // Loaded here, not at the CLI's start: --help and the other commands need none of it.
+    const [
+      { parseConfig },
+      { createServices },
+      { LocalHost, EVENT_GRID_WEBHOOK },
+      { HTTP_AUTH_SETTING },
+      { demoFilePath, removeDemoSettings, writeDemoSettings },
+    ] = await Promise.all([
+      import('../../config/loadConfig.js'),
+      import('../../services.js'),
+      import('../../local/LocalHost.js'),
+      import('../../http/caller.js'),
+      import('../demoSettings.js'),
+    ]);
+    const config = options.config ?? parseConfig(demoRaw(sandbox!), 'sandbox config');
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
     // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
     const settings = {
@@ -46,33 +56,39 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
       ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}),
     };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
-    const host = await startHost(services, options.port, logger);
+    const host = await startHost(() => LocalHost.start({ services, port: options.port, logger }), options.port);
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
     for (const fn of host.describe()) out.line(`  ${fn.trigger.padEnd(22)} ${fn.name}`);
     out.line(`Event Grid webhook: ${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`);
     const demoFile = sandbox ? demoFilePath(options.settings) : undefined;
-    if (sandbox && demoFile) {
-      writeDemoSettings(
-        demoFile,
-        {
-          appUrl: host.origin,
-          httpAuth: settings[HTTP_AUTH_SETTING] === 'entra-id' ? 'entra-id' : 'none',
-          config: demoRaw(sandbox),
-          settings: sandbox.settings,
-        },
-        sandbox.caPem,
-      );
+    const other =
+      sandbox && demoFile
+        ? writeDemoSettings(
+            demoFile,
+            {
+              appUrl: host.origin,
+              httpAuth: settings[HTTP_AUTH_SETTING] === 'entra-id' ? 'entra-id' : 'none',
+              config: demoRaw(sandbox),
+              settings: sandbox.settings,
+            },
+            sandbox.caPem,
+          )
+        : undefined;
+    if (other) {
+      out.line(`another demo (pid ${other.pid}, ${other.appUrl}) owns ${demoFile}, so the CLI talks to that one by default`);
+      out.line(`try this one, in a second terminal:  npx apim-dr status --app ${host.origin}`);
+    } else if (sandbox && demoFile) {
       out.line(`CLI settings for this demo: ${demoFile} (found by the CLI itself; removed when the demo stops)`);
       out.line(`try, in a second terminal:  npx apim-dr status`);
     }
-    const stopDemo = sandbox ? startDemo(sandbox, host, out) : () => undefined;
+    const stopDemo = sandbox ? startDemo(sandbox, host, `${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, out) : () => undefined;
     try {
       // A freshly started host catches up at once instead of waiting for the first tick.
       await host.invokeTimer('scheduleTick');
       await options.until;
     } finally {
       stopDemo();
-      if (demoFile) removeDemoSettings(demoFile);
+      if (demoFile && !other) removeDemoSettings(demoFile);
     }
     out.line('stopping…');
     await host.stop();
@@ -83,9 +99,9 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
 }
 
 /** Starts the local host; a port another process holds is the user's to change, with `--port`. */
-async function startHost(services: ReturnType<typeof createServices>, port: number, logger: ReturnType<typeof createLogger>): Promise<LocalHost> {
+async function startHost(start: () => Promise<LocalHost>, port: number): Promise<LocalHost> {
   try {
-    return await LocalHost.start({ services, port, logger });
+    return await start();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new UserError(
@@ -97,10 +113,6 @@ async function startHost(services: ReturnType<typeof createServices>, port: numb
   }
 }
 
-function demoConfig(sandbox: RunningSandbox): Config {
-  return parseConfig(demoRaw(sandbox), 'sandbox config');
-}
-
 /** The demo's config as JSON, as a user would write it: the CLI's break-glass path runs on the same. */
 function demoRaw(sandbox: RunningSandbox): Record<string, unknown> {
   const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } });
@@ -110,7 +122,7 @@ function demoRaw(sandbox: RunningSandbox): Record<string, unknown> {
 }
 
 /** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */
-function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () => void {
+function startDemo(sandbox: RunningSandbox, host: LocalHost, webhook: string, out: Output): () => void {
   out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
   out.line(
     `protecting: ${sandbox.apim
@@ -120,9 +132,7 @@ function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output): () =>
   );
   out.line(`try: curl -s -X POST ${host.origin}/api/backups -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`);
   sandbox.apim.onChange((event) => {
-    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, { method: 'POST', body: JSON.stringify([event]) }).catch(
-      () => undefined,
-    );
+    void fetch(webhook, { method: 'POST', body: JSON.stringify([event]) }).catch(() => undefined);
   });
   const timer = setTimeout(() => {
     out.line(`sandbox: someone adds API 'demo-api' to ${DEMO_PRIMARY}; Event Grid delivers the change, a backup follows after a quiet 30 s`);

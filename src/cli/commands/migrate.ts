@@ -7,15 +7,11 @@ import type { Command } from 'commander';
 import { resolveInstance } from '../../config/resolveService';
 import type { MigrationMode, MigrationReport, SideBySideReport } from '../../domain/migration';
 import { UserError } from '../../errors';
-import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
-import { checkRestore } from '../../workflows/check/checkRestore';
-import { checkInPlaceMigration, checkSideBySideMigration } from '../../workflows/migrate/checkMigration';
-import { migrationRollbackAsk } from '../../workflows/migrate/migrationRollback';
-import { requestMigration } from '../../workflows/migrate/requestMigration';
 import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
 import { ExitCode, type Output } from '../output';
+import { checkMigrationModule, checkRestoreModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, type Accepted } from '../remote/followOperation';
@@ -45,8 +41,8 @@ export async function migrateCommand(
   if (!service) return ExitCode.usage;
 
   const report = options.sideBySide
-    ? await checkSideBySideMigration(services, { service, target: options.to! })
-    : await checkInPlaceMigration(services, { service, mode });
+    ? await checkMigrationModule().checkSideBySideMigration(services, { service, target: options.to! })
+    : await checkMigrationModule().checkInPlaceMigration(services, { service, mode });
   if (options.dryRun || !options.yes) {
     printReport(report, out);
     if (options.dryRun || report.verdict === 'NotMigratable') return report.verdict === 'NotMigratable' ? ExitCode.refused : ExitCode.ok;
@@ -64,13 +60,13 @@ export async function migrateCommand(
 
   let summary: MigrationSummary | undefined;
   const doing = options.sideBySide ? `migrating ${report.service} into ${changed}` : `migrating ${report.service} to stv2`;
-  const starter = inProcessStarter(
+  const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as MigrationSummary),
     (status) => out.progress(`${doing}: ${progressText(status as { phase?: string; percent?: number } | undefined)}`),
   );
   out.progress(`${doing}…`);
-  await requestMigration(services.config, starter, {
+  await requestMigrationModule().requestMigration(services.config, starter, {
     service,
     ...(options.sideBySide ? { target: options.to } : { mode }),
     confirm,
@@ -181,9 +177,9 @@ async function rollback(services: Services, service: string | undefined, options
   const extra = [service !== undefined && '<service>', options.mode && '--mode', options.sideBySide && '--side-by-side'].filter(Boolean);
   if (extra.length) throw new UserError(`--rollback takes the instance and the backup from the migration record; drop ${extra.join(', ')}`);
   if (!options.to) throw new UserError('--rollback needs --to <instance>: another instance to restore the pre-migration backup into');
-  const ask = await migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
+  const ask = await migrationRollbackModule().migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
   if (options.dryRun) {
-    const report = await checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
+    const report = await checkRestoreModule().checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
     if (out.json) out.data(report);
     else {
       out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);

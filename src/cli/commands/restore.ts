@@ -8,16 +8,15 @@ import type { CliContext } from '../context';
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
 import { UserError } from '../../errors';
-import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
-import { checkRestore } from '../../workflows/check/checkRestore';
-import { requestRestore, type RestoreAsk } from '../../workflows/restore/requestRestore';
+import type { RestoreAsk } from '../../workflows/restore/requestRestore';
 import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
 import type { CompatibilityReport } from '../../domain/compatibility';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, type Accepted } from '../remote/followOperation';
+import { checkRestoreModule, inProcessStarterModule, requestRestoreModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import { printAccepted } from './backup';
 
@@ -41,7 +40,7 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
   const target = resolveInstance(services.config, ask.target, '--to').ref.name;
   let confirm: string | undefined = yes ? target : undefined;
   if (!yes) {
-    const report = await checkRestore(services, {
+    const report = await checkRestoreModule().checkRestore(services, {
       source: ask.source,
       target: ask.target,
       backup: ask.backup,
@@ -57,13 +56,13 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
   }
   let summary: RestoreSummary | undefined;
   const doing = `${ask.purpose === 'rollback' ? 'rolling back' : 'restoring into'} ${target}`;
-  const starter = inProcessStarter(
+  const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as RestoreSummary),
     (status) => out.progress(`${doing}: ${progressText(status as RestoreProgress | undefined)}`),
   );
   out.progress(`${doing}…`);
-  await requestRestore(services.config, starter, { ...ask, confirm });
+  await requestRestoreModule().requestRestore(services.config, starter, { ...ask, confirm });
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);

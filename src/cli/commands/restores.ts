@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { formatDuration } from '../../domain/duration';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { DEFAULT_RECORD_LIMIT, listRecords, type RecordSummary } from '../../workflows/records/listRecords';
+import { DEFAULT_RECORD_LIMIT, type RecordSummary } from '../../workflows/records/listRecords';
+import { listRecordsModule } from '../lazy';
 import type { CliContext } from '../context';
 import { ExitCode, table, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 
 export async function restoresCommand(services: Services, target: string | undefined, limit: number, out: Output): Promise<number> {
-  return printRecords(await listRecords(services, target, limit), target, out);
+  return printRecords(await listRecordsModule().listRecords(services, target, limit), target, out);
 }
 
 /** Remote: the same listing, as the app reads it (`GET /api/restores?target=&limit=`). */

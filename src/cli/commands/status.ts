@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
-import { fleetStatus, type FleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
+import type { FleetStatus, InstanceStatus } from '../../workflows/status/fleetStatus';
+import { fleetStatusModule } from '../lazy';
 import { ExitCode, table, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
-  return printStatus(await fleetStatus(services), out);
+  return printStatus(await fleetStatusModule().fleetStatus(services), out);
 }
 
 /** Remote: the same status, as the app sees it (`GET /api/status`). */
