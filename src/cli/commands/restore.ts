@@ -85,7 +85,7 @@ export function printRestoreSummary(summary: RestoreSummary, target: string, out
   out.line(
     `restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`,
   );
-  if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
+  if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (undo: apim-dr restore --rollback ${summary.recordName} --yes)`);
   return ExitCode.ok;
 }
 
