@@ -16,7 +16,7 @@ async function importAll() {
       import('../workflows/migrate/requestMigration.js'),
     ],
   );
-  const [migrationRollback, requestRestore, listRecords, describeEntry, applySweep, planSweep, renewBackups, retireRecords] = await Promise.all([
+  const [migrationRollback, requestRestore, listRecords, describeEntry, applySweep, planSweep, renewBackups, retireRecords, rpoPlan] = await Promise.all([
     import('../workflows/migrate/migrationRollback.js'),
     import('../workflows/restore/requestRestore.js'),
     import('../workflows/records/listRecords.js'),
@@ -25,6 +25,7 @@ async function importAll() {
     import('../workflows/sweep/planSweep.js'),
     import('../workflows/sweep/renewBackups.js'),
     import('../workflows/sweep/retireRecords.js'),
+    import('../domain/rpoPlan.js'),
   ]);
   return {
     loadConfig,
@@ -40,6 +41,7 @@ async function importAll() {
     requestRestore,
     listRecords,
     describeEntry,
+    rpoPlan,
     sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords },
   };
 }
@@ -71,6 +73,7 @@ export const requestRestoreModule = () => loaded().requestRestore;
 export const listRecordsModule = () => loaded().listRecords;
 export const describeEntryModule = () => loaded().describeEntry;
 export const sweepModules = () => loaded().sweep;
+export const rpoPlanModule = () => loaded().rpoPlan;
 
 /** YAML for `--output yaml`, remote or not; a package, so a plain deferred require. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,6 +5,9 @@ import type { Services } from '../services';
 import { checkRestore } from '../workflows/check/checkRestore';
 import { requestRestore } from '../workflows/restore/requestRestore';
 import { rollbackAsk } from '../workflows/restore/rollback';
+import { USER_ERROR_KINDS, UserError } from '../errors';
+import type { CompatibilityReport } from '../domain/compatibility';
+import { findingsForHttp } from './httpFixes';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
@@ -54,8 +57,37 @@ export async function postRestore(services: Services, starter: OrchestrationStar
   const ask = body.rollback
     ? await rollbackAsk(services, body.rollback, caller.requestedBy)
     : { ...body, source: body.source!, target: body.target!, requestedBy: caller.requestedBy };
-  const started = await requestRestore(services.config, starter, { ...ask, confirm: body.confirm });
-  return accepted(request, started.instanceId, 30, { target: started.target });
+  // What the dry run can know is answered here, before anything starts: a missing backup is a 404, a verdict of not
+  // restorable a 403 with every finding (an expired, expiring or unknown backup, a tier mismatch), its fixes in body fields.
+  let refusal: HttpResponseInit | undefined;
+  const preflight = async () => {
+    const report = await checkRestore(services, {
+      source: ask.source,
+      target: ask.target,
+      backup: ask.backup,
+      allowInPlace: ask.allowInPlace === true || ask.purpose === 'rollback',
+    });
+    if (report.verdict === 'NotRestorable') {
+      const { response, message } = notRestorable(report);
+      refusal = response;
+      // Stops requestRestore before it starts anything; the response above, with the findings, is what the caller gets.
+      throw new UserError(message, 'refused', 'NotRestorable');
+    }
+  };
+  try {
+    const started = await requestRestore(services.config, starter, { ...ask, confirm: body.confirm }, preflight);
+    return accepted(request, started.instanceId, 30, { target: started.target });
+  } catch (err) {
+    if (refusal) return refusal;
+    throw err;
+  }
+}
+
+function notRestorable(report: CompatibilityReport): { response: HttpResponseInit; message: string } {
+  const findings = findingsForHttp(report.findings);
+  const blocking = findings.filter((f) => f.severity === 'blocking');
+  const message = `'${report.backupName}' cannot be restored into '${report.target}': ${blocking.map((f) => `${f.code}: ${f.message} (fix: ${f.fix})`).join('; ')}`;
+  return { response: { status: USER_ERROR_KINDS.refused.status, jsonBody: { error: { code: 'NotRestorable', message, findings } } }, message };
 }
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {

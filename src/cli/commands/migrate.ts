@@ -14,9 +14,9 @@ import { ExitCode, type Output } from '../output';
 import { checkMigrationModule, checkRestoreModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import type { AppClient } from '../remote/appClient';
-import { followOperation, type Accepted } from '../remote/followOperation';
+import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
 import { printAccepted } from './backup';
-import { askForName, progressText, runRestore } from './restore';
+import { askForName, runRestore } from './restore';
 
 export interface MigrateOptions {
   mode?: string;
@@ -59,11 +59,12 @@ export async function migrateCommand(
       );
 
   let summary: MigrationSummary | undefined;
+  const started = Date.now();
   const doing = options.sideBySide ? `migrating ${report.service} into ${changed}` : `migrating ${report.service} to stv2`;
   const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as MigrationSummary),
-    (status) => out.progress(`${doing}: ${progressText(status as { phase?: string; percent?: number } | undefined)}`),
+    (status) => out.progress(`${doing}: ${progressLine(status as Parameters<typeof progressLine>[0], Date.now() - started)}`),
   );
   out.progress(`${doing}…`);
   await requestMigrationModule().requestMigration(services.config, starter, {

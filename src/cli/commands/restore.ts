@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
+import { formatDuration } from '../../domain/duration';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { RestoreAsk } from '../../workflows/restore/requestRestore';
@@ -15,8 +16,8 @@ import type { CompatibilityReport } from '../../domain/compatibility';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
-import { followOperation, type Accepted } from '../remote/followOperation';
-import { checkRestoreModule, inProcessStarterModule, requestRestoreModule } from '../lazy';
+import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
+import { checkRestoreModule, inProcessStarterModule, requestRestoreModule, rpoPlanModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import { printAccepted } from './backup';
 
@@ -35,19 +36,34 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   return runRestore(services, await askOf(services, options), options.yes === true, out, input);
 }
 
-/** Shows the dry run and asks for the target's name unless `yes`, then runs the restore in this process. */
+/**
+ * The dry run first, always: a missing backup is exit 1 and a verdict of not restorable exit 3 before anything starts,
+ * as over HTTP. Without `yes` it shows the dry run, what runs first, and asks for the target's name.
+ */
 export async function runRestore(services: Services, ask: RestoreAsk, yes: boolean, out: Output, input: NodeJS.ReadStream = process.stdin): Promise<number> {
-  const target = resolveInstance(services.config, ask.target, '--to').ref.name;
-  let confirm: string | undefined = yes ? target : undefined;
-  if (!yes) {
-    const report = await checkRestoreModule().checkRestore(services, {
+  const resolved = resolveInstance(services.config, ask.target, '--to');
+  const target = resolved.ref.name;
+  const dryRun = () =>
+    checkRestoreModule().checkRestore(services, {
       source: ask.source,
       target: ask.target,
       backup: ask.backup,
       allowInPlace: ask.allowInPlace || ask.purpose === 'rollback',
     });
+  let refused: CompatibilityReport | undefined;
+  // Once consent and confirmation hold, before anything starts (as over HTTP): a missing backup is exit 1, not restorable 3.
+  const preflight = async () => {
+    const report = await dryRun();
+    if (report.verdict !== 'NotRestorable') return;
+    refused = report;
+    throw new UserError(`NOT restorable: ${report.backupName} → ${report.target}`, 'refused', 'NotRestorable');
+  };
+  let confirm: string | undefined = yes ? target : undefined;
+  if (!yes) {
+    const report = await dryRun();
     out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
     for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+    if (ask.preRestoreBackup !== false && resolved.protected !== undefined) out.line(await preRestoreNote(services, target));
     confirm = await askForName(
       input,
       `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
@@ -55,14 +71,24 @@ export async function runRestore(services: Services, ask: RestoreAsk, yes: boole
     );
   }
   let summary: RestoreSummary | undefined;
+  const started = Date.now();
   const doing = `${ask.purpose === 'rollback' ? 'rolling back' : 'restoring into'} ${target}`;
   const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as RestoreSummary),
-    (status) => out.progress(`${doing}: ${progressText(status as RestoreProgress | undefined)}`),
+    (status) => out.progress(`${doing}: ${progressLine(status as Parameters<typeof progressLine>[0], Date.now() - started)}`),
   );
   out.progress(`${doing}…`);
-  await requestRestoreModule().requestRestore(services.config, starter, { ...ask, confirm });
+  try {
+    await requestRestoreModule().requestRestore(services.config, starter, { ...ask, confirm }, preflight);
+  } catch (err) {
+    if (!refused) throw err;
+    out.progress('');
+    if (out.json) out.data(refused);
+    out.error(`NOT restorable: ${refused.backupName} → ${refused.target}`);
+    for (const f of refused.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
+    return ExitCode.refused;
+  }
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);
@@ -87,6 +113,13 @@ export function printRestoreSummary(summary: RestoreSummary, target: string, out
   );
   if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (undo: apim-dr restore --rollback ${summary.recordName} --yes)`);
   return ExitCode.ok;
+}
+
+/** What adds to the RTO before the restore itself: a backup of the target, its way back, with its usual duration. */
+async function preRestoreNote(services: Services, target: string): Promise<string> {
+  const stats = rpoPlanModule().backupDurations(await services.catalog.list(target));
+  const expected = stats.samples ? `about ${formatDuration(stats.medianMs)}, the median of its last ${stats.samples}` : 'no earlier backup to time it by';
+  return `  first    a pre-restore backup of '${target}' (${expected}): it is the way back (apim-dr restore --rollback <record>); --no-pre-backup skips it, and with it the way back`;
 }
 
 /**
@@ -167,16 +200,6 @@ export async function askForName(input: NodeJS.ReadStream, refusal: string, ques
   const answer = (await rl.question(question)).trim();
   rl.close();
   return answer;
-}
-
-interface RestoreProgress {
-  phase?: string;
-  percent?: number;
-}
-
-export function progressText(status: RestoreProgress | undefined): string {
-  if (!status?.phase) return '…';
-  return status.percent === undefined ? status.phase : `${status.phase} ${status.percent}%`;
 }
 
 const MISSING_FROM_TO = "name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)";

@@ -25,7 +25,13 @@ export interface RestoreAsk {
   requestedBy: string;
 }
 
-export async function requestRestore(config: Config, starter: OrchestrationStarter, ask: RestoreAsk): Promise<{ instanceId: string; target: string }> {
+/** `preflight` runs once the ask is valid and consented, before anything starts: the HTTP edge refuses there what the dry run can know. */
+export async function requestRestore(
+  config: Config,
+  starter: OrchestrationStarter,
+  ask: RestoreAsk,
+  preflight?: () => Promise<void>,
+): Promise<{ instanceId: string; target: string }> {
   const source = resolveService(config, ask.source, 'source');
   const target = resolveInstance(config, ask.target, 'target');
   const purpose = ask.purpose ?? 'restore';
@@ -60,6 +66,7 @@ export async function requestRestore(config: Config, starter: OrchestrationStart
     preRestoreBackup,
     ...(ask.rollbackOf ? { rollbackOf: ask.rollbackOf } : {}),
   };
+  await preflight?.();
   const { started } = await starter.start(Orchestrations.restore, instanceId, input);
   if (!started) throw new UserError(`a restore into '${target.ref.name}' is already running (operation ${instanceId})`, 'conflict', 'TargetBusy');
   return { instanceId, target: target.ref.name };
