@@ -10,6 +10,7 @@ import { getDashboard } from '../src/http/dashboard';
 import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
+import { getDescribe, getRecords } from '../src/http/records';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
@@ -53,3 +54,5 @@ route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request,
 route('postApproval', 'POST', 'approvals/{id}', 'DR.Restore', (s, starter, request, caller) => postApproval(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter, request) => getDashboard(s, starter, request));
+route('listRecords', 'GET', 'restores', 'DR.Reader', (s, _starter, request) => getRecords(s, request));
+route('describe', 'GET', 'describe', 'DR.Reader', (s, _starter, request) => getDescribe(s, request));

@@ -1,20 +1,45 @@
-/** CLI output: human tables on a TTY, JSON with --json; errors to stderr with the exit code they map to. */
+/** CLI output: human tables, or JSON or YAML with --output (--json is --output json); errors to stderr with their exit code. */
+import { UserError } from '../errors';
+import { yamlModule } from './lazy';
 export { ExitCode, exitCodeFor } from '../errors';
 
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** `--output` and `--json` together, as one format; anything else is a usage error naming the flag. */
+export function outputFormat(options: { output?: string; json?: boolean }): OutputFormat {
+  if (options.output === undefined) return options.json ? 'json' : 'table';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(options.output))
+    throw new UserError(`--output '${options.output}' is not a format: use ${OUTPUT_FORMATS.join(', ')}`, 'usage', 'InvalidOutput');
+  if (options.json && options.output !== 'json')
+    throw new UserError(`--json is --output json; drop one of --json and --output ${options.output}`, 'usage', 'InvalidOutput');
+  return options.output as OutputFormat;
+}
+
 export interface Output {
+  /** Structured output (JSON or YAML): commands hand their result to `data` instead of printing lines. */
   json: boolean;
+  format: OutputFormat;
   line(text: string): void;
   data(value: unknown): void;
   progress(text: string): void;
   error(text: string): void;
 }
 
-export function createOutput(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Output {
+export function createOutput(
+  format: OutputFormat | boolean,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Output {
   const tty = (stderr as NodeJS.WriteStream).isTTY === true;
+  const chosen: OutputFormat = format === true ? 'json' : format === false ? 'table' : format;
+  const json = chosen !== 'table';
   return {
     json,
+    format: chosen,
     line: (text) => void (json || stdout.write(`${text}\n`)),
-    data: (value) => void stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    data: (value) =>
+      void stdout.write(chosen === 'yaml' ? yamlModule().stringify(JSON.parse(JSON.stringify(value)) as unknown) : `${JSON.stringify(value, null, 2)}\n`),
     // Progress only on a terminal, and on stderr, so that scripts get clean output.
     progress: (text) => void (tty && !json && stderr.write(`\r\x1b[K${text}`)),
     error: (text) => void stderr.write(`${tty ? '\r\x1b[K' : ''}apim-dr: ${text}\n`),

@@ -5,7 +5,8 @@ import { describeIssue } from '../validation';
 import { readCaFile } from './caFile';
 import { configSchema, type Config } from './schema';
 
-export const CONFIG_SETTING = 'APIM_DR_CONFIG';
+import { CONFIG_SETTING } from './configSetting';
+export { CONFIG_SETTING };
 
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });

@@ -20,6 +20,7 @@ const LEVEL_ORDER: Record<ProtectionLevel, number> = { unprotected: 0, 'at-risk'
 const SYNC_LABEL: Record<StandbySync['state'], string> = {
   'in-sync': 'in sync',
   behind: 'behind',
+  diverged: 'diverged',
   'never-restored': 'never restored',
   restoring: 'restoring',
   failed: 'last restore failed',
@@ -168,10 +169,19 @@ function newest(instance: Instance): string {
 
 function standby(s: StandbySync): string {
   const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : esc(SYNC_LABEL[s.state] ?? s.state);
-  const last = s.lastRestore
-    ? `<br><span class="muted">last restore ${esc(s.lastRestore.state)}${s.lastRestore.rtoMs !== undefined ? `, RTO ${short(s.lastRestore.rtoMs)}` : ''}${s.lastRestore.completedAt ? `, ${utc(s.lastRestore.completedAt)}` : ''}, by <span data-requested-by>${esc(s.lastRestore.requestedBy)}</span></span>`
+  // Diverged: what it holds instead of the primary's configuration, and since when (a failover there would serve it).
+  const holds = s.holds
+    ? `<br><span class="holds" data-holds>holds ${esc(s.holds.backupName ?? '?')} (${esc(s.holds.purpose)} from ${esc(s.holds.source)}${s.holds.since ? `, since ${utc(s.holds.since)}` : ''})</span>`
     : '';
-  return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${last}</li>`;
+  const l = s.lastRestore;
+  const last = l
+    ? `<br><span class="muted">last ${esc(l.purpose)} ${esc(l.state)}${l.rtoMs !== undefined ? `, RTO ${short(l.rtoMs)}` : ''}${l.completedAt ? `, ${utc(l.completedAt)}` : ''}, by <span data-requested-by>${esc(l.requestedBy)}</span>: <code data-record>${esc(l.recordName)}</code></span>${
+        l.preRestoreBackup && l.state === 'succeeded'
+          ? `<br><span class="muted">undo: <code data-rollback>apim-dr restore --rollback ${esc(l.recordName)} --yes</code></span>`
+          : ''
+      }`
+    : '';
+  return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${holds}${last}</li>`;
 }
 
 function timeline(instance: Instance, view: DashboardView): string {
@@ -231,7 +241,7 @@ tbody th { font-weight: 600; min-width: 160px; } tbody th small { display: block
 .failure code { color: var(--bad); }
 .platform.retired, .stv1 strong, .overdue, .outage strong { color: var(--bad); }
 .age.late, .none { color: var(--bad); font-weight: 600; } .age.ok { color: var(--ok); font-weight: 600; }
-.sync-behind, .sync-failed, .sync-never-restored { color: var(--warn); } .sync-in-sync { color: var(--ok); }
+.sync-behind, .sync-failed, .sync-never-restored, .sync-diverged { color: var(--warn); } .sync-in-sync { color: var(--ok); }
 .timeline { width: 100%; min-width: 220px; height: 22px; display: block; }
 .track { fill: #f6f8fa; stroke: var(--line); }
 .window { fill: #dafbe1; } .key.window { background: #dafbe1; }

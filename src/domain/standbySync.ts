@@ -1,16 +1,26 @@
-/** How far behind its source a standby is: the newest restorable backup against the one last restored into it. */
+/**
+ * What a standby holds and how far behind its source it is. Derived from the newest restore into it, whatever its
+ * source: a rollback (or a restore from another instance) replaces what the primary's restore put there, so the standby
+ * is `diverged` from then until a restore from the primary brings it back.
+ */
 import { parseBackupName } from './backupName';
 import type { RestoreRecord } from './restoreRecord';
 
-export type StandbySyncState = 'in-sync' | 'behind' | 'never-restored' | 'restoring' | 'failed';
+export type StandbySyncState = 'in-sync' | 'behind' | 'diverged' | 'never-restored' | 'restoring' | 'failed';
 
 export interface StandbySync {
   service: string;
   sync: string;
   state: StandbySyncState;
-  /** Source backup time minus restored backup time; absent until a restore from this source succeeded. */
+  /** Source backup time minus restored backup time; absent unless the newest good restore came from this source. */
   lagMs?: number;
+  /** When diverged: the backup it now holds, whose it is, how it got there and since when. */
+  holds?: { backupName?: string; source: string; purpose: RestoreRecord['purpose']; since?: string; recordName: string };
   lastRestore?: {
+    recordName: string;
+    purpose: RestoreRecord['purpose'];
+    /** The backup its rollback would restore, if it took one: then `apim-dr restore --rollback <recordName>` undoes it. */
+    preRestoreBackup?: string;
     backupName?: string;
     state: RestoreRecord['state'];
     requestedBy: string;
@@ -22,8 +32,8 @@ export interface StandbySync {
 }
 
 /**
- * `records` are the standby's restore records, newest first; only those from `source` count.
- * `newestSourceBackup` is the source's newest restorable backup, if any.
+ * `records` are the standby's restore records, newest first, from any source. `newestSourceBackup` is the source's
+ * newest restorable backup, if any.
  */
 export function standbySync(
   standby: { service: string; sync: string },
@@ -31,10 +41,10 @@ export function standbySync(
   newestSourceBackup: { createdAt: string } | undefined,
   records: readonly RestoreRecord[],
 ): StandbySync {
-  const fromSource = records.filter((r) => r.source.toLowerCase() === source.toLowerCase());
-  const latest = fromSource[0];
-  const lastGood = fromSource.find((r) => r.state === 'succeeded');
-  const restoredAt = lastGood?.backupName ? parseBackupName(lastGood.backupName)?.createdAt : undefined;
+  const latest = records.find((r) => r.state !== 'refused');
+  const lastGood = records.find((r) => r.state === 'succeeded');
+  const fromSource = lastGood !== undefined && lastGood.source.toLowerCase() === source.toLowerCase();
+  const restoredAt = fromSource && lastGood.backupName ? parseBackupName(lastGood.backupName)?.createdAt : undefined;
   // A backup's name holds its time to the second; its createdAt may hold milliseconds: compare to the second.
   const newestAt = newestSourceBackup ? Math.floor(Date.parse(newestSourceBackup.createdAt) / 1000) * 1000 : undefined;
   const lagMs = restoredAt ? Math.max(0, (newestAt ?? restoredAt.getTime()) - restoredAt.getTime()) : undefined;
@@ -43,16 +53,32 @@ export function standbySync(
       ? 'restoring'
       : latest?.state === 'failed'
         ? 'failed'
-        : lagMs === undefined
-          ? 'never-restored'
-          : lagMs === 0
-            ? 'in-sync'
-            : 'behind';
+        : lastGood && !fromSource
+          ? 'diverged'
+          : lagMs === undefined
+            ? 'never-restored'
+            : lagMs === 0
+              ? 'in-sync'
+              : 'behind';
   return {
     ...standby,
     state,
     lagMs,
+    ...(lastGood && !fromSource
+      ? {
+          holds: {
+            backupName: lastGood.backupName,
+            source: lastGood.source,
+            purpose: lastGood.purpose,
+            since: lastGood.completedAt,
+            recordName: lastGood.recordName,
+          },
+        }
+      : {}),
     lastRestore: latest && {
+      recordName: latest.recordName,
+      purpose: latest.purpose,
+      preRestoreBackup: latest.preRestoreBackup,
       backupName: latest.backupName,
       state: latest.state,
       requestedBy: latest.requestedBy,

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import { checkRestore } from '../workflows/check/checkRestore';
 import { requestRestore } from '../workflows/restore/requestRestore';
+import { rollbackAsk } from '../workflows/restore/rollback';
+import { USER_ERROR_KINDS, UserError } from '../errors';
+import type { CompatibilityReport } from '../domain/compatibility';
+import { findingsForHttp } from './httpFixes';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
@@ -17,22 +21,76 @@ export const checkRequestSchema = z.strictObject({
   allowInPlace: z.boolean().optional(),
 });
 
-const restoreSchema = z.strictObject({
-  source: instance('source'),
-  target: instance('target'),
-  backup: z.string().min(1).optional(),
-  confirm: z.string().optional(),
-  allowInPlace: z.boolean().optional(),
-  preRestoreBackup: z.boolean().optional(),
-});
+const restoreSchema = z
+  .strictObject({
+    source: instance('source').optional(),
+    target: instance('target').optional(),
+    backup: z.string().min(1).optional(),
+    confirm: z.string().optional(),
+    allowInPlace: z.boolean().optional(),
+    preRestoreBackup: z.boolean().optional(),
+    // A rollback names the restore record to undo; its target and backup come from that record, never from the body.
+    rollback: z
+      .string({
+        message: "'rollback' must be a restore record's name, e.g. 'restores/contoso-apim-neu.20260301T020000Z.123abcd.json' ('apim-dr restores' lists them)",
+      })
+      .min(1)
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.rollback !== undefined) {
+      for (const field of ['source', 'target', 'backup', 'allowInPlace', 'preRestoreBackup'] as const)
+        if (body[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: "a rollback takes its target and backup from the record named in 'rollback': drop this field",
+          });
+      return;
+    }
+    for (const field of ['source', 'target'] as const)
+      if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `'${field}' must be the name or resource ID of an APIM instance` });
+  });
 
 export async function postRestore(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
   const body = await parseBody(request, restoreSchema);
-  const started = await requestRestore(services, starter, { ...body, requestedBy: caller.requestedBy }, { via: 'http' });
-  return accepted(request, started.instanceId, 30, {
-    target: started.target,
-    ...(started.awaitingApproval ? { awaitingApproval: started.awaitingApproval } : {}),
-  });
+  const ask = body.rollback
+    ? await rollbackAsk(services, body.rollback, caller.requestedBy)
+    : { ...body, source: body.source!, target: body.target!, requestedBy: caller.requestedBy };
+  // What the dry run can know is answered here, before anything starts: a missing backup is a 404, a verdict of not
+  // restorable a 403 with every finding (an expired, expiring or unknown backup, a tier mismatch), its fixes in body fields.
+  let refusal: HttpResponseInit | undefined;
+  const preflight = async () => {
+    const report = await checkRestore(services, {
+      source: ask.source,
+      target: ask.target,
+      backup: ask.backup,
+      allowInPlace: ask.allowInPlace === true || ask.purpose === 'rollback',
+    });
+    if (report.verdict === 'NotRestorable') {
+      const { response, message } = notRestorable(report);
+      refusal = response;
+      // Stops requestRestore before it starts anything; the response above, with the findings, is what the caller gets.
+      throw new UserError(message, 'refused', 'NotRestorable');
+    }
+  };
+  try {
+    const started = await requestRestore(services, starter, { ...ask, confirm: body.confirm }, { via: 'http' }, preflight);
+    return accepted(request, started.instanceId, 30, {
+      target: started.target,
+      ...(started.awaitingApproval ? { awaitingApproval: started.awaitingApproval } : {}),
+    });
+  } catch (err) {
+    if (refusal) return refusal;
+    throw err;
+  }
+}
+
+function notRestorable(report: CompatibilityReport): { response: HttpResponseInit; message: string } {
+  const findings = findingsForHttp(report.findings);
+  const blocking = findings.filter((f) => f.severity === 'blocking');
+  const message = `'${report.backupName}' cannot be restored into '${report.target}': ${blocking.map((f) => `${f.code}: ${f.message} (fix: ${f.fix})`).join('; ')}`;
+  return { response: { status: USER_ERROR_KINDS.refused.status, jsonBody: { error: { code: 'NotRestorable', message, findings } } }, message };
 }
 
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {

@@ -1,6 +1,6 @@
 /** Starts the whole sandbox: Azurite, the HTTPS APIM management plane, sample instances, and a config for them. */
 import { ContainerClient } from '@azure/storage-blob';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock';
@@ -144,6 +144,8 @@ export async function startSandbox(options: SandboxStartOptions = {}): Promise<R
     async close() {
       await arm.close();
       await azurite.close();
+      // The CA file's folder is this sandbox's alone: nothing of it outlives the run.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

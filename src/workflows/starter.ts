@@ -1,6 +1,7 @@
 /** The port through which src/ starts and inspects orchestrations; functions/ and the local host supply it. */
 import { ensureError } from '../errors';
-import { OrchestrationRuntimeStatus, type DurableClient } from 'durable-functions';
+// Types only: importing this port must not load durable-functions (the CLI's remote mode and --help never need it).
+import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
 
 export type RuntimeStatus = 'Running' | 'Pending' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Suspended' | 'Canceled' | 'Unknown';
 
@@ -68,7 +69,8 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
       await client.raiseEvent(instanceId, name, data);
     },
     async running(prefix) {
-      const statuses = await client.getStatusBy({ runtimeStatus: [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] });
+      // The enum's values are these strings ('Running', 'Pending').
+      const statuses = await client.getStatusBy({ runtimeStatus: ['Running', 'Pending'] as unknown as OrchestrationRuntimeStatus[] });
       return statuses.map((s) => s.instanceId).filter((id) => id.startsWith(prefix));
     },
   };

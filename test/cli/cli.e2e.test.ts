@@ -115,7 +115,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     expect(sandbox.apim.service('contoso-apim-neu').configuration.apis).toEqual(['orders', 'payments', 'catalog']);
   });
 
-  it('exits 3 when the restore is refused', async () => {
+  it('exits 1 when the backup to restore does not exist (not found, as check says), before anything starts', async () => {
     const run = await cli(
       [
         'restore',
@@ -131,8 +131,8 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
       ],
       env,
     );
-    expect(run.code).toBe(3);
-    expect(run.stderr).toContain("BackupNotFound: backup 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' is not in the catalog of 'contoso-apim-weu'");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("backup 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' is not in the catalog of 'contoso-apim-weu'");
   });
 
   it('restores an instance into itself with --in-place, then rolls that back with --rollback', async () => {
@@ -312,7 +312,9 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
   });
 
   it('starts the sandbox demo when given no config (npm start)', async () => {
-    const child = spawn(process.execPath, [BIN, 'host', '--port', '0'], { env: { PATH: process.env['PATH'] } });
+    // Its CLI settings go to a folder of the test's own, not the project's (where a developer's demo may run).
+    const demoFile = join(mkdtempSync(join(tmpdir(), 'apim-dr-cli-')), 'demo.json');
+    const child = spawn(process.execPath, [BIN, 'host', '--port', '0'], { env: { PATH: process.env['PATH'], APIM_DR_DEMO_FILE: demoFile } });
     try {
       const output = await new Promise<string>((resolveOutput, reject) => {
         let seen = '';

@@ -46,6 +46,8 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['postRestore', 'restores', ['POST']],
     ['postMigrationCheck', 'migrations/check', ['POST']],
     ['postMigration', 'migrations', ['POST']],
+    ['listRecords', 'restores', ['GET']],
+    ['describe', 'describe', ['GET']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

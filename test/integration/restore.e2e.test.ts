@@ -35,13 +35,13 @@ describe('restore into a standby', () => {
     await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 1);
     await h.clock.advance(15 * 60_000);
     const progress = await h.api('GET', `/api/operations/${started.body.id}`);
-    // No earlier restore into the target: the expected duration is the 45-minute default, so 15 minutes is a third.
+    // No earlier restore into the target: nothing to measure a percent against, so the phase alone.
     expect(progress.body.customStatus).toMatchObject({
       phase: 'restoring',
       backupName: backup.backupName,
-      percent: 33,
       warnings: [expect.objectContaining({ code: 'FewerUnits' })],
     });
+    expect(progress.body.customStatus).not.toHaveProperty('percent');
     const instance = await runToCompletion(h, started.body.id);
     const response = started;
     const summary = instance.output as RestoreSummary;
@@ -67,24 +67,43 @@ describe('restore into a standby', () => {
     });
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
     expect(h.sandbox.apim.count('backup.post', NEU)).toBe(1);
+    // The next restore into the same target has this one's duration to go by: a percent of it.
+    const again = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 2);
+    const before = (await h.services.restores.read(summary.recordName))!.record;
+    const tookMs = Date.parse(before.completedAt!) - Date.parse(before.startedAt!);
+    await h.clock.advance(Math.round(tookMs / 2));
+    const half = (await h.api('GET', `/api/operations/${again.body.id}`)).body.customStatus as { phase: string; percent?: number };
+    expect(half.phase).toBe('restoring');
+    expect(half.percent).toBeGreaterThanOrEqual(25);
+    expect(half.percent).toBeLessThanOrEqual(75);
+    await runToCompletion(h, again.body.id);
   });
 
-  it('refuses an expired backup before any restore call, saying when it expired', async () => {
+  it('refuses an expired backup at the POST (403 with the findings), saying when it expired', async () => {
     await backupNow(h, WEU);
     await h.clock.advance(31 * 86_400_000);
-    const { summary } = await restore();
-    expect(summary).toMatchObject({ state: 'refused' });
-    expect(summary!.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
+    const { response } = await restore();
+    expect(response.status, JSON.stringify(response.body)).toBe(403);
+    expect(response.body.error.code).toBe('NotRestorable');
+    expect(response.body.error.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
-    expect(h.logs.some((l) => l['event'] === 'apim-dr.restore.refused')).toBe(true);
+  });
+
+  it('answers 404 at the POST for a backup that is not in the catalog', async () => {
+    await backupNow(h, WEU);
+    const { response } = await restore({ source: WEU, target: NEU, confirm: NEU, backup: 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('BackupNotFound');
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
   it('refuses a tier mismatch before any restore call', async () => {
     await backupNow(h, WEU);
     h.sandbox.apim.service(NEU).spec.sku = { name: 'Standard', capacity: 1 };
-    const { summary } = await restore();
-    expect(summary!.state).toBe('refused');
-    expect(summary!.findings.map((f) => f.code)).toContain('TierMismatch');
+    const { response } = await restore();
+    expect(response.status).toBe(403);
+    expect((response.body.error.findings as { code: string }[]).map((f) => f.code)).toContain('TierMismatch');
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
@@ -140,14 +159,23 @@ describe('restore into a standby', () => {
 
   it('records a refused restore and a valid one requested in the same second under two names, and runs the valid one', async () => {
     await backupNow(h, WEU);
-    const refused = await restore({ source: WEU, target: NEU, confirm: NEU, backup: 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' });
+    // The HTTP edge refuses a missing backup before starting (404); started past it, the orchestration refuses and records it.
+    const missing = 'contoso-apim-weu.20200101T000000Z.manual.apimbackup';
+    expect((await restore({ source: WEU, target: NEU, confirm: NEU, backup: missing })).response.status).toBe(404);
+    const request = forgedRollback(h.sandbox.apim.service(WEU).id, missing, {
+      targetId: h.sandbox.apim.service(NEU).id,
+      purpose: 'restore',
+      requestedBy: 'test',
+    });
+    h.host.engine.start('restoreOrchestrator', 'restore-refused', request);
+    const refused = { summary: (await runToCompletion(h, 'restore-refused')).output as RestoreSummary };
     expect(refused.summary?.state).toBe('refused');
     const valid = await restore();
     expect(valid.summary?.state).toBe('succeeded');
     expect(valid.summary?.recordName).not.toBe(refused.summary?.recordName);
     expect(h.host.engine.activityCalls.get('prepareRestore')).toBe(2);
     const records = (await h.services.restores.recent(NEU)).map((r) => `${r.state} ${r.recordName}`);
-    expect(records.sort()).toEqual([`refused ${refused.summary!.recordName}`, `succeeded ${valid.summary!.recordName}`]);
+    expect(records.sort()).toEqual([`refused ${refused.summary.recordName}`, `succeeded ${valid.summary!.recordName}`]);
   });
 
   it.each([

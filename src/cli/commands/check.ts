@@ -4,9 +4,9 @@ import type { CliContext } from '../context';
 import type { CompatibilityReport, Finding } from '../../domain/compatibility';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { checkReadiness } from '../../workflows/check/checkReadiness';
-import { checkRestore } from '../../workflows/check/checkRestore';
+import { checkReadinessModule, checkRestoreModule } from '../lazy';
 import { ExitCode, type Output } from '../output';
+import type { AppClient } from '../remote/appClient';
 
 export interface CheckOptions {
   from?: string;
@@ -14,17 +14,25 @@ export interface CheckOptions {
   backup?: string;
 }
 
-export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
+/** Which check the command line asks for: the restore dry run, or readiness; a usage error if neither. */
+function checkKind(service: string | undefined, options: CheckOptions): 'restore' | 'readiness' {
   if (options.from || options.to) {
     if (!options.from || !options.to || service)
       throw new UserError('use either `check <service>` (backup readiness) or `check --from <service> --to <service>` (restore dry run)');
-    const report = await checkRestore(services, { source: options.from, target: options.to, backup: options.backup });
+    return 'restore';
+  }
+  if (!service) throw new UserError('name the instance to check: `apim-dr check <service>`, or `--from <service> --to <service>` for a restore');
+  return 'readiness';
+}
+
+export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
+  if (checkKind(service, options) === 'restore') {
+    const report = await checkRestoreModule().checkRestore(services, { source: options.from!, target: options.to!, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);
     return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
   }
-  if (!service) throw new UserError('name the instance to check: `apim-dr check <service>`, or `--from <service> --to <service>` for a restore');
-  const readiness = await checkReadiness(services, service);
+  const readiness = await checkReadinessModule().checkReadiness(services, service!);
   if (out.json) out.data(readiness);
   else {
     out.line(`${readiness.service}: ${readiness.ready ? 'ready for backup' : 'NOT ready for backup'}`);
@@ -32,6 +40,24 @@ export async function checkCommand(services: Services, service: string | undefin
     for (const w of readiness.warnings) out.line(`  warning ${w.code}: ${w.message}`);
   }
   return readiness.ready ? ExitCode.ok : ExitCode.refused;
+}
+
+/** Remote: the restore dry run, by the app (`POST /api/restores/check`); readiness is not in the HTTP API (undefined). */
+export function remoteCheck(service: string | undefined, options: CheckOptions, out: Output): ((app: AppClient) => Promise<number>) | undefined {
+  let kind: 'restore' | 'readiness' | undefined;
+  try {
+    kind = checkKind(service, options);
+  } catch {
+    // A usage error: reported by the same check, wherever it would have run.
+  }
+  if (kind === 'readiness') return undefined;
+  return async (app) => {
+    checkKind(service, options);
+    const { body: report } = await app.post<CompatibilityReport>('/api/restores/check', { source: options.from, target: options.to, backup: options.backup });
+    if (out.json) out.data(report);
+    else printReport(report, out);
+    return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
+  };
 }
 
 const VERDICT_TEXT = { FullyRestorable: 'Fully restorable', PartiallyRestorable: 'Partially restorable', NotRestorable: 'NOT restorable' };
@@ -53,5 +79,7 @@ export function registerCheck(program: Command, cli: CliContext): void {
     .option('--from <service>', 'the instance whose backup would be restored')
     .option('--to <service>', 'the instance it would be restored into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
-    .action((service: string | undefined, options: CheckOptions) => cli.run(() => checkCommand(cli.services(), service, options, cli.output())));
+    .action((service: string | undefined, options: CheckOptions) =>
+      cli.dispatch('check', remoteCheck(service, options, cli.output()), () => checkCommand(cli.services(), service, options, cli.output())),
+    );
 }

@@ -3,13 +3,9 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors';
 import type { CliContext } from '../context';
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
-import { parseConfig } from '../../config/loadConfig';
 import type { Config } from '../../config/schema';
-import { HTTP_AUTH_SETTING } from '../../http/caller';
-import { EVENT_GRID_KEY_SETTING } from '../../local/edgeGuard';
-import { EVENT_GRID_WEBHOOK, LocalHost } from '../../local/LocalHost';
+import type { LocalHost } from '../../local/LocalHost';
 import type { RunningSandbox } from '../../sandbox/startSandbox';
-import { createServices } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import { prettySink } from '../../telemetry/prettySink';
 import { ExitCode, type Output } from '../output';
@@ -35,7 +31,23 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     ? undefined
     : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   try {
-    const config = options.config ?? demoConfig(sandbox!);
+    // Loaded here, not at the CLI's start: --help and the other commands need none of it.
+    const [
+      { parseConfig },
+      { createServices },
+      { LocalHost, EVENT_GRID_WEBHOOK },
+      { HTTP_AUTH_SETTING },
+      { EVENT_GRID_KEY_SETTING },
+      { demoFilePath, removeDemoSettings, writeDemoSettings },
+    ] = await Promise.all([
+      import('../../config/loadConfig.js'),
+      import('../../services.js'),
+      import('../../local/LocalHost.js'),
+      import('../../http/caller.js'),
+      import('../../local/edgeGuard.js'),
+      import('../demoSettings.js'),
+    ]);
+    const config = options.config ?? parseConfig(demoRaw(sandbox!), 'sandbox config');
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
     // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
     const settings = {
@@ -46,15 +58,44 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
       ...(sandbox ? { [TICK_SCHEDULE_SETTING]: '0 * * * * *' } : {}),
     };
     const services = createServices(config, { settings, logger, extraCa: sandbox?.caPem });
-    const host = await LocalHost.start({ services, port: options.port, logger });
+    const host = await startHost(() => LocalHost.start({ services, port: options.port, logger }), options.port);
     out.line(`apim-dr local host on ${host.origin}${sandbox ? ' (sandbox: no Azure account needed)' : ''}`);
     for (const fn of host.describe()) out.line(`  ${fn.trigger.padEnd(22)} ${fn.name}`);
     out.line(`Event Grid webhook: ${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`);
-    const stopDemo = sandbox ? startDemo(sandbox, host, out, settings) : () => undefined;
-    // A freshly started host catches up at once instead of waiting for the first tick.
-    await host.invokeTimer('scheduleTick');
-    await options.until;
-    stopDemo();
+    const demoFile = sandbox ? demoFilePath(options.settings) : undefined;
+    const other =
+      sandbox && demoFile
+        ? writeDemoSettings(
+            demoFile,
+            {
+              appUrl: host.origin,
+              httpAuth: settings[HTTP_AUTH_SETTING] === 'entra-id' ? 'entra-id' : 'none',
+              config: demoRaw(sandbox),
+              settings: sandbox.settings,
+            },
+            sandbox.caPem,
+          )
+        : undefined;
+    if (other) {
+      out.line(`another demo (pid ${other.pid}, ${other.appUrl}) owns ${demoFile}, so the CLI talks to that one by default`);
+      out.line(`try this one, in a second terminal:  npx apim-dr status --app ${host.origin}`);
+    } else if (sandbox && demoFile) {
+      out.line(`CLI settings for this demo: ${demoFile} (found by the CLI itself; removed when the demo stops)`);
+      out.line(`try, in a second terminal:  npx apim-dr status`);
+    }
+    // With authentication on, the webhook wants its key, as Event Grid sends it to the Functions host.
+    const key = settings[EVENT_GRID_KEY_SETTING];
+    const stopDemo = sandbox
+      ? startDemo(sandbox, host, `${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, key ? { 'x-functions-key': key } : {}, out)
+      : () => undefined;
+    try {
+      // A freshly started host catches up at once instead of waiting for the first tick.
+      await host.invokeTimer('scheduleTick');
+      await options.until;
+    } finally {
+      stopDemo();
+      if (demoFile && !other) removeDemoSettings(demoFile);
+    }
     out.line('stopping…');
     await host.stop();
     return ExitCode.ok;
@@ -63,18 +104,31 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
   }
 }
 
-function demoConfig(sandbox: RunningSandbox): Config {
-  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: { id: string; events?: unknown }[] };
-  const primary = raw.services.find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
+/** Starts the local host; a port another process holds is the user's to change, with `--port`. */
+async function startHost(start: () => Promise<LocalHost>, port: number): Promise<LocalHost> {
+  try {
+    return await start();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UserError(
+        `port ${port} is already in use (another apim-dr host or Functions host?): stop it, or pick a free port with --port, e.g. 'apim-dr host --port ${port + 1}' (npm start -- --port ${port + 1})`,
+        'usage',
+        'PortInUse',
+      );
+    throw err;
+  }
+}
+
+/** The demo's config as JSON, as a user would write it: the CLI's break-glass path runs on the same. */
+function demoRaw(sandbox: RunningSandbox): Record<string, unknown> {
+  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } });
+  const primary = (raw['services'] as { id: string; events?: unknown }[]).find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
   if (primary) primary.events = { enabled: true, quietPeriod: 'PT30S', maxDelay: 'PT5M' };
-  return parseConfig(raw, 'sandbox config');
+  return raw;
 }
 
 /** The sandbox delivers its change events to the host's Event Grid webhook, and makes one change to show it. */
-function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output, settings: NodeJS.ProcessEnv): () => void {
-  // With authentication on, the webhook wants its key, as Event Grid sends it to the Functions host.
-  const key = settings[EVENT_GRID_KEY_SETTING];
-  const keyHeader: Record<string, string> = key ? { 'x-functions-key': key } : {};
+function startDemo(sandbox: RunningSandbox, host: LocalHost, webhook: string, keyHeader: Record<string, string>, out: Output): () => void {
   out.line(`sandbox ARM ${sandbox.armEndpoint}, storage ${sandbox.blobEndpoint}`);
   out.line(
     `protecting: ${sandbox.apim
@@ -86,7 +140,7 @@ function startDemo(sandbox: RunningSandbox, host: LocalHost, out: Output, settin
     `try: curl -s -X POST ${host.origin}/api/backups -H 'Content-Type: application/json' -d '{"service":"contoso-apim-dev"}'   ·   curl -s ${host.origin}/api/backups`,
   );
   sandbox.apim.onChange((event) => {
-    void fetch(`${host.origin}${EVENT_GRID_WEBHOOK}?functionName=onConfigurationChange`, {
+    void fetch(webhook, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...keyHeader },
       body: JSON.stringify([event]),

@@ -4,12 +4,26 @@ import type { CliContext } from '../context';
 import { resolveService } from '../../config/resolveService';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
+import type { CatalogEntry } from '../../azure/catalog';
 import { ExitCode, table, type Output } from '../output';
+import type { AppClient } from '../remote/appClient';
+
+type Listed = CatalogEntry & { timeLeftMs?: number };
 
 export async function listCommand(services: Services, service: string | undefined, out: Output): Promise<number> {
   const name = service ? resolveService(services.config, service, '<service>').ref.name : undefined;
   const now = services.clock.now().getTime();
   const entries = (await services.catalog.list(name)).map((e) => ({ ...e, timeLeftMs: e.expiresAt ? Math.max(0, Date.parse(e.expiresAt) - now) : undefined }));
+  return printList(entries, name, out);
+}
+
+/** Remote: the catalog as the app lists it (`GET /api/backups?service=`). */
+export async function remoteList(app: AppClient, service: string | undefined, out: Output): Promise<number> {
+  const query = service ? `?service=${encodeURIComponent(service)}` : '';
+  return printList((await app.get<{ backups: Listed[] }>(`/api/backups${query}`)).body.backups, service, out);
+}
+
+function printList(entries: Listed[], name: string | undefined, out: Output): number {
   if (out.json) {
     out.data(entries);
     return ExitCode.ok;
@@ -37,5 +51,11 @@ export function registerList(program: Command, cli: CliContext): void {
   program
     .command('list [service]')
     .description('list catalogued backups, newest first, with expiry and time left')
-    .action((service: string | undefined) => cli.run(() => listCommand(cli.services(), service, cli.output())));
+    .action((service: string | undefined) =>
+      cli.dispatch(
+        'list',
+        (app) => remoteList(app, service, cli.output()),
+        () => listCommand(cli.services(), service, cli.output()),
+      ),
+    );
 }

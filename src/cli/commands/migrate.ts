@@ -7,18 +7,17 @@ import type { Command } from 'commander';
 import { resolveInstance } from '../../config/resolveService';
 import type { MigrationMode, MigrationReport, SideBySideReport } from '../../domain/migration';
 import { UserError } from '../../errors';
-import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
-import { checkRestore } from '../../workflows/check/checkRestore';
-import { checkInPlaceMigration, checkSideBySideMigration } from '../../workflows/migrate/checkMigration';
-import { migrationRollbackAsk } from '../../workflows/migrate/migrationRollback';
-import { requestMigration } from '../../workflows/migrate/requestMigration';
 import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
 import { ExitCode, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
+import { checkMigrationModule, checkRestoreModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
-import { askForName, progressText, runRestore } from './restore';
+import type { AppClient } from '../remote/appClient';
+import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
+import { printAccepted } from './backup';
+import { askForName, runRestore } from './restore';
 
 export interface MigrateOptions {
   mode?: string;
@@ -40,15 +39,12 @@ export async function migrateCommand(
   input: NodeJS.ReadStream = process.stdin,
 ): Promise<number> {
   if (options.rollback !== undefined) return rollback(services, service, options, out, input);
-  if (!service) throw new UserError("name the instance to migrate: 'apim-dr migrate <service>' (or go back with --rollback <record> --to <instance>)");
-  if (options.sideBySide && !options.to) throw new UserError('--side-by-side needs --to <instance>: the stv2 standby to restore into');
-  if (options.to && !options.sideBySide) throw new UserError('--to goes with --side-by-side or --rollback; an in-place migration has no target');
-  if (options.sideBySide && options.mode) throw new UserError('--mode is for in-place migrations; a side-by-side migration restores into the target');
-  const mode = modeOf(options.mode);
+  const mode = validated(service, options);
+  if (!service) return ExitCode.usage;
 
   const report = options.sideBySide
-    ? await checkSideBySideMigration(services, { service, target: options.to! })
-    : await checkInPlaceMigration(services, { service, mode });
+    ? await checkMigrationModule().checkSideBySideMigration(services, { service, target: options.to! })
+    : await checkMigrationModule().checkInPlaceMigration(services, { service, mode });
   if (options.dryRun || !options.yes) {
     printReport(report, out);
     if (options.dryRun || report.verdict === 'NotMigratable') return report.verdict === 'NotMigratable' ? ExitCode.refused : ExitCode.ok;
@@ -65,14 +61,15 @@ export async function migrateCommand(
       );
 
   let summary: MigrationSummary | undefined;
+  const started = Date.now();
   const doing = options.sideBySide ? `migrating ${report.service} into ${changed}` : `migrating ${report.service} to stv2`;
-  const starter = inProcessStarter(
+  const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as MigrationSummary),
-    (status) => out.progress(`${doing}: ${progressText(status as { phase?: string; percent?: number } | undefined)}`),
+    (status) => out.progress(`${doing}: ${progressLine(status as Parameters<typeof progressLine>[0], Date.now() - started)}`),
   );
   out.progress(`${doing}…`);
-  await requestMigration(
+  await requestMigrationModule().requestMigration(
     services,
     starter,
     { service, ...(options.sideBySide ? { target: options.to } : { mode }), confirm, requestedBy: cliRequester() },
@@ -84,6 +81,54 @@ export async function migrateCommand(
     return ExitCode.failed;
   }
   return printSummary(summary, out);
+}
+
+/** The in-place mode, once the command line is known to be one migration; usage errors name the flag. */
+function validated(service: string | undefined, options: MigrateOptions): MigrationMode {
+  if (!service) throw new UserError("name the instance to migrate: 'apim-dr migrate <service>' (or go back with --rollback <record> --to <instance>)");
+  if (options.sideBySide && !options.to) throw new UserError('--side-by-side needs --to <instance>: the stv2 standby to restore into');
+  if (options.to && !options.sideBySide) throw new UserError('--to goes with --side-by-side or --rollback; an in-place migration has no target');
+  if (options.sideBySide && options.mode) throw new UserError('--mode is for in-place migrations; a side-by-side migration restores into the target');
+  return modeOf(options.mode);
+}
+
+/**
+ * Remote: the app's dry run (`POST /api/migrations/check`) and migration (`POST /api/migrations`). The way back
+ * (`--rollback`) is not in the HTTP API: undefined, so it runs in this process.
+ */
+export function remoteMigrate(
+  service: string | undefined,
+  options: MigrateOptions,
+  wait: boolean,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): ((app: AppClient) => Promise<number>) | undefined {
+  if (options.rollback !== undefined) return undefined;
+  return async (app) => {
+    const mode = validated(service, options);
+    const ask = options.sideBySide ? { service: service!, target: options.to! } : { service: service!, mode };
+    const { body: report } = await app.post<MigrationReport | SideBySideReport>('/api/migrations/check', ask);
+    if (options.dryRun || !options.yes) {
+      printReport(report, out);
+      if (options.dryRun || report.verdict === 'NotMigratable') return report.verdict === 'NotMigratable' ? ExitCode.refused : ExitCode.ok;
+    }
+    const changed = 'target' in report ? report.target : report.service;
+    const confirm = options.yes
+      ? changed
+      : await askForName(
+          input,
+          `refusing to migrate '${report.service}' without --yes when no one can confirm at a terminal`,
+          `${options.sideBySide ? `This replaces the whole configuration of '${changed}'.` : `A migration of '${changed}' cannot be undone.`} Type its name to go on: `,
+        );
+    const { body: accepted } = await app.post<Accepted>('/api/migrations', { ...ask, confirm });
+    if (!wait) return printAccepted(accepted, `migration of ${report.service} started`, out);
+    const status = await followOperation(app, accepted, `migrating ${report.service}`, out);
+    if (status.runtimeStatus !== 'Completed' || !status.output) {
+      out.error(`the migration of ${report.service} did not finish (${status.runtimeStatus})`);
+      return ExitCode.failed;
+    }
+    return printSummary(status.output as MigrationSummary, out);
+  };
 }
 
 function modeOf(option: string | undefined): MigrationMode {
@@ -136,9 +181,9 @@ async function rollback(services: Services, service: string | undefined, options
   const extra = [service !== undefined && '<service>', options.mode && '--mode', options.sideBySide && '--side-by-side'].filter(Boolean);
   if (extra.length) throw new UserError(`--rollback takes the instance and the backup from the migration record; drop ${extra.join(', ')}`);
   if (!options.to) throw new UserError('--rollback needs --to <instance>: another instance to restore the pre-migration backup into');
-  const ask = await migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
+  const ask = await migrationRollbackModule().migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
   if (options.dryRun) {
-    const report = await checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
+    const report = await checkRestoreModule().checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
     if (out.json) out.data(report);
     else {
       out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
@@ -157,8 +202,14 @@ export function registerMigrate(program: Command, cli: CliContext): void {
     .option('--dry-run', 'only say whether it is migratable, with every finding and its fix')
     .option('--side-by-side', 'restore a pre-migration backup into --to (an stv2 standby) instead; the instance is untouched')
     .option('--to <service>', 'the stv2 instance for --side-by-side, or the instance --rollback restores into')
-    .option('--rollback <record>', "the way back: restore a migration's pre-migration backup into --to (e.g. 'migrations/NAME.TIME.json')")
+    .option(
+      '--rollback <record>',
+      "the way back: restore a migration's pre-migration backup into --to (its record as 'apim-dr restores' lists it, e.g. 'migrations/contoso-apim-dev.20260301T020000Z.123abcd.json')",
+    )
     .option('--yes', 'do not ask: migrate without a prompt')
-    .option('--break-glass', 'migrate in place without the second approval it needs, recording your Azure identity: only when the app is down')
-    .action((service: string | undefined, options: MigrateOptions) => cli.run(() => migrateCommand(cli.services(), service, options, cli.output())));
+    .action((service: string | undefined, options: MigrateOptions) =>
+      cli.dispatch('migrate', remoteMigrate(service, options, cli.wait(), cli.output()), () =>
+        migrateCommand(cli.services(), service, { ...options, breakGlass: cli.breakGlass() }, cli.output()),
+      ),
+    );
 }

@@ -7,16 +7,20 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
+import { formatDuration } from '../../domain/duration';
 import { UserError } from '../../errors';
-import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
-import { checkRestore } from '../../workflows/check/checkRestore';
-import { requestRestore, type RestoreAsk } from '../../workflows/restore/requestRestore';
-import { rollbackAsk } from '../../workflows/restore/rollback';
+import type { RestoreAsk } from '../../workflows/restore/requestRestore';
+import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
+import type { CompatibilityReport } from '../../domain/compatibility';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
+import type { AppClient } from '../remote/appClient';
+import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
+import { checkRestoreModule, inProcessStarterModule, requestRestoreModule, rpoPlanModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
+import { printAccepted } from './backup';
 
 export interface RestoreOptions {
   from?: string;
@@ -34,7 +38,10 @@ export async function restoreCommand(services: Services, options: RestoreOptions
   return runRestore(services, await askOf(services, options), { yes: options.yes === true, breakGlass: options.breakGlass === true }, out, input);
 }
 
-/** Shows the dry run and asks for the target's name unless `yes`, then runs the restore in this process. */
+/**
+ * The dry run first, always: a missing backup is exit 1 and a verdict of not restorable exit 3 before anything starts,
+ * as over HTTP. Without `yes` it shows the dry run, what runs first, and asks for the target's name.
+ */
 export async function runRestore(
   services: Services,
   ask: RestoreAsk,
@@ -42,17 +49,29 @@ export async function runRestore(
   out: Output,
   input: NodeJS.ReadStream = process.stdin,
 ): Promise<number> {
-  const target = resolveInstance(services.config, ask.target, '--to').ref.name;
-  let confirm: string | undefined = yes ? target : undefined;
-  if (!yes) {
-    const report = await checkRestore(services, {
+  const resolved = resolveInstance(services.config, ask.target, '--to');
+  const target = resolved.ref.name;
+  const dryRun = () =>
+    checkRestoreModule().checkRestore(services, {
       source: ask.source,
       target: ask.target,
       backup: ask.backup,
       allowInPlace: ask.allowInPlace || ask.purpose === 'rollback',
     });
+  let refused: CompatibilityReport | undefined;
+  // Once consent and confirmation hold, before anything starts (as over HTTP): a missing backup is exit 1, not restorable 3.
+  const preflight = async () => {
+    const report = await dryRun();
+    if (report.verdict !== 'NotRestorable') return;
+    refused = report;
+    throw new UserError(`NOT restorable: ${report.backupName} → ${report.target}`, 'refused', 'NotRestorable');
+  };
+  let confirm: string | undefined = yes ? target : undefined;
+  if (!yes) {
+    const report = await dryRun();
     out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
     for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+    if (ask.preRestoreBackup !== false && resolved.protected !== undefined) out.line(await preRestoreNote(services, target));
     confirm = await askForName(
       input,
       `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
@@ -60,19 +79,34 @@ export async function runRestore(
     );
   }
   let summary: RestoreSummary | undefined;
+  const started = Date.now();
   const doing = `${ask.purpose === 'rollback' ? 'rolling back' : 'restoring into'} ${target}`;
-  const starter = inProcessStarter(
+  const starter = inProcessStarterModule().inProcessStarter(
     services,
     (_id, output) => (summary = output as RestoreSummary),
-    (status) => out.progress(`${doing}: ${progressText(status as RestoreProgress | undefined)}`),
+    (status) => out.progress(`${doing}: ${progressLine(status as Parameters<typeof progressLine>[0], Date.now() - started)}`),
   );
   out.progress(`${doing}…`);
-  await requestRestore(services, starter, { ...ask, confirm }, await cliOrigin(services, breakGlass, out));
+  try {
+    await requestRestoreModule().requestRestore(services, starter, { ...ask, confirm }, await cliOrigin(services, breakGlass, out), preflight);
+  } catch (err) {
+    if (!refused) throw err;
+    out.progress('');
+    if (out.json) out.data(refused);
+    out.error(`NOT restorable: ${refused.backupName} → ${refused.target}`);
+    for (const f of refused.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
+    return ExitCode.refused;
+  }
   out.progress('');
   if (!summary) {
     out.error(`the restore into ${target} did not finish`);
     return ExitCode.failed;
   }
+  return printRestoreSummary(summary, target, out);
+}
+
+/** The result of a restore or rollback, however it ran: the verdict, the RTO, and the way back. */
+export function printRestoreSummary(summary: RestoreSummary, target: string, out: Output): number {
   if (out.json) out.data(summary);
   if (summary.state === 'refused') {
     for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
@@ -85,9 +119,87 @@ export async function runRestore(
   out.line(
     `restored ${summary.backupName} into ${target} in ${Math.round((summary.rtoMs ?? 0) / 1000)} s; verified: ${JSON.stringify(summary.verification?.actual)}`,
   );
-  if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (apim-dr restore --rollback ${summary.recordName})`);
+  if (summary.preRestoreBackup) out.line(`rollback path: ${summary.preRestoreBackup} (undo: apim-dr restore --rollback ${summary.recordName} --yes)`);
   if (summary.approval?.breakGlassOperator) out.line(`break-glass: recorded operator ${summary.approval.breakGlassOperator}; no second approval was asked`);
   return ExitCode.ok;
+}
+
+/** What adds to the RTO before the restore itself: a backup of the target, its way back, with its usual duration. */
+async function preRestoreNote(services: Services, target: string): Promise<string> {
+  const stats = rpoPlanModule().backupDurations(await services.catalog.list(target));
+  const expected = stats.samples ? `about ${formatDuration(stats.medianMs)}, the median of its last ${stats.samples}` : 'no earlier backup to time it by';
+  return `  first    a pre-restore backup of '${target}' (${expected}): it is the way back (apim-dr restore --rollback <record>); --no-pre-backup skips it, and with it the way back`;
+}
+
+/**
+ * Remote: the app restores (`POST /api/restores`), as its own identity, recording the signed-in operator; a rollback
+ * names the record and the app reads it. Without --yes, the app's dry run first, then the target's name at the terminal.
+ */
+export async function remoteRestore(
+  app: AppClient,
+  options: RestoreOptions,
+  wait: boolean,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
+  const body = remoteAsk(options);
+  const target = body.rollback ? targetOfRecord(body.rollback) : body.target!;
+  if (options.yes === true) body.confirm = target;
+  else {
+    if (!body.rollback) {
+      const { body: report } = await app.post<CompatibilityReport>('/api/restores/check', {
+        source: body.source,
+        target: body.target,
+        backup: body.backup,
+        allowInPlace: body.allowInPlace,
+      });
+      out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
+      for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+    }
+    body.confirm = await askForName(
+      input,
+      `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
+      `This replaces the whole configuration of '${target}'. Type its name to go on: `,
+    );
+  }
+  const { body: accepted } = await app.post<Accepted & { target: string }>('/api/restores', body);
+  if (!wait) return printAccepted(accepted, `${body.rollback ? 'rollback' : 'restore'} of ${accepted.target} started`, out);
+  const status = await followOperation(app, accepted, `${body.rollback ? 'rolling back' : 'restoring into'} ${accepted.target}`, out);
+  if (status.runtimeStatus !== 'Completed' || !status.output) {
+    out.error(`the restore into ${accepted.target} did not finish (${status.runtimeStatus})`);
+    return ExitCode.failed;
+  }
+  return printRestoreSummary(status.output as RestoreSummary, accepted.target, out);
+}
+
+interface RestoreBody {
+  source?: string;
+  target?: string;
+  backup?: string;
+  allowInPlace?: boolean;
+  preRestoreBackup?: boolean;
+  rollback?: string;
+  confirm?: string;
+}
+
+function remoteAsk(options: RestoreOptions): RestoreBody {
+  if (options.rollback !== undefined) {
+    rejectWithRollback(options);
+    return { rollback: options.rollback };
+  }
+  if (!options.from || !options.to) throw new UserError(MISSING_FROM_TO);
+  return {
+    source: options.from,
+    target: options.to,
+    backup: options.backup,
+    ...(options.inPlace ? { allowInPlace: true } : {}),
+    ...(options.preBackup === false ? { preRestoreBackup: false } : {}),
+  };
+}
+
+/** A restore record is named after its target (`<target>.<time>….json`): whom a rollback replaces, before asking the app. */
+function targetOfRecord(reference: string): string {
+  return restoreRecordPath(reference).slice('restores/'.length).split('.')[0]!;
 }
 
 /** Asks at the terminal for an instance's name; refuses (with `refusal`) when there is no terminal. */
@@ -99,27 +211,22 @@ export async function askForName(input: NodeJS.ReadStream, refusal: string, ques
   return answer;
 }
 
-interface RestoreProgress {
-  phase?: string;
-  percent?: number;
-}
+const MISSING_FROM_TO = "name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)";
 
-export function progressText(status: RestoreProgress | undefined): string {
-  if (!status?.phase) return '…';
-  return status.percent === undefined ? status.phase : `${status.phase} ${status.percent}%`;
+function rejectWithRollback(options: RestoreOptions): void {
+  const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
+  if (extra.length)
+    throw new UserError(
+      `--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`,
+    );
 }
 
 async function askOf(services: Services, options: RestoreOptions): Promise<RestoreAsk> {
   if (options.rollback !== undefined) {
-    const extra = (['from', 'to', 'backup', 'inPlace'] as const).filter((o) => options[o] !== undefined);
-    if (extra.length)
-      throw new UserError(
-        `--rollback takes the target and the backup from the restore record; drop ${extra.map((o) => `--${o === 'inPlace' ? 'in-place' : o}`).join(', ')}`,
-      );
+    rejectWithRollback(options);
     return rollbackAsk(services, options.rollback, cliRequester());
   }
-  if (!options.from || !options.to)
-    throw new UserError("name the backup's instance with --from and the instance to restore into with --to (or roll back with --rollback <record>)");
+  if (!options.from || !options.to) throw new UserError(MISSING_FROM_TO);
   return {
     source: options.from,
     target: options.to,
@@ -133,14 +240,22 @@ async function askOf(services: Services, options: RestoreOptions): Promise<Resto
 export function registerRestore(program: Command, cli: CliContext): void {
   program
     .command('restore')
-    .description('restore a backup into a configured standby, in this process (works with the Functions app down); exit 3 when refused')
+    .description('restore a backup into a configured standby (by the app; in this process with --break-glass); exit 3 when refused')
     .option('--from <service>', 'the instance whose backup is restored')
     .option('--to <service>', 'the standby to restore into')
     .option('--backup <name>', "a backup name, or 'latest' (default: the newest restorable backup)")
     .option('--in-place', 'allow restoring --from into itself (a pre-restore backup is taken first)')
     .option('--no-pre-backup', 'do not back the target up first (the default for protected targets: it is the rollback path)')
-    .option('--rollback <record>', "restore the pre-restore backup an earlier restore took (its record, e.g. 'restores/NAME.TIME.json')")
+    .option(
+      '--rollback <record>',
+      "restore the pre-restore backup an earlier restore took (its record as 'apim-dr restores' lists it, e.g. 'restores/contoso-apim-neu.20260301T020000Z.123abcd.json'; the folder and '.json' are optional)",
+    )
     .option('--yes', 'do not ask: the target is replaced without a prompt')
-    .option('--break-glass', 'run what needs a second approval (in place) without one, recording your Azure identity: only when the app is down')
-    .action((options: RestoreOptions) => cli.run(() => restoreCommand(cli.services(), options, cli.output())));
+    .action((options: RestoreOptions) =>
+      cli.dispatch(
+        'restore',
+        (app) => remoteRestore(app, options, cli.wait(), cli.output()),
+        () => restoreCommand(cli.services(), { ...options, breakGlass: cli.breakGlass() }, cli.output()),
+      ),
+    );
 }

@@ -3,12 +3,22 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Services } from '../../services';
-import { fleetStatus, type InstanceStatus } from '../../workflows/status/fleetStatus';
+import type { FleetStatus, InstanceStatus } from '../../workflows/status/fleetStatus';
+import { fleetStatusModule } from '../lazy';
 import { discoveryLines } from './statusDiscovery';
 import { ExitCode, table, type Output } from '../output';
+import type { AppClient } from '../remote/appClient';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
-  const status = await fleetStatus(services);
+  return printStatus(await fleetStatusModule().fleetStatus(services), out);
+}
+
+/** Remote: the same status, as the app sees it (`GET /api/status`). */
+export async function remoteStatus(app: AppClient, out: Output): Promise<number> {
+  return printStatus((await app.get<FleetStatus>('/api/status')).body, out);
+}
+
+function printStatus(status: FleetStatus, out: Output): number {
   if (out.json) {
     out.data(status);
     return ExitCode.ok;
@@ -27,9 +37,7 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
         platform: [i.platform ?? '?', migration(i.migration)].filter(Boolean).join(' '),
-        standbys: i.standbys
-          .map((b) => `${b.service} ${b.state === 'behind' && b.lagMs !== undefined ? `${formatDuration(b.lagMs)} behind` : b.state}`)
-          .join(', '),
+        standbys: i.standbys.map(standbyText).join(', '),
         drill: i.lastDrill
           ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}`
           : '',
@@ -45,6 +53,14 @@ export async function statusCommand(services: Services, out: Output): Promise<nu
   return ExitCode.ok;
 }
 
+/** A standby's sync state; diverged names what it holds instead and since when. */
+function standbyText(b: InstanceStatus['standbys'][number]): string {
+  if (b.state === 'behind' && b.lagMs !== undefined) return `${b.service} ${formatDuration(b.lagMs)} behind`;
+  if (b.state === 'diverged' && b.holds)
+    return `${b.service} DIVERGED: holds ${b.holds.backupName ?? '?'} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
+  return `${b.service} ${b.state}`;
+}
+
 function migration(m: InstanceStatus['migration']): string {
   if (!m) return '';
   if (m.state === 'running') return `(migrating${m.phase ? `: ${m.phase}${m.percent !== undefined ? ` ${m.percent}%` : ''}` : ''})`;
@@ -55,5 +71,11 @@ export function registerStatus(program: Command, cli: CliContext): void {
   program
     .command('status')
     .description('which instances are protected, at risk or unprotected, and why')
-    .action(() => cli.run(() => statusCommand(cli.services(), cli.output())));
+    .action(() =>
+      cli.dispatch(
+        'status',
+        (app) => remoteStatus(app, cli.output()),
+        () => statusCommand(cli.services(), cli.output()),
+      ),
+    );
 }

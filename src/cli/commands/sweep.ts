@@ -4,16 +4,13 @@ import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
 import type { Protection } from '../../domain/protection';
 import type { SweepItem } from '../../domain/sweepPlan';
-import { inProcessStarter } from '../../local/inProcessStarter';
 import type { Services } from '../../services';
-import { applySweep } from '../../workflows/sweep/applySweep';
-import { planSweep } from '../../workflows/sweep/planSweep';
-import { renewBackups } from '../../workflows/sweep/renewBackups';
-import { retireRecords } from '../../workflows/sweep/retireRecords';
 import type { SweepReport } from '../../workflows/sweep/types';
+import { inProcessStarterModule, sweepModules } from '../lazy';
 import { ExitCode, type Output } from '../output';
 
 export async function sweepCommand(services: Services, dryRun: boolean, out: Output, retired: readonly string[] = []): Promise<number> {
+  const { applySweep, planSweep, renewBackups, retireRecords } = sweepModules();
   const plan = await planSweep(services, undefined, retired);
   const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
   const verb = dryRun ? 'would' : 'will';
@@ -44,7 +41,8 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
     const work = plan.items.filter((i: SweepItem) => i.action !== 'keep' || i.markExpired);
     report.applied = await applySweep(services, work);
     for (const refused of report.applied.refused) out.error(`could not delete ${refused.backupName}: ${refused.code}: ${refused.message}`);
-    if (plan.protection.some((p) => p.renew)) report.renewals = await renewBackups(services, inProcessStarter(services), plan.protection);
+    if (plan.protection.some((p) => p.renew))
+      report.renewals = await renewBackups(services, inProcessStarterModule().inProcessStarter(services), plan.protection);
     out.line(
       `deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`,
     );
@@ -69,6 +67,6 @@ export function registerSweep(program: Command, cli: CliContext): void {
     .option('--dry-run', 'show what would be done, change nothing')
     .option('--retired <names...>', 'also sweep the backups of these instances, no longer in the config (try with --dry-run first)')
     .action((options: { dryRun?: boolean; retired?: string[] }) =>
-      cli.run(() => sweepCommand(cli.services(), options.dryRun === true, cli.output(), options.retired ?? [])),
+      cli.dispatch('sweep', undefined, () => sweepCommand(cli.services(), options.dryRun === true, cli.output(), options.retired ?? [])),
     );
 }

@@ -21,7 +21,9 @@ export async function prepareRestore(services: Services, input: PrepareRestoreIn
   const recordName = restoreRecordName(target.ref.name, new Date(input.requestedAt), `${input.owner}|${input.correlationId}`);
   const [existing, history] = await Promise.all([services.restores.read(recordName), services.restores.recent(target.ref.name)]);
   // For the watch: what restores into this target usually take, and where they finished.
-  const plan = { expectedMs: expectedRestoreMs(history), window: completionWindow(restoreDurations(history)) };
+  // Without earlier restores there is nothing honest to measure a percent against: the watch shows the phase alone.
+  const durations = restoreDurations(history);
+  const plan = durations.length ? { expectedMs: expectedRestoreMs(history), window: completionWindow(durations) } : {};
   if (existing && existing.record.owner === input.owner) {
     const { record } = existing;
     return record.state === 'refused' || !record.backupName

@@ -27,11 +27,13 @@ export interface RestoreAsk {
   requestedBy: string;
 }
 
+/** `preflight` runs once the ask is valid and consented, before anything starts: the HTTP edge refuses there what the dry run can know. */
 export async function requestRestore(
   services: Services,
   starter: OrchestrationStarter,
   ask: RestoreAsk,
   origin: Omit<RequestOrigin, 'requestedBy'>,
+  preflight?: () => Promise<void>,
 ): Promise<{ instanceId: string; target: string; awaitingApproval?: { requestedBy: string; expiresAt: string; reason: string } }> {
   const { config } = services;
   const source = resolveService(config, ask.source, 'source');
@@ -76,6 +78,7 @@ export async function requestRestore(
     targetProtected: target.protected !== undefined,
     preRestoreBackup,
   });
+  await preflight?.();
   const { started, record } = await startRecorded(services, starter, {
     orchestration: Orchestrations.restore,
     operationId: instanceId,

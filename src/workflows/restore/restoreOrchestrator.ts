@@ -26,12 +26,12 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
       status: { phase: 'restoring', recordName },
     });
     if (outcome.status === 'unreachable') return unsettled(context, request, recordName, outcome, [], requestedAt.toISOString());
-    setPhase(context, { phase: 'verifying', recordName, percent: 99 });
+    setPhase(context, { phase: 'verifying', recordName });
     const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
     setPhase(context, { phase: summary.state, recordName, percent: 100 });
     return summary;
   }
-  setPhase(context, { phase: 'checking', percent: 0 });
+  setPhase(context, { phase: 'checking' });
   const owner = `${context.df.instanceId}@${requestedAt.toISOString()}`;
   // The input is not trusted: it must be what the edge recorded, and the requester and approval come from that record.
   const verified = yield* verifiedStart(context, 'restore', request, owner);
@@ -39,7 +39,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     if (verified.finding.code !== 'ApprovalExpired') setPhase(context, { phase: 'refused' });
     return { recordName: verified.requestRecord ?? '', state: 'refused', purpose: request.purpose, findings: [verified.finding] };
   }
-  setPhase(context, { phase: 'checking', percent: 0 });
+  setPhase(context, { phase: 'checking' });
   const input: PrepareRestoreInput = {
     ...request,
     requestedBy: verified.requestedBy,
@@ -54,8 +54,10 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   }
   const { recordName, backupName, expectedMs } = prepared;
   const warnings = prepared.findings.filter((f) => f.severity === 'warning');
+  // A percent only where this target's earlier restores give one (expectedMs); otherwise the phase and its time say enough.
+  const percent = (value: number) => (expectedMs === undefined ? {} : { percent: value });
   const finish = function* (outcome: FinishRestoreInput['outcome']): Generator<Task, RestoreSummary, RestoreSummary> {
-    setPhase(context, { phase: 'verifying', backupName, percent: 99, warnings });
+    setPhase(context, { phase: 'verifying', backupName, ...percent(99), warnings });
     const summary: RestoreSummary = yield context.df.callActivityWithRetry(Activities.finishRestore, retry, { recordName, outcome });
     setPhase(context, { phase: summary.state, backupName, percent: 100, warnings });
     return summary;
@@ -63,7 +65,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
 
   let preRestoreBackup: string | undefined;
   if (request.preRestoreBackup) {
-    setPhase(context, { phase: 'pre-restore-backup', backupName, percent: 0, warnings });
+    setPhase(context, { phase: 'pre-restore-backup', backupName, ...percent(0), warnings });
     const backup: BackupRequest = {
       serviceId: request.targetId,
       trigger: 'pre-restore',
@@ -90,7 +92,7 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
   const started = yield* startWhenFree<StartRestoreOutput>(
     context,
     () => context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup }),
-    (reason) => ({ phase: 'waiting', backupName, percent: 0, reason, warnings }),
+    (reason) => ({ phase: 'waiting', backupName, ...percent(0), reason, warnings }),
   );
   const first: RestoreOutcome =
     started.status === 'busy'

@@ -7,7 +7,7 @@ import type { RestoreAsk } from './requestRestore';
 
 /** `reference`: the record's name as the status and the restore's result give it, with or without `restores/` and `.json`. */
 export function restoreRecordPath(reference: string): string {
-  return recordPath('restores', reference, 'contoso-apim-neu.20260301T020000Z.json');
+  return recordPath('restores', reference, 'contoso-apim-neu.20260301T020000Z.123abcd.json');
 }
 
 /** A record's blob name under `folder` from what an operator types (with or without the folder and `.json`). */

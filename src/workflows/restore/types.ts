@@ -33,7 +33,7 @@ export interface PrepareRestoreInput extends RestoreRequest {
 }
 
 export type PrepareRestoreOutput =
-  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[]; expectedMs: number; window?: CompletionWindow }
+  | { status: 'ready'; recordName: string; backupName: string; findings: Finding[]; expectedMs?: number; window?: CompletionWindow }
   | { status: 'refused'; recordName: string; findings: Finding[] };
 
 export interface StartRestoreInput {

@@ -23,11 +23,36 @@ const record = (state: RestoreRecord['state'], backupName: string, source = 'api
 describe('standbySync', () => {
   const newest = { createdAt: '2026-03-02T06:00:00.000Z' };
 
-  it('is never-restored until a restore from this source succeeds', () => {
+  it('is never-restored until a restore into it succeeds', () => {
     expect(standbySync(standby, 'apim-weu', newest, [])).toMatchObject({ state: 'never-restored', lagMs: undefined });
-    expect(standbySync(standby, 'apim-weu', newest, [record('succeeded', 'apim-other.20260302T060000Z.scheduled.apimbackup', 'apim-other')]).state).toBe(
-      'never-restored',
-    );
+    expect(standbySync(standby, 'apim-weu', newest, [record('refused', 'apim-weu.20260302T060000Z.scheduled.apimbackup')]).state).toBe('never-restored');
+  });
+
+  it("is diverged once another instance's backup was restored into it, naming what it holds and since when", () => {
+    const other = { ...record('succeeded', 'apim-other.20260302T060000Z.scheduled.apimbackup', 'apim-other'), completedAt: '2026-03-02T07:00:00.000Z' };
+    expect(standbySync(standby, 'apim-weu', newest, [other])).toMatchObject({
+      state: 'diverged',
+      lagMs: undefined,
+      holds: { backupName: 'apim-other.20260302T060000Z.scheduled.apimbackup', source: 'apim-other', since: '2026-03-02T07:00:00.000Z' },
+    });
+  });
+
+  it('is diverged after a rollback, however in sync it was, until a restore from the primary brings it back', () => {
+    const fromPrimary = record('succeeded', 'apim-weu.20260302T060000Z.scheduled.apimbackup');
+    const rollback: RestoreRecord = {
+      ...record('succeeded', 'apim-neu.20260302T065900Z.pre-restore.apimbackup', 'apim-neu'),
+      purpose: 'rollback',
+      completedAt: '2026-03-02T08:00:00.000Z',
+    };
+    expect(standbySync(standby, 'apim-weu', newest, [fromPrimary]).state).toBe('in-sync');
+    expect(standbySync(standby, 'apim-weu', newest, [rollback, fromPrimary])).toMatchObject({
+      state: 'diverged',
+      holds: { backupName: 'apim-neu.20260302T065900Z.pre-restore.apimbackup', source: 'apim-neu', purpose: 'rollback', since: '2026-03-02T08:00:00.000Z' },
+      lastRestore: { purpose: 'rollback', state: 'succeeded' },
+    });
+    const again = record('succeeded', 'apim-weu.20260302T060000Z.scheduled.apimbackup');
+    expect(standbySync(standby, 'apim-weu', newest, [again, rollback, fromPrimary])).toMatchObject({ state: 'in-sync', lagMs: 0 });
+    expect(standbySync(standby, 'apim-weu', newest, [again, rollback, fromPrimary]).holds).toBeUndefined();
   });
 
   it('measures the lag from the restored backup to the newest restorable one', () => {

@@ -1,0 +1,80 @@
+/**
+ * What only the in-process path needs, loaded when an in-process command starts: the config schema, Services and the
+ * Durable replay code are most of what the CLI would load at start, and `--help` and remote commands need none of them.
+ */
+async function importAll() {
+  const [loadConfig, services, runInProcess, inProcessStarter, fleetStatus, checkRestore, checkReadiness, checkMigration, requestMigration] = await Promise.all(
+    [
+      import('../config/loadConfig.js'),
+      import('../services.js'),
+      import('../local/runInProcess.js'),
+      import('../local/inProcessStarter.js'),
+      import('../workflows/status/fleetStatus.js'),
+      import('../workflows/check/checkRestore.js'),
+      import('../workflows/check/checkReadiness.js'),
+      import('../workflows/migrate/checkMigration.js'),
+      import('../workflows/migrate/requestMigration.js'),
+    ],
+  );
+  const [migrationRollback, requestRestore, listRecords, describeEntry, applySweep, planSweep, renewBackups, retireRecords, rpoPlan] = await Promise.all([
+    import('../workflows/migrate/migrationRollback.js'),
+    import('../workflows/restore/requestRestore.js'),
+    import('../workflows/records/listRecords.js'),
+    import('../workflows/records/describeEntry.js'),
+    import('../workflows/sweep/applySweep.js'),
+    import('../workflows/sweep/planSweep.js'),
+    import('../workflows/sweep/renewBackups.js'),
+    import('../workflows/sweep/retireRecords.js'),
+    import('../domain/rpoPlan.js'),
+  ]);
+  return {
+    loadConfig,
+    services,
+    runInProcess,
+    inProcessStarter,
+    fleetStatus,
+    checkRestore,
+    checkReadiness,
+    checkMigration,
+    requestMigration,
+    migrationRollback,
+    requestRestore,
+    listRecords,
+    describeEntry,
+    rpoPlan,
+    sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords },
+  };
+}
+
+type InProcessModules = Awaited<ReturnType<typeof importAll>>;
+let modules: InProcessModules | undefined;
+
+/** Called by main before any in-process command runs. */
+export async function loadInProcessModules(): Promise<void> {
+  modules ??= await importAll();
+}
+
+function loaded(): InProcessModules {
+  if (!modules) throw new Error('an in-process command ran before loadInProcessModules()');
+  return modules;
+}
+
+export const loadConfigModule = () => loaded().loadConfig;
+export const servicesModule = () => loaded().services;
+export const runInProcessModule = () => loaded().runInProcess;
+export const inProcessStarterModule = () => loaded().inProcessStarter;
+export const fleetStatusModule = () => loaded().fleetStatus;
+export const checkRestoreModule = () => loaded().checkRestore;
+export const checkReadinessModule = () => loaded().checkReadiness;
+export const checkMigrationModule = () => loaded().checkMigration;
+export const requestMigrationModule = () => loaded().requestMigration;
+export const migrationRollbackModule = () => loaded().migrationRollback;
+export const requestRestoreModule = () => loaded().requestRestore;
+export const listRecordsModule = () => loaded().listRecords;
+export const describeEntryModule = () => loaded().describeEntry;
+export const sweepModules = () => loaded().sweep;
+export const rpoPlanModule = () => loaded().rpoPlan;
+
+/** YAML for `--output yaml`, remote or not; a package, so a plain deferred require. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const yamlModule = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
