@@ -3,6 +3,7 @@
  * once, an Azure-AsyncOperation body that reports failure, a result that has expired or cannot be had, a token
  * that does not parse. docs/how-it-works.md has the whole table.
  */
+import { AzureError } from '../errors';
 import { armErrorCode } from './armErrors';
 
 /** ARM's answer about the operation is gone or cannot be had: settle it from the facts instead. */
@@ -39,6 +40,8 @@ export function asyncOperationFailure(bodyAsText: string | undefined): { code: s
 
 /** When the operation URL answered 404 (its result expired), 5xx, or not at all (after the SDK's own retries). */
 export function unknownOutcome(err: unknown): UnknownOutcome | undefined {
+  // Our own client refused the URL (armHostOnly.ts): nothing was asked, so nothing is unknown; it is a refusal.
+  if (err instanceof AzureError && err.code === 'ForeignOperationUrl') return undefined;
   const { code, message, statusCode } = armErrorCode(err);
   if (statusCode === 404) {
     return { status: 'unknown', code: 'OperationResultExpired', message: `ARM no longer has the operation's result (${code}: ${message})` };

@@ -1,6 +1,6 @@
 /** `apim-dr approve` (the compiled bin) against a local host: it calls the app's HTTP API and reports its answer as an exit code. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness';
+import { backupNow, startHarness, type Harness } from '../support/harness';
 import { cli } from './runCli';
 
 const WEU = 'contoso-apim-weu';
@@ -9,6 +9,8 @@ describe('apim-dr approve', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
+    // A restore of an instance with no backup is refused at the edge before any approval is asked.
+    await backupNow(h, WEU);
   });
   afterAll(async () => {
     await h.close();
@@ -16,7 +18,7 @@ describe('apim-dr approve', () => {
 
   it('exit 3 when the approver is the requester: with HTTP authentication off, everyone is the same anonymous caller', async () => {
     const asked = await h.api('POST', '/api/restores', { source: WEU, target: WEU, confirm: WEU, allowInPlace: true });
-    expect(asked.body.awaitingApproval).toBeDefined();
+    expect(asked.body.awaitingApproval, JSON.stringify(asked.body)).toBeDefined();
     const run = await cli(['approve', asked.body.id, '--url', h.host.origin]);
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toContain('cannot also approve it');

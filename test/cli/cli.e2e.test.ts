@@ -100,7 +100,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
     const run = await cli(['status', '--config', configFile], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^\d+ protected, \d+ at risk, \d+ unprotected/);
-    expect(run.stdout).toMatch(/contoso-apim-dev\s+PROTECTED\s+\d+s old\s+in 29d 23h/);
+    expect(run.stdout).toMatch(/contoso-apim-dev\s+config\s+PROTECTED\s+\d+s old\s+in 29d 23h/);
   });
 
   it('restores into the standby from the CLI with no Functions app running, and refuses without --yes when no one can confirm', async () => {

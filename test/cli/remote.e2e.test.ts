@@ -36,10 +36,13 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
   let configFile: string;
   const entra = new TestEntraId();
 
+  // The rollback here is in place on a protected standby: the two-person rule has its own tests (test/cli/approve.e2e.test.ts).
+  const demoConfig = () => ({ ...sandbox.config({ defaults: { pollInterval: 'PT1S' } }), approvals: { inPlace: false } });
+
   beforeAll(async () => {
     sandbox = await startSandbox({ durationMs: () => 1_200 });
     const settings = { ...sandbox.settings, [HTTP_AUTH_SETTING]: 'entra-id', [PLATFORM_AUTH_SETTING]: 'true' };
-    services = createServices(parseConfig(sandbox.config({ defaults: { pollInterval: 'PT1S' } })), {
+    services = createServices(parseConfig(demoConfig()), {
       settings,
       logger: createLogger(() => undefined, { app: 'apim-dr' }),
       extraCa: sandbox.caPem,
@@ -47,7 +50,7 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     host = await LocalHost.start({ services, port: 0, timers: false });
     front = await startAppServiceAuth(entra, AUDIENCE, host.origin);
     configFile = join(mkdtempSync(join(tmpdir(), 'apim-dr-remote-')), 'apim-dr.json');
-    writeFileSync(configFile, JSON.stringify(sandbox.config({ defaults: { pollInterval: 'PT1S' } })));
+    writeFileSync(configFile, JSON.stringify(demoConfig()));
   });
   afterAll(async () => {
     await front.close();

@@ -157,9 +157,10 @@ describe('restore into a standby', () => {
     expect(h.sandbox.apim.count('restore.post')).toBe(1);
   });
 
-  it('records a refused restore and a valid one requested in the same second under two names, and runs the valid one', async () => {
+  it('refuses a missing backup at the edge (404) and one started past it in the workflow, leaving only the valid restore recorded', async () => {
     await backupNow(h, WEU);
-    // The HTTP edge refuses a missing backup before starting (404); started past it, the orchestration refuses and records it.
+    // The HTTP edge refuses a missing backup before starting (404); started past the edge, the workflow refuses it
+    // before anything is read or written: no edge recorded the request.
     const missing = 'contoso-apim-weu.20200101T000000Z.manual.apimbackup';
     expect((await restore({ source: WEU, target: NEU, confirm: NEU, backup: missing })).response.status).toBe(404);
     const request = forgedRollback(h.sandbox.apim.service(WEU).id, missing, {
@@ -168,14 +169,14 @@ describe('restore into a standby', () => {
       requestedBy: 'test',
     });
     h.host.engine.start('restoreOrchestrator', 'restore-refused', request);
-    const refused = { summary: (await runToCompletion(h, 'restore-refused')).output as RestoreSummary };
-    expect(refused.summary?.state).toBe('refused');
+    const refused = (await runToCompletion(h, 'restore-refused')).output as RestoreSummary;
+    expect(refused.state).toBe('refused');
+    expect(refused.findings?.[0]).toMatchObject({ code: 'RequestNotRecorded' });
     const valid = await restore();
     expect(valid.summary?.state).toBe('succeeded');
-    expect(valid.summary?.recordName).not.toBe(refused.summary?.recordName);
-    expect(h.host.engine.activityCalls.get('prepareRestore')).toBe(2);
+    expect(h.host.engine.activityCalls.get('prepareRestore')).toBe(1);
     const records = (await h.services.restores.recent(NEU)).map((r) => `${r.state} ${r.recordName}`);
-    expect(records.sort()).toEqual([`refused ${refused.summary.recordName}`, `succeeded ${valid.summary!.recordName}`]);
+    expect(records).toEqual([`succeeded ${valid.summary!.recordName}`]);
   });
 
   it.each([

@@ -50,7 +50,7 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     const config = options.config ?? parseConfig(demoRaw(sandbox!), 'sandbox config');
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
     // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
-    const settings = {
+    const settings: NodeJS.ProcessEnv = {
       ...DEFAULT_APP_SETTINGS,
       [HTTP_AUTH_SETTING]: 'none',
       ...options.settings,
