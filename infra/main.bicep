@@ -272,7 +272,7 @@ module functionApp 'app/function.bicep' = {
       // (docs/authentication.md), whether or not App Service authentication is in front.
       APIM_DR_HTTP_AUTH: 'entra-id'
       APIM_DR_AUTH_TENANT_ID: tenant().tenantId
-      APIM_DR_AUTH_CLIENT_ID: httpApiClientId
+      APIM_DR_AUTH_CLIENT_ID: apiClientId
       APIM_DR_TICK_SCHEDULE: tickSchedule
       APIM_DR_SWEEP_SCHEDULE: sweepSchedule
     }

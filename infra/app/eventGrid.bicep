@@ -90,9 +90,9 @@ resource reusedSubscriptions 'Microsoft.EventGrid/systemTopics/eventSubscription
 
 func changeFilter(serviceId string) object => {
   subjectBeginsWith: serviceId
+  // Only writes and deletes change a configuration; actions (backup, restore, migrateToStv2, tokens) never do (docs/how-it-works.md).
   includedEventTypes: [
     'Microsoft.Resources.ResourceWriteSuccess'
     'Microsoft.Resources.ResourceDeleteSuccess'
-    'Microsoft.Resources.ResourceActionSuccess'
   ]
 }
