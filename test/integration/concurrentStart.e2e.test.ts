@@ -41,6 +41,8 @@ describe('start activities run twice at once', () => {
     const h = await startHarness({
       durationMs: (kind) => (kind === 'migrate' ? 45 * MINUTE : kind === 'restore' ? 20 * MINUTE : 2 * MINUTE),
       hooks: { concurrentDuplicate: (name) => (name === activity ? turns : undefined) },
+      // In-place migrations here run alone: the two-person rule has its own tests.
+      config: (sandbox) => ({ ...sandbox.config(), approvals: { inPlace: false } }),
     });
     slowPosts(h, postTurns);
     return h;

@@ -53,7 +53,8 @@ describe('ARM resource events', () => {
       config: (sandbox) => {
         const config = sandbox.config({ schedule: '0 0 2 1 1 *' }) as { services: { id: string; events?: unknown }[] };
         for (const service of config.services) if (/contoso-apim-(weu|dev)$/.test(service.id)) service.events = EVENTS;
-        return { ...config, notifications: { webhooks: [{ urlSetting: 'OPS_WEBHOOK_URL' }] } };
+        // The in-place migration here runs alone: the two-person rule has its own tests.
+        return { ...config, approvals: { inPlace: false }, notifications: { webhooks: [{ urlSetting: 'OPS_WEBHOOK_URL' }] } };
       },
     });
     h.sandbox.apim.onChange((event) => raised.push(event as ResourceEvent));

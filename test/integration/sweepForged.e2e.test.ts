@@ -69,7 +69,8 @@ describe('the sweep acts only on its own plan', () => {
     await h.clock.advance(31 * DAY);
     // Another instance's backup (its own sweep after it touches only that instance): restorable, never to go.
     const victim = await backupNow(h, 'contoso-apim-neu');
-    const container = h.sandbox.container();
+    // The run's pages live in the state container; even someone who can write there cannot make the sweep delete.
+    const state = h.sandbox.stateContainer();
 
     // 1. The shape the apply step took before: a list of items.
     const asList = (await applySweepPage(h.services, [forgedItem(victim.backupName)] as unknown as SweepPageRequest)).refusedPages;
@@ -79,7 +80,7 @@ describe('the sweep acts only on its own plan', () => {
     const plan = await planSweepRun(h.services, { runId: 'real-run' });
     expect(plan.workDigests).toHaveLength(1);
     const forgedPage = JSON.stringify({ runId: 'real-run', page: 0, items: [forgedItem(victim.backupName)] });
-    await container.getBlockBlobClient(SweepRunStore.blobName('real-run', 'work-00000')).upload(forgedPage, Buffer.byteLength(forgedPage));
+    await state.getBlockBlobClient(SweepRunStore.blobName('real-run', 'work-00000')).upload(forgedPage, Buffer.byteLength(forgedPage));
     const replaced = await applySweepPage(h.services, { runId: 'real-run', page: 0, digest: plan.workDigests[0]! });
 
     expect([asList, neverPlanned, replaced.refusedPages]).toEqual([1, 1, 1]);
@@ -94,7 +95,7 @@ describe('the sweep acts only on its own plan', () => {
     h = await startHarness();
     const victim = await backupNow(h, WEU);
     const page = JSON.stringify({ runId: 'forged-run', page: 0, items: [forgedItem(victim.backupName)] });
-    await h.sandbox.container().getBlockBlobClient(SweepRunStore.blobName('forged-run', 'work-00000')).upload(page, Buffer.byteLength(page));
+    await h.sandbox.stateContainer().getBlockBlobClient(SweepRunStore.blobName('forged-run', 'work-00000')).upload(page, Buffer.byteLength(page));
     const digest = createHash('sha256').update(page).digest('hex');
     const applied = await applySweepPage(h.services, { runId: 'forged-run', page: 0, digest });
     expect(applied).toMatchObject({ deleted: 0, refusedPages: 0 });
