@@ -8,6 +8,9 @@ import { ChangeLog } from './azure/changeLog';
 import { IncidentStore } from './azure/incidentStore';
 import { migrationLog, restoreLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory } from './azure/clientFactory';
+import { ArmConfigClient, type ArmConfigClientOptions } from './azure/snapshot/armConfigClient';
+import { SnapshotStore } from './azure/snapshot/snapshotStore';
+import type { ServiceRef } from './domain/resourceId';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
@@ -24,6 +27,9 @@ export interface Services {
   restores: RestoreLog;
   migrations: MigrationLog;
   armHealth: ArmHealth;
+  snapshots: SnapshotStore;
+  /** Raw ARM access to one instance's configuration resources (snapshots). */
+  configClient(ref: ServiceRef, options?: ArmConfigClientOptions): ArmConfigClient;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -53,6 +59,8 @@ export function createServices(config: Config, options: ServiceOptions): Service
     restores: restoreLog(clients.container()),
     migrations: migrationLog(clients.container()),
     armHealth: new ArmHealth(clients.container()),
+    snapshots: new SnapshotStore(clients.container()),
+    configClient: (ref, clientOptions) => new ArmConfigClient(clients.apim(ref.subscriptionId), config.arm.endpoint, ref, clientOptions),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(clients.container()), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
 import type { Certificate } from './certificate';
+import { serveConfiguration } from './configApi';
 import type { SandboxService } from './model';
 
-const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/([^/]+))?$/i;
+const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/(.+))?$/i;
 const OPERATION = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.ApiManagement\/locations\/([^/]+)\/operationResults\/([^/]+)$/i;
-const COLLECTIONS: Record<string, 'apis' | 'products' | 'namedValues'> = { apis: 'apis', products: 'products', namedvalues: 'namedValues' };
 
 export interface RunningArmServer {
   endpoint: string;
@@ -133,6 +133,11 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     });
   }
 
+  const configuration = match[4] ? serveConfiguration(service, match[4], method, url, body, req.headers, origin(req)) : undefined;
+  if (configuration) {
+    record(configuration.kind, configuration.status, service.spec.name);
+    return send(res, configuration.status, configuration.body, configuration.headers);
+  }
   if (!action && method === 'GET') {
     record(kind, 200, service.spec.name);
     return send(res, 200, sandbox.resource(service));
@@ -149,16 +154,6 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
       properties: { workspaceId: `${service.id}/workspaces/ws${i}`, gateways: [{ id: gateway }] },
     }));
     return send(res, 200, { value });
-  }
-  const collection = action ? COLLECTIONS[action] : undefined;
-  if (collection && method === 'GET') {
-    record(kind, 200, service.spec.name);
-    const value = service.configuration[collection].map((name) => ({
-      id: `${service.id}/${collection}/${name}`,
-      name,
-      type: `Microsoft.ApiManagement/service/${collection}`,
-    }));
-    return send(res, 200, { value, count: value.length });
   }
   record(kind, 405, service.spec.name);
   return send(res, 405, { error: { code: 'MethodNotAllowed', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });

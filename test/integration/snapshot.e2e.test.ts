@@ -1,0 +1,80 @@
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setPageSize } from '../../src/sandbox/configApi';
+import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
+import { SEEDED_SECRETS, seedFullConfiguration } from '../support/configSeed';
+import { startHarness, type Harness } from '../support/harness';
+
+const WEU = 'contoso-apim-weu';
+
+describe('taking a configuration snapshot', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    const weu = h.sandbox.apim.service(WEU);
+    seedFullConfiguration(weu, { apis: 3, operations: 4 });
+    // Small pages: every list needs its nextLink followed.
+    setPageSize(weu, 2);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('reads every page of every type and records counts, hash and what it left out', async () => {
+    const summary = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'alice@contoso.example' });
+    const manifest = await h.services.snapshots.readManifest(summary.snapshotName);
+    // The sample's apis (orders, payments, catalog) plus api-1 and api-2; starter and unlimited are built in.
+    expect(manifest.counts).toMatchObject({ apis: 5, operations: 12, operationPolicies: 12, apiPolicies: 3, productApis: 3, namedValues: 5, products: 1 });
+    expect(manifest.contentHash).toMatch(/^sha256:/);
+    expect(manifest.unreadable).toEqual([]);
+    const document = await h.services.snapshots.readDocument(manifest);
+    expect(document.resources.find((r) => r.path === 'apis/orders')?.properties).toMatchObject({
+      apiVersionSetId: '/apiVersionSets/orders-vs',
+      path: 'orders',
+    });
+    expect(document.resources.find((r) => r.path === 'namedValues/kv-key')?.properties?.keyVault).toEqual({
+      secretIdentifier: 'https://contoso-kv.vault.azure.net/secrets/orders-key',
+      identityClientId: null,
+    });
+    const left = manifest.notCaptured.map((n) => `${n.path} ${n.what}`);
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'namedValues/orders-key value',
+        'subscriptions/partner-sub primaryKey, secondaryKey',
+        'certificates/client data, password',
+        'identityProviders/aad clientSecret',
+        'authorizationServers/oauth clientSecret',
+        'backends/orders-backend credentials.header.x-api-key',
+        'backends/orders-backend proxy.password',
+        'apis/orders/policies/policy set-header Authorization',
+        'apis/orders/policies/policy authentication password',
+        'apis/orders/policies/policy AccountKey',
+        'loggers/appinsights credentials.instrumentationKey',
+      ]),
+    );
+    expect(manifest.notCaptured.find((n) => n.path === 'namedValues/orders-key')?.fix).toBe('move it to Key Vault or supply it at apply');
+    // Built-in products (starter, unlimited) are not captured; reads are one per page and per singleton.
+    expect(document.resources.some((r) => r.path === 'products/starter')).toBe(false);
+    expect(h.sandbox.apim.count('config.list', WEU) + h.sandbox.apim.count('config.get', WEU)).toBe(manifest.armRequests - 1);
+  });
+
+  it('writes no secret in clear to any blob', async () => {
+    await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'alice@contoso.example' });
+    const texts: string[] = [];
+    for await (const blob of h.sandbox.container().listBlobsFlat()) {
+      const buffer = await h.sandbox.container().getBlockBlobClient(blob.name).downloadToBuffer();
+      texts.push(blob.name.endsWith('.gz') ? gunzipSync(buffer).toString('utf8') : buffer.toString('utf8'));
+    }
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    const all = texts.join('\n');
+    expect(all).toContain('{{orders-key}}');
+    for (const [kind, secret] of Object.entries(SEEDED_SECRETS)) expect(all.includes(secret), `${kind} found in clear`).toBe(false);
+  });
+
+  it('waits out ARM throttling by Retry-After instead of failing', async () => {
+    h.sandbox.apim.faults.add({ method: 'GET', path: /\/apis\/[^/]+\/operations$/, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 4 });
+    const summary = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
+    expect(summary.counts.operations).toBe(12);
+    expect(h.sandbox.apim.count('fault.429')).toBe(4);
+  });
+});
