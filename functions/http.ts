@@ -10,6 +10,7 @@ import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
+import { listSnapshots, postSnapshot } from '../src/http/snapshots';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { fleetStatus } from '../src/workflows/status/fleetStatus';
@@ -51,3 +52,5 @@ route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter
 route('postMigration', 'POST', 'migrations', 'DR.Restore', (s, starter, request, caller) => postMigration(s, starter, request, caller));
 route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status: 200, jsonBody: await fleetStatus(s, starter) }));
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));
+route('postSnapshot', 'POST', 'snapshots', 'DR.Operator', (s, starter, request, caller) => postSnapshot(s, starter, request, caller));
+route('listSnapshots', 'GET', 'snapshots', 'DR.Reader', (s, _starter, request) => listSnapshots(s, request));

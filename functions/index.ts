@@ -6,4 +6,5 @@ import './sweep';
 import './events';
 import './restore';
 import './migrate';
+import './snapshot';
 import './http';

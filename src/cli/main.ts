@@ -14,6 +14,7 @@ import { registerMigrate } from './commands/migrate';
 import { registerRestore } from './commands/restore';
 import { registerStatus } from './commands/status';
 import { registerSweep } from './commands/sweep';
+import { registerSnapshot } from './commands/snapshot';
 import type { CliContext } from './context';
 import { createOutput, ExitCode, exitCodeFor } from './output';
 
@@ -65,7 +66,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
     },
   };
-  for (const register of [registerBackup, registerList, registerCheck, registerRestore, registerMigrate, registerStatus, registerSweep, registerHost])
+  for (const register of [
+    registerBackup,
+    registerList,
+    registerCheck,
+    registerRestore,
+    registerMigrate,
+    registerStatus,
+    registerSweep,
+    registerHost,
+    registerSnapshot,
+  ])
     register(program, cli);
 
   try {

@@ -24,7 +24,7 @@ export async function postBackup(services: Services, starter: OrchestrationStart
   return accepted(request, requested.instanceId, 10, { service: requested.service, started: requested.started });
 }
 
-const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
+const OPERATION_ID = /^(backup|restore|snapshot|snapshot-apply)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 
 export async function getOperation(starter: OrchestrationStarter, id: string): Promise<HttpResponseInit> {
   // Only apim-dr's own operations are visible here: the ID is checked before the task hub is asked.

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setPageSize } from '../../src/sandbox/configApi';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SEEDED_SECRETS, seedFullConfiguration } from '../support/configSeed';
-import { startHarness, type Harness } from '../support/harness';
+import { runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
 
@@ -76,5 +76,19 @@ describe('taking a configuration snapshot', () => {
     const summary = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
     expect(summary.counts.operations).toBe(12);
     expect(h.sandbox.apim.count('fault.429')).toBe(4);
+  });
+
+  it('takes a snapshot over HTTP as a Durable orchestration and lists it, with only the summary in the payload', async () => {
+    const response = await h.api('POST', '/api/snapshots', { service: WEU });
+    expect(response.status).toBe(202);
+    expect(response.body.id).toMatch(/^snapshot-contoso-apim-weu-[0-9a-f]{8}$/);
+    const instance = await runToCompletion(h, response.body.id);
+    expect(instance.runtimeStatus).toBe('Completed');
+    const summary = instance.output as { snapshotName: string; resourceCount: number };
+    expect(JSON.stringify(summary).length).toBeLessThan(2_000);
+    const listed = await h.api('GET', `/api/snapshots?service=${WEU}`);
+    expect(listed.body.snapshots.map((s: { snapshotName: string }) => s.snapshotName)).toEqual([summary.snapshotName]);
+    expect((await h.api('GET', `/api/operations/${response.body.id}`)).body.runtimeStatus).toBe('Completed');
+    expect((await h.api('POST', '/api/snapshots', { service: 'not-configured' })).status).toBe(404);
   });
 });
