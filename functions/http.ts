@@ -11,6 +11,7 @@ import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import { listSnapshots, postSnapshot } from '../src/http/snapshots';
+import { postSnapshotApply, postSnapshotApplyCheck } from '../src/http/snapshotApply';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { fleetStatus } from '../src/workflows/status/fleetStatus';
@@ -54,3 +55,5 @@ route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter) => getDashboard(s, starter));
 route('postSnapshot', 'POST', 'snapshots', 'DR.Operator', (s, starter, request, caller) => postSnapshot(s, starter, request, caller));
 route('listSnapshots', 'GET', 'snapshots', 'DR.Reader', (s, _starter, request) => listSnapshots(s, request));
+route('postSnapshotApplyCheck', 'POST', 'snapshots/apply/check', 'DR.Reader', (s, _starter, request, caller) => postSnapshotApplyCheck(s, request, caller));
+route('postSnapshotApply', 'POST', 'snapshots/apply', 'DR.Restore', (s, starter, request, caller) => postSnapshotApply(s, starter, request, caller));

@@ -54,6 +54,8 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['postMigration', 'migrations', ['POST']],
     ['postSnapshot', 'snapshots', ['POST']],
     ['listSnapshots', 'snapshots', ['GET']],
+    ['postSnapshotApplyCheck', 'snapshots/apply/check', ['POST']],
+    ['postSnapshotApply', 'snapshots/apply', ['POST']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

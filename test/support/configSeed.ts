@@ -79,12 +79,15 @@ export function seedFullConfiguration(service: SandboxService, options: { apis?:
     });
     seedResource(service, `apis/${api}/policies/policy`, {
       format: 'rawxml',
+      // The first API's policy carries literal secrets (redacted at capture); the others only name a named value.
       value:
         `<policies><inbound><set-backend-service backend-id="orders-backend" />` +
-        `<set-header name="Authorization" exists-action="override"><value>Bearer ${s.policyHeader}</value></set-header>` +
+        (a === 0
+          ? `<set-header name="Authorization" exists-action="override"><value>Bearer ${s.policyHeader}</value></set-header>` +
+            `<authentication-basic username="svc" password="${s.policyBasic}" />` +
+            `<set-variable name="conn" value="DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${s.connection}" />`
+          : '') +
         `<set-header name="x-key" exists-action="override"><value>{{orders-key}}</value></set-header>` +
-        `<authentication-basic username="svc" password="${s.policyBasic}" />` +
-        `<set-variable name="conn" value="DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${s.connection}" />` +
         `</inbound></policies>`,
     });
     seedResource(service, `apis/${api}/tags/public`);

@@ -3,10 +3,13 @@ import { hash8 } from '../../domain/instanceIds';
 
 export const SnapshotOrchestrations = {
   take: 'snapshotOrchestrator',
+  apply: 'snapshotApplyOrchestrator',
 } as const;
 
 export const SnapshotActivities = {
   take: 'takeSnapshot',
+  checkApply: 'checkSnapshotApply',
+  apply: 'applySnapshot',
 } as const;
 
 /** One snapshot per instance at a time; a second request joins the running one. */
