@@ -5,6 +5,7 @@ import type { Services } from '../../services';
 import { configuredInstance, snapshotOf, summarize } from '../../workflows/snapshot/takeSnapshot';
 import { ExitCode, table, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
+import { registerSnapshotApply } from './snapshotApply';
 
 export async function snapshotCreateCommand(services: Services, service: string, out: Output): Promise<number> {
   const ref = configuredInstance(services, service, '<service>');
@@ -76,7 +77,7 @@ export async function snapshotShowCommand(services: Services, snapshot: string, 
   return ExitCode.ok;
 }
 
-export function registerSnapshot(program: Command, cli: CliContext): Command {
+export function registerSnapshot(program: Command, cli: CliContext): void {
   const snapshot = program.command('snapshot').description('configuration snapshots: any tier (v2 included), kept past 30 days, applied whole or in part');
   snapshot
     .command('create <service>')
@@ -90,5 +91,5 @@ export function registerSnapshot(program: Command, cli: CliContext): Command {
     .command('show <snapshot>')
     .description('inventory of a snapshot and what it did not capture')
     .action((name: string) => cli.run(() => snapshotShowCommand(cli.services(), name, cli.output())));
-  return snapshot;
+  registerSnapshotApply(snapshot, cli);
 }
