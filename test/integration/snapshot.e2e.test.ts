@@ -91,4 +91,19 @@ describe('taking a configuration snapshot', () => {
     expect((await h.api('GET', `/api/operations/${response.body.id}`)).body.runtimeStatus).toBe('Completed');
     expect((await h.api('POST', '/api/snapshots', { service: 'not-configured' })).status).toBe(404);
   });
+
+  it("retires snapshots past snapshotRetention beyond the newest kept, and never a blob that is not apim-dr's", async () => {
+    const foreign = h.sandbox.container().getBlockBlobClient('snapshots/contoso-apim-weu.20200101T000000Z.manual.manifest.json');
+    await foreign.upload('{}', 2);
+    const first = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
+    await h.clock.advance(100 * 86_400_000);
+    const kept = (await h.services.snapshots.list(WEU)).map((e) => e.snapshotName);
+    expect(kept).toEqual([first.snapshotName]);
+    for (let i = 0; i < 10; i++) await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
+    // The default keeps the newest 10: the first, 100 days old, goes; the foreign blob stays.
+    const after = (await h.services.snapshots.list(WEU)).map((e) => e.snapshotName);
+    expect(after).toHaveLength(10);
+    expect(after).not.toContain(first.snapshotName);
+    expect(await foreign.exists()).toBe(true);
+  });
 });

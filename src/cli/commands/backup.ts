@@ -8,11 +8,13 @@ import { runOrchestrationInProcess } from '../../local/runInProcess';
 import type { Services } from '../../services';
 import type { BackupRequest, BackupSummary } from '../../workflows/backup/types';
 import { Orchestrations } from '../../workflows/names';
+import { refuseNativeBackupOfV2 } from '../../workflows/snapshot/refuseNativeBackup';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 
 export async function backupCommand(services: Services, service: string, out: Output): Promise<number> {
   const resolved = resolveService(services.config, service, '<service>');
+  await refuseNativeBackupOfV2(services, resolved.ref);
   const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: cliRequester(), correlationId: randomUUID() };
   const started = Date.now();
   out.progress(`backing up ${resolved.ref.name}…`);

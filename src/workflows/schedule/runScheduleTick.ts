@@ -18,6 +18,7 @@ import type { OrchestrationStarter } from '../starter';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
+import { snapshotOnlyServices } from '../snapshot/snapshotTick';
 import { reconcileMigrations, reconcileOrphans } from './reconcile';
 import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
 
@@ -37,7 +38,9 @@ export interface TickResult {
 
 export async function runScheduleTick(services: Services, starter: OrchestrationStarter, correlationId: string): Promise<TickResult> {
   const now = services.clock.now();
-  const resolved = protectedServices(services.config);
+  // A v2 instance has no native backup: its snapshots protect it (snapshotTick.ts).
+  const snapshotOnly = await snapshotOnlyServices(services);
+  const resolved = protectedServices(services.config).filter((s) => !snapshotOnly.has(s.ref.name.toLowerCase()));
   const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);
 

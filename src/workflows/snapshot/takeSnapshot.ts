@@ -11,6 +11,7 @@ import { countByType, type SnapshotDocument } from '../../domain/snapshot/snapsh
 import { SNAPSHOT_FORMAT, snapshotName, type SnapshotManifest, type SnapshotTrigger } from '../../domain/snapshot/snapshotManifest';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
+import { pruneSnapshots } from './pruneSnapshots';
 
 export interface TakeSnapshotInput {
   serviceId: string;
@@ -94,6 +95,7 @@ export async function snapshotOf(services: Services, ref: ServiceRef, trigger: S
         blobSize: stored.blobSize,
         armRequests: stored.armRequests,
       });
+      await pruneSnapshots(services, ref.name);
       return stored;
     } catch (err) {
       // Two snapshots of one instance within a second: the second gets a suffix.
