@@ -60,4 +60,12 @@ describe('apim-dr snapshot (the compiled bin)', () => {
     expect(noYes.code).toBe(2);
     expect(noYes.stderr).toContain("refusing to apply to 'contoso-apim-neu' without --yes");
   });
+
+  it('refuses a native backup of the v2 instance before any ARM call, pointing to snapshots', async () => {
+    const reads = sandbox.apim.requests.length;
+    const backup = await cli(['backup', V2, '--config', config], env);
+    expect(backup.code).toBe(3);
+    expect(backup.stderr).toContain(`apim-dr snapshot create ${V2}`);
+    expect(sandbox.apim.requests.length).toBe(reads);
+  });
 });

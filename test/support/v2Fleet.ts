@@ -1,21 +1,13 @@
-/** A Standard v2 instance and its empty Standard v2 standby, beside the sample fleet, protected by snapshots. */
+/** A Standard v2 instance and its empty Standard v2 standby (the demo's), beside the sample fleet. */
 import { canonicalServiceId } from '../../src/domain/resourceId';
+import { DEMO_V2, DEMO_V2_STANDBY, demoV2Specs } from '../../src/sandbox/demoV2';
 import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../src/sandbox/startSandbox';
 import type { SandboxServiceSpec } from '../../src/sandbox/model';
 
-export const V2 = 'contoso-apim-v2-weu';
-export const V2_STANDBY = 'contoso-apim-v2-neu';
+export const V2 = DEMO_V2;
+export const V2_STANDBY = DEMO_V2_STANDBY;
 
-const v2 = (name: string, location: string): SandboxServiceSpec => ({
-  subscriptionId: SANDBOX_SUBSCRIPTION,
-  resourceGroup: `rg-${name}`,
-  name,
-  location,
-  sku: { name: 'StandardV2', capacity: 1 },
-  configuration: { apis: [], products: [], namedValues: [] },
-});
-
-export const V2_SERVICES: SandboxServiceSpec[] = [...SAMPLE_SERVICES, v2(V2, 'West Europe'), v2(V2_STANDBY, 'North Europe')];
+export const V2_SERVICES: SandboxServiceSpec[] = [...SAMPLE_SERVICES, ...demoV2Specs(SANDBOX_SUBSCRIPTION)];
 
 export const idOf = (name: string) => {
   const spec = V2_SERVICES.find((s) => s.name === name)!;

@@ -30,11 +30,10 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     { app: 'apim-dr' },
   );
   // Loaded only for the demo: the sandbox needs Azurite, a development dependency.
-  const sandbox = options.config
-    ? undefined
-    : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  const demo = options.config ? undefined : await startDemoSandbox();
+  const sandbox = demo?.sandbox;
   try {
-    const config = options.config ?? demoConfig(sandbox!);
+    const config = options.config ?? demoConfig(demo!.sandbox, demo!.v2Services);
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
     // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
     const settings = {
@@ -62,9 +61,20 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
   }
 }
 
-function demoConfig(sandbox: RunningSandbox): Config {
-  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: { id: string; events?: unknown }[] };
-  const primary = raw.services.find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
+/** The sample fleet plus a Standard v2 pair protected by snapshots (src/sandbox/demoV2.ts). */
+async function startDemoSandbox(): Promise<{ sandbox: RunningSandbox; v2Services: Record<string, unknown>[] }> {
+  const { startSandbox, SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } = await import('../../sandbox/startSandbox.js');
+  const { demoV2Specs, demoV2Services, seedDemoV2, DEMO_V2 } = await import('../../sandbox/demoV2.js');
+  const v2 = demoV2Specs(SANDBOX_SUBSCRIPTION);
+  const sandbox = await startSandbox({ services: [...SAMPLE_SERVICES, ...v2], durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  seedDemoV2(sandbox.apim.service(DEMO_V2));
+  return { sandbox, v2Services: demoV2Services(v2) };
+}
+
+function demoConfig(sandbox: RunningSandbox, v2Services: Record<string, unknown>[]): Config {
+  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: Record<string, unknown>[] };
+  raw.services = [...raw.services.filter((s) => !/\/contoso-apim-v2-/.test(String(s.id))), ...v2Services];
+  const primary = raw.services.find((s) => String(s.id).endsWith(`/${DEMO_PRIMARY}`));
   if (primary) primary.events = { enabled: true, quietPeriod: 'PT30S', maxDelay: 'PT5M' };
   return parseConfig(raw, 'sandbox config');
 }

@@ -37,15 +37,21 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   return { started, coalesced };
 }
 
-/** Instances whose newest snapshot says they are on a v2 tier: protected by snapshots alone, never by native backups. */
+/**
+ * Instances on a v2 tier, protected by snapshots alone, never by native backups. Their newest snapshot's manifest
+ * says the tier; before the first snapshot, one GET of the instance does.
+ */
 export async function snapshotOnlyServices(services: Services): Promise<Set<string>> {
-  const names = protectedServices(services.config)
-    .filter((s) => s.config.snapshots)
-    .map((s) => s.ref.name);
   const found = new Set<string>();
-  for (const name of names) {
-    const newest = (await services.snapshots.list(name))[0];
-    if (newest && isV2((await services.snapshots.readManifest(newest.snapshotName)).service.sku.name)) found.add(name.toLowerCase());
+  for (const s of protectedServices(services.config).filter((p) => p.config.snapshots)) {
+    const newest = (await services.snapshots.list(s.ref.name))[0];
+    const tier = newest
+      ? (await services.snapshots.readManifest(newest.snapshotName)).service.sku.name
+      : await services.apim.getService(s.ref).then(
+          (instance) => instance.sku.name,
+          () => undefined,
+        );
+    if (tier && isV2(tier)) found.add(s.ref.name.toLowerCase());
   }
   return found;
 }
