@@ -31,7 +31,10 @@ describe('applying a snapshot', () => {
     const afterDelete = stored(V2);
     expect(Object.keys(afterDelete).some((k) => k.startsWith('apis/api-1'))).toBe(false);
 
+    const reads = h.sandbox.apim.requests.length;
     const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test' });
+    // The dry run of --only reads its scope, not the instance (a full read is over a hundred requests here).
+    expect(h.sandbox.apim.requests.length - reads).toBeLessThan(25);
     expect(check.verdict).toBe('Fully restorable');
     // The API, its 3 operations and their 3 policies, its policy, schema, tag link, diagnostic, and the product's link to it;
     // what it needs (version set, tag, logger, backend, named values, product) is there already and unchanged.

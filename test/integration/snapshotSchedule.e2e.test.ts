@@ -28,5 +28,14 @@ describe('a Standard v2 instance protected by snapshots', () => {
     // No native backup was tried: v2 has none.
     expect((await h.services.catalog.list()).filter((b) => b.service === V2)).toEqual([]);
     expect(h.sandbox.apim.count('backup.post', V2)).toBe(0);
+    // Status shows it protected by its snapshots, and no alert calls it unprotected.
+    const status = await h.api('GET', '/api/status');
+    const v2 = status.body.instances.find((i: { service: string }) => i.service === V2);
+    expect(v2).toMatchObject({
+      protection: 'protected',
+      reasons: [],
+      snapshots: { only: true, rpoBreached: false, newest: { takenAt: '2026-03-01T06:00:00.000Z' } },
+    });
+    expect(h.logs.filter((l) => l['event'] === 'apim-dr.restorable.none' && l['service'] === V2)).toEqual([]);
   });
 });

@@ -97,6 +97,14 @@ export class ArmConfigClient {
     return { item: answer.body as ArmItem, etag: answer.etag };
   }
 
+  /** Whether a resource exists (HEAD): links such as `products/{p}/apis/{a}` have no GET. */
+  async exists(path: string): Promise<boolean> {
+    const answer = await this.send('HEAD', this.url(path));
+    if (answer.status === 404) return false;
+    if (answer.status !== 200 && answer.status !== 204) throw this.error(path, answer);
+    return true;
+  }
+
   /** Creates or replaces; waits for a long-running PUT to finish. */
   async put(path: string, body: unknown): Promise<void> {
     const answer = await this.send('PUT', this.url(path), body);

@@ -1,6 +1,6 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
-import { childTypes, TOP_LEVEL_TYPES, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { childTypes, TOP_LEVEL_TYPES, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
 
 export interface Unreadable {
@@ -32,6 +32,35 @@ export async function readSubtree(client: ArmConfigClient, type: ResourceType, n
   const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
   const found = await client.get(`${type.pattern}/${name}`);
   if (found) await keep(client, type, `${type.pattern}/${found.item.name}`, found.item, read);
+  read.resources.sort((a, b) => a.path.localeCompare(b.path));
+  return read;
+}
+
+/**
+ * Reads only these paths (and, for those with children, what is under them): what `--only` needs to plan and verify,
+ * at the cost of its scope rather than of the whole instance.
+ */
+export async function readPaths(client: ArmConfigClient, paths: string[]): Promise<ConfigurationRead> {
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  const wanted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  const roots = wanted.filter(
+    (p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && p.toLowerCase().startsWith(`${q.toLowerCase()}/`)),
+  );
+  await Promise.all(
+    roots.map(async (path) => {
+      const type = typeOfPath(path);
+      if (!type) return;
+      if (type.linkTo) {
+        if (await client.exists(path)) read.resources.push({ path });
+        return;
+      }
+      const found = await client.get(path, type.policy ? { format: 'rawxml' } : {});
+      if (!found) return;
+      const name = path.split('/').pop()!;
+      if (type.builtIn?.includes(name.toLowerCase())) return;
+      await keep(client, type, path, found.item, read);
+    }),
+  );
   read.resources.sort((a, b) => a.path.localeCompare(b.path));
   return read;
 }

@@ -159,7 +159,9 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     }
   }
   if (options.mirror) {
-    const inScope = (key: string) => !options.only?.length || [...selected].some((s) => key === s || key.startsWith(`${s}/`));
+    // Within --only, mirror deletes under the named resources alone, never under what they merely need.
+    const roots = (options.only ?? []).map((o) => o.toLowerCase());
+    const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
       if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
@@ -196,6 +198,12 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     scope: [...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!.path),
     skipped: [...skipped].map(([path, code]) => ({ path: byPath.get(path)!.path, code })),
   };
+}
+
+/** The paths `--only` selects from a snapshot (what a scoped read of the target must cover). */
+export function scopeOfOnly(resources: SnapshotResource[], only: string[]): string[] {
+  const byPath = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  return [...selectOnly(resources, only, [])].map((key) => byPath.get(key)!.path);
 }
 
 /** `--only apis/orders`: the API, everything under it, the links to it, then (transitively) what those need. */

@@ -113,7 +113,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const chosen = allowed.filter((d) => !outages[d.service.subscriptionId]);
   // While ARM is down in a subscription, its instances' RPO incidents neither open nor close: the outage is the incident.
   const quiet = new Set(resolved.filter((s) => outages[s.ref.subscriptionId]).map((s) => s.ref.name.toLowerCase()));
-  await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId, quiet);
+  const backedUp = assessFleet(services, entries, now).filter((p) => !snapshotOnly.has(p.service.toLowerCase()));
+  await emitProtectionAlerts(services, backedUp, correlationId, quiet);
 
   const result: TickResult = {
     due: due.length,

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { resolveInstance, restoreRelation } from '../../config/resolveService';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
-import { readConfiguration } from '../../azure/snapshot/readConfiguration';
+import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
 import { withoutRedacted, writeConfiguration } from '../../azure/snapshot/writeConfiguration';
-import { planApply, sameContent, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
+import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { ServiceRef } from '../../domain/resourceId';
@@ -89,7 +89,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     );
   }
   const outcome = await writeConfiguration(client, document.resources, plan.writes, { targetClientIds: clientIds });
-  const verification = await verify(services, target, document.resources, plan);
+  const verification = await verify(services, target, document.resources, plan, !!input.only?.length);
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const record: ApplyRecord = {
@@ -141,9 +141,12 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
   const [document, instance] = await Promise.all([services.snapshots.readDocument(manifest), services.apim.getService(target)]);
   const client = services.configClient(target);
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
+  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost).
   const current = request.preApplySnapshot
     ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
-    : (await readConfiguration(client)).resources;
+    : request.only?.length
+      ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
+      : (await readConfiguration(client)).resources;
   const plan = planApply(
     { id: manifest.service.id, tier: manifest.service.sku.name, resources: document.resources, notCaptured: document.notCaptured },
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
@@ -153,9 +156,11 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */
-async function verify(services: Services, target: ServiceRef, resources: SnapshotResource[], plan: ApplyPlan) {
+async function verify(services: Services, target: ServiceRef, resources: SnapshotResource[], plan: ApplyPlan, scoped: boolean) {
   const client = services.configClient(target);
-  const after = new Map((await readConfiguration(client)).resources.map((r) => [r.path.toLowerCase(), r]));
+  const deleted = plan.writes.filter((w) => w.op === 'delete').map((w) => w.path);
+  const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);
+  const after = new Map(read.resources.map((r) => [r.path.toLowerCase(), r]));
   const wanted = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
   const mismatched = plan.scope.filter((path) => {
     const expected = wanted.get(path.toLowerCase())!;

@@ -9,6 +9,7 @@ import { backupDurations, scheduleRpoProblem } from '../../domain/rpoPlan';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
+import { snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
 
@@ -34,6 +35,8 @@ export interface InstanceStatus {
   migration?: MigrationStatus;
   /** Set when its schedule alone cannot hold its RPO (apim-dr adds backups to hold it). */
   scheduleWarning?: string;
+  /** Its configuration snapshots, when `snapshots` is configured; for a v2 instance they decide `protection`. */
+  snapshots?: SnapshotProtection;
 }
 
 export interface DrillResult {
@@ -64,13 +67,14 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 /** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   const now = services.clock.now();
-  const [entries, pending, migrations, outages, running] = await Promise.all([
+  const [entries, pending, migrations, outages, running, snapshots] = await Promise.all([
     listing,
     services.changes.pending(),
     latestMigrations(services, starter),
     services.armHealth.read(),
     // One query for the running backups; their phases are then asked of those alone.
     starter ? starter.running('backup-') : Promise.resolve([]),
+    snapshotStatuses(services),
   ]);
   const runningIds = new Set(running);
   const protection = assessFleet(services, entries, now);
@@ -92,7 +96,17 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
         if (p.restorable && p.rpoBreached) reasons.push('newest restorable backup is older than the RPO');
         if (p.renew === 'expiring-soon') reasons.push('newest restorable backup expires soon');
         if (lastAttempt?.state === 'failed') reasons.push('last backup failed');
-        const level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
+        let level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
+        const snapshot = snapshots.get(key);
+        if (snapshot?.only) {
+          // A v2 instance has no native backup: its snapshots are its protection.
+          reasons.splice(
+            0,
+            reasons.length,
+            ...(snapshot.newest ? (snapshot.rpoBreached ? ['newest snapshot is older than the RPO'] : []) : ['no snapshot yet']),
+          );
+          level = !snapshot.newest ? 'unprotected' : snapshot.rpoBreached ? 'at-risk' : 'protected';
+        }
         const custom = run?.customStatus as { phase?: string; backupName?: string } | undefined;
         return {
           service: s.ref.name,
@@ -110,6 +124,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           platform: mine.find((e) => e.platform)?.platform,
           scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, backupDurations(mine), now) : undefined,
           migration: migrations.get(key),
+          snapshots: snapshot,
           lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(
             s.config.standbys.map(async (b) => {
