@@ -113,6 +113,9 @@ function row(instance: Instance, view: DashboardView): string {
     instance.pendingChanges?.count ? `<li>${instance.pendingChanges.count} configuration change(s) waiting for a backup</li>` : '',
     migration(instance),
     instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
+    instance.snapshots
+      ? `<li data-snapshots="${instance.snapshots.newest ? 'taken' : 'none'}">Configuration snapshots${instance.snapshots.only ? ' (its protection: no native backup on this tier)' : ''}: ${instance.snapshots.newest ? `newest ${ago(instance.snapshots.newest.takenAt, view.at)}` : 'none yet'}</li>`
+      : '',
   ].filter(Boolean);
   return `<tr data-service="${esc(instance.service)}" data-protection="${instance.protection}">
 <th scope="row"><span class="name">${esc(instance.service)}</span><small>${esc(resourceGroupOf(instance.id))}</small>${platform(instance)}</th>

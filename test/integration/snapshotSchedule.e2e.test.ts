@@ -37,5 +37,10 @@ describe('a Standard v2 instance protected by snapshots', () => {
       snapshots: { only: true, rpoBreached: false, newest: { takenAt: '2026-03-01T06:00:00.000Z' } },
     });
     expect(h.logs.filter((l) => l['event'] === 'apim-dr.restorable.none' && l['service'] === V2)).toEqual([]);
+    const dashboard = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    const row = dashboard.slice(dashboard.indexOf(`data-service="${V2}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(
+      /data-protection="protected"[\s\S]*Configuration snapshots \(its protection: no native backup on this tier\): newest 1h ago/,
+    );
   });
 });
