@@ -26,7 +26,15 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   const newest = new Map<string, number>();
   for (const e of entries) if (!newest.has(e.service.toLowerCase())) newest.set(e.service.toLowerCase(), Date.parse(e.takenAt));
   const tick = scheduleIntervalMs(services.settings[TICK_SCHEDULE_SETTING] ?? DEFAULT_APP_SETTINGS[TICK_SCHEDULE_SETTING]!, new Date(0));
-  const due = planDueSnapshots(protectedBySnapshots, newest, changes, services.clock.now(), tick);
+  const now = services.clock.now();
+  const due = planDueSnapshots(protectedBySnapshots, newest, changes, now, tick);
+  // The alert rule's signal, as for backups: the newest snapshot is older than the RPO.
+  for (const s of protectedBySnapshots) {
+    const last = newest.get(s.name.toLowerCase());
+    if (last !== undefined && now.getTime() - last > s.rpoMs) {
+      services.logger.event('apim-dr.snapshot.rpo.breach', { service: s.name, ageMs: now.getTime() - last, rpoMs: s.rpoMs }, 'warn');
+    }
+  }
   const started: string[] = [];
   const coalesced: string[] = [];
   for (const d of due) {
