@@ -133,7 +133,12 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     });
   }
 
-  const configuration = match[4] ? serveConfiguration(service, match[4], method, url, body, req.headers, origin(req)) : undefined;
+  const configuration = match[4]
+    ? serveConfiguration(service, match[4], method, url, body, req.headers, origin(req), {
+        scope: sandbox,
+        now: sandbox.options.clock.now().getTime(),
+      })
+    : undefined;
   if (configuration) {
     record(configuration.kind, configuration.status, service.spec.name);
     return send(res, configuration.status, configuration.body, configuration.headers);

@@ -86,6 +86,23 @@ export function removeResource(service: SandboxService, path: string): void {
   resourcesOf(service);
 }
 
+/** ARM's write budget per subscription as a token bucket: 200 writes, refilled 10 a second. */
+const WRITE_BUCKET = { capacity: 200, perSecond: 10 };
+const writeBuckets = new WeakMap<object, Map<string, { tokens: number; at: number }>>();
+
+/** Takes one write token of the subscription (in this sandbox), or says how long to wait (seconds) when there is none. */
+function takeWriteToken(scope: object, subscriptionId: string, now: number): number | undefined {
+  const buckets = writeBuckets.get(scope) ?? new Map<string, { tokens: number; at: number }>();
+  writeBuckets.set(scope, buckets);
+  const bucket = buckets.get(subscriptionId) ?? { tokens: WRITE_BUCKET.capacity, at: now };
+  bucket.tokens = Math.min(WRITE_BUCKET.capacity, bucket.tokens + ((now - bucket.at) / 1000) * WRITE_BUCKET.perSecond);
+  bucket.at = now;
+  buckets.set(subscriptionId, bucket);
+  if (bucket.tokens < 1) return Math.ceil((1 - bucket.tokens) / WRITE_BUCKET.perSecond);
+  bucket.tokens -= 1;
+  return undefined;
+}
+
 /** Answers a request under a service's configuration, or undefined when `rest` is not a configuration path. */
 export function serveConfiguration(
   service: SandboxService,
@@ -95,6 +112,8 @@ export function serveConfiguration(
   body: string,
   headers: IncomingHttpHeaders,
   origin: string,
+  /** Whose write budget (one sandbox's) and what time it is there. */
+  throttle: { scope: object; now: number },
 ): ConfigAnswer | undefined {
   const segments = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const first = segments[0]?.toLowerCase();
@@ -116,6 +135,15 @@ export function serveConfiguration(
   if (segments.length % 2 === 1) {
     if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
     return list(service, store, collectionSegments, rule, url, origin);
+  }
+  if (method === 'PUT' || method === 'DELETE') {
+    const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
+    if (waitSeconds !== undefined) {
+      return {
+        ...fail(429, 'config.throttled', 'SubscriptionRequestsThrottled', 'Number of write requests for subscription exceeded the limit.'),
+        headers: { 'Retry-After': String(waitSeconds) },
+      };
+    }
   }
   const path = segments.join('/');
   const key = path.toLowerCase();

@@ -67,4 +67,16 @@ describe('the sandbox configuration API, through the ARM pipeline', () => {
     expect(h.sandbox.apim.service(V2).configuration.apis).toEqual([]);
     expect(Object.keys(h.sandbox.apim.service(V2).configuration.resources ?? {})).toEqual([]);
   });
+
+  it("holds ARM's write budget per subscription: 200 at once, then 10 a second, with Retry-After", async () => {
+    const client = h.services.configClient(parseServiceId(idOf('contoso-apim-weu'))!, { throttleRetries: 0, concurrency: 16 });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => client.put(`tags/t${i}`, { properties: { displayName: `t${i}` } })));
+    await expect(client.put('tags/one-more', { properties: { displayName: 'x' } })).rejects.toMatchObject({
+      status: 429,
+      code: 'SubscriptionRequestsThrottled',
+    });
+    await h.clock.advance(1_000);
+    await client.put('tags/one-more', { properties: { displayName: 'x' } });
+    expect(h.sandbox.apim.count('config.throttled')).toBeGreaterThanOrEqual(1);
+  });
 });
