@@ -66,18 +66,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
     },
   };
-  for (const register of [
-    registerBackup,
-    registerList,
-    registerCheck,
-    registerRestore,
-    registerMigrate,
-    registerStatus,
-    registerSweep,
-    registerHost,
-    registerSnapshot,
-  ])
+  for (const register of [registerBackup, registerList, registerCheck, registerRestore, registerMigrate, registerStatus, registerSweep, registerHost])
     register(program, cli);
+  registerSnapshot(program, cli);
 
   try {
     await program.parseAsync(argv);
