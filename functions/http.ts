@@ -12,6 +12,8 @@ import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
 import { getDescribe, getRecords } from '../src/http/records';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
+import { listSnapshots, postSnapshot } from '../src/http/snapshots';
+import { postSnapshotApply, postSnapshotApplyCheck } from '../src/http/snapshotApply';
 import type { Services } from '../src/services';
 import { durableStarter, type OrchestrationStarter } from '../src/workflows/starter';
 import { fleetStatus } from '../src/workflows/status/fleetStatus';
@@ -56,3 +58,7 @@ route('getStatus', 'GET', 'status', 'DR.Reader', async (s, starter) => ({ status
 route('getDashboard', 'GET', 'dashboard', 'DR.Reader', (s, starter, request) => getDashboard(s, starter, request));
 route('listRecords', 'GET', 'restores', 'DR.Reader', (s, _starter, request) => getRecords(s, request));
 route('describe', 'GET', 'describe', 'DR.Reader', (s, _starter, request) => getDescribe(s, request));
+route('postSnapshot', 'POST', 'snapshots', 'DR.Operator', (s, starter, request, caller) => postSnapshot(s, starter, request, caller));
+route('listSnapshots', 'GET', 'snapshots', 'DR.Reader', (s, _starter, request) => listSnapshots(s, request));
+route('postSnapshotApplyCheck', 'POST', 'snapshots/apply/check', 'DR.Reader', (s, _starter, request, caller) => postSnapshotApplyCheck(s, request, caller));
+route('postSnapshotApply', 'POST', 'snapshots/apply', 'DR.Restore', (s, starter, request, caller) => postSnapshotApply(s, starter, request, caller));

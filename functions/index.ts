@@ -7,5 +7,6 @@ import './events';
 import './restore';
 import './migrate';
 import './approvals';
+import './snapshot';
 import './http';
 import './discovery';

@@ -4,6 +4,7 @@ import * as df from 'durable-functions';
 import { TICK_SCHEDULE_SETTING } from '../src/config/appSettings';
 import { durableStarter } from '../src/workflows/starter';
 import { runScheduleTick } from '../src/workflows/schedule/runScheduleTick';
+import { runSnapshotTick } from '../src/workflows/snapshot/snapshotTick';
 import { services } from './services';
 
 app.timer('scheduleTick', {
@@ -11,6 +12,8 @@ app.timer('scheduleTick', {
   schedule: `%${TICK_SCHEDULE_SETTING}%`,
   extraInputs: [df.input.durableClient()],
   handler: async (_timer: Timer, context: InvocationContext) => {
-    await runScheduleTick(services(), durableStarter(df.getClient(context)), context.invocationId);
+    const starter = durableStarter(df.getClient(context));
+    await runScheduleTick(services(), starter, context.invocationId);
+    await runSnapshotTick(services(), starter);
   },
 });

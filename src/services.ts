@@ -12,6 +12,9 @@ import { JsonBlobStore } from './azure/jsonBlobStore';
 import { approvalLog, migrationLog, restoreLog, type ApprovalLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory, type ClientFactory } from './azure/clientFactory';
 import { SweepRunStore } from './azure/sweepRunStore';
+import { ArmConfigClient, type ArmConfigClientOptions } from './azure/snapshot/armConfigClient';
+import { SnapshotStore } from './azure/snapshot/snapshotStore';
+import type { ServiceRef } from './domain/resourceId';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config/schema';
 import { consoleSink, createLogger, type Logger } from './telemetry/logger';
@@ -35,6 +38,9 @@ export interface Services {
   approvals: ApprovalLog;
   armHealth: ArmHealth;
   sweepRuns: SweepRunStore;
+  snapshots: SnapshotStore;
+  /** Raw ARM access to one instance's configuration resources (snapshots). */
+  configClient(ref: ServiceRef, options?: ArmConfigClientOptions): ArmConfigClient;
   logger: Logger;
   notifier: Notifier;
   telemetry: Telemetry;
@@ -73,6 +79,9 @@ export function createServices(config: Config, options: ServiceOptions): Service
     approvals: approvalLog(state),
     armHealth: new ArmHealth(state),
     sweepRuns: new SweepRunStore(clients.stateContainer()),
+    // Snapshots are apim-dr's own documents: kept where only the app writes, out of reach of APIM's identities.
+    snapshots: new SnapshotStore(clients.stateContainer()),
+    configClient: (ref, clientOptions) => new ArmConfigClient(clients.apim(ref.subscriptionId), config.arm.endpoint, ref, clientOptions),
     logger,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(state), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,

@@ -20,6 +20,7 @@ import { registerRestore } from './commands/restore';
 import { registerRestores } from './commands/restores';
 import { registerStatus } from './commands/status';
 import { registerSweep } from './commands/sweep';
+import { registerSnapshot } from './commands/snapshot';
 import type { CliContext } from './context';
 import { projectRoot } from './projectRoot';
 import { loadInProcessModules, servicesModule } from './lazy';
@@ -158,6 +159,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     registerCompletion,
   ])
     register(program, cli);
+  registerSnapshot(program, cli);
 
   try {
     await program.parseAsync(argv);

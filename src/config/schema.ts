@@ -6,6 +6,7 @@ import { parseDuration } from '../domain/duration';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
 import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
 import { validateSchedule } from '../domain/schedule';
+import { snapshotDefaults, snapshotProtectionSchema } from './snapshotSchema';
 
 const duration = (example: string) =>
   z.string().transform((text, ctx) => {
@@ -81,6 +82,7 @@ const serviceSchema = z.strictObject({
   events: eventsSchema.optional(),
   drill: drillSchema.optional(),
   enabled: z.boolean().default(true),
+  snapshots: snapshotProtectionSchema.optional(),
 });
 
 const containerName = z
@@ -163,6 +165,7 @@ const defaultsSchema = z.strictObject({
   // Restore records: the sweep keeps every one younger than this and the newest recordsKept per target.
   recordRetention: duration('P90D').prefault('P90D'),
   recordsKept: z.int().min(1).max(1000).default(20),
+  ...snapshotDefaults,
 });
 
 export const configSchema = z

@@ -120,6 +120,9 @@ function row(instance: Instance, view: DashboardView): string {
     instance.pendingChanges?.count ? `<li>${count(instance.pendingChanges.count)} configuration change(s) waiting for a backup</li>` : '',
     migration(instance),
     instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
+    instance.snapshots
+      ? `<li data-snapshots="${instance.snapshots.newest ? 'taken' : 'none'}">Configuration snapshots${instance.snapshots.only ? ' (its protection: no native backup on this tier)' : ''}: ${instance.snapshots.newest ? `newest ${ago(instance.snapshots.newest.takenAt, view.at)}` : 'none yet'}</li>`
+      : '',
   ].filter(Boolean);
   const protection = esc(instance.protection);
   return `<tr data-service="${esc(instance.service)}" data-protection="${protection}">

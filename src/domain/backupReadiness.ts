@@ -14,7 +14,7 @@ export function checkBackupReadiness(service: ServiceSnapshot, workspaceGateways
     problems.push({
       code: 'TierNotSupported',
       message: `'${service.name}' is on the ${service.sku.name} tier, which has no backup and restore`,
-      fix: 'protect it by exporting its configuration (APIOps) instead, or move it to Developer, Basic, Standard or Premium',
+      fix: `protect it with configuration snapshots ('apim-dr snapshot create ${service.name}', services[].snapshots in the config), or move it to Developer, Basic, Standard or Premium`,
     });
   }
   if (workspaceGateways > 0) {

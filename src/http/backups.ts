@@ -22,7 +22,7 @@ export async function postBackup(services: Services, starter: OrchestrationStart
   return accepted(request, requested.instanceId, 10, { service: requested.service, started: requested.started });
 }
 
-const OPERATION_ID = /^(backup|restore)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
+const OPERATION_ID = /^(backup|restore|snapshot|snapshot-apply)-[a-z0-9-]{1,60}-[0-9a-f]{8}$/;
 
 /** Only apim-dr's own operations are reachable over HTTP: the ID is checked before the task hub is asked. */
 export function checkOperationId(id: string): string {

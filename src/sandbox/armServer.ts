@@ -8,16 +8,16 @@ import { sandboxTokenExpiry } from '../azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
 import { apiVersionRefusal } from './apiVersions';
 import type { Certificate } from './certificate';
+import { serveConfiguration } from './configApi';
 import type { SandboxService } from './model';
 import { answerResourceGraph } from './resourceGraph';
 import { acceptedHeaders, OPERATION_URL, operationAnswer } from './operationResults';
 import { pageOf } from './paging';
 
-const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/([^/]+))?$/i;
+const SERVICE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)(?:\/(.+))?$/i;
 const APIM_SERVICE_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)/i;
 /** The tiers ARM lets have workspaces (and so workspace links); elsewhere it answers MethodNotAllowedInPricingTier. */
 const WORKSPACE_TIERS = ['Premium', 'StandardV2', 'PremiumV2'];
-const COLLECTIONS: Record<string, 'apis' | 'products' | 'namedValues'> = { apis: 'apis', products: 'products', namedvalues: 'namedValues' };
 
 export interface RunningArmServer {
   endpoint: string;
@@ -160,6 +160,16 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     });
   }
 
+  const configuration = match[4]
+    ? serveConfiguration(service, match[4], method, url, body, req.headers, origin(req), {
+        scope: sandbox,
+        now: sandbox.options.clock.now().getTime(),
+      })
+    : undefined;
+  if (configuration) {
+    record(configuration.kind, configuration.status, service.spec.name);
+    return send(res, configuration.status, configuration.body, configuration.headers);
+  }
   if (!action && method === 'GET') {
     record(kind, 200, service.spec.name);
     return send(res, 200, sandbox.resource(service));
@@ -180,16 +190,6 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
       properties: { workspaceId: `${service.id}/workspaces/ws${i}`, gateways: [{ id: gateway }] },
     }));
     return send(res, 200, pageOf(links, url, origin(req), pageSize(sandbox)));
-  }
-  const collection = action ? COLLECTIONS[action] : undefined;
-  if (collection && method === 'GET') {
-    record(kind, 200, service.spec.name);
-    const items = service.configuration[collection].map((name) => ({
-      id: `${service.id}/${collection}/${name}`,
-      name,
-      type: `Microsoft.ApiManagement/service/${collection}`,
-    }));
-    return send(res, 200, pageOf(items, url, origin(req), pageSize(sandbox)));
   }
   record(kind, 405, service.spec.name);
   return send(res, 405, { error: { code: 'MethodNotAllowed', message: `The sandbox does not implement '${method} ${url.pathname}'.` } });

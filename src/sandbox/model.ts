@@ -1,3 +1,5 @@
+import type { StoredResource } from './configApi';
+
 /** The sandbox's picture of APIM instances: ARM-shaped resources plus the configuration a backup carries. */
 import { isBusy } from '../domain/provisioningState';
 
@@ -5,6 +7,8 @@ export interface SandboxConfiguration {
   apis: string[];
   products: string[];
   namedValues: string[];
+  /** Every configuration resource by lowercased path (src/sandbox/configApi.ts); the lists above name the top-level ones. */
+  resources?: Record<string, StoredResource>;
 }
 
 export interface SandboxIdentity {

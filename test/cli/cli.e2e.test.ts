@@ -320,12 +320,15 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
         let seen = '';
         child.stdout.on('data', (d: Buffer) => {
           seen += d.toString();
-          if ((seen.match(/apim-dr\.backup\.started/g) ?? []).length === 3) resolveOutput(seen);
+          if ((seen.match(/apim-dr\.backup\.started/g) ?? []).length === 3 && /apim-dr\.snapshot\.taken\s+service=contoso-apim-v2-weu/.test(seen))
+            resolveOutput(seen);
         });
         child.on('close', () => reject(new Error(`host exited: ${seen}`)));
       });
       expect(output).toContain('sandbox: no Azure account needed');
       expect(output).toMatch(/apim-dr\.schedule\.tick\s+due=3 started=3/);
+      // The Standard v2 instance is protected by snapshots, not backups.
+      expect(output).not.toMatch(/apim-dr\.backup\.started\s+service=contoso-apim-v2/);
     } finally {
       child.kill('SIGINT');
     }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFunctions } from '../../src/local/LocalHost';
 import { triggerOf, type Registration } from '../../src/local/functionsCore';
 import { Activities, Orchestrations } from '../../src/workflows/names';
+import { SnapshotActivities, SnapshotOrchestrations } from '../../src/workflows/snapshot/names';
 
 describe('functions/ registrations (what the Functions host indexes)', () => {
   let functions: Map<string, Registration>;
@@ -19,6 +20,11 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
   it('registers the backup, restore and migration orchestrations and each of their activities', () => {
     for (const orchestration of Object.values(Orchestrations)) expect(triggerOf(get(orchestration)).type).toBe('orchestrationTrigger');
     for (const activity of Object.values(Activities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
+  });
+
+  it('registers the snapshot orchestrations and their activities', () => {
+    for (const orchestration of Object.values(SnapshotOrchestrations)) expect(triggerOf(get(orchestration)).type).toBe('orchestrationTrigger');
+    for (const activity of Object.values(SnapshotActivities)) expect(triggerOf(get(activity)).type).toBe('activityTrigger');
   });
 
   it.each([
@@ -48,6 +54,10 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['postMigration', 'migrations', ['POST']],
     ['listRecords', 'restores', ['GET']],
     ['describe', 'describe', ['GET']],
+    ['postSnapshot', 'snapshots', ['POST']],
+    ['listSnapshots', 'snapshots', ['GET']],
+    ['postSnapshotApplyCheck', 'snapshots/apply/check', ['POST']],
+    ['postSnapshotApply', 'snapshots/apply', ['POST']],
   ])('serves %s on /api/%s with function-key auth', (name, route, methods) => {
     const trigger = triggerOf(get(name));
     expect(trigger.type).toBe('httpTrigger');

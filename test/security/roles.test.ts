@@ -26,6 +26,10 @@ const ROUTES: [string, string, unknown, 'DR.Reader' | 'DR.Operator' | 'DR.Restor
   ['POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU }, 'DR.Restore'],
   ['POST', '/api/migrations/check', { service: 'contoso-apim-dev' }, 'DR.Reader'],
   ['POST', '/api/migrations', { service: 'contoso-apim-dev', confirm: 'contoso-apim-dev' }, 'DR.Restore'],
+  ['POST', '/api/snapshots', { service: 'contoso-apim-dev' }, 'DR.Operator'],
+  ['GET', '/api/snapshots', undefined, 'DR.Reader'],
+  ['POST', '/api/snapshots/apply/check', { snapshot: 'contoso-apim-weu.20260301T000000Z.manual', target: NEU }, 'DR.Reader'],
+  ['POST', '/api/snapshots/apply', { snapshot: 'contoso-apim-weu.20260301T000000Z.manual', target: NEU, confirm: NEU }, 'DR.Restore'],
 ];
 const RANK = { 'DR.Reader': 0, 'DR.Operator': 1, 'DR.Restore': 2 };
 

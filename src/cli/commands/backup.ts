@@ -7,6 +7,7 @@ import { backupInstanceId } from '../../domain/instanceIds';
 import type { Services } from '../../services';
 import type { BackupRequest, BackupSummary } from '../../workflows/backup/types';
 import { Orchestrations } from '../../workflows/names';
+import { refuseNativeBackupOfV2 } from '../../workflows/snapshot/refuseNativeBackup';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, type Accepted } from '../remote/followOperation';
@@ -15,6 +16,7 @@ import { cliRequester } from '../requestedBy';
 
 export async function backupCommand(services: Services, service: string, out: Output): Promise<number> {
   const resolved = resolveService(services.config, service, '<service>');
+  await refuseNativeBackupOfV2(services, resolved.ref);
   const request: BackupRequest = { serviceId: resolved.ref.id, trigger: 'manual', requestedBy: cliRequester(), correlationId: randomUUID() };
   const started = Date.now();
   out.progress(`backing up ${resolved.ref.name}…`);

@@ -27,9 +27,8 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
     { app: 'apim-dr' },
   );
   // Loaded only for the demo: the sandbox needs Azurite, a development dependency.
-  const sandbox = options.config
-    ? undefined
-    : await (await import('../../sandbox/startSandbox.js')).startSandbox({ durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  const demo = options.config ? undefined : await startDemoSandbox();
+  const sandbox = demo?.sandbox;
   try {
     // Loaded here, not at the CLI's start: --help and the other commands need none of it.
     const [
@@ -47,7 +46,7 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
       import('../../local/edgeGuard.js'),
       import('../demoSettings.js'),
     ]);
-    const config = options.config ?? parseConfig(demoRaw(sandbox!), 'sandbox config');
+    const config = options.config ?? parseConfig(demoRaw(demo!.sandbox, demo!.v2Services), 'sandbox config');
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
     // HTTP authentication is off locally unless the environment turns it on (APIM_DR_HTTP_AUTH=entra-id, emulated on loopback).
     const settings: NodeJS.ProcessEnv = {
@@ -70,7 +69,7 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
             {
               appUrl: host.origin,
               httpAuth: settings[HTTP_AUTH_SETTING] === 'entra-id' ? 'entra-id' : 'none',
-              config: demoRaw(sandbox),
+              config: demoRaw(sandbox, demo.v2Services),
               settings: sandbox.settings,
             },
             sandbox.caPem,
@@ -119,9 +118,20 @@ async function startHost(start: () => Promise<LocalHost>, port: number): Promise
   }
 }
 
+/** The sample fleet plus a Standard v2 pair protected by snapshots (src/sandbox/demoV2.ts). */
+async function startDemoSandbox(): Promise<{ sandbox: RunningSandbox; v2Services: Record<string, unknown>[] }> {
+  const { startSandbox, SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } = await import('../../sandbox/startSandbox.js');
+  const { demoV2Specs, demoV2Services, seedDemoV2, DEMO_V2 } = await import('../../sandbox/demoV2.js');
+  const v2 = demoV2Specs(SANDBOX_SUBSCRIPTION);
+  const sandbox = await startSandbox({ services: [...SAMPLE_SERVICES, ...v2], durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
+  seedDemoV2(sandbox.apim.service(DEMO_V2));
+  return { sandbox, v2Services: demoV2Services(v2) };
+}
+
 /** The demo's config as JSON, as a user would write it: the CLI's break-glass path runs on the same. */
-function demoRaw(sandbox: RunningSandbox): Record<string, unknown> {
-  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } });
+function demoRaw(sandbox: RunningSandbox, v2Services: Record<string, unknown>[]): Record<string, unknown> {
+  const raw = sandbox.config({ schedule: '0 0 * * * *', defaults: { pollInterval: 'PT5S' } }) as { services: Record<string, unknown>[] };
+  raw.services = [...raw.services.filter((s) => !/\/contoso-apim-v2-/.test(String(s.id))), ...v2Services];
   const primary = (raw['services'] as { id: string; events?: unknown }[]).find((s) => s.id.endsWith(`/${DEMO_PRIMARY}`));
   if (primary) primary.events = { enabled: true, quietPeriod: 'PT30S', maxDelay: 'PT5M' };
   return raw;

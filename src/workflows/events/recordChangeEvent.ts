@@ -27,7 +27,7 @@ export async function recordChangeEvent(services: Services, raw: unknown): Promi
     ]);
     return 'instance-deleted';
   }
-  if (!configured?.events?.enabled) {
+  if (!configured?.events?.enabled && !configured?.snapshots?.afterChange) {
     services.logger.log('debug', 'event ignored', {
       eventId: event.id,
       reason: configured ? `events are off for '${event.service.name}'` : `'${event.service.name}' is not configured`,

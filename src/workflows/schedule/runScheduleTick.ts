@@ -20,6 +20,7 @@ import { settleEach } from '../settleEach';
 import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
+import { snapshotOnlyServices } from '../snapshot/snapshotTick';
 import { reconcileMigrations, reconcileOrphans } from './reconcile';
 import { refreshDiscovery } from './refreshDiscovery';
 import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
@@ -44,7 +45,9 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const now = services.clock.now();
   // First the tag-discovered fleet (on its own schedule), so an instance found now is backed up in this very tick.
   await refreshDiscovery(services, correlationId);
-  const resolved = protectedServices(services.config);
+  // A v2 instance has no native backup: its snapshots protect it (snapshotTick.ts).
+  const snapshotOnly = await snapshotOnlyServices(services);
+  const resolved = protectedServices(services.config).filter((s) => !snapshotOnly.has(s.ref.name.toLowerCase()));
   const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);
 
@@ -117,7 +120,8 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const chosen = allowed.filter((d) => !outages[d.service.subscriptionId]);
   // While ARM is down in a subscription, its instances' RPO incidents neither open nor close: the outage is the incident.
   const quiet = new Set(resolved.filter((s) => outages[s.ref.subscriptionId]).map((s) => s.ref.name.toLowerCase()));
-  await emitProtectionAlerts(services, assessFleet(services, entries, now), correlationId, quiet);
+  const backedUp = assessFleet(services, entries, now).filter((p) => !snapshotOnly.has(p.service.toLowerCase()));
+  await emitProtectionAlerts(services, backedUp, correlationId, quiet);
 
   const result: TickResult = {
     due: due.length,

@@ -10,6 +10,7 @@ import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
 import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type InstanceDiscovery } from './discoveryStatus';
+import { snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
 
@@ -35,6 +36,8 @@ export interface InstanceStatus extends Partial<InstanceDiscovery> {
   migration?: MigrationStatus;
   /** Set when its schedule alone cannot hold its RPO (apim-dr adds backups to hold it). */
   scheduleWarning?: string;
+  /** Its configuration snapshots, when `snapshots` is configured; for a v2 instance they decide `protection`. */
+  snapshots?: SnapshotProtection;
 }
 
 export interface DrillResult {
@@ -68,13 +71,14 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   await services.fleet.sync();
   const now = services.clock.now();
-  const [entries, pending, migrations, outages, running] = await Promise.all([
+  const [entries, pending, migrations, outages, running, snapshots] = await Promise.all([
     listing,
     services.changes.pending(),
     latestMigrations(services, starter),
     services.armHealth.read(),
     // One query for the running backups; their phases are then asked of those alone.
     starter ? starter.running('backup-') : Promise.resolve([]),
+    snapshotStatuses(services),
   ]);
   const runningIds = new Set(running);
   const protection = assessFleet(services, entries, now);
@@ -98,7 +102,17 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
         if (lastAttempt?.state === 'failed') reasons.push('last backup failed');
         const discovered = instanceDiscovery(services.config, s.ref.id);
         if (discovered.findings) reasons.push(...discovered.findings);
-        const level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
+        let level: ProtectionLevel = !p.restorable ? 'unprotected' : reasons.length ? 'at-risk' : 'protected';
+        const snapshot = snapshots.get(key);
+        if (snapshot?.only) {
+          // A v2 instance has no native backup: its snapshots are its protection.
+          reasons.splice(
+            0,
+            reasons.length,
+            ...(snapshot.newest ? (snapshot.rpoBreached ? ['newest snapshot is older than the RPO'] : []) : ['no snapshot yet']),
+          );
+          level = !snapshot.newest ? 'unprotected' : snapshot.rpoBreached ? 'at-risk' : 'protected';
+        }
         const custom = run?.customStatus as { phase?: string; backupName?: string } | undefined;
         return {
           service: s.ref.name,
@@ -117,6 +131,7 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           platform: mine.find((e) => e.platform)?.platform,
           scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, backupDurations(mine), now) : undefined,
           migration: migrations.get(key),
+          snapshots: snapshot,
           lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
           standbys: await Promise.all(
             s.config.standbys.map(async (b) => {

@@ -5,12 +5,15 @@ import type { Services } from '../../services';
 import { UserError } from '../../errors';
 import { RESTORE_RUNNING, requestBackup } from '../backup/requestBackup';
 import type { OrchestrationStarter } from '../starter';
+import { snapshotOnlyServices } from '../snapshot/snapshotTick';
 import type { RenewalResult } from './types';
 
 export async function renewBackups(services: Services, starter: OrchestrationStarter, protection: Protection[]): Promise<RenewalResult> {
   const result: RenewalResult = { started: [], coalesced: [] };
   const correlationId = randomUUID();
-  for (const p of protection.filter((x) => x.renew)) {
+  // Snapshots, not native backups, protect a v2 instance.
+  const snapshotOnly = await snapshotOnlyServices(services);
+  for (const p of protection.filter((x) => x.renew && !snapshotOnly.has(x.service.toLowerCase()))) {
     const requested = await requestBackup(services.config, starter, p.service, 'scheduled', `sweep:${p.renew}`, correlationId).catch((err: unknown) => {
       // The schedule tick renews it after the restore: the instance stays due.
       if (err instanceof UserError && err.code === RESTORE_RUNNING) return undefined;

@@ -1,0 +1,15 @@
+/** The snapshot orchestrations, their activities and HTTP routes. */
+import * as df from 'durable-functions';
+import { applySnapshot, checkSnapshotApply, type ApplyInput, type ApplyRequest } from '../src/workflows/snapshot/applySnapshot';
+import { snapshotApplyOrchestrator } from '../src/workflows/snapshot/snapshotApplyOrchestrator';
+import { snapshotOrchestrator } from '../src/workflows/snapshot/snapshotOrchestrator';
+import { SnapshotActivities, SnapshotOrchestrations } from '../src/workflows/snapshot/names';
+import { takeSnapshot, type TakeSnapshotInput } from '../src/workflows/snapshot/takeSnapshot';
+import { services } from './services';
+
+df.app.orchestration(SnapshotOrchestrations.take, snapshotOrchestrator);
+df.app.activity(SnapshotActivities.take, { handler: (input: TakeSnapshotInput) => takeSnapshot(services(), input) });
+
+df.app.orchestration(SnapshotOrchestrations.apply, snapshotApplyOrchestrator);
+df.app.activity(SnapshotActivities.checkApply, { handler: (input: ApplyRequest) => checkSnapshotApply(services(), input) });
+df.app.activity(SnapshotActivities.apply, { handler: (input: ApplyInput) => applySnapshot(services(), input) });

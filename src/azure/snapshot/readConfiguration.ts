@@ -1,0 +1,96 @@
+/** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
+import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
+import { childTypes, TOP_LEVEL_TYPES, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
+
+export interface Unreadable {
+  type: string;
+  code: string;
+  message: string;
+}
+
+export interface ConfigurationRead {
+  resources: SnapshotResource[];
+  notCaptured: NotCaptured[];
+  /** Types the instance would not list (MethodNotAllowedInPricingTier on its tier, …), with ARM's reason. */
+  unreadable: Unreadable[];
+}
+
+/** Codes that mean "this tier has no such thing", not "the read failed". */
+const ABSENT_ON_TIER = ['MethodNotAllowedInPricingTier', 'FeatureNotSupported'];
+
+export async function readConfiguration(client: ArmConfigClient): Promise<ConfigurationRead> {
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  await Promise.all(TOP_LEVEL_TYPES.map((type) => readType(client, type, '', read)));
+  read.resources.sort((a, b) => a.path.localeCompare(b.path));
+  read.notCaptured.sort((a, b) => a.path.localeCompare(b.path) || a.what.localeCompare(b.what));
+  return read;
+}
+
+/** Reads one API (or product, …) and everything under it: what `--only` and its verification need. */
+export async function readSubtree(client: ArmConfigClient, type: ResourceType, name: string): Promise<ConfigurationRead> {
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  const found = await client.get(`${type.pattern}/${name}`);
+  if (found) await keep(client, type, `${type.pattern}/${found.item.name}`, found.item, read);
+  read.resources.sort((a, b) => a.path.localeCompare(b.path));
+  return read;
+}
+
+/**
+ * Reads only these paths (and, for those with children, what is under them): what `--only` needs to plan and verify,
+ * at the cost of its scope rather than of the whole instance.
+ */
+export async function readPaths(client: ArmConfigClient, paths: string[]): Promise<ConfigurationRead> {
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  const wanted = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  const roots = wanted.filter(
+    (p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && p.toLowerCase().startsWith(`${q.toLowerCase()}/`)),
+  );
+  await Promise.all(
+    roots.map(async (path) => {
+      const type = typeOfPath(path);
+      if (!type) return;
+      if (type.linkTo) {
+        if (await client.exists(path)) read.resources.push({ path });
+        return;
+      }
+      const found = await client.get(path, type.policy ? { format: 'rawxml' } : {});
+      if (!found) return;
+      const name = path.split('/').pop()!;
+      if (type.builtIn?.includes(name.toLowerCase())) return;
+      await keep(client, type, path, found.item, read);
+    }),
+  );
+  read.resources.sort((a, b) => a.path.localeCompare(b.path));
+  return read;
+}
+
+async function readType(client: ArmConfigClient, type: ResourceType, parent: string, read: ConfigurationRead): Promise<void> {
+  const collection = `${parent}${type.pattern.split('/').pop()}`;
+  let items: ArmItem[];
+  try {
+    if (type.singleton) {
+      const found = await client.get(`${collection}/${type.singleton}`, type.policy ? { format: 'rawxml' } : {});
+      items = found ? [found.item] : [];
+    } else {
+      items = await client.list(collection);
+    }
+  } catch (err) {
+    if (err instanceof ArmConfigError && err.status === 400 && ABSENT_ON_TIER.includes(err.code) && !parent) {
+      read.unreadable.push({ type: type.label, code: err.code, message: err.message });
+      return;
+    }
+    throw err;
+  }
+  await Promise.all(
+    items.filter((item) => !type.builtIn?.includes(item.name.toLowerCase())).map((item) => keep(client, type, `${collection}/${item.name}`, item, read)),
+  );
+}
+
+async function keep(client: ArmConfigClient, type: ResourceType, path: string, item: ArmItem, read: ConfigurationRead): Promise<void> {
+  const captured = captureResource(type, path, item.properties, client.service.id);
+  read.notCaptured.push(...captured.notCaptured);
+  if (!captured.resource) return;
+  read.resources.push(captured.resource);
+  await Promise.all(childTypes(type.pattern).map((child) => readType(client, child, `${path}/`, read)));
+}

@@ -1,0 +1,107 @@
+/**
+ * `apim-dr snapshot apply <snapshot> --to <instance> [--only <type>/<name>]... [--mirror] [--in-place] [--dry-run] [--yes]`:
+ * the dry run, then (unless --dry-run) a snapshot of the target, the writes, the verification — in this process, so it
+ * works when the Functions app is down. Exit 3 when the dry run says not restorable.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { applySnapshot, checkSnapshotApply, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
+import { snapshotOf } from '../../workflows/snapshot/takeSnapshot';
+import { ExitCode, type Output } from '../output';
+import { cliRequester } from '../requestedBy';
+import { askForName } from './restore';
+
+export interface SnapshotApplyOptions {
+  to: string;
+  only?: string[];
+  mirror?: boolean;
+  inPlace?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export async function snapshotApplyCommand(
+  services: Services,
+  snapshot: string,
+  options: SnapshotApplyOptions,
+  out: Output,
+  input: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
+  const request: ApplyRequest = {
+    snapshotName: snapshot,
+    target: options.to,
+    only: options.only,
+    mirror: options.mirror,
+    allowInPlace: options.inPlace,
+    requestedBy: cliRequester(),
+  };
+  const requestedAt = services.clock.now().toISOString();
+  const check = await checkSnapshotApply(services, request);
+  if (options.dryRun || out.json === false) printCheck(check, out);
+  if (options.dryRun) {
+    if (out.json) out.data(check);
+    return check.verdict === 'Not restorable' ? ExitCode.refused : ExitCode.ok;
+  }
+  if (check.verdict === 'Not restorable') {
+    if (out.json) out.data(check);
+    out.error(`not applied: '${snapshot}' is not restorable into '${check.target}'`);
+    return ExitCode.refused;
+  }
+  if (!options.yes) {
+    const answer = await askForName(
+      input,
+      `refusing to apply to '${check.target}' without --yes when no one can confirm at a terminal`,
+      `This changes the configuration of '${check.target}'. Type its name to go on: `,
+    );
+    if (answer !== check.target) throw new UserError(`'${answer}' is not '${check.target}': nothing applied`, 'refused', 'NotConfirmed');
+  }
+  out.progress(`snapshot of ${check.target} first…`);
+  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy);
+  out.progress(`applying to ${check.target}…`);
+  const record = await applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
+  out.progress('');
+  if (out.json) {
+    out.data(record);
+  } else {
+    out.line(
+      `${record.state}: ${record.counts.create} created, ${record.counts.change} changed, ${record.counts.delete} deleted, ${record.counts.unchanged} unchanged`,
+    );
+    out.line(
+      `verified ${record.verification?.checked ?? 0} resources, ${record.verification?.mismatched.length ?? 0} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
+    );
+    out.line(`way back: apim-dr snapshot apply ${before.snapshotName} --to ${check.target} --mirror${check.target === check.targetId ? '' : ' --in-place'}`);
+    for (const f of record.failed) out.line(`  failed ${f.path}: ${f.code}: ${f.message}`);
+  }
+  return record.state === 'failed' ? ExitCode.failed : ExitCode.ok;
+}
+
+function parseTarget(check: ApplyCheck) {
+  const [, subscriptionId, resourceGroup, name] =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)$/i.exec(check.targetId)!;
+  return { id: check.targetId, subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name! };
+}
+
+function printCheck(check: ApplyCheck, out: Output): void {
+  out.line(`${check.verdict}: ${check.snapshotName} → ${check.target} (${check.targetTier})`);
+  const c = check.counts;
+  out.line(`  ${c.create} to create, ${c.change} to change, ${c.delete} to delete, ${c.unchanged} unchanged, ${c.skipped} skipped`);
+  for (const f of check.findings) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}\n           fix: ${f.fix}`);
+}
+
+export function registerSnapshotApply(snapshot: Command, cli: CliContext): void {
+  snapshot
+    .command('apply <snapshot>')
+    .description('apply a snapshot to its own instance or a configured standby: the dry run, a snapshot of the target, the writes, the verification')
+    .requiredOption('--to <instance>', "the snapshot's instance or one of its standbys")
+    .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders'", (value: string, previous: string[] = []) => [
+      ...previous,
+      value,
+    ])
+    .option('--mirror', 'also delete what the snapshot lacks')
+    .option('--in-place', 'consent to --mirror into the snapshot’s own instance')
+    .option('--dry-run', 'only say what would happen: Fully, Partially or Not restorable (exit 3)')
+    .option('--yes', 'do not ask for the target’s name')
+    .action((name: string, options: SnapshotApplyOptions) => cli.run(() => snapshotApplyCommand(cli.services(), name, options, cli.output())));
+}

@@ -1,0 +1,363 @@
+/**
+ * The dry run of applying a snapshot to a target: what to create, change and (in mirror mode) delete, in which wave,
+ * what must be skipped and why, and the verdict. Pure: the target's current configuration is read by the caller.
+ */
+import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
+import { RESOURCE_TYPES, typeOfPath, type ResourceType } from './resourceTypes';
+import { isV2, tierLacks, tierLimit } from './tierLimits';
+
+export type Verdict = 'Fully restorable' | 'Partially restorable' | 'Not restorable';
+
+export interface Finding {
+  severity: 'blocking' | 'partial' | 'notice';
+  code: string;
+  resource?: string;
+  message: string;
+  fix: string;
+}
+
+export interface PlannedWrite {
+  op: 'create' | 'change' | 'delete';
+  path: string;
+  wave: number;
+}
+
+export interface ApplyPlan {
+  verdict: Verdict;
+  findings: Finding[];
+  writes: PlannedWrite[];
+  counts: { create: number; change: number; delete: number; unchanged: number; skipped: number };
+  /** Paths of the snapshot in scope (what verification compares). */
+  scope: string[];
+  /** Paths left out, with the reason's code. */
+  skipped: { path: string; code: string }[];
+}
+
+export interface ApplyTarget {
+  id: string;
+  name: string;
+  tier: string;
+  /** The target's configuration as a snapshot would capture it (relative references, secrets absent). */
+  resources: SnapshotResource[];
+}
+
+export interface ApplyOptions {
+  /** `apis/orders`, `namedValues/backend-key`: apply these and what they need, nothing else. */
+  only?: string[];
+  mirror?: boolean;
+}
+
+export interface SnapshotSource {
+  id: string;
+  tier: string;
+  resources: SnapshotResource[];
+  notCaptured: NotCaptured[];
+}
+
+export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
+  const findings: Finding[] = [];
+  const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
+  const current = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
+  const selected = options.only?.length ? selectOnly(source.resources, options.only, findings) : new Set(byPath.keys());
+  const skipped = new Map<string, string>();
+  const skip = (path: string, code: string) => skipped.has(path) || skipped.set(path, code);
+
+  // Types the target's tier does not have at all.
+  const lacking = new Set<string>();
+  for (const key of selected) {
+    const type = typeOfPath(key)!;
+    const top = type.pattern.split('/')[0]!;
+    if (tierLacks(target.tier, top)) {
+      skip(key, 'MethodNotAllowedInPricingTier');
+      lacking.add(top);
+    }
+  }
+  for (const top of lacking) {
+    findings.push({
+      severity: 'partial',
+      code: 'UnsupportedOnTier',
+      resource: top,
+      message: `${target.tier} has no ${top} (ARM answers MethodNotAllowedInPricingTier): ${[...selected].filter((k) => k.startsWith(`${top.toLowerCase()}/`)).length} resources cannot be carried`,
+      fix: isV2(target.tier) ? 'use workspace gateways on a v2 tier, or apply to a Developer or Premium instance' : 'apply to a tier that has them',
+    });
+  }
+
+  // Secrets that were not captured: the resource cannot be created without them (unless the target has it already).
+  const notCapturedByPath = new Map<string, NotCaptured[]>();
+  for (const n of source.notCaptured) notCapturedByPath.set(n.path.toLowerCase(), [...(notCapturedByPath.get(n.path.toLowerCase()) ?? []), n]);
+  for (const key of selected) {
+    const resource = byPath.get(key)!;
+    const type = typeOfPath(key)!;
+    const missing = notCapturedByPath.get(key) ?? [];
+    const needsSecretToCreate = (type.label === 'namedValues' && missing.length > 0) || type.label === 'identityProviders';
+    if (needsSecretToCreate && !current.has(key)) {
+      skip(key, 'SecretNotCaptured');
+      findings.push({
+        severity: 'partial',
+        code: 'SecretNotCaptured',
+        resource: resource.path,
+        message: `${resource.path}: ${missing[0]?.reason ?? 'its secret is not in the snapshot'}`,
+        fix: missing[0]?.fix ?? 'create it on the target with its secret',
+      });
+    }
+    if (type.policy && JSON.stringify(resource.properties ?? {}).includes(REDACTED)) skip(key, 'PolicyRedacted');
+  }
+
+  // Anything that needs what is skipped (or missing from both sides) is skipped too.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const key of selected) {
+      if (skipped.has(key)) continue;
+      for (const dependency of dependenciesOf(byPath.get(key)!)) {
+        const satisfied = (selected.has(dependency) && !skipped.has(dependency)) || current.has(dependency) || isBuiltIn(dependency);
+        if (!satisfied) {
+          skip(key, `Needs:${dependency}`);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  for (const [path, code] of skipped) {
+    if (code.startsWith('Needs:')) {
+      findings.push({
+        severity: 'partial',
+        code: 'DependencySkipped',
+        resource: byPath.get(path)!.path,
+        message: `${byPath.get(path)!.path} needs ${code.slice(6)}, which cannot be applied`,
+        fix: 'fix that first (see its finding), then apply again',
+      });
+    } else if (code === 'PolicyRedacted') {
+      findings.push({
+        severity: 'partial',
+        code,
+        resource: byPath.get(path)!.path,
+        message: `${byPath.get(path)!.path} carries a secret that was redacted at capture; it is not applied`,
+        fix: 'move the secret to a named value (Key Vault) in the source and take a new snapshot, or edit the policy on the target',
+      });
+    }
+  }
+
+  // What changes.
+  const writes: PlannedWrite[] = [];
+  let unchanged = 0;
+  for (const key of selected) {
+    if (skipped.has(key)) continue;
+    const resource = byPath.get(key)!;
+    const type = typeOfPath(key)!;
+    const existing = current.get(key);
+    if (existing && sameContent(resource.properties, existing.properties)) {
+      unchanged += 1;
+      continue;
+    }
+    writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: type.wave });
+    // A written resource whose secrets were left out at capture reaches the target without them.
+    if (type.label !== 'namedValues') {
+      for (const n of notCapturedByPath.get(key) ?? [])
+        findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
+    }
+  }
+  if (options.mirror) {
+    // Within --only, mirror deletes under the named resources alone, never under what they merely need.
+    const roots = (options.only ?? []).map((o) => o.toLowerCase());
+    const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
+    const deleted: string[] = [];
+    for (const [key, resource] of current) {
+      if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
+      // A child goes with its parent.
+      if (deleted.some((d) => key.startsWith(`${d}/`))) continue;
+      deleted.push(key);
+      writes.push({ op: 'delete', path: resource.path, wave: typeOfPath(key)!.wave });
+    }
+  }
+
+  findings.push(...limitFindings(target, current, selected, skipped, options.mirror === true));
+  if (!sameInstance(source.id, target.id)) findings.push(...environmentFindings([...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!)));
+
+  const verdict: Verdict = findings.some((f) => f.severity === 'blocking')
+    ? 'Not restorable'
+    : skipped.size > 0 || findings.some((f) => f.severity === 'partial')
+      ? 'Partially restorable'
+      : 'Fully restorable';
+  writes.sort(
+    (a, b) =>
+      (a.op === 'delete' ? 1 : 0) - (b.op === 'delete' ? 1 : 0) || (a.op === 'delete' ? b.wave - a.wave : a.wave - b.wave) || a.path.localeCompare(b.path),
+  );
+  return {
+    verdict,
+    findings,
+    writes,
+    counts: {
+      create: writes.filter((w) => w.op === 'create').length,
+      change: writes.filter((w) => w.op === 'change').length,
+      delete: writes.filter((w) => w.op === 'delete').length,
+      unchanged,
+      skipped: skipped.size,
+    },
+    scope: [...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!.path),
+    skipped: [...skipped].map(([path, code]) => ({ path: byPath.get(path)!.path, code })),
+  };
+}
+
+/** The paths `--only` selects from a snapshot (what a scoped read of the target must cover). */
+export function scopeOfOnly(resources: SnapshotResource[], only: string[]): string[] {
+  const byPath = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  return [...selectOnly(resources, only, [])].map((key) => byPath.get(key)!.path);
+}
+
+/** `--only apis/orders`: the API, everything under it, the links to it, then (transitively) what those need. */
+function selectOnly(resources: SnapshotResource[], only: string[], findings: Finding[]): Set<string> {
+  const byPath = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  const selected = new Set<string>();
+  const add = (key: string) => {
+    if (selected.has(key) || !byPath.has(key)) return;
+    selected.add(key);
+    for (const dependency of dependenciesOf(byPath.get(key)!)) add(dependency);
+  };
+  for (const wanted of only) {
+    const key = wanted.toLowerCase();
+    if (!byPath.has(key)) {
+      findings.push({
+        severity: 'blocking',
+        code: 'NotInSnapshot',
+        resource: wanted,
+        message: `'${wanted}' is not in the snapshot`,
+        fix: "name a resource the snapshot holds, as <collection>/<name> (e.g. 'apis/orders'); 'apim-dr snapshot show' lists the counts",
+      });
+      continue;
+    }
+    for (const [other] of byPath) {
+      const linksToIt = typeOfPath(other)?.linkTo && `${typeOfPath(other)!.linkTo!.toLowerCase()}/${other.split('/').pop()}` === key;
+      if (other === key || other.startsWith(`${key}/`) || linksToIt) add(other);
+    }
+  }
+  return selected;
+}
+
+/** What must exist before this resource can be written (lowercased paths). */
+export function dependenciesOf(resource: SnapshotResource): string[] {
+  const segments = resource.path.split('/');
+  const deps: string[] = [];
+  for (let end = 2; end < segments.length; end += 2) deps.push(segments.slice(0, end).join('/'));
+  const type = typeOfPath(resource.path);
+  if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
+  const p = resource.properties ?? {};
+  for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId']) {
+    const value = p[field];
+    if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('/subscriptions/') && value.split('/').length === 3) deps.push(value.slice(1));
+  }
+  for (const member of (p.pool as { services?: { id?: string }[] } | undefined)?.services ?? []) if (member.id?.startsWith('/')) deps.push(member.id.slice(1));
+  for (const id of (p.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []) if (id.startsWith('/')) deps.push(id.slice(1));
+  if (type?.policy && typeof p.value === 'string') {
+    for (const [, name] of p.value.matchAll(/\{\{([^}]+)\}\}/g)) deps.push(`namedValues/${name}`);
+    for (const [, id] of p.value.matchAll(/<include-fragment\s+fragment-id="([^"]+)"/g)) deps.push(`policyFragments/${id}`);
+    for (const [, id] of p.value.matchAll(/backend-id="([^"]+)"/g)) deps.push(`backends/${id}`);
+  }
+  return [...new Set(deps.map((d) => d.toLowerCase()))];
+}
+
+function limitFindings(
+  target: ApplyTarget,
+  current: Map<string, SnapshotResource>,
+  selected: Set<string>,
+  skipped: Map<string, string>,
+  mirror: boolean,
+): Finding[] {
+  const findings: Finding[] = [];
+  const after = new Set([...(mirror ? [] : current.keys()), ...[...selected].filter((k) => !skipped.has(k))]);
+  const counts = new Map<string, number>();
+  for (const key of after) {
+    const segments = key.split('/');
+    const collection = segments.slice(0, -1).join('/');
+    const pattern = typeOfPath(key)?.pattern.toLowerCase();
+    if (!pattern) continue;
+    const countKey = pattern.includes('/') ? collection : pattern;
+    counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
+  }
+  for (const [collection, count] of counts) {
+    const pattern = collection
+      .split('/')
+      .map((s, i) => (i % 2 === 1 ? '*' : s))
+      .join('/');
+    const limit = tierLimit(target.tier, pattern);
+    if (limit !== undefined && count > limit) {
+      findings.push({
+        severity: 'blocking',
+        code: 'TierLimit',
+        resource: collection,
+        message: `${target.tier} allows ${limit} ${collection}; the target would hold ${count}`,
+        fix: `apply part of the snapshot (--only), or use a larger tier`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Values that point at the source's own region or resources: a copy in another region would still call them. */
+function environmentFindings(resources: SnapshotResource[]): Finding[] {
+  const findings: Finding[] = [];
+  const note = (resource: SnapshotResource, field: string, value: unknown) =>
+    typeof value === 'string' &&
+    value &&
+    findings.push({
+      severity: 'notice',
+      code: 'EnvironmentValue',
+      resource: resource.path,
+      message: `${resource.path}: ${field} is '${value}', the source's`,
+      fix: `if the standby should call its own region, set ${field} on the target after apply (or keep it in a named value)`,
+    });
+  for (const r of resources) {
+    const type = typeOfPath(r.path);
+    const p = r.properties ?? {};
+    if (type?.label === 'apis') note(r, 'serviceUrl', p.serviceUrl);
+    if (type?.label === 'backends') {
+      note(r, 'url', p.url);
+      note(r, 'resourceId', p.resourceId);
+    }
+    if (type?.label === 'loggers') note(r, 'resourceId', p.resourceId);
+    if (type?.label === 'namedValues' && p.keyVault) {
+      findings.push({
+        severity: 'notice',
+        code: 'KeyVaultReference',
+        resource: r.path,
+        message: `${r.path} is a Key Vault reference (${String((p.keyVault as { secretIdentifier?: string }).secretIdentifier)})`,
+        fix: "grant the target's managed identity get and list on that secret, and let it reach the vault",
+      });
+    }
+  }
+  return findings;
+}
+
+/** Built-in resources (the developers group, the starter product) exist on every instance and are never captured. */
+function isBuiltIn(path: string): boolean {
+  const type = typeOfPath(path);
+  return !!type?.builtIn?.includes(path.split('/').pop()!);
+}
+
+function sameInstance(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Equal content, whatever the key order. */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function waveOf(path: string): number {
+  return typeOfPath(path)?.wave ?? RESOURCE_TYPES.length;
+}
+
+export type { ResourceType };

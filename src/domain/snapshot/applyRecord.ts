@@ -1,0 +1,36 @@
+/** The record of a snapshot apply (`snapshot-applies/<target>.<yyyyMMddTHHmmssZ>.<id>.json`): who, what, verdict, RTO, verification. */
+import { z } from 'zod';
+
+export const applyRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  recordName: z.string(),
+  snapshotName: z.string(),
+  source: z.string(),
+  target: z.string(),
+  targetId: z.string(),
+  requestedBy: z.string(),
+  mode: z.enum(['merge', 'mirror']),
+  only: z.array(z.string()),
+  /** The snapshot of the target taken just before: its way back. */
+  preApplySnapshot: z.string().optional(),
+  state: z.enum(['succeeded', 'partial', 'failed', 'refused']),
+  verdict: z.string(),
+  counts: z.object({ create: z.number(), change: z.number(), delete: z.number(), unchanged: z.number(), skipped: z.number() }),
+  findings: z.array(z.object({ severity: z.string(), code: z.string(), resource: z.string().optional(), message: z.string(), fix: z.string() })),
+  failed: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
+  verification: z.object({ checked: z.number(), mismatched: z.array(z.string()), stillPresent: z.array(z.string()) }).optional(),
+  startedAt: z.string(),
+  completedAt: z.string(),
+  /** From the request to a verified target. */
+  rtoMs: z.number(),
+  armRequests: z.number(),
+});
+export type ApplyRecord = z.infer<typeof applyRecordSchema>;
+
+export function applyRecordName(target: string, at: Date, id: string): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `snapshot-applies/${target}.${stamp}.${id}.json`;
+}

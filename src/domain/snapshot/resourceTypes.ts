@@ -1,0 +1,83 @@
+/**
+ * The configuration resource types a snapshot reads and applies (facts/config-snapshot.md §1–2): where each lives
+ * under the service, what it hangs from, and when it may be written (a policy after the named values, fragments
+ * and backends it names; a link after both of its ends).
+ */
+
+export interface ResourceType {
+  /** Collection pattern relative to the service, `*` for each parent's name: `apis/*\/operations`. */
+  pattern: string;
+  /** Short name for counts, findings and `--only`: `apis`, `operations`, `apiPolicies`. */
+  label: string;
+  /** Apply wave: every resource of wave n is written before any of wave n + 1; deletes go in reverse. */
+  wave: number;
+  /** Read by GETting this one item (`policy`) rather than by listing. */
+  singleton?: string;
+  /** A link: the PUT has no body and names a resource of this top-level collection. */
+  linkTo?: string;
+  /** Policies: read and written as raw XML. */
+  policy?: boolean;
+  /** Names that are built in to every instance and never written or deleted. */
+  builtIn?: string[];
+}
+
+export const RESOURCE_TYPES: ResourceType[] = [
+  { pattern: 'certificates', label: 'certificates', wave: 0 },
+  { pattern: 'namedValues', label: 'namedValues', wave: 1 },
+  { pattern: 'tags', label: 'tags', wave: 1 },
+  { pattern: 'apiVersionSets', label: 'apiVersionSets', wave: 1 },
+  { pattern: 'loggers', label: 'loggers', wave: 1 },
+  { pattern: 'groups', label: 'groups', wave: 1, builtIn: ['administrators', 'developers', 'guests'] },
+  { pattern: 'users', label: 'users', wave: 1, builtIn: ['1'] },
+  { pattern: 'schemas', label: 'schemas', wave: 1 },
+  { pattern: 'gateways', label: 'gateways', wave: 1, builtIn: ['managed'] },
+  { pattern: 'authorizationServers', label: 'authorizationServers', wave: 1 },
+  { pattern: 'openidConnectProviders', label: 'openidConnectProviders', wave: 1 },
+  { pattern: 'identityProviders', label: 'identityProviders', wave: 1 },
+  { pattern: 'backends', label: 'backends', wave: 2 },
+  { pattern: 'policyFragments', label: 'policyFragments', wave: 3, policy: true },
+  { pattern: 'diagnostics', label: 'diagnostics', wave: 4 },
+  { pattern: 'policies', label: 'servicePolicy', wave: 4, singleton: 'policy', policy: true },
+  { pattern: 'products', label: 'products', wave: 4, builtIn: ['starter', 'unlimited'] },
+  { pattern: 'apis', label: 'apis', wave: 4, builtIn: ['echo-api'] },
+  { pattern: 'apis/*/operations', label: 'operations', wave: 5 },
+  { pattern: 'apis/*/schemas', label: 'apiSchemas', wave: 5 },
+  { pattern: 'apis/*/tags', label: 'apiTags', wave: 5, linkTo: 'tags' },
+  { pattern: 'apis/*/diagnostics', label: 'apiDiagnostics', wave: 5 },
+  { pattern: 'products/*/apis', label: 'productApis', wave: 5, linkTo: 'apis' },
+  { pattern: 'products/*/groups', label: 'productGroups', wave: 5, linkTo: 'groups' },
+  { pattern: 'products/*/tags', label: 'productTags', wave: 5, linkTo: 'tags' },
+  { pattern: 'products/*/policies', label: 'productPolicies', wave: 5, singleton: 'policy', policy: true },
+  { pattern: 'groups/*/users', label: 'groupUsers', wave: 5, linkTo: 'users' },
+  { pattern: 'apis/*/policies', label: 'apiPolicies', wave: 6, singleton: 'policy', policy: true },
+  { pattern: 'apis/*/operations/*/policies', label: 'operationPolicies', wave: 6, singleton: 'policy', policy: true },
+  { pattern: 'subscriptions', label: 'subscriptions', wave: 6, builtIn: ['master'] },
+];
+
+/** Top-level types an instance of every tier has; the others may answer MethodNotAllowedInPricingTier. */
+export const TOP_LEVEL_TYPES = RESOURCE_TYPES.filter((t) => !t.pattern.includes('/'));
+
+/** The child types read under one resource of `parentPattern` (`apis` → operations, schemas, tags, …). */
+export function childTypes(parentPattern: string): ResourceType[] {
+  const prefix = `${parentPattern}/*/`;
+  return RESOURCE_TYPES.filter((t) => t.pattern.startsWith(prefix) && !t.pattern.slice(prefix.length).includes('/'));
+}
+
+/** The type of a resource path (`apis/orders/operations/get` → operations). */
+export function typeOfPath(path: string): ResourceType | undefined {
+  const segments = path.split('/');
+  const pattern = segments
+    .slice(0, -1)
+    .map((s, i) => (i % 2 === 1 ? '*' : s))
+    .join('/')
+    .toLowerCase();
+  return RESOURCE_TYPES.find((t) => t.pattern.toLowerCase() === pattern);
+}
+
+export function typeByLabel(label: string): ResourceType | undefined {
+  const wanted = label.toLowerCase();
+  return RESOURCE_TYPES.find((t) => t.label.toLowerCase() === wanted || t.pattern.toLowerCase() === wanted);
+}
+
+/** Fields that carry full ARM IDs of resources of the same instance: stored relative, rewritten to the target's. */
+export const REFERENCE_FIELDS = ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', 'sourceApiId'];

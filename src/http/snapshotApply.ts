@@ -1,0 +1,53 @@
+/** HTTP: the dry run of applying a snapshot (DR.Reader) and the apply itself (DR.Restore). */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import type { Services } from '../services';
+import type { OrchestrationStarter } from '../workflows/starter';
+import { applyTarget, checkSnapshotApply, type ApplyRequest } from '../workflows/snapshot/applySnapshot';
+import { snapshotApplyInstanceId, SnapshotOrchestrations } from '../workflows/snapshot/names';
+import { UserError } from '../errors';
+import type { Caller } from './caller';
+import { accepted, parseBody } from './respond';
+
+const applySchema = z.strictObject({
+  snapshot: z.string({ message: "'snapshot' must name a snapshot (apim-dr snapshot list)" }).min(1),
+  target: z.string({ message: "'target' must be the snapshot's instance or one of its configured standbys" }).min(1),
+  only: z.array(z.string().regex(/^[A-Za-z]+\/[^/]+(\/[A-Za-z]+\/[^/]+)*$/, "must be '<collection>/<name>', e.g. 'apis/orders'")).optional(),
+  mirror: z.boolean().optional(),
+  allowInPlace: z.boolean().optional(),
+  /** The target's name, repeated: the caller's confirmation that its configuration may change. */
+  confirm: z.string().optional(),
+});
+
+export async function postSnapshotApplyCheck(services: Services, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
+  const body = await parseBody(request, applySchema);
+  const check = await checkSnapshotApply(services, {
+    snapshotName: body.snapshot,
+    target: body.target,
+    only: body.only,
+    mirror: body.mirror,
+    allowInPlace: body.allowInPlace,
+    requestedBy: caller.requestedBy,
+  });
+  return { status: 200, jsonBody: check };
+}
+
+export async function postSnapshotApply(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
+  const body = await parseBody(request, applySchema);
+  const manifest = await services.snapshots.readManifest(body.snapshot);
+  const target = applyTarget(services, manifest.service.id, manifest.service.name, body.target, !!body.mirror, !!body.allowInPlace);
+  if (body.confirm !== target.name) {
+    throw new UserError(`confirm with the target's name: send confirm: '${target.name}' (its configuration will change)`, 'usage', 'ConfirmationRequired');
+  }
+  const input: ApplyRequest = {
+    snapshotName: body.snapshot,
+    target: target.id,
+    only: body.only,
+    mirror: body.mirror,
+    allowInPlace: body.allowInPlace,
+    requestedBy: caller.requestedBy,
+  };
+  const instanceId = snapshotApplyInstanceId(target.name, target.id);
+  const { started } = await starter.start(SnapshotOrchestrations.apply, instanceId, input);
+  return accepted(request, instanceId, 5, { snapshot: body.snapshot, target: target.name, started });
+}

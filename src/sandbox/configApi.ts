@@ -1,0 +1,358 @@
+/**
+ * The sandbox's APIM configuration API: the child resources of a service as ARM serves them — pages with `nextLink`,
+ * ETags and If-Match, long-running PUTs, secrets absent from GETs (`listValue`, `listSecrets`), references checked on
+ * PUT (a policy naming a missing named value fails, as in Azure), `MethodNotAllowedInPricingTier`, the v2 limits.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from './configRules';
+import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
+
+export interface StoredResource {
+  /** Relative to the service, as first written (`apis/orders/operations/get`). */
+  path: string;
+  properties: Record<string, unknown>;
+  etag: string;
+}
+
+export interface ConfigAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  kind: string;
+}
+
+/** Items per page of a list, unless `$top` asks for fewer (APIM's lists answer in pages with `nextLink`). */
+export const DEFAULT_PAGE_SIZE = 100;
+const LEGACY: Record<string, keyof Omit<SandboxConfiguration, 'resources'>> = { apis: 'apis', products: 'products', namedvalues: 'namedValues' };
+const pageSizes = new WeakMap<object, number>();
+const synced = new WeakMap<object, string>();
+type Store = Record<string, StoredResource>;
+let etagCounter = 0;
+
+/** Sets the page size of an instance's lists (tests use small pages to prove `nextLink` is followed). */
+export function setPageSize(service: SandboxService, size: number): void {
+  pageSizes.set(service, size);
+}
+
+/** The instance's configuration resources, keyed by lowercased path; names kept in the legacy lists get a default resource. */
+export function resourcesOf(service: SandboxService): Store {
+  const config = service.configuration;
+  config.resources ??= {};
+  const store = config.resources;
+  // The legacy name lists change behind this module's back (tests, restores): reconcile only when they did.
+  const signature = Object.values(LEGACY)
+    .map((field) => config[field].join('\n'))
+    .join('\u0000');
+  if (synced.get(store) === signature) return store;
+  for (const [collection, field] of Object.entries(LEGACY)) {
+    const names = new Set(config[field].map((n) => n.toLowerCase()));
+    for (const name of config[field]) {
+      const path = `${collection === 'namedvalues' ? 'namedValues' : collection}/${name}`;
+      store[path.toLowerCase()] ??= { path, properties: legacyDefaults(collection, name), etag: nextEtag() };
+    }
+    for (const key of Object.keys(store)) {
+      const parts = key.split('/');
+      if (parts[0] === collection && !names.has(parts[1]!)) delete store[key];
+    }
+  }
+  synced.set(store, signature);
+  return store;
+}
+
+/** Writes a resource directly (seeding a demo or a test), as a PUT would, without the HTTP checks. */
+export function seedResource(service: SandboxService, path: string, properties: Record<string, unknown> = {}): void {
+  resourcesOf(service);
+  const key = path.toLowerCase();
+  service.configuration.resources![key] = { path, properties: structuredClone(properties), etag: nextEtag() };
+  const segments = path.split('/');
+  const legacy = segments.length === 2 ? LEGACY[segments[0]!.toLowerCase()] : undefined;
+  if (legacy && !service.configuration[legacy].some((n) => n.toLowerCase() === segments[1]!.toLowerCase())) service.configuration[legacy].push(segments[1]!);
+  resourcesOf(service);
+}
+
+/** Deletes a resource and what hangs under it or links to it. */
+export function removeResource(service: SandboxService, path: string): void {
+  resourcesOf(service);
+  const store = service.configuration.resources!;
+  const key = path.toLowerCase();
+  const segments = key.split('/');
+  for (const other of Object.keys(store)) {
+    const linked = isLinkTo(other, key);
+    if (other === key || other.startsWith(`${key}/`) || linked) delete store[other];
+  }
+  const legacy = segments.length === 2 ? LEGACY[segments[0]!] : undefined;
+  if (legacy) service.configuration[legacy] = service.configuration[legacy].filter((n) => n.toLowerCase() !== segments[1]);
+  resourcesOf(service);
+}
+
+/** ARM's write budget per subscription as a token bucket: 200 writes, refilled 10 a second. */
+const WRITE_BUCKET = { capacity: 200, perSecond: 10 };
+const writeBuckets = new WeakMap<object, Map<string, { tokens: number; at: number }>>();
+
+/** Takes one write token of the subscription (in this sandbox), or says how long to wait (seconds) when there is none. */
+function takeWriteToken(scope: object, subscriptionId: string, now: number): number | undefined {
+  const buckets = writeBuckets.get(scope) ?? new Map<string, { tokens: number; at: number }>();
+  writeBuckets.set(scope, buckets);
+  const bucket = buckets.get(subscriptionId) ?? { tokens: WRITE_BUCKET.capacity, at: now };
+  bucket.tokens = Math.min(WRITE_BUCKET.capacity, bucket.tokens + ((now - bucket.at) / 1000) * WRITE_BUCKET.perSecond);
+  bucket.at = now;
+  buckets.set(subscriptionId, bucket);
+  if (bucket.tokens < 1) return Math.ceil((1 - bucket.tokens) / WRITE_BUCKET.perSecond);
+  bucket.tokens -= 1;
+  return undefined;
+}
+
+/** Answers a request under a service's configuration, or undefined when `rest` is not a configuration path. */
+export function serveConfiguration(
+  service: SandboxService,
+  rest: string,
+  method: string,
+  url: URL,
+  body: string,
+  headers: IncomingHttpHeaders,
+  origin: string,
+  /** Whose write budget (one sandbox's) and what time it is there. */
+  throttle: { scope: object; now: number },
+): ConfigAnswer | undefined {
+  const segments = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  const first = segments[0]?.toLowerCase();
+  if (first === 'operationresults' && segments.length === 2 && method === 'GET') return operationResult(service, segments[1]!);
+  const action = method === 'POST' && segments.length % 2 === 1 && segments.length > 1 ? segments.pop() : undefined;
+  const collectionSegments = segments.length % 2 === 1 ? segments : segments.slice(0, -1);
+  const rule = COLLECTION_RULES[collectionKey(collectionSegments)];
+  if (!rule) return undefined;
+  const tier = service.spec.sku.name;
+  if (rule.tiers && !rule.tiers.includes(tier)) {
+    return fail(400, 'config.refused', 'MethodNotAllowedInPricingTier', `The ${rule.type} resource type is not available in the ${tier} pricing tier.`);
+  }
+  const store = resourcesOf(service);
+  // The parent of a collection must exist (`apis/missing/operations` is a 404, not an empty list).
+  for (let end = 2; end <= collectionSegments.length - 1; end += 2) {
+    const parent = collectionSegments.slice(0, end).join('/').toLowerCase();
+    if (!has(store, parent)) return fail(404, 'config.notfound', 'ResourceNotFound', `'${collectionSegments.slice(0, end).join('/')}' was not found.`);
+  }
+  if (segments.length % 2 === 1) {
+    if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
+    return list(service, store, collectionSegments, rule, url, origin);
+  }
+  if (method === 'PUT' || method === 'DELETE') {
+    const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
+    if (waitSeconds !== undefined) {
+      return {
+        ...fail(429, 'config.throttled', 'SubscriptionRequestsThrottled', 'Number of write requests for subscription exceeded the limit.'),
+        headers: { 'Retry-After': String(waitSeconds) },
+      };
+    }
+  }
+  const path = segments.join('/');
+  const key = path.toLowerCase();
+  const current = get(store, key);
+  if (action) return secretAction(service, rule, current, action);
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (!current) return fail(404, 'config.get', 'ResourceNotFound', `'${path}' was not found.`);
+      return { status: 200, kind: 'config.get', body: method === 'HEAD' ? undefined : toArm(service, current, rule, store), headers: { ETag: current.etag } };
+    case 'PUT':
+      return put(service, store, rule, path, current, body, headers, url, origin);
+    case 'DELETE': {
+      const ifMatch = headers['if-match'];
+      if (!ifMatch) return fail(400, 'config.delete', 'InvalidParameters', "The 'If-Match' header is required to delete an entity.");
+      if (!current) return { status: 204, kind: 'config.delete' };
+      if (ifMatch !== '*' && ifMatch !== current.etag)
+        return fail(412, 'config.delete', 'PreconditionFailed', `The entity '${path}' has changed (ETag mismatch).`);
+      removeResource(service, current.path);
+      return { status: 200, kind: 'config.delete' };
+    }
+    default:
+      return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on '${path}'.`);
+  }
+}
+
+function list(service: SandboxService, store: Store, collection: string[], rule: CollectionRule, url: URL, origin: string): ConfigAnswer {
+  const prefix = `${collection.join('/').toLowerCase()}/`;
+  const depth = collection.length + 1;
+  const items = Object.entries(store)
+    .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, r]) => r);
+  const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
+  const top = Math.min(Number(url.searchParams.get('$top') ?? Infinity) || Infinity, pageSizes.get(service) ?? DEFAULT_PAGE_SIZE);
+  const page = items.slice(skip, skip + top);
+  const body: Record<string, unknown> = { value: page.map((r) => toArm(service, r, rule, store)), count: items.length };
+  if (skip + top < items.length) {
+    const next = new URL(`${url.pathname}${url.search}`, origin);
+    next.searchParams.set('$skip', String(skip + top));
+    body.nextLink = next.href;
+  }
+  return { status: 200, kind: 'config.list', body };
+}
+
+function put(
+  service: SandboxService,
+  store: Store,
+  rule: CollectionRule,
+  path: string,
+  current: StoredResource | undefined,
+  body: string,
+  headers: IncomingHttpHeaders,
+  url: URL,
+  origin: string,
+): ConfigAnswer {
+  const ifMatch = headers['if-match'];
+  if (ifMatch && ifMatch !== '*' && ifMatch !== current?.etag)
+    return fail(412, 'config.put', 'PreconditionFailed', `The entity '${path}' has changed (ETag mismatch).`);
+  const name = path.split('/').pop()!;
+  if (rule.singleton && name.toLowerCase() !== rule.singleton)
+    return fail(400, 'config.put', 'ValidationError', `The only ${rule.type} is '${rule.singleton}'.`);
+  let properties: Record<string, unknown> = {};
+  if (rule.linkTo) {
+    if (!has(store, `${rule.linkTo}/${name.toLowerCase()}`)) return fail(404, 'config.put', 'ResourceNotFound', `'${rule.linkTo}/${name}' was not found.`);
+  } else {
+    try {
+      const parsed = (body ? JSON.parse(body) : {}) as { properties?: Record<string, unknown> };
+      properties = { ...(parsed.properties ?? {}) };
+    } catch {
+      return fail(400, 'config.put', 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    }
+    for (const field of Object.keys(rule.readOnly?.(properties) ?? {})) if (field !== 'keyVault') delete properties[field];
+    if (properties.keyVault) delete (properties.keyVault as Record<string, unknown>).lastStatus;
+    const invalid = validate(service, store, rule, path, properties, current);
+    if (invalid) return fail(400, 'config.put', 'ValidationError', invalid);
+  }
+  const segments = path.split('/');
+  const limit = current ? undefined : tierLimit(service.spec.sku.name, collectionKey(segments.slice(0, -1)));
+  if (limit !== undefined) {
+    const prefix = `${segments.slice(0, -1).join('/').toLowerCase()}/`;
+    const count = Object.keys(store).filter((k) => k.startsWith(prefix) && k.split('/').length === segments.length).length;
+    if (count >= limit) {
+      return fail(400, 'config.put', 'ServiceLimitReached', `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} here; delete some first.`);
+    }
+  }
+  if (rule.secretAction === 'listSecrets' && rule.type === 'subscriptions') {
+    properties.primaryKey ??= randomBytes(16).toString('hex');
+    properties.secondaryKey ??= randomBytes(16).toString('hex');
+  }
+  seedResource(service, current?.path ?? path, properties);
+  const stored = resourcesOf(service)[path.toLowerCase()]!;
+  const answer = toArm(service, stored, rule, store);
+  if (rule.lro) {
+    const id = randomUUID();
+    lroResults.set(id, { serviceId: service.id, path: stored.path });
+    const location = `${origin}${service.id}/operationresults/${id}?api-version=${url.searchParams.get('api-version')}`;
+    return { status: 202, kind: 'config.put', headers: { Location: location, 'Retry-After': '0' } };
+  }
+  return { status: current ? 200 : 201, kind: 'config.put', body: answer, headers: { ETag: stored.etag } };
+}
+
+const lroResults = new Map<string, { serviceId: string; path: string }>();
+
+function operationResult(service: SandboxService, id: string): ConfigAnswer {
+  const result = lroResults.get(id);
+  if (!result || result.serviceId !== service.id) return fail(404, 'config.operation', 'NotFound', `Operation '${id}' was not found.`);
+  const store = resourcesOf(service);
+  const stored = get(store, result.path.toLowerCase());
+  if (!stored) return fail(404, 'config.operation', 'ResourceNotFound', `'${result.path}' was not found.`);
+  const rule = COLLECTION_RULES[collectionKey(result.path.split('/').slice(0, -1))]!;
+  return { status: 200, kind: 'config.operation', body: toArm(service, stored, rule, store), headers: { ETag: stored.etag } };
+}
+
+function secretAction(service: SandboxService, rule: CollectionRule, current: StoredResource | undefined, action: string): ConfigAnswer {
+  if (!rule.secretAction || rule.secretAction.toLowerCase() !== action.toLowerCase()) {
+    return fail(405, 'config.refused', 'MethodNotAllowed', `'${action}' is not an action of ${rule.type}.`);
+  }
+  if (!current) return fail(404, 'config.post', 'ResourceNotFound', 'The entity was not found.');
+  if (current.properties.keyVault) return fail(400, 'config.post', 'ValidationError', 'The value is kept in Key Vault.');
+  const secrets: Record<string, unknown> = {};
+  for (const field of rule.writeOnly ?? []) if (current.properties[field] !== undefined) secrets[field] = current.properties[field];
+  return { status: 200, kind: 'config.post', body: secrets };
+}
+
+/** What Azure refuses on PUT: missing required fields, references to what does not exist, IDs of another instance. */
+function validate(
+  service: SandboxService,
+  store: Store,
+  rule: CollectionRule,
+  path: string,
+  properties: Record<string, unknown>,
+  current: StoredResource | undefined,
+): string | undefined {
+  if (!current) {
+    const missing = (rule.required ?? []).filter((f) => properties[f] === undefined || properties[f] === '');
+    if (missing.length) return `'${missing.join("', '")}' ${missing.length > 1 ? 'are' : 'is'} required to create '${path}'.`;
+  }
+  if (rule.type.endsWith('policies') || rule.type === 'policyFragments') {
+    const xml = typeof properties.value === 'string' ? properties.value : '';
+    if (Buffer.byteLength(xml) > 256 * 1024) return 'A policy document may not exceed 256 KiB.';
+    for (const [, name] of xml.matchAll(/\{\{([^}]+)\}\}/g)) {
+      if (!has(store, `namedvalues/${name!.toLowerCase()}`)) return `Cannot find a property '${name}' referenced in the policy.`;
+    }
+    for (const [, id] of xml.matchAll(/<include-fragment\s+fragment-id="([^"]+)"/g)) {
+      if (!has(store, `policyfragments/${id!.toLowerCase()}`)) return `The policy fragment '${id}' referenced in the policy was not found.`;
+    }
+    for (const [, id] of xml.matchAll(/backend-id="([^"]+)"/g)) {
+      if (!has(store, `backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
+    }
+  }
+  if (rule.type === 'namedValues' && typeof properties.value === 'string' && properties.value.length > 4096)
+    return 'A named value may not exceed 4,096 characters.';
+  const references: [string, unknown][] = [
+    ['apiVersionSetId', properties.apiVersionSetId],
+    ['loggerId', properties.loggerId],
+    ['scope', rule.type === 'subscriptions' ? properties.scope : undefined],
+    ...(((properties.pool as { services?: { id?: string }[] } | undefined)?.services ?? []).map((s) => ['pool.services.id', s.id]) as [string, unknown][]),
+  ];
+  for (const [field, value] of references) {
+    if (typeof value !== 'string' || !value) continue;
+    if (!value.toLowerCase().startsWith(`${service.id.toLowerCase()}/`)) return `'${field}' must be a resource of this service ('${value}' is not).`;
+    const target = value.slice(service.id.length + 1).toLowerCase();
+    if (target !== 'apis' && !has(store, target)) return `'${field}' names '${value}', which does not exist.`;
+  }
+  return undefined;
+}
+
+function toArm(service: SandboxService, resource: StoredResource, rule: CollectionRule, store: Store): Record<string, unknown> {
+  const name = resource.path.split('/').pop()!;
+  let properties: Record<string, unknown>;
+  if (rule.linkTo) {
+    // A link lists the contract it points at.
+    properties = { ...(get(store, `${rule.linkTo}/${name.toLowerCase()}`)?.properties ?? {}) };
+  } else {
+    properties = { ...resource.properties, ...rule.readOnly?.(resource.properties) };
+    const secret = rule.type !== 'namedValues' || properties.secret === true || properties.keyVault !== undefined;
+    for (const field of rule.writeOnly ?? []) if (secret) delete properties[field];
+    if (rule.type.endsWith('policies')) properties.format = 'rawxml';
+  }
+  return { id: `${service.id}/${resource.path}`, type: `Microsoft.ApiManagement/service/${rule.type}`, name, properties };
+}
+
+function isLinkTo(key: string, target: string): boolean {
+  const segments = key.split('/');
+  if (segments.length < 4) return false;
+  const rule = COLLECTION_RULES[collectionKey(segments.slice(0, -1))];
+  return !!rule?.linkTo && `${rule.linkTo}/${segments[segments.length - 1]}` === target;
+}
+
+function legacyDefaults(collection: string, name: string): Record<string, unknown> {
+  if (collection === 'apis') return { displayName: name, path: name, protocols: ['https'], serviceUrl: `https://${name}.backend.example`, apiRevision: '1' };
+  if (collection === 'products') return { displayName: name, state: 'published', subscriptionRequired: true };
+  return { displayName: name, value: `${name}-setting`, secret: false };
+}
+
+function nextEtag(): string {
+  etagCounter += 1;
+  return `"${fakeGuid(`etag-${etagCounter}`).replace(/-/g, '').slice(0, 16)}"`;
+}
+
+function has(store: Store, key: string): boolean {
+  return Object.hasOwn(store, key);
+}
+
+function get(store: Store, key: string): StoredResource | undefined {
+  return Object.hasOwn(store, key) ? store[key] : undefined;
+}
+
+function fail(status: number, kind: string, code: string, message: string): ConfigAnswer {
+  return { status, kind, body: { error: { code, message } } };
+}

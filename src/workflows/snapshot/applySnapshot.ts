@@ -1,0 +1,188 @@
+/**
+ * Applying a snapshot: the dry run (`checkSnapshotApply`), and the apply itself (`applySnapshot`) — gated by the dry
+ * run, writing in dependency order, verified by reading the target back, recorded with its RTO. The target is the
+ * snapshot's own instance or one of its configured standbys; mirror mode into the instance itself needs consent.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolveInstance, restoreRelation } from '../../config/resolveService';
+import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
+import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
+import { withoutRedacted, writeConfiguration } from '../../azure/snapshot/writeConfiguration';
+import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
+import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import type { SnapshotResource } from '../../domain/snapshot/captureResource';
+import type { ServiceRef } from '../../domain/resourceId';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+
+export interface ApplyRequest {
+  snapshotName: string;
+  /** Name or resource ID of the target. */
+  target: string;
+  only?: string[];
+  mirror?: boolean;
+  /** Consent to mirror a snapshot into its own instance (deletes what the snapshot lacks). */
+  allowInPlace?: boolean;
+  requestedBy: string;
+}
+
+export interface ApplyCheck {
+  snapshotName: string;
+  source: string;
+  target: string;
+  targetId: string;
+  targetTier: string;
+  verdict: ApplyPlan['verdict'];
+  counts: ApplyPlan['counts'];
+  findings: Finding[];
+  /** The first writes, for a reader; all of them are in `counts`. */
+  writes: ApplyPlan['writes'];
+  skipped: ApplyPlan['skipped'];
+}
+
+export interface ApplyInput extends ApplyRequest {
+  /** The target's snapshot taken just before (its way back, and its current state for the plan). */
+  preApplySnapshot?: string;
+  requestedAt: string;
+}
+
+/** The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. */
+export async function checkSnapshotApply(services: Services, request: ApplyRequest): Promise<ApplyCheck> {
+  const { plan, target, manifest, tier } = await planFor(services, request);
+  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan);
+}
+
+export async function applySnapshot(services: Services, input: ApplyInput): Promise<ApplyRecord> {
+  const { plan, target, manifest, document, tier, client, clientIds } = await planFor(services, input);
+  const base = {
+    schemaVersion: 1 as const,
+    recordName: applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex')),
+    snapshotName: input.snapshotName,
+    source: manifest.service.name,
+    target: target.name,
+    targetId: target.id,
+    requestedBy: input.requestedBy,
+    mode: input.mirror ? ('mirror' as const) : ('merge' as const),
+    only: input.only ?? [],
+    ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
+    verdict: plan.verdict,
+    counts: plan.counts,
+    findings: plan.findings,
+    startedAt: input.requestedAt,
+  };
+  const log = snapshotApplyLog(services.snapshots.container);
+  if (plan.verdict === 'Not restorable') {
+    const record: ApplyRecord = {
+      ...base,
+      state: 'refused',
+      failed: [],
+      completedAt: services.clock.now().toISOString(),
+      rtoMs: 0,
+      armRequests: client.requests.count,
+    };
+    await log.write(record);
+    const first = plan.findings.find((f) => f.severity === 'blocking')!;
+    throw new UserError(
+      `snapshot '${input.snapshotName}' is not restorable into '${target.name}' (${tier}): ${first.message}; ${first.fix}`,
+      'refused',
+      'NotRestorable',
+    );
+  }
+  const outcome = await writeConfiguration(client, document.resources, plan.writes, { targetClientIds: clientIds });
+  const verification = await verify(services, target, document.resources, plan, !!input.only?.length);
+  const completedAt = services.clock.now();
+  const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
+  const record: ApplyRecord = {
+    ...base,
+    state: clean ? (plan.verdict === 'Fully restorable' ? 'succeeded' : 'partial') : outcome.written.length || outcome.deleted.length ? 'partial' : 'failed',
+    failed: outcome.failed,
+    verification,
+    completedAt: completedAt.toISOString(),
+    rtoMs: completedAt.getTime() - Date.parse(input.requestedAt),
+    armRequests: client.requests.count + verification.armRequests,
+  };
+  const { armRequests: _reads, ...kept } = verification;
+  await log.write({ ...record, verification: kept });
+  services.logger.event(`apim-dr.snapshot.apply.${record.state}`, {
+    snapshotName: input.snapshotName,
+    target: target.name,
+    written: outcome.written.length,
+    deleted: outcome.deleted.length,
+    failed: outcome.failed.length,
+    rtoMs: record.rtoMs,
+  });
+  return { ...record, verification: kept };
+}
+
+/** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
+export function applyTarget(services: Services, sourceId: string, sourceName: string, target: string, mirror: boolean, allowInPlace: boolean): ServiceRef {
+  const resolved = resolveInstance(services.config, target, 'target');
+  const relation = restoreRelation(sourceId, resolved);
+  if (relation === 'none' || relation === 'drill-target') {
+    throw new UserError(
+      `'${resolved.ref.name}' is not a configured standby of '${sourceName}': a snapshot applies to its own instance or a standby`,
+      'refused',
+      'NotAStandby',
+    );
+  }
+  if (relation === 'in-place' && mirror && !allowInPlace) {
+    throw new UserError(
+      `mirroring '${sourceName}' into itself deletes what the snapshot lacks: send allowInPlace: true (CLI: --in-place) to consent; a snapshot of it is taken first`,
+      'refused',
+      'InPlaceNotAllowed',
+    );
+  }
+  return resolved.ref;
+}
+
+async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }) {
+  const manifest = await services.snapshots.readManifest(request.snapshotName);
+  const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
+  const [document, instance] = await Promise.all([services.snapshots.readDocument(manifest), services.apim.getService(target)]);
+  const client = services.configClient(target);
+  // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
+  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost).
+  const current = request.preApplySnapshot
+    ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
+    : request.only?.length
+      ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
+      : (await readConfiguration(client)).resources;
+  const plan = planApply(
+    { id: manifest.service.id, tier: manifest.service.sku.name, resources: document.resources, notCaptured: document.notCaptured },
+    { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
+    { only: request.only, mirror: request.mirror },
+  );
+  return { plan, target, manifest, document, tier: instance.sku.name, client, clientIds: instance.identity.userAssignedClientIds };
+}
+
+/** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */
+async function verify(services: Services, target: ServiceRef, resources: SnapshotResource[], plan: ApplyPlan, scoped: boolean) {
+  const client = services.configClient(target);
+  const deleted = plan.writes.filter((w) => w.op === 'delete').map((w) => w.path);
+  const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);
+  const after = new Map(read.resources.map((r) => [r.path.toLowerCase(), r]));
+  const wanted = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  const mismatched = plan.scope.filter((path) => {
+    const expected = wanted.get(path.toLowerCase())!;
+    const actual = after.get(path.toLowerCase());
+    const comparable = (r: SnapshotResource) => r.properties && withoutRedacted(r.properties);
+    return !actual || !sameContent(comparable(expected), comparable(actual));
+  });
+  const stillPresent = plan.writes.filter((w) => w.op === 'delete' && after.has(w.path.toLowerCase())).map((w) => w.path);
+  return { checked: plan.scope.length, mismatched, stillPresent, armRequests: client.requests.count };
+}
+
+function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan): ApplyCheck {
+  return {
+    snapshotName,
+    source,
+    target: target.name,
+    targetId: target.id,
+    targetTier: tier,
+    verdict: plan.verdict,
+    counts: plan.counts,
+    findings: plan.findings,
+    writes: plan.writes.slice(0, 200),
+    skipped: plan.skipped,
+  };
+}

@@ -1,0 +1,20 @@
+/** Starts (or joins) the singleton snapshot orchestration of one configured instance. */
+import type { OrchestrationStarter } from '../starter';
+import type { Services } from '../../services';
+import { snapshotInstanceId, SnapshotOrchestrations } from './names';
+import { configuredInstance, type TakeSnapshotInput } from './takeSnapshot';
+import type { SnapshotTrigger } from '../../domain/snapshot/snapshotManifest';
+
+export async function requestSnapshot(
+  services: Services,
+  starter: OrchestrationStarter,
+  service: string,
+  trigger: SnapshotTrigger,
+  requestedBy: string,
+): Promise<{ instanceId: string; service: string; started: boolean }> {
+  const ref = configuredInstance(services, service);
+  const instanceId = snapshotInstanceId(ref.name, ref.id);
+  const input: TakeSnapshotInput = { serviceId: ref.id, trigger, requestedBy };
+  const { started } = await starter.start(SnapshotOrchestrations.take, instanceId, input);
+  return { instanceId, service: ref.name, started };
+}

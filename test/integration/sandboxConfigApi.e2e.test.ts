@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ArmConfigError, type ArmConfigClient } from '../../src/azure/snapshot/armConfigClient';
+import { parseServiceId } from '../../src/domain/resourceId';
+import { seedResource, setPageSize } from '../../src/sandbox/configApi';
+import { startHarness, type Harness } from '../support/harness';
+import { idOf, V2, V2_SERVICES, v2Config } from '../support/v2Fleet';
+
+describe('the sandbox configuration API, through the ARM pipeline', () => {
+  let h: Harness;
+  let premium: ArmConfigClient;
+  let standardV2: ArmConfigClient;
+  beforeEach(async () => {
+    h = await startHarness({ services: V2_SERVICES, config: v2Config });
+    premium = h.services.configClient(parseServiceId(idOf('contoso-apim-weu'))!);
+    standardV2 = h.services.configClient(parseServiceId(idOf(V2))!);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('pages lists with nextLink', async () => {
+    setPageSize(h.sandbox.apim.service('contoso-apim-weu'), 2);
+    const apis = await premium.list('apis');
+    expect(apis.map((a) => a.name)).toEqual(['catalog', 'orders', 'payments']);
+    expect(h.sandbox.apim.count('config.list', 'contoso-apim-weu')).toBe(2);
+  });
+
+  it('never returns a secret named value in a GET or a list', async () => {
+    await standardV2.put('namedValues/key', { properties: { displayName: 'key', value: 'not-in-gets', secret: true } });
+    const got = await standardV2.get('namedValues/key');
+    expect(got?.item.properties).toEqual({ displayName: 'key', secret: true });
+    expect(JSON.stringify(await standardV2.list('namedValues'))).not.toContain('not-in-gets');
+    expect(h.sandbox.apim.count('config.put', V2)).toBe(1);
+    expect(h.sandbox.apim.count('config.operation', V2)).toBe(1);
+  });
+
+  it('refuses a policy naming a named value, fragment or backend that does not exist', async () => {
+    await standardV2.put('apis/orders', { properties: { displayName: 'orders', path: 'orders' } });
+    const put = standardV2.put('apis/orders/policies/policy', {
+      properties: { format: 'rawxml', value: '<policies><inbound><set-header name="x"><value>{{missing}}</value></set-header></inbound></policies>' },
+    });
+    await expect(put).rejects.toMatchObject({ status: 400, code: 'ValidationError' });
+    await expect(standardV2.put('apis/other', { properties: { displayName: 'other' } })).rejects.toThrow(/'path' is required/);
+  });
+
+  it('answers MethodNotAllowedInPricingTier for self-hosted gateways on a v2 tier, and holds the v2 limits', async () => {
+    const err = await standardV2.list('gateways').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArmConfigError);
+    expect(err).toMatchObject({ status: 400, code: 'MethodNotAllowedInPricingTier' });
+    expect(await premium.list('gateways')).toEqual([]);
+    const v2 = h.sandbox.apim.service(V2);
+    for (let i = 0; i < 100; i++) seedResource(v2, `tags/t${i}`, { displayName: `t${i}` });
+    await expect(standardV2.put('tags/one-more', { properties: { displayName: 'x' } })).rejects.toMatchObject({ code: 'ServiceLimitReached' });
+  });
+
+  it('changes ETags on every write and deletes a resource with its children and the links to it', async () => {
+    await standardV2.put('tags/public', { properties: { displayName: 'public' } });
+    const first = (await standardV2.get('tags/public'))!.etag;
+    await standardV2.put('tags/public', { properties: { displayName: 'Public' } });
+    expect((await standardV2.get('tags/public'))!.etag).not.toBe(first);
+    await standardV2.put('apis/orders', { properties: { displayName: 'orders', path: 'orders' } });
+    await standardV2.put('apis/orders/tags/public', undefined);
+    await standardV2.put('apis/orders/operations/get', { properties: { displayName: 'get', method: 'GET', urlTemplate: '/' } });
+    await standardV2.delete('tags/public');
+    expect(await standardV2.list('apis/orders/tags')).toEqual([]);
+    await standardV2.delete('apis/orders');
+    expect(h.sandbox.apim.service(V2).configuration.apis).toEqual([]);
+    expect(Object.keys(h.sandbox.apim.service(V2).configuration.resources ?? {})).toEqual([]);
+  });
+
+  it("holds ARM's write budget per subscription: 200 at once, then 10 a second, with Retry-After", async () => {
+    const client = h.services.configClient(parseServiceId(idOf('contoso-apim-weu'))!, { throttleRetries: 0, concurrency: 16 });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => client.put(`tags/t${i}`, { properties: { displayName: `t${i}` } })));
+    await expect(client.put('tags/one-more', { properties: { displayName: 'x' } })).rejects.toMatchObject({
+      status: 429,
+      code: 'SubscriptionRequestsThrottled',
+    });
+    await h.clock.advance(1_000);
+    await client.put('tags/one-more', { properties: { displayName: 'x' } });
+    expect(h.sandbox.apim.count('config.throttled')).toBeGreaterThanOrEqual(1);
+  });
+});

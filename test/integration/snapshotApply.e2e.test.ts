@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
+import { parseServiceId } from '../../src/domain/resourceId';
+import { removeResource, seedResource } from '../../src/sandbox/configApi';
+import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
+import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
+import { seedFullConfiguration } from '../support/configSeed';
+import { runToCompletion, startHarness, type Harness } from '../support/harness';
+import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
+
+const PREMIUM = 'contoso-apim-weu';
+
+describe('applying a snapshot', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ services: V2_SERVICES, config: v2Config });
+    seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 3, operations: 3 });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const snapshot = async (service: string) => (await takeSnapshot(h.services, { serviceId: service, trigger: 'manual', requestedBy: 'test' })).snapshotName;
+  const stored = (service: string) => structuredClone(h.sandbox.apim.service(service).configuration.resources ?? {});
+  const read = (service: string) => readConfiguration(h.services.configClient(parseServiceId(idOf(service))!));
+
+  it('brings back one deleted API of a Standard v2 instance with --only, touching nothing else', async () => {
+    const name = await snapshot(V2);
+    const before = stored(V2);
+    removeResource(h.sandbox.apim.service(V2), 'apis/api-1');
+    const afterDelete = stored(V2);
+    expect(Object.keys(afterDelete).some((k) => k.startsWith('apis/api-1'))).toBe(false);
+
+    const reads = h.sandbox.apim.requests.length;
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test' });
+    // The dry run of --only reads its scope, not the instance (a full read is over a hundred requests here).
+    expect(h.sandbox.apim.requests.length - reads).toBeLessThan(25);
+    expect(check.verdict).toBe('Fully restorable');
+    // The API, its 3 operations and their 3 policies, its policy, schema, tag link, diagnostic, and the product's link to it;
+    // what it needs (version set, tag, logger, backend, named values, product) is there already and unchanged.
+    expect(check.counts).toMatchObject({ create: 12, change: 0, delete: 0, unchanged: 7 });
+
+    const response = await h.api('POST', '/api/snapshots/apply', { snapshot: name, target: V2, only: ['apis/api-1'], confirm: V2 });
+    expect(response.status).toBe(202);
+    const instance = await runToCompletion(h, response.body.id);
+    expect(instance.runtimeStatus).toBe('Completed');
+    const record = instance.output as { state: string; verification: { mismatched: string[]; checked: number }; preApplySnapshot: string; rtoMs: number };
+    expect(record, JSON.stringify(record, null, 1)).toMatchObject({ state: 'succeeded' });
+    expect(record.verification).toMatchObject({ checked: 19, mismatched: [] });
+    expect(record.preApplySnapshot).toMatch(/^contoso-apim-v2-weu\..*\.pre-apply$/);
+
+    const after = stored(V2);
+    const content = (r: Record<string, { properties: unknown }>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.properties]));
+    expect(content(after)).toEqual(content(before));
+    // Nothing else was written: every other resource keeps its ETag.
+    for (const [key, resource] of Object.entries(afterDelete)) expect(after[key]?.etag, key).toBe(resource.etag);
+  });
+
+  it('makes an empty v2 standby equal to its source, secrets aside as reported', async () => {
+    const name = await snapshot(V2);
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.verdict).toBe('Partially restorable');
+    const codes = check.findings.map((f) => `${f.code} ${f.resource ?? ''}`);
+    expect(codes).toEqual(
+      expect.arrayContaining(['SecretNotCaptured namedValues/orders-key', 'SecretNotCaptured identityProviders/aad', 'EnvironmentValue apis/orders']),
+    );
+    const skipped = new Set(check.skipped.map((s) => s.path));
+    // The API policies name the secret named value: they wait for it to be supplied.
+    expect([...skipped].sort()).toEqual([
+      'apis/api-1/policies/policy',
+      'apis/api-2/policies/policy',
+      'apis/orders/policies/policy',
+      'identityProviders/aad',
+      'namedValues/orders-key',
+    ]);
+
+    const record = await applySnapshot(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test', requestedAt: h.clock.now().toISOString() });
+    expect(record.failed).toEqual([]);
+    expect(record.verification?.mismatched).toEqual([]);
+    const source = (await read(V2)).resources.filter((r) => !skipped.has(r.path));
+    const standby = (await read(V2_STANDBY)).resources;
+    // Redacted backend credentials are not written: the standby's backend has only the named-value reference.
+    const strip = (resources: typeof source) =>
+      resources.map((r) => (r.path === 'backends/orders-backend' || r.path === 'loggers/appinsights' ? { path: r.path } : r));
+    expect(strip(standby)).toEqual(strip(source));
+    expect(standby.find((r) => r.path === 'backends/orders-backend')?.properties?.credentials).toEqual({ header: { 'x-ref': ['{{backend-host}}'] } });
+    expect(standby.find((r) => r.path === 'apis/orders')?.properties?.apiVersionSetId).toBe('/apiVersionSets/orders-vs');
+    expect(h.sandbox.apim.service(V2_STANDBY).configuration.resources?.['apis/orders']?.properties.apiVersionSetId).toBe(
+      `${idOf(V2_STANDBY)}/apiVersionSets/orders-vs`,
+    );
+  });
+
+  it('names what a v2 standby cannot carry when a Premium snapshot is checked against it', async () => {
+    const premium = h.sandbox.apim.service(PREMIUM);
+    seedFullConfiguration(premium, { apis: 1, operations: 1 });
+    seedResource(premium, 'gateways/factory-floor', { locationData: { name: 'Plant 1' } });
+    const name = await snapshot(PREMIUM);
+    const response = await h.api('POST', '/api/snapshots/apply/check', { snapshot: name, target: V2_STANDBY });
+    expect(response.status).toBe(200);
+    expect(response.body.verdict).toBe('Partially restorable');
+    expect(response.body.targetTier).toBe('StandardV2');
+    expect(response.body.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'UnsupportedOnTier', resource: 'gateways', severity: 'partial' })]),
+    );
+    expect(response.body.skipped).toEqual(expect.arrayContaining([{ path: 'gateways/factory-floor', code: 'MethodNotAllowedInPricingTier' }]));
+  });
+
+  it("refuses, before any write, a snapshot beyond the target tier's limits", async () => {
+    const premium = h.sandbox.apim.service(PREMIUM);
+    for (let i = 0; i < 101; i++) seedResource(premium, `tags/t${i}`, { displayName: `t${i}` });
+    const name = await snapshot(PREMIUM);
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.verdict).toBe('Not restorable');
+    expect(check.findings.find((f) => f.code === 'TierLimit')?.message).toBe('StandardV2 allows 100 tags; the target would hold 101');
+    const puts = h.sandbox.apim.count('config.put');
+    await expect(
+      applySnapshot(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test', requestedAt: h.clock.now().toISOString() }),
+    ).rejects.toMatchObject({
+      kind: 'refused',
+      code: 'NotRestorable',
+    });
+    expect(h.sandbox.apim.count('config.put')).toBe(puts);
+  });
+
+  it('deletes what the snapshot lacks only in mirror mode, and mirrors in place only with consent', async () => {
+    const name = await snapshot(V2);
+    seedResource(h.sandbox.apim.service(V2), 'tags/added-later', { displayName: 'later' });
+    const merge = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, requestedBy: 'test' });
+    expect(merge.counts.delete).toBe(0);
+    await expect(checkSnapshotApply(h.services, { snapshotName: name, target: V2, mirror: true, requestedBy: 'test' })).rejects.toMatchObject({
+      code: 'InPlaceNotAllowed',
+    });
+    const record = await applySnapshot(h.services, {
+      snapshotName: name,
+      target: V2,
+      mirror: true,
+      allowInPlace: true,
+      requestedBy: 'test',
+      requestedAt: h.clock.now().toISOString(),
+    });
+    expect(record.counts.delete).toBe(1);
+    expect(record.verification?.stillPresent).toEqual([]);
+    expect(h.sandbox.apim.service(V2).configuration.resources?.['tags/added-later']).toBeUndefined();
+    await expect(checkSnapshotApply(h.services, { snapshotName: name, target: 'contoso-apim-dev', requestedBy: 'test' })).rejects.toMatchObject({
+      code: 'NotAStandby',
+    });
+  });
+});

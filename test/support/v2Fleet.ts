@@ -1,0 +1,28 @@
+/** A Standard v2 instance and its empty Standard v2 standby (the demo's), beside the sample fleet. */
+import { canonicalServiceId } from '../../src/domain/resourceId';
+import { DEMO_V2, DEMO_V2_STANDBY, demoV2Specs } from '../../src/sandbox/demoV2';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../src/sandbox/model';
+
+export const V2 = DEMO_V2;
+export const V2_STANDBY = DEMO_V2_STANDBY;
+
+export const V2_SERVICES: SandboxServiceSpec[] = [...SAMPLE_SERVICES, ...demoV2Specs(SANDBOX_SUBSCRIPTION)];
+
+export const idOf = (name: string) => {
+  const spec = V2_SERVICES.find((s) => s.name === name)!;
+  return canonicalServiceId(spec.subscriptionId, spec.resourceGroup, spec.name);
+};
+
+/** The sandbox's config, with the v2 instance protected (its standby listed) and the Premium primary's standbys widened to the v2 standby. */
+export function v2Config(sandbox: RunningSandbox): Record<string, unknown> {
+  const base = sandbox.config() as { services: { id: string; standbys?: { id: string; sync: string }[] }[] };
+  const services = base.services
+    .filter((s) => !s.id.endsWith(`/${V2_STANDBY}`))
+    .map((s) => {
+      if (s.id.endsWith(`/${V2}`)) return { id: s.id, standbys: [{ id: idOf(V2_STANDBY), sync: 'manual' }] };
+      if (s.id.endsWith('/contoso-apim-weu')) return { ...s, standbys: [...(s.standbys ?? []), { id: idOf(V2_STANDBY), sync: 'manual' }] };
+      return s;
+    });
+  return { ...base, services };
+}
