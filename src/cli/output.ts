@@ -1,5 +1,5 @@
 /** CLI output: human tables, or JSON or YAML with --output (--json is --output json); errors to stderr with their exit code. */
-import { UserError } from '../errors';
+import { ExitCode, UserError } from '../errors';
 import { yamlModule } from './lazy';
 export { ExitCode, exitCodeFor } from '../errors';
 
@@ -54,4 +54,10 @@ export function table(rows: Record<string, string>[], columns: string[]): string
       .join('  ')
       .trimEnd();
   return [format(columns.map((c) => c.toUpperCase())), ...rows.map((r) => format(columns.map((c) => r[c] ?? '')))].join('\n');
+}
+
+/** A refusal's blocking findings, one line each with its fix, on stderr; the refused exit code to return. */
+export function printRefusal(findings: readonly { severity: string; code: string; message: string; fix: string }[], out: Output): number {
+  for (const f of findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
+  return ExitCode.refused;
 }

@@ -10,7 +10,7 @@ import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
-import { ExitCode, type Output } from '../output';
+import { ExitCode, printRefusal, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
 import { checkMigrationModule, checkRestoreModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
@@ -148,10 +148,7 @@ function printReport(report: MigrationReport | SideBySideReport, out: Output): v
 
 function printSummary(summary: MigrationSummary, out: Output): number {
   if (out.json) out.data(summary);
-  if (summary.state === 'refused') {
-    for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
-    return ExitCode.refused;
-  }
+  if (summary.state === 'refused') return printRefusal(summary.findings, out);
   const wayBack = summary.preMigrationBackup
     ? `way back: apim-dr migrate --rollback ${summary.recordName} --to <instance> (until ${summary.preMigrationBackup.expiresAt})`
     : undefined;

@@ -14,7 +14,7 @@ import type { RestoreAsk } from '../../workflows/restore/requestRestore';
 import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
 import type { CompatibilityReport } from '../../domain/compatibility';
 import type { RestoreSummary } from '../../workflows/restore/types';
-import { ExitCode, type Output } from '../output';
+import { ExitCode, printRefusal, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
@@ -94,8 +94,7 @@ export async function runRestore(
     out.progress('');
     if (out.json) out.data(refused);
     out.error(`NOT restorable: ${refused.backupName} → ${refused.target}`);
-    for (const f of refused.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
-    return ExitCode.refused;
+    return printRefusal(refused.findings, out);
   }
   out.progress('');
   if (!summary) {
@@ -108,10 +107,7 @@ export async function runRestore(
 /** The result of a restore or rollback, however it ran: the verdict, the RTO, and the way back. */
 export function printRestoreSummary(summary: RestoreSummary, target: string, out: Output): number {
   if (out.json) out.data(summary);
-  if (summary.state === 'refused') {
-    for (const f of summary.findings.filter((x) => x.severity === 'blocking')) out.error(`${f.code}: ${f.message} (fix: ${f.fix})`);
-    return ExitCode.refused;
-  }
+  if (summary.state === 'refused') return printRefusal(summary.findings, out);
   if (summary.state !== 'succeeded') {
     out.error(`restore into ${target} failed: ${summary.error?.code}: ${summary.error?.message}`);
     return ExitCode.failed;
