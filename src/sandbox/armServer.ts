@@ -118,13 +118,15 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
   }
 
   const op = OPERATION_URL.exec(url.pathname);
-  if (op && method === 'GET') {
+  // A backup's, restore's or migration's result; any other operation result (a configuration PUT's) is the
+  // configuration API's, below.
+  const operation = op && method === 'GET' ? sandbox.findOperation(op[3]!) : undefined;
+  if (op && operation) {
     const answer = operationAnswer(sandbox, op, url.href.replace('https://sandbox', origin(req)), retryAfter(sandbox));
-    const operation = sandbox.findOperation(op[3]!);
     record(
       `${op[2]!.toLowerCase() === 'operationstatuses' ? 'operationstatus' : 'operation'}.get`,
       answer.status,
-      operation && sandbox.getService(operation.serviceKey)?.spec.name,
+      sandbox.getService(operation.serviceKey)?.spec.name,
     );
     return send(res, answer.status, answer.body, answer.headers);
   }
@@ -164,6 +166,7 @@ async function handle(sandbox: ApimSandbox, req: IncomingMessage, res: ServerRes
     ? serveConfiguration(service, match[4], method, url, body, req.headers, origin(req), {
         scope: sandbox,
         now: sandbox.options.clock.now().getTime(),
+        pageSize: sandbox.options.pageSize,
       })
     : undefined;
   if (configuration) {

@@ -112,8 +112,8 @@ export function serveConfiguration(
   body: string,
   headers: IncomingHttpHeaders,
   origin: string,
-  /** Whose write budget (one sandbox's) and what time it is there. */
-  throttle: { scope: object; now: number },
+  /** Whose write budget (one sandbox's) and what time it is there, and its page size for lists when it sets one. */
+  throttle: { scope: object; now: number; pageSize?: number },
 ): ConfigAnswer | undefined {
   const segments = rest.split('/').filter(Boolean).map(decodeURIComponent);
   const first = segments[0]?.toLowerCase();
@@ -134,7 +134,7 @@ export function serveConfiguration(
   }
   if (segments.length % 2 === 1) {
     if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
-    return list(service, store, collectionSegments, rule, url, origin);
+    return list(service, store, collectionSegments, rule, url, origin, throttle.pageSize);
   }
   if (method === 'PUT' || method === 'DELETE') {
     const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
@@ -170,7 +170,15 @@ export function serveConfiguration(
   }
 }
 
-function list(service: SandboxService, store: Store, collection: string[], rule: CollectionRule, url: URL, origin: string): ConfigAnswer {
+function list(
+  service: SandboxService,
+  store: Store,
+  collection: string[],
+  rule: CollectionRule,
+  url: URL,
+  origin: string,
+  defaultPageSize?: number,
+): ConfigAnswer {
   const prefix = `${collection.join('/').toLowerCase()}/`;
   const depth = collection.length + 1;
   const items = Object.entries(store)
@@ -178,7 +186,7 @@ function list(service: SandboxService, store: Store, collection: string[], rule:
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, r]) => r);
   const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
-  const top = Math.min(Number(url.searchParams.get('$top') ?? Infinity) || Infinity, pageSizes.get(service) ?? DEFAULT_PAGE_SIZE);
+  const top = Math.min(Number(url.searchParams.get('$top') ?? Infinity) || Infinity, pageSizes.get(service) ?? defaultPageSize ?? DEFAULT_PAGE_SIZE);
   const page = items.slice(skip, skip + top);
   const body: Record<string, unknown> = { value: page.map((r) => toArm(service, r, rule, store)), count: items.length };
   if (skip + top < items.length) {

@@ -74,7 +74,7 @@ export async function snapshotOf(services: Services, ref: ServiceRef, trigger: S
         kind: 'apim-dr-snapshot',
         snapshotName: name,
         storageAccount: services.config.storage.account,
-        container: services.config.storage.container,
+        container: services.snapshots.container.containerName,
         service: { ...source, location: instance.location },
         takenAt: takenAt.toISOString(),
         completedAt,
