@@ -4,6 +4,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
 import { ArmHealth } from './azure/armHealth';
 import { BackupCatalog } from './azure/catalog';
+import { CatalogIndex } from './azure/catalogIndex';
 import { ChangeLog } from './azure/changeLog';
 import { DiscoveredFleet } from './azure/discoveredFleet';
 import { DiscoveryStore } from './azure/discoveryStore';
@@ -26,6 +27,8 @@ export interface Services {
   settings: NodeJS.ProcessEnv;
   apim: ApimOperations;
   catalog: BackupCatalog;
+  /** What the tick and the status read of the catalog: one blob, kept current as backups start and finish. */
+  catalogIndex: CatalogIndex;
   changes: ChangeLog;
   restores: RestoreLog;
   migrations: MigrationLog;
@@ -50,6 +53,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
   const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   const connectionString = options.settings[CONNECTION_STRING_SETTING];
   const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.container()), clock);
+  const catalog = new BackupCatalog(clients.container(), clients.blobService());
   return {
     get config() {
       return fleet.config;
@@ -59,7 +63,8 @@ export function createServices(config: Config, options: ServiceOptions): Service
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),
-    catalog: new BackupCatalog(clients.container(), clients.blobService()),
+    catalog,
+    catalogIndex: new CatalogIndex(clients.container(), catalog, clock),
     changes: new ChangeLog(clients.container()),
     restores: restoreLog(clients.container()),
     migrations: migrationLog(clients.container()),

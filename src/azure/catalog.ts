@@ -298,7 +298,8 @@ export class BackupCatalog {
   }
 }
 
-function expiredState(m: BackupManifest, now: Date): BackupState {
+/** A success past its expiry is expired; anything else keeps its state. */
+export function expiredState(m: Pick<BackupManifest, 'state' | 'expiresAt'>, now: Date): BackupState {
   return m.state === 'succeeded' && now.getTime() >= Date.parse(m.expiresAt) ? 'expired' : m.state;
 }
 

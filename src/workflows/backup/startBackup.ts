@@ -35,7 +35,9 @@ async function startNew(services: Services, service: ResolvedService, name: stri
   if (problems.length > 0) {
     const [first] = problems;
     const error = { code: first!.code, message: problems.map((p) => `${p.message} (fix: ${p.fix})`).join('; ') };
-    await services.catalog.create({ ...manifest, state: 'failed', completedAt: startedAt.toISOString(), error });
+    const refused: BackupManifest = { ...manifest, state: 'failed', completedAt: startedAt.toISOString(), error };
+    await services.catalog.create(refused);
+    await services.catalogIndex.record(refused);
     return { status: 'refused', backupName: name, ...error };
   }
   if (snapshot.provisioningState !== 'Succeeded') {
@@ -52,6 +54,8 @@ async function startNew(services: Services, service: ResolvedService, name: stri
     const winner = await services.catalog.read(name);
     return resumeExisting(services, service, winner!.manifest, input);
   }
+  // The tick reads running backups from the index: one whose watcher is lost is adopted from there.
+  await services.catalogIndex.record(manifest);
   return post(services, service, manifest, created.etag, plan);
 }
 
@@ -68,9 +72,15 @@ async function refuse(services: Services, service: ResolvedService, name: string
   const completedAt = services.clock.now().toISOString();
   try {
     const stored = await services.catalog.read(name);
-    if (!stored) await services.catalog.create({ ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error });
-    else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running')
-      await services.catalog.update({ ...stored.manifest, state: 'failed', completedAt, error }, stored.etag);
+    let failed: BackupManifest | undefined;
+    if (!stored) {
+      failed = { ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error };
+      await services.catalog.create(failed);
+    } else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running') {
+      failed = { ...stored.manifest, state: 'failed', completedAt, error };
+      await services.catalog.update(failed, stored.etag);
+    }
+    if (failed) await services.catalogIndex.record(failed);
   } catch (recordErr) {
     // Storage itself may be the problem (a missing container): the refusal stands, and the log says why it is unrecorded.
     services.logger.log('warn', `backup '${name}' refused (${err.code}) but its record could not be written: ${ensureError(recordErr).message}`, {
