@@ -59,9 +59,14 @@ async function startNew(services: Services, service: ResolvedService, name: stri
   return post(services, service, manifest, created.etag, plan);
 }
 
-/** Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its entries. */
+/**
+ * Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its
+ * entries. An instance without history of its own borrows the fleet's (from the catalog index), so that even its
+ * first backup is checked sparsely before the fleet's fastest backup could have finished.
+ */
 async function watchPlan(services: Services, service: ResolvedService): Promise<WatchPlan> {
-  const durations = recentBackupDurations(await services.catalog.list(service.ref.name));
+  const own = recentBackupDurations(await services.catalog.list(service.ref.name));
+  const durations = own.length ? own : [...(await services.catalogIndex.view()).durations.values()].flat();
   const window = completionWindow(durations);
   return window ? { window, expectedMs: durationStats(durations).medianMs } : {};
 }
