@@ -21,6 +21,8 @@ export interface CatalogEntry {
   completedAt?: string;
   /** The backup blob itself, when the listing saw it. */
   blob?: { size: number; tier?: string };
+  /** Why it failed: the catalog index keeps it for an instance's newest failure (a listing does not carry it). */
+  error?: { code: string; message: string };
 }
 
 export interface DeleteOutcome {

@@ -24,7 +24,18 @@ export const CATALOG_INDEX_BLOB = 'state/catalog-index.json';
 export const INDEX_STALE_AFTER_MS = 26 * 3_600_000;
 
 /** Conditional writes lost to other writers before giving up (each retry reads the winner's version). */
-const WRITE_ATTEMPTS = 12;
+const WRITE_ATTEMPTS = 20;
+
+/** Manifests read at once for the failure reasons when the index is rebuilt. */
+const FAILURE_READS_AT_ONCE = 32;
+
+/**
+ * Before retrying a lost write: a random wait growing with the attempts, so that the backups of a fleet finishing
+ * together (hundreds at the top of the hour) spread their writes out instead of colliding again.
+ */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 25 * 2 ** attempt)));
+}
 
 const entrySchema = z.object({
   backupName: z.string(),
@@ -37,6 +48,7 @@ const entrySchema = z.object({
   refusedAt: z.string().optional(),
   platform: z.string().optional(),
   completedAt: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
 const indexSchema = z.object({
@@ -78,16 +90,31 @@ export class CatalogIndex {
     const entries = listing ?? (await this.catalog.list());
     const services: Digests = {};
     for (const [key, mine] of groupBy(entries, (e) => e.service.toLowerCase())) services[key] = digestEntries(mine.map(withoutBlob));
+    await this.addFailureReasons(services);
     let index: StoredIndex = { schemaVersion: 1, builtAt, services };
     let etag = before?.etag;
     for (let attempt = 1; ; attempt++) {
       const written = await this.write(index, etag);
       if (written) return toView(index);
+      if (attempt >= WRITE_ATTEMPTS) throw new AzureError(`storage: '${CATALOG_INDEX_BLOB}' kept changing while it was rebuilt`, 'IndexWriteConflict');
+      await backoff(attempt);
       // Someone merged an entry since our listing: theirs is at least as new as ours, so it goes in too.
       const winner = await this.read();
-      if (attempt >= WRITE_ATTEMPTS) throw new AzureError(`storage: '${CATALOG_INDEX_BLOB}' kept changing while it was rebuilt`, 'IndexWriteConflict');
       etag = winner?.etag;
       if (winner?.index) index = { ...index, services: unionDigests(index.services, winner.index.services) };
+    }
+  }
+
+  /** The status shows each instance's newest failure with its reason: read once per rebuild, not on every status call. */
+  private async addFailureReasons(services: Digests): Promise<void> {
+    const failures = Object.values(services).flatMap((d) => d.entries.filter((e) => e.state === 'failed' && !e.error).slice(0, 1));
+    for (let i = 0; i < failures.length; i += FAILURE_READS_AT_ONCE) {
+      await Promise.all(
+        failures.slice(i, i + FAILURE_READS_AT_ONCE).map(async (entry) => {
+          const error = (await this.catalog.read(entry.backupName).catch(() => undefined))?.manifest.error;
+          if (error) entry.error = { code: error.code, message: error.message };
+        }),
+      );
     }
   }
 
@@ -107,6 +134,7 @@ export class CatalogIndex {
       if (!stored?.index) return;
       change(stored.index.services);
       if (await this.write(stored.index, stored.etag)) return;
+      await backoff(attempt);
     }
     throw new AzureError(`storage: '${CATALOG_INDEX_BLOB}' kept changing while it was updated`, 'IndexWriteConflict');
   }
@@ -157,6 +185,7 @@ export function entryOfManifest(m: BackupManifest): CatalogEntry {
     ...(m.deleteRefused ? { refusedAt: m.deleteRefused.at } : {}),
     ...(m.service ? { platform: m.service.platformVersion } : {}),
     ...(m.completedAt ? { completedAt: m.completedAt } : {}),
+    ...(m.state === 'failed' && m.error ? { error: { code: m.error.code, message: m.error.message } } : {}),
   });
 }
 

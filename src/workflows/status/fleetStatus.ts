@@ -93,7 +93,8 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
         const p = protection.find((x) => x.service.toLowerCase() === key)!;
         const lastAttempt = mine.find((e) => e.state !== 'running') ?? mine[0];
         const failed = mine.find((e) => e.state === 'failed');
-        const failure = failed ? (await services.catalog.read(failed.backupName))?.manifest.error : undefined;
+        // The index keeps the reason of the newest failure; a full listing (the dashboard's) does not.
+        const failure = failed ? (failed.error ?? (await services.catalog.read(failed.backupName))?.manifest.error) : undefined;
         const backupId = backupInstanceId(s.ref.name, s.ref.id);
         const run = starter && runningIds.has(backupId) ? await starter.status(backupId) : undefined;
         const reasons: string[] = [];
