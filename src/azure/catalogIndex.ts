@@ -18,7 +18,8 @@ import type { BackupCatalog, CatalogEntry } from './catalog';
 import { groupBy } from '../domain/groupBy';
 import { isWriteConflict, storageError, storageStatus } from './storageErrors';
 
-export const CATALOG_INDEX_BLOB = 'state/catalog-index.json';
+export { CATALOG_INDEX_BLOB } from './stateLayout';
+import { CATALOG_INDEX_BLOB } from './stateLayout';
 
 /** The sweep rebuilds it daily; older than this, a sweep was missed and the reader rebuilds it. */
 export const INDEX_STALE_AFTER_MS = 26 * 3_600_000;

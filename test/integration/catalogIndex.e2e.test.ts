@@ -19,7 +19,8 @@ describe('the catalog index', () => {
       h.clock.now(),
       h.services.config.defaults.restoreMargin,
     )?.backupName;
-  const indexBlob = () => h.services.catalog.container.getBlockBlobClient(CATALOG_INDEX_BLOB);
+  // The index is apim-dr's state: it lives in the state container, beside the records.
+  const indexBlob = () => h.sandbox.stateContainer().getBlockBlobClient(CATALOG_INDEX_BLOB);
 
   it('learns of each backup as it starts and finishes, without listing the catalog again', async () => {
     await h.api('GET', '/api/status');
