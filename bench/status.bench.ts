@@ -7,22 +7,17 @@
  *
  *   npx tsx bench/status.bench.ts [--instances 1000] [--subscriptions 50] [--days 30] [--running 20] [--runs 10]
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { ContainerClient } from '@azure/storage-blob';
 import { parseConfig } from '../src/config/loadConfig';
-import { manifestCopy } from '../src/azure/stateLayout';
-import { backupName, formatBackupTime, manifestName } from '../src/domain/backupName';
-import { expiresAt } from '../src/domain/expiry';
-import type { BackupManifest } from '../src/domain/manifest';
-import { manifestTags } from '../src/domain/manifest';
 import { canonicalServiceId } from '../src/domain/resourceId';
 import { VirtualClock } from '../src/local/hostClock';
 import { LocalHost } from '../src/local/LocalHost';
 import { startSandbox } from '../src/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
+import { countingProxy, pool } from './countingProxy';
+import { seedBackup } from './seedBackup';
 import { fleetSpecs, round, runBenchmark } from './support';
 
 const { values } = parseArgs({
@@ -45,46 +40,6 @@ const DAY = 24 * 60 * MINUTE;
 const NOW = new Date('2026-06-30T12:00:00Z');
 /** Daily backups at 02:00; one in a hundred failed. */
 const failed = (i: number, d: number) => (i * 31 + d * 7) % 100 === 0;
-
-/** Counts the HTTP requests that pass through it, by method and kind, on their way to Azurite. */
-async function countingProxy(target: URL): Promise<{ origin: string; counts: Map<string, number>; close(): Promise<void> }> {
-  const counts = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', target);
-    const comp = url.searchParams.get('comp');
-    const kind = `${req.method} ${comp ?? (url.searchParams.get('restype') === 'container' ? 'container' : 'blob')}`;
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', (err) => res.destroy(err));
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    counts,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 async function main() {
   const clock = new VirtualClock(NOW);
@@ -117,30 +72,14 @@ async function main() {
   const seeds = specs.flatMap((s, i) => Array.from({ length: days }, (_, d) => ({ s, i, d })));
   await pool(seeds, 32, async ({ s, i, d }) => {
     const created = new Date(Date.UTC(2026, 5, 30, 2) - d * DAY + ((i * 7) % 60) * 1_000);
-    const name = backupName(s.name, created, 'scheduled');
-    const manifest: BackupManifest = {
-      schemaVersion: 1,
-      backupName: name,
-      storageAccount: config.storage.account,
-      container: config.storage.container,
-      serviceId: canonicalServiceId(s.subscriptionId, s.resourceGroup, s.name),
-      trigger: 'scheduled',
-      requestedBy: 'schedule',
-      correlationId: `seed-${formatBackupTime(created)}`,
-      owner: `seed@${created.toISOString()}`,
-      startedAt: created.toISOString(),
-      createdAt: created.toISOString(),
-      expiresAt: expiresAt(created).toISOString(),
-      completedAt: new Date(created.getTime() + (15 + (i % 6)) * MINUTE).toISOString(),
-      ...(failed(i, d)
-        ? { state: 'failed' as const, error: { code: 'BackupFailed', message: 'the storage account refused the write (seeded failure)' } }
-        : { state: 'succeeded' as const, blobSize: 2_048 }),
-    };
-    const body = JSON.stringify(manifest, null, 2);
-    await container.getBlockBlobClient(manifestName(name)).upload(body, Buffer.byteLength(body), { tags: manifestTags(manifest) });
-    // apim-dr's own copy, the one it lists and reads (the state container).
-    await state.getBlockBlobClient(manifestCopy(manifestName(name))).upload(body, Buffer.byteLength(body), { tags: manifestTags(manifest) });
-    if (manifest.state === 'succeeded') await container.getBlockBlobClient(name).upload('x'.repeat(2_048), 2_048, { tags: manifestTags(manifest) });
+    await seedBackup(container, state, {
+      storage: config.storage,
+      service: { id: canonicalServiceId(s.subscriptionId, s.resourceGroup, s.name), name: s.name },
+      createdAt: created,
+      durationMs: (15 + (i % 6)) * MINUTE,
+      failed: failed(i, d),
+      blobSize: 2_048,
+    });
   });
   const seedSeconds = (performance.now() - seedStart) / 1000;
 

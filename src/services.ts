@@ -4,6 +4,7 @@ import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ApimOperations } from './azure/apimOperations';
 import { ArmHealth } from './azure/armHealth';
 import { BackupCatalog } from './azure/catalog';
+import { CatalogIndex } from './azure/catalogIndex';
 import { ChangeLog } from './azure/changeLog';
 import { DiscoveredFleet } from './azure/discoveredFleet';
 import { DiscoveryStore } from './azure/discoveryStore';
@@ -31,6 +32,8 @@ export interface Services {
   settings: NodeJS.ProcessEnv;
   apim: ApimOperations;
   catalog: BackupCatalog;
+  /** What the tick and the status read of the catalog: one blob, kept current as backups start and finish. */
+  catalogIndex: CatalogIndex;
   changes: ChangeLog;
   restores: RestoreLog;
   migrations: MigrationLog;
@@ -63,6 +66,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
   // What apim-dr acts on lives where only the app writes; the backup container holds backups and their manifests.
   const state = new JsonBlobStore(clients.stateContainer());
   const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.stateContainer()), clock);
+  const catalog = new BackupCatalog(clients.container(), state, clients.blobService());
   return {
     get config() {
       return fleet.config;
@@ -72,7 +76,8 @@ export function createServices(config: Config, options: ServiceOptions): Service
     clock,
     settings: options.settings,
     apim: new ApimOperations(clients),
-    catalog: new BackupCatalog(clients.container(), state, clients.blobService()),
+    catalog,
+    catalogIndex: new CatalogIndex(clients.stateContainer(), catalog, clock),
     changes: new ChangeLog(state),
     restores: restoreLog(state),
     migrations: migrationLog(state),

@@ -26,6 +26,8 @@ export interface CatalogEntry {
   completedAt?: string;
   /** The backup blob itself, when the listing saw it. */
   blob?: { size: number; tier?: string };
+  /** Why it failed: the catalog index keeps it for an instance's newest failure (a listing does not carry it). */
+  error?: { code: string; message: string };
 }
 
 export interface DeleteOutcome {
@@ -314,7 +316,8 @@ async function mustExist(container: ContainerClient, what: string, field: string
   }
 }
 
-function expiredState(m: BackupManifest, now: Date): BackupState {
+/** A success past its expiry is expired; anything else keeps its state. */
+export function expiredState(m: Pick<BackupManifest, 'state' | 'expiresAt'>, now: Date): BackupState {
   return m.state === 'succeeded' && now.getTime() >= Date.parse(m.expiresAt) ? 'expired' : m.state;
 }
 

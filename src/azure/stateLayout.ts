@@ -10,6 +10,9 @@ export const MIGRATIONS_FOLDER = 'migrations';
 /** Restore and migration requests as the edge recorded them, with their approvals (`<folder>/<operation>.<time>.<ms><id>.json`). */
 export const APPROVALS_FOLDER = 'approvals';
 
+/** What the tick and status need of the catalog, per instance, kept current as operations start and finish. */
+export const CATALOG_INDEX_BLOB = 'state/catalog-index.json';
+
 /** The last good tag-discovery list and what the newest refresh saw. */
 export const DISCOVERY_BLOB = 'state/discovery.json';
 

@@ -10,7 +10,7 @@ import { nextOccurrence } from './schedule';
 export const DEFAULT_BACKUP_MS = 30 * 60_000;
 
 /** How many recent successes the expected duration is taken from. */
-const RECENT = 10;
+export const RECENT_SUCCESSES = 10;
 
 export interface DurationStats {
   medianMs: number;
@@ -25,7 +25,7 @@ type Timed = { state: string; createdAt: string; completedAt?: string };
 export function recentBackupDurations(entries: readonly Timed[]): number[] {
   return entries
     .filter((e) => e.state === 'succeeded' && e.completedAt)
-    .slice(0, RECENT)
+    .slice(0, RECENT_SUCCESSES)
     .map((e) => Date.parse(e.completedAt!) - Date.parse(e.createdAt))
     .filter((ms) => ms > 0);
 }

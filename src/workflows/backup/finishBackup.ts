@@ -46,6 +46,8 @@ export async function finishBackup(services: Services, input: FinishBackupInput)
       },
     ]);
   }
+  // Also when an earlier run settled the manifest: it may have failed before the index heard of it.
+  await services.catalogIndex.record(manifest);
   return summarize(manifest);
 }
 

@@ -37,7 +37,9 @@ async function startNew(services: Services, service: ResolvedService, name: stri
   if (problems.length > 0) {
     const [first] = problems;
     const error = { code: first!.code, message: problems.map((p) => `${p.message} (fix: ${p.fix})`).join('; ') };
-    await services.catalog.create({ ...manifest, state: 'failed', completedAt: startedAt.toISOString(), error });
+    const refused: BackupManifest = { ...manifest, state: 'failed', completedAt: startedAt.toISOString(), error };
+    await services.catalog.create(refused);
+    await services.catalogIndex.record(refused);
     return { status: 'refused', backupName: name, ...error };
   }
   if (snapshot.provisioningState !== 'Succeeded') {
@@ -54,12 +56,19 @@ async function startNew(services: Services, service: ResolvedService, name: stri
     const winner = await services.catalog.read(name);
     return resumeExisting(services, service, winner!.manifest, input);
   }
+  // The tick reads running backups from the index: one whose watcher is lost is adopted from there.
+  await services.catalogIndex.record(manifest);
   return post(services, service, manifest, created.etag, plan);
 }
 
-/** Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its entries. */
+/**
+ * Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its
+ * entries. An instance without history of its own borrows the fleet's (from the catalog index), so that even its
+ * first backup is checked sparsely before the fleet's fastest backup could have finished.
+ */
 async function watchPlan(services: Services, service: ResolvedService): Promise<WatchPlan> {
-  const durations = recentBackupDurations(await services.catalog.list(service.ref.name));
+  const own = recentBackupDurations(await services.catalog.list(service.ref.name));
+  const durations = own.length ? own : [...(await services.catalogIndex.view()).durations.values()].flat();
   const window = completionWindow(durations);
   return window ? { window, expectedMs: durationStats(durations).medianMs } : {};
 }
@@ -70,9 +79,15 @@ async function refuse(services: Services, service: ResolvedService, name: string
   const completedAt = services.clock.now().toISOString();
   try {
     const stored = await services.catalog.read(name);
-    if (!stored) await services.catalog.create({ ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error });
-    else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running')
-      await services.catalog.update({ ...stored.manifest, state: 'failed', completedAt, error }, stored.etag);
+    let failed: BackupManifest | undefined;
+    if (!stored) {
+      failed = { ...baseManifest(services, service, name, input, services.clock.now()), state: 'failed', completedAt, error };
+      await services.catalog.create(failed);
+    } else if (stored.manifest.owner === input.owner && stored.manifest.state === 'running') {
+      failed = { ...stored.manifest, state: 'failed', completedAt, error };
+      await services.catalog.update(failed, stored.etag);
+    }
+    if (failed) await services.catalogIndex.record(failed);
   } catch (recordErr) {
     // Storage itself may be the problem (a missing container): the refusal stands, and the log says why it is unrecorded.
     services.logger.log('warn', `backup '${name}' refused (${err.code}) but its record could not be written: ${ensureError(recordErr).message}`, {

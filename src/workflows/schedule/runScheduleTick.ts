@@ -3,12 +3,12 @@
  * within the per-subscription limit, and warn about unprotected instances.
  */
 import { protectedServices, type ResolvedService } from '../../config/resolveService';
-import type { CatalogEntry } from '../../azure/catalog';
+import type { CatalogIndexView } from '../../azure/catalogIndex';
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { applyConcurrencyLimit, planDueBackups, type InstanceHistory, type ScheduledService } from '../../domain/dueBackups';
 import { newestRestorable } from '../../domain/expiry';
 import { groupBy } from '../../domain/groupBy';
-import { backupDurations, rpoLeadMs, scheduleIntervalMs } from '../../domain/rpoPlan';
+import { durationStats, rpoLeadMs, scheduleIntervalMs } from '../../domain/rpoPlan';
 import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
 import { consumeBurst, isBurstDue, type PendingChanges } from '../../domain/pendingChanges';
 import type { Services } from '../../services';
@@ -51,16 +51,18 @@ export async function runScheduleTick(services: Services, starter: Orchestration
   const byId = new Map(resolved.map((s) => [s.ref.id.toLowerCase(), s]));
   const scheduled = resolved.map(toScheduled);
 
-  const [entries, pending, running, restoring, outagesBefore, restoreTargets] = await Promise.all([
-    services.catalog.list(),
+  // The catalog as the index keeps it: every instance's newest entries, running ones, and recent durations.
+  const [catalog, pending, running, restoring, outagesBefore, restoreTargets] = await Promise.all([
+    services.catalogIndex.view(),
     services.changes.pending(),
     starter.running('backup-'),
     starter.running('restore-'),
     services.armHealth.read(),
     readRestoreTargets(services),
   ]);
+  const { entries } = catalog;
   const tick = tickMs(services);
-  const history = instanceHistories(entries, now, services.config.defaults.restoreMargin, tick);
+  const history = instanceHistories(catalog, now, services.config.defaults.restoreMargin, tick);
   const newestSucceeded = new Map<string, number>();
   for (const entry of entries) {
     const key = entry.service.toLowerCase();
@@ -177,15 +179,20 @@ function toScheduled(s: ResolvedService): ScheduledService {
   return { id: s.ref.id, name: s.ref.name, subscriptionId: s.ref.subscriptionId, schedule: s.schedule, rpoMs: s.rpoMs, enabled: s.config.enabled };
 }
 
-/** Per instance, from the listing (newest first): its newest attempt, its newest restorable backup, and the RPO lead. */
-function instanceHistories(entries: readonly CatalogEntry[], now: Date, restoreMarginMs: number, tick: number): Map<string, InstanceHistory> {
+/** Per instance, from the index (newest first): its newest attempt, its newest restorable backup, and the RPO lead. */
+function instanceHistories(
+  catalog: Pick<CatalogIndexView, 'entries' | 'durations'>,
+  now: Date,
+  restoreMarginMs: number,
+  tick: number,
+): Map<string, InstanceHistory> {
   const history = new Map<string, InstanceHistory>();
-  for (const [key, mine] of groupBy(entries, (e) => e.service.toLowerCase())) {
+  for (const [key, mine] of groupBy(catalog.entries, (e) => e.service.toLowerCase())) {
     const restorable = newestRestorable(mine, now, restoreMarginMs);
     history.set(key, {
       last: { createdAt: new Date(mine[0]!.createdAt), state: mine[0]!.state },
       newestRestorableAt: restorable ? new Date(restorable.createdAt) : undefined,
-      leadMs: rpoLeadMs(backupDurations(mine), tick),
+      leadMs: rpoLeadMs(durationStats(catalog.durations.get(key) ?? []), tick),
     });
   }
   return history;

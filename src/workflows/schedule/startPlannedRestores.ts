@@ -26,9 +26,8 @@ export async function readRestoreTargets(services: Services): Promise<RestoreTar
     for (const b of s.standbys) targets.set(b.name.toLowerCase(), b.id);
     if (s.drill) targets.set(s.drill.name.toLowerCase(), s.drill.id);
   }
-  const records = new Map<string, RestoreRecord[]>();
-  await Promise.all([...targets.keys()].map(async (name) => records.set(name, await services.restores.recent(name))));
-  return { targets, records };
+  // One listing of every restore record for all targets; settled records already read are not read again.
+  return { targets, records: await services.restores.recentOf(targets.keys()) };
 }
 
 export async function startPlannedRestores(

@@ -1,11 +1,11 @@
 /** The state of DR at a glance: per instance, what is restorable, how old, when it expires, what failed, what runs. */
-import type { CatalogEntry } from '../../azure/catalog';
+import type { CatalogIndexView } from '../../azure/catalogIndex';
 import { protectedServices } from '../../config/resolveService';
 import { backupInstanceId } from '../../domain/instanceIds';
 import { groupBy } from '../../domain/groupBy';
 import { parseServiceId } from '../../domain/resourceId';
 import type { RestoreRecord } from '../../domain/restoreRecord';
-import { backupDurations, scheduleRpoProblem } from '../../domain/rpoPlan';
+import { durationStats, scheduleRpoProblem } from '../../domain/rpoPlan';
 import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
@@ -13,6 +13,9 @@ import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type Instance
 import { snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
+
+/** What the status needs of the catalog: entries newest first (all of them, or the index's digest) and recent durations. */
+export type CatalogSummary = Pick<CatalogIndexView, 'entries' | 'durations'>;
 
 export type ProtectionLevel = 'protected' | 'at-risk' | 'unprotected';
 
@@ -64,15 +67,15 @@ export interface FleetStatus {
 
 /** `starter` is optional: the CLI, outside the Functions app, cannot see running orchestrations. */
 export async function fleetStatus(services: Services, starter?: OrchestrationStarter): Promise<FleetStatus> {
-  return fleetStatusOf(services, services.catalog.list(), starter);
+  return fleetStatusOf(services, services.catalogIndex.view(), starter);
 }
 
-/** The same, from a catalog listing the caller also uses; it is awaited alongside the pending changes. */
-export async function fleetStatusOf(services: Services, listing: Promise<CatalogEntry[]>, starter?: OrchestrationStarter): Promise<FleetStatus> {
+/** The same, from the catalog's index or a listing the caller also uses; it is awaited alongside the pending changes. */
+export async function fleetStatusOf(services: Services, catalog: Promise<CatalogSummary>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   await services.fleet.sync();
   const now = services.clock.now();
-  const [entries, pending, migrations, outages, running, snapshots] = await Promise.all([
-    listing,
+  const [{ entries, durations }, pending, migrations, outages, running, snapshots] = await Promise.all([
+    catalog,
     services.changes.pending(),
     latestMigrations(services, starter),
     services.armHealth.read(),
@@ -81,6 +84,8 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
     snapshotStatuses(services),
   ]);
   const runningIds = new Set(running);
+  const restoreRecords = await services.restores.recentOf(restoreTargetNames(services));
+  const recentRestores = (target: string) => restoreRecords.get(target.toLowerCase()) ?? [];
   const protection = assessFleet(services, entries, now);
   const byService = groupBy(entries, (e) => e.service.toLowerCase());
   const instances = await Promise.all(
@@ -92,7 +97,8 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
         const p = protection.find((x) => x.service.toLowerCase() === key)!;
         const lastAttempt = mine.find((e) => e.state !== 'running') ?? mine[0];
         const failed = mine.find((e) => e.state === 'failed');
-        const failure = failed ? (await services.catalog.read(failed.backupName))?.manifest.error : undefined;
+        // The index keeps the reason of the newest failure; a full listing (the dashboard's) does not.
+        const failure = failed ? (failed.error ?? (await services.catalog.read(failed.backupName))?.manifest.error) : undefined;
         const backupId = backupInstanceId(s.ref.name, s.ref.id);
         const run = starter && runningIds.has(backupId) ? await starter.status(backupId) : undefined;
         const reasons: string[] = [];
@@ -129,16 +135,14 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
           running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
           pendingChanges: pending.get(key),
           platform: mine.find((e) => e.platform)?.platform,
-          scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, backupDurations(mine), now) : undefined,
+          scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, durationStats(durations.get(key) ?? []), now) : undefined,
           migration: migrations.get(key),
           snapshots: snapshot,
-          lastDrill: s.config.drill ? await lastDrill(services, s.ref.name, s.config.drill.target) : undefined,
-          standbys: await Promise.all(
-            s.config.standbys.map(async (b) => {
-              const name = parseServiceId(b.id)?.name ?? b.id;
-              return standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, await services.restores.recent(name));
-            }),
-          ),
+          lastDrill: s.config.drill ? lastDrill(recentRestores, s.ref.name, s.config.drill.target) : undefined,
+          standbys: s.config.standbys.map((b) => {
+            const name = parseServiceId(b.id)?.name ?? b.id;
+            return standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name));
+          }),
         };
       }),
   );
@@ -154,9 +158,17 @@ export async function fleetStatusOf(services: Services, listing: Promise<Catalog
   };
 }
 
-async function lastDrill(services: Services, source: string, targetId: string): Promise<DrillResult | undefined> {
+/** Every standby and drill target of the enabled instances, by name. */
+function restoreTargetNames(services: Services): string[] {
+  return protectedServices(services.config)
+    .filter((s) => s.config.enabled)
+    .flatMap((s) => [...s.config.standbys.map((b) => b.id), ...(s.config.drill ? [s.config.drill.target] : [])])
+    .map((id) => parseServiceId(id)?.name ?? id);
+}
+
+function lastDrill(recentRestores: (target: string) => RestoreRecord[], source: string, targetId: string): DrillResult | undefined {
   const target = parseServiceId(targetId)?.name ?? targetId;
-  const drill = (await services.restores.recent(target)).find((r) => r.purpose === 'drill' && r.source.toLowerCase() === source.toLowerCase());
+  const drill = recentRestores(target).find((r) => r.purpose === 'drill' && r.source.toLowerCase() === source.toLowerCase());
   if (!drill) return undefined;
   const blocking = drill.findings.find((f) => f.severity === 'blocking');
   const error = drill.error ? `${drill.error.code}: ${drill.error.message}` : blocking && `${blocking.code}: ${blocking.message}`;

@@ -1,5 +1,6 @@
 /** Activity: carry out planned sweep items (one chunk): delete or archive retired backups, mark expired ones. */
 import type { SweepItem } from '../../domain/sweepPlan';
+import { expiredState } from '../../azure/catalog';
 import type { Services } from '../../services';
 import type { SweepApplied } from './types';
 
@@ -36,6 +37,7 @@ export async function applySweep(services: Services, planned: SweepItem[]): Prom
       applied.marked.push(item.backupName);
     }
   }
+  await patchCatalogIndex(services, applied, now);
   if (applied.deleted.length || applied.archived.length || applied.refused.length) {
     services.logger.event('apim-dr.sweep.applied', {
       deleted: applied.deleted.length,
@@ -45,4 +47,21 @@ export async function applySweep(services: Services, planned: SweepItem[]): Prom
     });
   }
   return applied;
+}
+
+/** What the sweep changed, in the index too: deleted entries leave it, archived and expired ones change state. */
+async function patchCatalogIndex(services: Services, applied: SweepApplied, now: Date): Promise<void> {
+  const deleted = new Set(applied.deleted);
+  const archived = new Set(applied.archived);
+  const changed = new Set([...applied.archived, ...applied.marked, ...applied.refused.map((r) => r.backupName)]);
+  if (deleted.size === 0 && changed.size === 0) return;
+  await services.catalogIndex.update((digests) => {
+    for (const digest of Object.values(digests)) {
+      digest.entries = digest.entries
+        .filter((e) => !deleted.has(e.backupName))
+        .map((e) =>
+          changed.has(e.backupName) ? { ...e, state: expiredState(e, now), ...(archived.has(e.backupName) ? { archivedAt: now.toISOString() } : {}) } : e,
+        );
+    }
+  });
 }

@@ -22,6 +22,8 @@ export async function planSweep(services: Services, service?: string, retired: r
   const now = services.clock.now();
   const name = service ? resolveService(services.config, service).ref.name : undefined;
   const { entries, foreign } = await services.catalog.scan(name);
+  // The daily walk of the whole catalog: the index the tick and the status read is rebuilt from it.
+  if (!name) await services.catalogIndex.rebuild(entries);
   if (foreign.length) {
     services.logger.event('apim-dr.catalog.foreign', { count: foreign.length, examples: foreign.slice(0, 5), action: 'left alone' }, 'warn');
   }
