@@ -2,7 +2,7 @@
  * In-memory stand-ins for the services the operation activities use (catalog, records, ARM), so start, check and
  * finish are tested where their logic lives. Only what those activities call is here; the rest is left out.
  */
-import type { CheckResult } from '../../src/azure/apimOperations';
+import type { CheckResult, StartResult } from '../../src/azure/apimOperations';
 import { parseConfig } from '../../src/config/loadConfig';
 import type { BackupManifest } from '../../src/domain/manifest';
 import type { MigrationRecord } from '../../src/domain/migrationRecord';
@@ -51,6 +51,9 @@ export interface FakeServices {
   inventories: Map<string, Inventory>;
   /** ARM's answer to a check of a token, by token. */
   answers: Map<string, CheckResult>;
+  /** ARM's answer to the next operation POST, and the POSTs sent. */
+  startAnswer: StartResult;
+  posts: string[];
   /** Thrown by every ARM GET while set (an outage). */
   armDown?: Error;
   events: { name: string; properties: Record<string, unknown>; level?: string }[];
@@ -77,6 +80,8 @@ export function fakeServices(): FakeServices {
     ]),
     inventories: new Map(),
     answers: new Map(),
+    startAnswer: { status: 'started', token: 'new-token', retryAfterMs: 30_000 },
+    posts: [],
     events: [],
     finished: [],
   };
@@ -97,6 +102,8 @@ export function fakeServices(): FakeServices {
     apim: {
       getService: (ref: ServiceRef) => arm(() => fake.instances.get(ref.name)!),
       countInventory: (ref: ServiceRef) => arm(() => fake.inventories.get(ref.name) ?? { apis: 0, products: 0, namedValues: 0 }),
+      start: (kind: string, ref: ServiceRef) => arm(() => (fake.posts.push(`${kind} ${ref.name}`), fake.startAnswer)),
+      startMigration: (ref: ServiceRef, mode: string) => arm(() => (fake.posts.push(`migrate ${ref.name} ${mode}`), fake.startAnswer)),
       check: (_kind: string, _ref: ServiceRef, token: string) => arm(() => fake.answers.get(token) ?? { status: 'running' }),
     },
     logger: {
