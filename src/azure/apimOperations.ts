@@ -1,12 +1,14 @@
 /** The APIM management operations apim-dr uses: read an instance, start a backup/restore/migration, check it by token. */
 import type { ApiManagementClient, ApiManagementServiceBackupRestoreParameters, ApiManagementServiceResource } from '@azure/arm-apimanagement';
 import type { FullOperationResponse } from '@azure/core-client';
+import type { Clock } from '../clock';
 import type { ServiceRef } from '../domain/resourceId';
 import type { Inventory, ServiceSnapshot } from '../domain/service';
 import { canHaveWorkspaces } from '../domain/workspaceTiers';
 import { armErrorCode, isConflict, toApimError } from './armErrors';
 import type { ClientFactory } from './clientFactory';
 import { asyncOperationFailure, isReadableToken, operationRejection, unknownOutcome, type UnknownOutcome } from './operationAnswers';
+import { retryAfterMs } from './retryAfter';
 import { isAnswerLost } from './sendOnce';
 
 export type OperationKind = 'backup' | 'restore' | 'migrate';
@@ -78,7 +80,7 @@ export class ApimOperations {
 
   /** Sends the backup/restore POST; returns the SDK poller's serialized state as the resumable token. */
   async start(kind: 'backup' | 'restore', ref: ServiceRef, parameters: ApiManagementServiceBackupRestoreParameters): Promise<StartResult> {
-    const capture = retryAfterCapture();
+    const capture = retryAfterCapture(this.clients.clock);
     try {
       const poller = await this.begin(kind, ref, parameters, { onResponse: capture.onResponse });
       return { status: 'started', token: poller.toString(), retryAfterMs: capture.value() };
@@ -91,7 +93,7 @@ export class ApimOperations {
 
   /** Sends the `migrateToStv2` POST; the token resumes its poller as for backups. */
   async startMigration(ref: ServiceRef, mode: MigrationMode): Promise<StartResult> {
-    const capture = retryAfterCapture();
+    const capture = retryAfterCapture(this.clients.clock);
     try {
       const poller = await this.client(ref).apiManagementService.beginMigrateToStv2(ref.resourceGroup, ref.name, {
         parameters: { mode },
@@ -108,7 +110,7 @@ export class ApimOperations {
   /** One status GET of a running operation, resumed from its token (with whatever token the credential holds now). */
   async check(kind: OperationKind, ref: ServiceRef, token: string): Promise<CheckResult> {
     if (!isReadableToken(token)) return { status: 'unknown', code: 'OperationTokenUnreadable', message: 'the operation token does not parse' };
-    const capture = retryAfterCapture();
+    const capture = retryAfterCapture(this.clients.clock);
     let failure: { code: string; message: string } | undefined;
     const onResponse = (response: FullOperationResponse) => {
       capture.onResponse(response);
@@ -165,17 +167,15 @@ function isOperationFailure(statusCode: number | undefined): boolean {
 // A resumed poller never sends the body; the SDK signature still wants one.
 const PLACEHOLDER_PARAMETERS: ApiManagementServiceBackupRestoreParameters = { storageAccount: '-', containerName: '-', backupName: '-' };
 
-function retryAfterCapture() {
-  let retryAfterMs: number | undefined;
+function retryAfterCapture(clock: Clock) {
+  let waitMs: number | undefined;
   let accepted = false;
   return {
     onResponse: (response: FullOperationResponse) => {
       if (response.request.method === 'POST' && response.status === 202) accepted = true;
-      const header = response.headers.get('retry-after');
-      const seconds = header === undefined ? NaN : Number(header);
-      if (Number.isFinite(seconds) && seconds >= 0) retryAfterMs = seconds * 1000;
+      waitMs = retryAfterMs(response.headers.get('retry-after'), clock.now().getTime()) ?? waitMs;
     },
-    value: () => retryAfterMs,
+    value: () => waitMs,
     /** Whether ARM answered the POST with 202: the operation runs, whatever happened after. */
     accepted: () => accepted,
   };

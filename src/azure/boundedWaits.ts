@@ -5,6 +5,8 @@
  * clock on the local host.
  */
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { Clock } from '../clock';
+import { retryAfterMs } from './retryAfter';
 
 /** The SDK's own retries of one ARM request (its defaults: 3 retries, up to 64 s apart, Retry-After uncapped). */
 export const ARM_RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1_000 };
@@ -16,24 +18,20 @@ export const MAX_IN_ACTIVITY_WAIT_MS = 5_000;
  * Per attempt: on a 429 or 503 (what the SDK's throttling retry sleeps for), drops a `Retry-After` longer than
  * MAX_IN_ACTIVITY_WAIT_MS, so the request fails at once and the orchestrator waits instead.
  */
-export function capRetryAfterPolicy(): PipelinePolicy {
+export function capRetryAfterPolicy(clock: Clock): PipelinePolicy {
   return {
     name: 'apimDrCapRetryAfter',
     async sendRequest(request, next) {
       const response = await next(request);
       const header = response.headers.get('retry-after');
-      if ((response.status === 429 || response.status === 503) && header !== undefined && retryAfterMs(header) > MAX_IN_ACTIVITY_WAIT_MS) {
+      if (
+        (response.status === 429 || response.status === 503) &&
+        header !== undefined &&
+        (retryAfterMs(header, clock.now().getTime()) ?? 0) > MAX_IN_ACTIVITY_WAIT_MS
+      ) {
         response.headers.delete('retry-after');
       }
       return response;
     },
   };
-}
-
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
-function retryAfterMs(header: string): number {
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 0 : at - Date.now();
 }

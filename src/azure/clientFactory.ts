@@ -28,6 +28,8 @@ export interface ClientFactoryOptions {
 }
 
 export interface ClientFactory {
+  /** The injected clock, for what the clients' answers say in time (Retry-After dates). */
+  readonly clock: Clock;
   readonly credential: TokenCredential;
   /** Pipeline policies every Azure client here needs (the extra CA, when there is one). */
   readonly policies: { policy: PipelinePolicy; position: 'perCall' }[];
@@ -49,6 +51,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
   let resourceGraph: ResourceGraphClient | undefined;
 
   return {
+    clock: options.clock,
     credential,
     policies,
     apim(subscriptionId) {
@@ -72,7 +75,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
         // Per attempt, inside the SDK's retry loop: a POST whose answer was lost is not resent, and a long
         // Retry-After is left to the orchestrator's durable timers.
         client.pipeline.addPolicy(sendOperationPostOncePolicy(), { phase: 'Sign' });
-        client.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+        client.pipeline.addPolicy(capRetryAfterPolicy(options.clock), { phase: 'Sign' });
         // No request, and so no bearer token, for any host but ARM's: a forged operation URL goes nowhere.
         client.pipeline.addPolicy(armHostOnlyPolicy(config.arm.endpoint), { phase: 'Sign' });
         apimClients.set(subscriptionId, client);
@@ -89,7 +92,7 @@ export function createClientFactory(config: Config, options: ClientFactoryOption
           retryOptions: ARM_RETRY_OPTIONS,
         });
         // A throttled refresh waits for the next tick rather than sleeping long inside it.
-        resourceGraph.pipeline.addPolicy(capRetryAfterPolicy(), { phase: 'Sign' });
+        resourceGraph.pipeline.addPolicy(capRetryAfterPolicy(options.clock), { phase: 'Sign' });
         resourceGraph.pipeline.addPolicy(armHostOnlyPolicy(config.arm.endpoint), { phase: 'Sign' });
       }
       return resourceGraph;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { StorageAccess } from '../domain/storageAccess';
 import { parseDuration } from '../domain/duration';
 import { RESTORE_WINDOW_MS } from '../domain/expiry';
-import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE } from '../domain/resourceId';
+import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE, SERVICE_NAME } from '../domain/resourceId';
 import { validateSchedule } from '../domain/schedule';
 import { snapshotDefaults, snapshotProtectionSchema } from './snapshotSchema';
 
@@ -191,7 +191,7 @@ export const configSchema = z
     services: z.array(serviceSchema).default([]),
     discovery: discoverySchema.optional(),
     // Instances no longer configured whose backups the sweep may retire; any other unconfigured instance's are never touched.
-    retired: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,49}$/, 'must be the name of an APIM instance (letters, digits, hyphens)')).default([]),
+    retired: z.array(z.string().regex(SERVICE_NAME, 'must be the name of an APIM instance (letters, digits, hyphens)')).default([]),
   })
   // Checked even when other fields are wrong, so one run names every problem: there must be something to protect.
   .check(

@@ -1,11 +1,12 @@
 /** Backup blob names: `<service>.<yyyyMMddTHHmmssZ>.<trigger>.apimbackup` (docs/design.md §4). */
+import { SERVICE_NAME_PATTERN } from './resourceId';
 
 export const BACKUP_TRIGGERS = ['scheduled', 'event', 'manual', 'pre-restore', 'pre-migration'] as const;
 export type BackupTrigger = (typeof BACKUP_TRIGGERS)[number];
 
 const BACKUP_SUFFIX = '.apimbackup';
 const MANIFEST_SUFFIX = '.manifest.json';
-const NAME = /^([a-zA-Z][a-zA-Z0-9-]*)\.(\d{8}T\d{6}Z)\.([a-z-]+)\.apimbackup$/;
+const NAME = new RegExp(`^(${SERVICE_NAME_PATTERN})\\.(\\d{8}T\\d{6}Z)\\.([a-z-]+)\\.apimbackup$`);
 
 export function formatBackupTime(at: Date): string {
   return at

@@ -2,8 +2,6 @@
 import { formatDuration } from './duration';
 
 export const RESTORE_WINDOW_MS = 30 * 86_400_000;
-/** A backup that expires within this margin is not offered for restore: a restore can take 30+ minutes. */
-export const DEFAULT_RESTORE_MARGIN_MS = 2 * 3_600_000;
 
 export function expiresAt(createdAt: Date): Date {
   return new Date(createdAt.getTime() + RESTORE_WINDOW_MS);

@@ -11,7 +11,10 @@ export function backupInstanceId(serviceName: string, resourceId: string): strin
   return `backup-${serviceName.toLowerCase()}-${hash8(resourceId)}`;
 }
 
-/** One restore per target at a time. */
-export function restoreInstanceId(targetName: string, targetId: string): string {
+/**
+ * The lock on a target: the instance ID of the one restore or in-place migration running into it at a time. A backup
+ * of the instance waits while it is held. Its `restore-` prefix stays: running orchestrations already carry it.
+ */
+export function targetLockId(targetName: string, targetId: string): string {
   return `restore-${targetName.toLowerCase()}-${hash8(targetId)}`;
 }

@@ -3,6 +3,7 @@
  * newest `keep` are kept; the rest go (their audit survives in telemetry). Pure: names in, names out.
  */
 import { groupBy } from './groupBy';
+import { SERVICE_NAME_PATTERN } from './resourceId';
 
 export interface RecordRetention {
   /** Records younger than this are always kept. */
@@ -15,7 +16,9 @@ export interface RecordRetention {
  * `restores/<target>.<yyyyMMddTHHmmssZ>[.<ms><id>].json` and `migrations/<service>.…`, as timedRecordName writes them
  * (older restore records lack the id).
  */
-const RECORD = /^(?:restores|migrations)\/([a-zA-Z][a-zA-Z0-9-]*)\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:\.\d{3}[0-9a-f]{4})?\.json$/;
+const RECORD = new RegExp(
+  `^(?:restores|migrations)/(${SERVICE_NAME_PATTERN})\\.(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})Z(?:\\.\\d{3}[0-9a-f]{4})?\\.json$`,
+);
 
 export function parseRecordName(name: string): { target: string; at: Date } | undefined {
   const m = RECORD.exec(name);

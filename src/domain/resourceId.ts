@@ -7,11 +7,18 @@ export interface ServiceRef {
   name: string;
 }
 
-const SERVICE_ID =
-  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w.()]{1,90})\/providers\/Microsoft\.ApiManagement\/service\/([a-zA-Z][a-zA-Z0-9-]{0,48}[a-zA-Z0-9]?)$/i;
+/**
+ * The APIM service name rule, the one spelling of it (IDs, config, blob and record names): 1-50 characters,
+ * letters, digits and hyphens, starting with a letter and ending with a letter or digit. It never contains `.`.
+ */
+export const SERVICE_NAME_PATTERN = '[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?';
 
-/** An APIM service name: starts with a letter, letters/digits/hyphens, 1-50 chars. It never contains `.`. */
-export const SERVICE_NAME = /^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/;
+export const SERVICE_NAME = new RegExp(`^${SERVICE_NAME_PATTERN}$`);
+
+const SERVICE_ID = new RegExp(
+  `^/subscriptions/([0-9a-fA-F-]{36})/resourceGroups/([-\\w.()]{1,90})/providers/Microsoft\\.ApiManagement/service/(${SERVICE_NAME_PATTERN})$`,
+  'i',
+);
 
 export function parseServiceId(id: string): ServiceRef | undefined {
   const m = SERVICE_ID.exec(id);

@@ -19,8 +19,3 @@ export function expectedRestoreMs(history: readonly RestoreRecord[]): number {
   const mid = Math.floor(durations.length / 2);
   return durations.length % 2 ? durations[mid]! : Math.round((durations[mid - 1]! + durations[mid]!) / 2);
 }
-
-/** Percent of the expected duration since the restore started; held at 99 until it is verified. */
-export function restorePercent(elapsedMs: number, expectedMs: number): number {
-  return Math.max(0, Math.min(99, Math.floor((100 * elapsedMs) / expectedMs)));
-}

@@ -17,7 +17,6 @@ export type DrRole = (typeof DR_ROLES)[number];
 
 /** `entra-id` (Azure, the default): every route needs a validated caller and a role. `none`: open (the local host). */
 export const HTTP_AUTH_SETTING = 'APIM_DR_HTTP_AUTH';
-export const HTTP_AUTH_MODES = ['entra-id', 'none'] as const;
 /** Set by App Service when its authentication is on (as Microsoft.Identity.Web reads it). */
 export const PLATFORM_AUTH_SETTING = 'WEBSITE_AUTH_ENABLED';
 export const PRINCIPAL_HEADER = 'x-ms-client-principal';

@@ -54,5 +54,3 @@ export const consoleSink: LogSink = (record) => {
   if (record['level'] === 'error' || record['level'] === 'warn') console.error(line);
   else console.log(line);
 };
-
-export const silentLogger: Logger = createLogger(() => undefined);

@@ -55,31 +55,6 @@ export function after(context: OrchestrationContext, ms: number): Date {
   return new Date(context.df.currentUtcDateTime.getTime() + ms);
 }
 
-/** How many times an operation waits for its instance to be free before it gives up (30 × BUSY_RETRY_MS). */
-export const MAX_BUSY_WAITS = 30;
-
-/**
- * Calls `start` until the instance is free (or MAX_BUSY_WAITS waits have passed): a 409 means someone else's
- * operation runs there, so the orchestration waits on a durable timer and asks again.
- */
-export function* startWhenFree<S extends { status: string }>(
-  context: OrchestrationContext,
-  start: () => Task,
-  waiting: (reason: string) => OperationStatus,
-): Generator<Task, S, S> {
-  let started: S = yield start();
-  for (let waits = 1; isBusy(started) && waits <= MAX_BUSY_WAITS; waits++) {
-    setPhase(context, waiting(started.message));
-    yield context.df.createTimer(after(context, started.retryAfterMs));
-    started = yield start();
-  }
-  return started;
-}
-
-function isBusy(s: { status: string }): s is { status: 'busy'; message: string; retryAfterMs: number } {
-  return s.status === 'busy';
-}
-
 /**
  * A status check's answer: `running` keeps the watch waiting (for `retryAfterMs` when ARM says so);
  * `unreachable` means ARM or storage could not be asked, which says nothing about the operation itself.

@@ -7,7 +7,7 @@
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { nextCheckInMs, type CompletionWindow } from '../domain/pollPlan';
-import { restorePercent } from '../domain/restoreProgress';
+import { progressPercent } from '../domain/progressPercent';
 import { ensureError } from '../errors';
 import { Activities, Orchestrations } from './names';
 import { activityRetry, after, setPhase, type MonitoredOutcome, type OperationStatus, type Unreachable } from './operation';
@@ -135,7 +135,7 @@ function progress(request: WatchRequest, polls: number, elapsedMs: number): Oper
   return {
     ...request.status,
     polls,
-    ...(expectedMs ? { percent: restorePercent(elapsedMs, expectedMs), expectedMs } : {}),
+    ...(expectedMs ? { percent: progressPercent(elapsedMs, expectedMs), expectedMs } : {}),
     ...(overdue && elapsedMs > overdue.afterMs ? { overdue: overdue.message } : {}),
   };
 }

@@ -5,7 +5,8 @@
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { parseBackupName } from '../../domain/backupName';
 import { Activities, Orchestrations } from '../names';
-import { activityRetry, after, setPhase, type Unreachable } from '../operation';
+import { activityRetry, setPhase, type Unreachable } from '../operation';
+import { firstOutcome, startWhenFree, unsettledError } from '../operationLifecycle';
 import type { SweepRequest } from '../sweep/types';
 import { OUTAGE_LIMIT_MS, watch, type WatchRequest } from '../watch';
 import type { BackupRequest, BackupSummary, CheckOutcome, StartBackupInput, StartBackupOutput } from './types';
@@ -40,21 +41,25 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     return yield* finish(context, request, backupName, settled);
   }
 
-  for (let starts = 1; ; starts++) {
-    const started: StartBackupOutput = yield context.df.callActivityWithRetry(Activities.startBackup, retry, input);
+  for (let starts = 0; ;) {
+    // Busy waits and restarts after a lost operation draw on the one budget of MAX_STARTS starts.
+    const started = yield* startWhenFree<StartBackupOutput>(
+      context,
+      () => {
+        starts++;
+        return context.df.callActivityWithRetry(Activities.startBackup, retry, input);
+      },
+      (reason, busy) => ({ phase: 'waiting', backupName: busy.backupName, reason }),
+      MAX_STARTS - starts - 1,
+    );
     if (started.status === 'refused') return failedSummary(request, started.backupName, started.code, started.message);
-    if (started.status === 'busy') {
-      if (starts >= MAX_STARTS)
-        return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
-      setPhase(context, { phase: 'waiting', backupName: started.backupName, reason: started.message });
-      yield context.df.createTimer(after(context, started.retryAfterMs));
-      continue;
-    }
+    if (started.status === 'busy')
+      return failedSummary(request, started.backupName, 'InstanceBusy', `the instance stayed busy with another operation: ${started.message}`);
 
     const { backupName, token, pollIntervalMs, window, expectedMs } = started;
     // Earlier backups' durations count from just before their POST (their createdAt), as this one's elapsed time does.
     const plan = { startedAt: context.df.currentUtcDateTime.toISOString(), window, expectedMs };
-    const outcome = yield* watchBackup(backupName, { status: 'running', retryAfterMs: started.retryAfterMs }, pollIntervalMs, plan, token);
+    const outcome = yield* watchBackup(backupName, firstOutcome(started, 'InstanceBusy', 'instance'), pollIntervalMs, plan, token);
     if (outcome.status === 'unreachable') return unsettled(request, backupName, outcome);
     if (outcome.status === 'lost') {
       if (starts >= MAX_STARTS)
@@ -100,10 +105,7 @@ function unsettled(request: BackupRequest, backupName: string, outcome: Unreacha
     service: parseBackupName(backupName)?.service ?? backupName,
     state: 'running',
     trigger: request.trigger,
-    error: {
-      code: 'ArmUnreachable',
-      message: `status checks have failed since ${outcome.since} (${outcome.message}); the backup may still finish, and the schedule tick will settle it once ARM answers`,
-    },
+    error: unsettledError(outcome, 'backup'),
   };
 }
 

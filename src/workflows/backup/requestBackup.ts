@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolveService } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
 import type { BackupTrigger } from '../../domain/backupName';
-import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
+import { backupInstanceId, targetLockId } from '../../domain/instanceIds';
 import { UserError } from '../../errors';
 import { Orchestrations } from '../names';
 import { isActive, type OrchestrationStarter } from '../starter';
@@ -29,7 +29,7 @@ export async function requestBackup(
 ): Promise<BackupRequested> {
   const resolved = resolveService(config, service);
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
-  const restore = await starter.status(restoreInstanceId(resolved.ref.name, resolved.ref.id));
+  const restore = await starter.status(targetLockId(resolved.ref.name, resolved.ref.id));
   if (restore && isActive(restore.runtimeStatus)) {
     // A backup taken mid-restore would hold half of the old configuration and half of the new; a migration takes its own.
     const what = restore.name === Orchestrations.migrate ? 'a migration of' : 'a restore into';

@@ -5,7 +5,7 @@
 import { resolveInstance, restoreRelation, type ResolvedInstance } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
 import { checkBackupReadiness, type ReadinessProblem } from '../../domain/backupReadiness';
-import { restoreInstanceId } from '../../domain/instanceIds';
+import { targetLockId } from '../../domain/instanceIds';
 import { checkMigration, checkSideBySide, regionsOf, type MigrationMode, type MigrationReport, type SideBySideReport } from '../../domain/migration';
 import type { ServiceSnapshot } from '../../domain/service';
 import type { Services } from '../../services';
@@ -90,7 +90,7 @@ async function preMigrationBackupProblems(
 /** A restore or migration holds an instance (one singleton per instance); says which, if one runs. */
 export async function runningChange(starter: OrchestrationStarter | undefined, instance: ResolvedInstance): Promise<string | undefined> {
   if (!starter) return undefined;
-  const id = restoreInstanceId(instance.ref.name, instance.ref.id);
+  const id = targetLockId(instance.ref.name, instance.ref.id);
   const status = await starter.status(id);
   if (!status || !isActive(status.runtimeStatus)) return undefined;
   const what = status.name === Orchestrations.migrate ? 'a migration' : 'a restore';

@@ -1,32 +1,14 @@
 /** Activity: settle the migration record from the outcome and the verification (idempotent), and report it. */
 import { migrationEventProperties, type MigrationRecord } from '../../domain/migrationRecord';
 import type { Services } from '../../services';
+import { settleRecord } from '../settleOnce';
 import type { FinishMigrationInput, MigrationSummary, MigrationVerification } from './types';
 
 export async function finishMigration(services: Services, input: FinishMigrationInput): Promise<MigrationSummary> {
-  const stored = await services.migrations.read(input.recordName);
-  if (!stored) throw new Error(`migration record '${input.recordName}' vanished before the migration finished`);
-  let record = stored.record;
-  if (record.state === 'running') {
-    record = settle(services, record, input);
-    await services.migrations.write(record, stored.etag);
-    const ok = record.state === 'succeeded';
-    services.logger.event(
-      ok ? 'apim-dr.migration.succeeded' : 'apim-dr.migration.failed',
-      { ...migrationEventProperties(record), durations: record.durations, ipsBefore: record.ipsBefore, ipsAfter: record.ipsAfter, error: record.error },
-      ok ? 'info' : 'error',
-    );
-    services.telemetry.operationFinished({
-      kind: 'migration',
-      service: record.service,
-      state: record.state,
-      startedAt: record.requestedAt,
-      completedAt: record.completedAt ?? services.clock.now().toISOString(),
-      correlationId: record.correlationId,
-      attributes: { 'apim_dr.migration_kind': record.kind, 'apim_dr.mode': record.mode ?? '', 'apim_dr.target': record.target ?? '' },
-      error: record.error,
-    });
-  }
+  const record = await settleRecord(services.migrations, input.recordName, 'migration', {
+    settle: (running) => settle(services, running, input),
+    report: (settled) => report(services, settled),
+  });
   const { recordName, kind, service, mode, target, state, verdict, findings, preMigrationBackup, postMigrationBackup, restoreRecord } = record;
   const { durations, ipsBefore, ipsAfter, verification, checklist, error, requestedAt, completedAt } = record;
   return {
@@ -51,6 +33,25 @@ export async function finishMigration(services: Services, input: FinishMigration
     completedAt,
     ...(record.approval ? { approval: record.approval } : {}),
   };
+}
+
+function report(services: Services, record: MigrationRecord): void {
+  const ok = record.state === 'succeeded';
+  services.logger.event(
+    ok ? 'apim-dr.migration.succeeded' : 'apim-dr.migration.failed',
+    { ...migrationEventProperties(record), durations: record.durations, ipsBefore: record.ipsBefore, ipsAfter: record.ipsAfter, error: record.error },
+    ok ? 'info' : 'error',
+  );
+  services.telemetry.operationFinished({
+    kind: 'migration',
+    service: record.service,
+    state: record.state,
+    startedAt: record.requestedAt,
+    completedAt: record.completedAt ?? services.clock.now().toISOString(),
+    correlationId: record.correlationId,
+    attributes: { 'apim_dr.migration_kind': record.kind, 'apim_dr.mode': record.mode ?? '', 'apim_dr.target': record.target ?? '' },
+    error: record.error,
+  });
 }
 
 function settle(services: Services, record: MigrationRecord, input: FinishMigrationInput): MigrationRecord {

@@ -10,7 +10,8 @@ import type { BackupRequest, BackupSummary } from '../backup/types';
 import { verifiedStart } from '../approval/verifiedStart';
 import { Activities, Orchestrations } from '../names';
 import type { Finding } from '../../domain/compatibility';
-import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
+import { activityRetry, setPhase, subOrchestration, type Unreachable } from '../operation';
+import { firstOutcome, pollOf, startWhenFree, unsettledError } from '../operationLifecycle';
 import type { RestoreRequest, RestoreSummary } from '../restore/types';
 import { OUTAGE_LIMIT_MS, watch } from '../watch';
 import type { MigrationState } from './checkMigrationOperation';
@@ -123,17 +124,11 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       }),
     (reason) => ({ phase: 'waiting', recordName, percent: 0, reason, warnings }),
   );
-  const first: MigrationOutcome =
-    started.status === 'busy'
-      ? { status: 'failed', code: 'InstanceBusy', message: `the instance stayed busy: ${started.message}` }
-      : started.status === 'refused'
-        ? { status: 'failed', code: started.code, message: started.message }
-        : { status: 'running', retryAfterMs: started.retryAfterMs };
-  const token = started.status === 'started' ? started.token : undefined;
+  const { token, pollIntervalMs } = pollOf(started);
   const outcome = yield* watch<MigrationOutcome>(context, {
     check: { kind: 'migration', input: { recordName, token } },
-    first,
-    pollIntervalMs: started.status === 'started' ? started.pollIntervalMs : 0,
+    first: firstOutcome(started, 'InstanceBusy', 'instance'),
+    pollIntervalMs,
     outageLimitMs: OUTAGE_LIMIT_MS.migrate,
     startedAt: context.df.currentUtcDateTime.toISOString(),
     expectedMs,
@@ -209,6 +204,7 @@ function unsettled(
   findings: Finding[],
   outcome: Unreachable,
 ): Pick<MigrationSummary, 'recordName' | 'kind' | 'state' | 'findings' | 'error'> {
-  setPhase(context, { phase: 'waiting', recordName, reason: `ARM unreachable since ${outcome.since}: ${outcome.message}` });
-  return { recordName, kind: request.kind, state: 'running', findings, error: { code: 'ArmUnreachable', message: outcome.message } };
+  const error = unsettledError(outcome, 'migration');
+  setPhase(context, { phase: 'waiting', recordName, reason: error.message });
+  return { recordName, kind: request.kind, state: 'running', findings, error };
 }

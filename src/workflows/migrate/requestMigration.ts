@@ -4,7 +4,7 @@ import { resolveInstance } from '../../config/resolveService';
 import { migrationApprovalReason } from '../../domain/approvalNeed';
 import type { Services } from '../../services';
 import { startRecorded, type RequestOrigin } from '../approval/startRecorded';
-import { restoreInstanceId } from '../../domain/instanceIds';
+import { targetLockId } from '../../domain/instanceIds';
 import type { MigrationMode } from '../../domain/migration';
 import { UserError, ValidationError } from '../../errors';
 import { quoteInput } from '../../validation';
@@ -50,7 +50,7 @@ export async function requestMigration(
     ]);
   }
   // One restore or migration per instance at a time: the migration holds the instance it changes.
-  const instanceId = restoreInstanceId(changed.ref.name, changed.ref.id);
+  const instanceId = targetLockId(changed.ref.name, changed.ref.id);
   const input: MigrationRequest = {
     kind: target ? 'side-by-side' : 'in-place',
     serviceId: instance.ref.id,

@@ -3,34 +3,14 @@ import { resolveInstance } from '../../config/resolveService';
 import { restoreObservations } from '../../domain/incidents';
 import { restoreEventProperties, type RestoreRecord } from '../../domain/restoreRecord';
 import type { Services } from '../../services';
+import { settleRecord } from '../settleOnce';
 import type { FinishRestoreInput, RestoreSummary } from './types';
 
 export async function finishRestore(services: Services, input: FinishRestoreInput): Promise<RestoreSummary> {
-  const stored = await services.restores.read(input.recordName);
-  if (!stored) throw new Error(`restore record '${input.recordName}' vanished before the restore finished`);
-  let record = stored.record;
-  if (record.state === 'running') {
-    record = await settle(services, record, input);
-    await services.restores.write(record, stored.etag);
-    const ok = record.state === 'succeeded';
-    services.logger.event(
-      eventName(record.purpose === 'drill', ok),
-      { ...restoreEventProperties(record), rtoMs: record.rtoMs, error: record.error },
-      ok ? 'info' : 'error',
-    );
-    services.telemetry.operationFinished({
-      kind: 'restore',
-      service: record.target,
-      state: record.state,
-      // From the request, so that the duration is the RTO.
-      startedAt: record.requestedAt,
-      completedAt: record.completedAt ?? services.clock.now().toISOString(),
-      correlationId: record.correlationId,
-      attributes: { 'apim_dr.source': record.source, 'apim_dr.purpose': record.purpose, 'apim_dr.backup_name': record.backupName ?? '' },
-      error: record.error,
-    });
-    await services.notifier.observe(restoreObservations(record));
-  }
+  const record = await settleRecord(services.restores, input.recordName, 'restore', {
+    settle: (running) => settle(services, running, input),
+    report: (settled) => report(services, settled),
+  });
   const { recordName, source, target, backupName, purpose, preRestoreBackup, state, verdict, findings, error, rtoMs, verification, requestedAt, completedAt } =
     record;
   const approval = record.approval ? { approval: record.approval } : {};
@@ -51,6 +31,27 @@ export async function finishRestore(services: Services, input: FinishRestoreInpu
     completedAt,
     ...approval,
   };
+}
+
+async function report(services: Services, record: RestoreRecord): Promise<void> {
+  const ok = record.state === 'succeeded';
+  services.logger.event(
+    eventName(record.purpose === 'drill', ok),
+    { ...restoreEventProperties(record), rtoMs: record.rtoMs, error: record.error },
+    ok ? 'info' : 'error',
+  );
+  services.telemetry.operationFinished({
+    kind: 'restore',
+    service: record.target,
+    state: record.state,
+    // From the request, so that the duration is the RTO.
+    startedAt: record.requestedAt,
+    completedAt: record.completedAt ?? services.clock.now().toISOString(),
+    correlationId: record.correlationId,
+    attributes: { 'apim_dr.source': record.source, 'apim_dr.purpose': record.purpose, 'apim_dr.backup_name': record.backupName ?? '' },
+    error: record.error,
+  });
+  await services.notifier.observe(restoreObservations(record));
 }
 
 async function settle(services: Services, record: RestoreRecord, input: FinishRestoreInput): Promise<RestoreRecord> {

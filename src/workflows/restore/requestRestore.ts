@@ -2,7 +2,7 @@
 import { quoteInput } from '../../validation';
 import { randomUUID } from 'node:crypto';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
-import { restoreInstanceId } from '../../domain/instanceIds';
+import { targetLockId } from '../../domain/instanceIds';
 import type { RestorePurpose } from '../../domain/restoreRecord';
 import { UserError, ValidationError } from '../../errors';
 import { restoreApprovalReason } from '../../domain/approvalNeed';
@@ -58,7 +58,7 @@ export async function requestRestore(
       },
     ]);
   }
-  const instanceId = restoreInstanceId(target.ref.name, target.ref.id);
+  const instanceId = targetLockId(target.ref.name, target.ref.id);
   const input: RestoreRequest = {
     sourceId: source.ref.id,
     targetId: target.ref.id,

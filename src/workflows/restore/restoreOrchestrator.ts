@@ -2,7 +2,8 @@
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { formatBackupTime } from '../../domain/backupName';
 import { parseServiceId } from '../../domain/resourceId';
-import { activityRetry, setPhase, startWhenFree, subOrchestration, type Unreachable } from '../operation';
+import { activityRetry, setPhase, subOrchestration, type Unreachable } from '../operation';
+import { firstOutcome, pollOf, startWhenFree, unsettledError } from '../operationLifecycle';
 import { OUTAGE_LIMIT_MS, watch } from '../watch';
 import type { BackupRequest, BackupSummary } from '../backup/types';
 import { verifiedStart } from '../approval/verifiedStart';
@@ -94,17 +95,10 @@ export const restoreOrchestrator: OrchestrationHandler = function* (context: Orc
     () => context.df.callActivityWithRetry(Activities.startRestore, retry, { recordName, preRestoreBackup }),
     (reason) => ({ phase: 'waiting', backupName, ...percent(0), reason, warnings }),
   );
-  const first: RestoreOutcome =
-    started.status === 'busy'
-      ? { status: 'failed', code: 'TargetBusy', message: `the target stayed busy: ${started.message}` }
-      : started.status === 'refused'
-        ? { status: 'failed', code: started.code, message: started.message }
-        : { status: 'running', retryAfterMs: started.retryAfterMs };
-  const pollIntervalMs = started.status === 'started' ? started.pollIntervalMs : 0;
-  const token = started.status === 'started' ? started.token : undefined;
+  const { token, pollIntervalMs } = pollOf(started);
   const outcome = yield* watch<RestoreOutcome>(context, {
     check: { kind: 'restore', input: { recordName, token } },
-    first,
+    first: firstOutcome(started, 'TargetBusy', 'target'),
     pollIntervalMs,
     outageLimitMs: OUTAGE_LIMIT_MS.restore,
     // Earlier restores' durations count from their POST, as this one's elapsed time does.
@@ -126,8 +120,8 @@ function unsettled(
   findings: RestoreSummary['findings'],
   requestedAt: string,
 ): RestoreSummary {
-  const message = `status checks have failed since ${outcome.since} (${outcome.message}); the restore may still finish, and the schedule tick will settle it once ARM answers`;
-  setPhase(context, { phase: 'waiting', recordName, reason: message });
+  const error = unsettledError(outcome, 'restore');
+  setPhase(context, { phase: 'waiting', recordName, reason: error.message });
   return {
     recordName,
     source: parseServiceId(request.sourceId)?.name ?? request.sourceId,
@@ -136,6 +130,6 @@ function unsettled(
     state: 'running',
     findings,
     requestedAt,
-    error: { code: 'ArmUnreachable', message },
+    error,
   };
 }

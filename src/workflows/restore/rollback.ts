@@ -1,9 +1,12 @@
 /** A rollback restores the pre-restore backup a restore took of its target: the ask is built from that restore's record. */
 import { clip } from '../../validation';
 import { UserError } from '../../errors';
-import { sameServiceId } from '../../domain/resourceId';
+import { sameServiceId, SERVICE_NAME_PATTERN } from '../../domain/resourceId';
 import type { Services } from '../../services';
 import type { RestoreAsk } from './requestRestore';
+
+/** A record's name without its folder: the service, the time, then (unique within a second) milliseconds and an id. */
+const RECORD_STEM = new RegExp(`^${SERVICE_NAME_PATTERN}\\.\\d{8}T\\d{6}Z(\\.\\d{3}[0-9a-f]{4})?$`);
 
 /** `reference`: the record's name as the status and the restore's result give it, with or without `restores/` and `.json`. */
 export function restoreRecordPath(reference: string): string {
@@ -17,7 +20,7 @@ export function recordPath(folder: 'restores' | 'migrations', reference: string,
     .replace(new RegExp(`^${folder}/`), '')
     .replace(/\.json$/, '');
   // The time, then (since record names are unique within a second) the milliseconds and an id.
-  if (!/^[a-zA-Z][a-zA-Z0-9-]*\.\d{8}T\d{6}Z(\.\d{3}[0-9a-f]{4})?$/.test(bare)) {
+  if (!RECORD_STEM.test(bare)) {
     throw new UserError(
       `'${clip(reference)}' is not a ${folder === 'restores' ? 'restore' : 'migration'} record name; write e.g. '${folder}/${example}', as its result names it`,
       'usage',

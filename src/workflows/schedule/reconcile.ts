@@ -1,22 +1,24 @@
 /**
- * Reconciliation: a catalogued backup still `running` whose orchestration is gone (it failed, was lost with its
+ * Reconciliation of every kind: a catalogued backup still `running` whose orchestration is gone (it failed, was lost with its
  * host, or handed over after a long ARM outage) gets a watcher again. The watcher asks ARM and storage how it
  * ended, never judging by age alone; a reconciled success counts for the RPO and the schedule at once.
  */
 import type { CatalogEntry } from '../../azure/catalog';
-import type { ResolvedService } from '../../config/resolveService';
-import { backupInstanceId, restoreInstanceId } from '../../domain/instanceIds';
+import { protectedServices, type ResolvedService } from '../../config/resolveService';
+import { backupInstanceId, targetLockId } from '../../domain/instanceIds';
 import { parseRecordName } from '../../domain/recordRetention';
 import type { Services } from '../../services';
 import type { BackupRequest } from '../backup/types';
 import type { MigrationRequest } from '../migrate/types';
+import type { RestoreRequest } from '../restore/types';
 import { Orchestrations } from '../names';
 import type { OrchestrationStarter } from '../starter';
+import type { RestoreTargets } from './startPlannedRestores';
 
 /** A backup's own orchestration writes its entry and starts watching within moments; older ones without a watcher are orphans. */
 export const RECONCILE_AFTER_MS = 10 * 60_000;
 
-export async function reconcileOrphans(
+export async function reconcileOrphanBackups(
   services: Services,
   starter: OrchestrationStarter,
   protectedServices: ResolvedService[],
@@ -74,7 +76,7 @@ export async function reconcileMigrations(
   for (const recordName of newest.values()) {
     const record = (await services.migrations.read(recordName))?.record;
     if (!record || record.state !== 'running' || record.kind !== 'in-place' || !record.mode) continue;
-    const instanceId = restoreInstanceId(record.service, record.serviceId);
+    const instanceId = targetLockId(record.service, record.serviceId);
     if (restoring.has(instanceId) || now - Date.parse(record.requestedAt) < RECONCILE_AFTER_MS) continue;
     const request: MigrationRequest = {
       kind: 'in-place',
@@ -88,6 +90,43 @@ export async function reconcileMigrations(
     if (!started) continue;
     adopted.push({ recordName, instanceId });
     services.logger.event('apim-dr.migration.reconciling', { service: record.service, recordName, correlationId }, 'warn');
+  }
+  return adopted;
+}
+
+/**
+ * A restore record still `running` whose orchestration is gone gets a watcher again: the restore singleton of its
+ * target, adopting the record (its token is in it) until ARM says how the restore ended, then verified as usual.
+ * Returns the records adopted and the instance IDs now holding their targets.
+ */
+export async function reconcileRestores(
+  services: Services,
+  starter: OrchestrationStarter,
+  { targets, records }: RestoreTargets,
+  restoring: ReadonlySet<string>,
+  correlationId: string,
+): Promise<{ recordName: string; instanceId: string }[]> {
+  const now = services.clock.now().getTime();
+  const sourceIds = new Map(protectedServices(services.config).map((s) => [s.ref.name.toLowerCase(), s.ref.id]));
+  const adopted: { recordName: string; instanceId: string }[] = [];
+  for (const [name, id] of targets) {
+    const newest = records.get(name)?.[0];
+    const instanceId = targetLockId(name, id);
+    if (!newest || newest.state !== 'running' || restoring.has(instanceId) || now - Date.parse(newest.requestedAt) < RECONCILE_AFTER_MS) continue;
+    const request: RestoreRequest = {
+      sourceId: sourceIds.get(newest.source.toLowerCase()) ?? newest.targetId,
+      targetId: newest.targetId,
+      requestedBy: 'reconciliation',
+      correlationId: newest.correlationId,
+      purpose: newest.purpose,
+      allowInPlace: false,
+      preRestoreBackup: false,
+      adopt: { recordName: newest.recordName, pollIntervalMs: services.config.defaults.pollInterval },
+    };
+    const { started } = await starter.start(Orchestrations.restore, instanceId, request);
+    if (!started) continue;
+    adopted.push({ recordName: newest.recordName, instanceId });
+    services.logger.event('apim-dr.restore.reconciling', { target: newest.target, recordName: newest.recordName, correlationId }, 'warn');
   }
   return adopted;
 }

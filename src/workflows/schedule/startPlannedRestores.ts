@@ -1,17 +1,14 @@
 /** The tick's second half: start the standby syncs and drills that are due (at most one restore per target). */
 import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices, type ResolvedService } from '../../config/resolveService';
-import { restoreInstanceId } from '../../domain/instanceIds';
+import { targetLockId } from '../../domain/instanceIds';
 import { planRestores, type PlannedRestore, type PlannedSource, type SourceBackup } from '../../domain/restorePlan';
 import type { RestoreRecord } from '../../domain/restoreRecord';
 import { parseServiceId } from '../../domain/resourceId';
 import { ensureError, UserError } from '../../errors';
 import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
-import { Orchestrations } from '../names';
 import { requestRestore } from '../restore/requestRestore';
-import type { RestoreRequest } from '../restore/types';
-import { RECONCILE_AFTER_MS } from './reconcile';
 import type { OrchestrationStarter } from '../starter';
 
 /** Every standby and drill target (name → ID) with its newest restore records: read once per tick. */
@@ -40,7 +37,7 @@ export async function startPlannedRestores(
 ): Promise<PlannedRestore[]> {
   const sources = enabledSources(services).filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
   if (sources.length === 0) return [];
-  const busy = new Set([...targets].filter(([name, id]) => restoring.has(restoreInstanceId(name, id))).map(([name]) => name));
+  const busy = new Set([...targets].filter(([name, id]) => restoring.has(targetLockId(name, id))).map(([name]) => name));
   const backups: Map<string, SourceBackup[]> = groupBy(entries, (e) => e.service.toLowerCase());
 
   const plan = planRestores({ sources, backups, records, busy, now: services.clock.now(), restoreMarginMs: services.config.defaults.restoreMargin });
@@ -85,43 +82,6 @@ export async function startPlannedRestores(
     });
   }
   return started;
-}
-
-/**
- * A restore record still `running` whose orchestration is gone gets a watcher again: the restore singleton of its
- * target, adopting the record (its token is in it) until ARM says how the restore ended, then verified as usual.
- * Returns the records adopted and the instance IDs now holding their targets.
- */
-export async function reconcileRestores(
-  services: Services,
-  starter: OrchestrationStarter,
-  { targets, records }: RestoreTargets,
-  restoring: ReadonlySet<string>,
-  correlationId: string,
-): Promise<{ recordName: string; instanceId: string }[]> {
-  const now = services.clock.now().getTime();
-  const sourceIds = new Map(protectedServices(services.config).map((s) => [s.ref.name.toLowerCase(), s.ref.id]));
-  const adopted: { recordName: string; instanceId: string }[] = [];
-  for (const [name, id] of targets) {
-    const newest = records.get(name)?.[0];
-    const instanceId = restoreInstanceId(name, id);
-    if (!newest || newest.state !== 'running' || restoring.has(instanceId) || now - Date.parse(newest.requestedAt) < RECONCILE_AFTER_MS) continue;
-    const request: RestoreRequest = {
-      sourceId: sourceIds.get(newest.source.toLowerCase()) ?? newest.targetId,
-      targetId: newest.targetId,
-      requestedBy: 'reconciliation',
-      correlationId: newest.correlationId,
-      purpose: newest.purpose,
-      allowInPlace: false,
-      preRestoreBackup: false,
-      adopt: { recordName: newest.recordName, pollIntervalMs: services.config.defaults.pollInterval },
-    };
-    const { started } = await starter.start(Orchestrations.restore, instanceId, request);
-    if (!started) continue;
-    adopted.push({ recordName: newest.recordName, instanceId });
-    services.logger.event('apim-dr.restore.reconciling', { target: newest.target, recordName: newest.recordName, correlationId }, 'warn');
-  }
-  return adopted;
 }
 
 function enabledSources(services: Services): PlannedSource[] {

@@ -2,7 +2,7 @@
  * Each instance's newest migration, for status and the dashboard: one listing of `migrations/` (migrations are
  * rare) and one read per instance that has any; the Durable status only of migrations still running.
  */
-import { restoreInstanceId } from '../../domain/instanceIds';
+import { targetLockId } from '../../domain/instanceIds';
 import type { MigrationRecord } from '../../domain/migrationRecord';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
@@ -53,7 +53,7 @@ export async function latestMigrations(services: Services, starter?: Orchestrati
       };
       if (record.state === 'running' && starter) {
         const changed = record.kind === 'side-by-side' ? { name: record.target!, id: record.targetId! } : { name: record.service, id: record.serviceId };
-        const custom = (await operationStatus(starter, restoreInstanceId(changed.name, changed.id)))?.customStatus as
+        const custom = (await operationStatus(starter, targetLockId(changed.name, changed.id)))?.customStatus as
           { phase?: string; percent?: number; overdue?: string } | undefined;
         Object.assign(status, { phase: custom?.phase, percent: custom?.percent, overdue: custom?.overdue });
       }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkRestoreCompatibility, type CompatibilityInput, type Finding } from '../../../src/domain/compatibility';
 import { expiresAt } from '../../../src/domain/expiry';
 import { armService, snapshotOf, type ArmServiceOptions } from '../../support/armShaped';
+import { restoreCheckInput } from '../../support/restoreCheckInput';
 
-const now = new Date('2026-05-10T12:00:00Z');
 const created = new Date('2026-05-10T02:00:00Z');
 const HOUR = 3_600_000;
 const SOURCE: ArmServiceOptions = { name: 'apim-weu', location: 'West Europe', capacity: 2, hostnames: ['api.contoso.example'] };
@@ -12,24 +12,7 @@ const STANDBY: ArmServiceOptions = { name: 'apim-neu', location: 'North Europe',
 async function check(target: Partial<ArmServiceOptions> = {}, over: Partial<CompatibilityInput> = {}, source: Partial<ArmServiceOptions> = {}) {
   const sourceSnapshot = await snapshotOf(armService({ ...SOURCE, ...source }));
   const targetSnapshot = await snapshotOf(armService({ ...STANDBY, ...target }));
-  return checkRestoreCompatibility({
-    backup: {
-      backupName: 'apim-weu.20260510T020000Z.scheduled.apimbackup',
-      state: 'succeeded',
-      createdAt: created.toISOString(),
-      expiresAt: expiresAt(created).toISOString(),
-      source: sourceSnapshot,
-      blobSize: 4096,
-    },
-    target: targetSnapshot,
-    targetWorkspaceGateways: 0,
-    access: { type: 'SystemAssignedManagedIdentity' },
-    targetIsStandby: true,
-    allowInPlace: false,
-    now,
-    restoreMarginMs: 2 * HOUR,
-    ...over,
-  });
+  return checkRestoreCompatibility(restoreCheckInput(sourceSnapshot, targetSnapshot, over));
 }
 
 const codes = (findings: Finding[], severity: Finding['severity']) => findings.filter((f) => f.severity === severity).map((f) => f.code);

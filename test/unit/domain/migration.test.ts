@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/domain/compatibility';
 import { checkMigration, checkSideBySide, isMigrated, type MigrationCheckInput, type SideBySideInput } from '../../../src/domain/migration';
-import type { RegionSnapshot, ServiceSnapshot } from '../../../src/domain/service';
+import { stv1Snapshot as snapshot } from '../../support/stv1Snapshot';
 
 const now = new Date('2026-05-10T12:00:00Z');
 const DAY = 86_400_000;
-
-function snapshot(over: Partial<ServiceSnapshot> = {}, regions?: Partial<RegionSnapshot>[]): ServiceSnapshot {
-  const base: ServiceSnapshot = {
-    id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-old',
-    name: 'apim-old',
-    location: 'West Europe',
-    sku: { name: 'Premium', capacity: 1 },
-    provisioningState: 'Succeeded',
-    platformVersion: 'stv1',
-    additionalLocations: [],
-    virtualNetworkType: 'None',
-    hostnames: ['apim-old.azure-api.net'],
-    customProperties: {},
-    identity: { type: 'SystemAssigned', userAssignedClientIds: [] },
-    zones: [],
-    ...over,
-  };
-  const platformVersion = over.platformVersion ?? 'stv1';
-  return {
-    ...base,
-    regions: (regions ?? [{}]).map((r, i) => ({
-      location: i === 0 ? base.location : `Region ${i}`,
-      platformVersion,
-      publicIPAddresses: [`20.0.0.${i + 1}`],
-      ...r,
-    })),
-  };
-}
 
 function check(over: Partial<MigrationCheckInput> = {}) {
   return checkMigration({ service: snapshot(), mode: 'PreserveIp', workspaceGateways: 0, backupProblems: [], subnetNeighbours: [], now, ...over });
