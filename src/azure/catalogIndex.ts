@@ -209,7 +209,7 @@ export class CatalogIndex {
   private async listShards(): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: CATALOG_INDEX_SHARDS_PREFIX })) found.set(blob.name, blob.properties.etag!);
+      for await (const blob of this.container.listBlobsFlat({ prefix: CATALOG_INDEX_SHARDS_PREFIX })) found.set(blob.name, blob.properties.etag);
     } catch (err) {
       throw storageError(err, `list '${CATALOG_INDEX_SHARDS_PREFIX}'`);
     }

@@ -51,7 +51,11 @@ export function dailyOutcomesOf(entries: readonly Pick<DigestEntry, 'createdAt' 
  * the same outcome twice (an activity run again) counts it once, as long as `before` is the entry recorded the first
  * time. A backup whose earlier state is unknown and that settles is counted; the daily rebuild corrects any drift.
  */
-export function recordOutcome(days: DailyOutcomes, before: Pick<DigestEntry, 'createdAt' | 'state'> | undefined, after: Pick<DigestEntry, 'createdAt' | 'state'>): void {
+export function recordOutcome(
+  days: DailyOutcomes,
+  before: Pick<DigestEntry, 'createdAt' | 'state'> | undefined,
+  after: Pick<DigestEntry, 'createdAt' | 'state'>,
+): void {
   const was = before && outcomeOf(before.state);
   const is = outcomeOf(after.state);
   if (was === is) return;
@@ -71,8 +75,15 @@ export function unionOutcomes(ours: DailyOutcomes, theirs: DailyOutcomes): Daily
     const mine = out[key];
     if (!mine) out[key] = their;
     else {
-      const newest = [mine.newestSuccessAt, their.newestSuccessAt].filter((x): x is string => !!x).sort().pop();
-      out[key] = { succeeded: Math.max(mine.succeeded, their.succeeded), failed: Math.max(mine.failed, their.failed), ...(newest ? { newestSuccessAt: newest } : {}) };
+      const newest = [mine.newestSuccessAt, their.newestSuccessAt]
+        .filter((x): x is string => !!x)
+        .sort()
+        .pop();
+      out[key] = {
+        succeeded: Math.max(mine.succeeded, their.succeeded),
+        failed: Math.max(mine.failed, their.failed),
+        ...(newest ? { newestSuccessAt: newest } : {}),
+      };
     }
   }
   return out;
