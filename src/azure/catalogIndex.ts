@@ -89,6 +89,13 @@ export interface CatalogIndexView {
 type Stored<T> = { value?: T; etag: string } | undefined;
 
 export class CatalogIndex {
+  /**
+   * The instances' blobs this worker last read or wrote, by name, with their etags. The listing gives every blob's
+   * current etag, so a view downloads only the blobs that changed since (an instance whose backup started or
+   * finished): a warm worker's tick costs the marker and the listing, not a read per instance. Same etag, same bytes.
+   */
+  private readonly seen = new Map<string, { etag: string; shard: IndexShard }>();
+
   constructor(
     private readonly container: ContainerClient,
     private readonly catalog: BackupCatalog,
@@ -99,12 +106,19 @@ export class CatalogIndex {
   async view(): Promise<CatalogIndexView> {
     const built = (await this.read(CATALOG_INDEX_BUILT_BLOB, builtSchema))?.value;
     if (!built || this.clock.now().getTime() - Date.parse(built.builtAt) >= INDEX_STALE_AFTER_MS) return this.rebuild();
-    const names = [...(await this.listShards()).keys()];
-    const shards = await mapAtMost(names, REQUESTS_AT_ONCE, (name) => this.read(name, shardSchema));
-    if (shards.some((s) => s && !s.value)) return this.rebuild();
+    const listed = await this.listShards();
+    for (const name of this.seen.keys()) if (!listed.has(name)) this.seen.delete(name);
+    const shards = await mapAtMost([...listed], REQUESTS_AT_ONCE, async ([name, etag]) => {
+      const known = this.seen.get(name);
+      if (known && sameEtag(known.etag, etag)) return known;
+      const stored = await this.read(name, shardSchema);
+      if (stored?.value) this.seen.set(name, { etag: stored.etag, shard: stored.value });
+      return stored && { etag: stored.etag, shard: stored.value };
+    });
+    if (shards.some((s) => s && !s.shard)) return this.rebuild();
     return toView(
       built.builtAt,
-      shards.flatMap((s) => (s?.value ? [s.value] : [])),
+      shards.flatMap((s) => (s?.shard ? [s.shard] : [])),
     );
   }
 
@@ -164,7 +178,8 @@ export class CatalogIndex {
       const shard = stored?.value ?? { schemaVersion: 2 as const, service: service.toLowerCase(), entries: [], durations: [], days: {} };
       change(shard);
       shard.days = daysFrom(shard.days, this.firstDayKept());
-      if (await this.write(name, shard, stored ? { etag: stored.etag } : 'absent')) return;
+      const etag = await this.write(name, shard, stored ? { etag: stored.etag } : 'absent');
+      if (etag) return this.remember(name, etag, shard);
       await backoff(attempt);
     }
     throw new AzureError(`storage: '${name}' kept changing while it was updated`, 'IndexWriteConflict');
@@ -175,13 +190,21 @@ export class CatalogIndex {
     const name = catalogIndexShard(shard.service);
     let ours = shard;
     for (let attempt = 1; ; attempt++) {
-      if (await this.write(name, ours, etag ? { etag } : 'absent')) return ours;
+      const written = await this.write(name, ours, etag ? { etag } : 'absent');
+      if (written) {
+        this.remember(name, written, ours);
+        return ours;
+      }
       if (attempt >= WRITE_ATTEMPTS) throw new AzureError(`storage: '${name}' kept changing while it was rebuilt`, 'IndexWriteConflict');
       await backoff(attempt);
       const winner = await this.read(name, shardSchema);
       etag = winner?.etag;
       if (winner?.value) ours = unionShards(ours, winner.value);
     }
+  }
+
+  private remember(name: string, etag: string, shard: IndexShard): void {
+    this.seen.set(name, { etag, shard });
   }
 
   private async removeUnchanged(name: string, etag: string): Promise<void> {
@@ -232,15 +255,15 @@ export class CatalogIndex {
     }
   }
 
-  /** False when the blob changed since `etag` (or exists, when it should be `absent`). Compact JSON: read on every tick. */
-  private async write(name: string, value: unknown, condition: { etag: string } | 'absent' | 'any'): Promise<boolean> {
+  /** The new etag; false when the blob changed since `etag` (or exists, when it should be `absent`). Compact JSON: read on every tick. */
+  private async write(name: string, value: unknown, condition: { etag: string } | 'absent' | 'any'): Promise<string | false> {
     const body = JSON.stringify(value);
     try {
-      await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
+      const written = await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
         conditions: condition === 'any' ? undefined : condition === 'absent' ? { ifNoneMatch: '*' } : { ifMatch: condition.etag },
         blobHTTPHeaders: { blobContentType: 'application/json' },
       });
-      return true;
+      return written.etag!;
     } catch (err) {
       if (condition !== 'any' && isWriteConflict(err)) return false;
       throw storageError(err, `write '${name}'`);
@@ -275,6 +298,11 @@ export function viewOfListing(entries: CatalogEntry[]): Pick<CatalogIndexView, '
 function withoutBlob(entry: CatalogEntry): CatalogEntry {
   const { blob: _blob, ...rest } = entry;
   return rest;
+}
+
+/** A listing spells an etag with or without the quotes a download's header has. */
+function sameEtag(a: string, b: string): boolean {
+  return a.replace(/"/g, '') === b.replace(/"/g, '');
 }
 
 function toView(builtAt: string, shards: readonly IndexShard[]): CatalogIndexView {

@@ -13,13 +13,18 @@ const INSTANCES = 40;
 
 /** The state container, counting the conditional writes storage refused because another writer got there first. */
 function countingConflicts(container: ContainerClient) {
-  const stats = { writes: 0, conflicts: 0 };
+  const stats = { writes: 0, conflicts: 0, reads: 0 };
   const counted = new Proxy(container, {
     get(target, key) {
       if (key === 'getBlockBlobClient') {
         return (name: string) => {
           const blob = target.getBlockBlobClient(name);
           const upload = blob.upload.bind(blob);
+          const download = blob.download.bind(blob);
+          blob.download = (...args: Parameters<typeof download>) => {
+            stats.reads += 1;
+            return download(...args);
+          };
           blob.upload = async (...args: Parameters<typeof upload>) => {
             stats.writes += 1;
             try {
@@ -83,5 +88,18 @@ describe('the catalog index under a fleet finishing at once', () => {
       expect(view.entries.find((e) => e.service === `fleet-${i}`)?.state, `fleet-${i}`).toBe(i % 5 === 0 ? 'failed' : 'succeeded');
       expect(view.days.get(`fleet-${i}`)?.[day], `fleet-${i}`).toMatchObject(i % 5 === 0 ? { succeeded: 0, failed: 1 } : { succeeded: 1, failed: 0 });
     }
+
+    // A warm reader downloads the marker and only the blobs that changed since it last saw them.
+    stats.reads = 0;
+    await index.view();
+    expect(stats.reads).toBe(1);
+    await index.record({ ...manifest(3, 'running'), backupName: `fleet-3.${'20300101T000000Z'}.scheduled.apimbackup` });
+    stats.reads = 0;
+    const after = await index.view();
+    expect(stats.reads).toBe(1);
+    const other = new CatalogIndex(counted, h.services.catalog, h.clock);
+    stats.reads = 0;
+    expect((await other.view()).entries).toEqual(after.entries);
+    expect(stats.reads).toBe(1 + INSTANCES);
   });
 });
