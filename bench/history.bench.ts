@@ -4,7 +4,7 @@
  * index tags, 1% failed), optionally a standby for each with `--records` restore records, then measures one of each
  * through the local host: storage requests (a counting proxy in front of Azurite) and bytes, Durable actions (as
  * the Durable Task Scheduler bills them) and Durable API calls, process CPU time (Azurite and the sandbox run in
- * this process too) and wall time. Prints JSON. Run it once per point; compare the points.
+ * this process too) and wall time; and what a worker that has not read the catalog index yet pays to read it. Prints JSON. Run it once per point; compare the points.
  *
  *   npx tsx bench/history.bench.ts [--instances 100] [--days 1] [--standby] [--records 3]
  */
@@ -163,6 +163,12 @@ async function main() {
   });
   const status = await measure(get('/api/status'));
   const dashboard = await measure(get('/api/dashboard'));
+  // A worker that has not read the index yet (a cold start, a scale-out) downloads every instance's blob once.
+  const coldWorker = createServices(config, { settings, clock, extraCa: sandbox.caPem, logger: createLogger(() => undefined) });
+  const coldIndexRead = await measure(async () => {
+    await coldWorker.catalogIndex.view();
+    return 0;
+  });
   const sweep = await measure(async () => {
     await host.invokeTimer('expirySweep');
     return 0;
@@ -181,6 +187,7 @@ async function main() {
         scheduleTick: tick,
         status,
         dashboard,
+        coldIndexRead,
         sweep,
       },
       null,

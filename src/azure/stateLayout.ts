@@ -10,8 +10,14 @@ export const MIGRATIONS_FOLDER = 'migrations';
 /** Restore and migration requests as the edge recorded them, with their approvals (`<folder>/<operation>.<time>.<ms><id>.json`). */
 export const APPROVALS_FOLDER = 'approvals';
 
-/** What the tick and status need of the catalog, per instance, kept current as operations start and finish. */
-export const CATALOG_INDEX_BLOB = 'state/catalog-index.json';
+/**
+ * The catalog index: what the tick, the status and the dashboard need of the catalog, kept current as operations
+ * start and finish. One blob per instance (lower-case name), so that backups finishing together on different
+ * instances never contend for one blob; and one marker saying when the whole index was last rebuilt from the catalog.
+ */
+export const CATALOG_INDEX_SHARDS_PREFIX = 'state/catalog-index/instances/';
+export const catalogIndexShard = (service: string): string => `${CATALOG_INDEX_SHARDS_PREFIX}${service.toLowerCase()}.json`;
+export const CATALOG_INDEX_BUILT_BLOB = 'state/catalog-index/built.json';
 
 /** The last good tag-discovery list and what the newest refresh saw. */
 export const DISCOVERY_BLOB = 'state/discovery.json';

@@ -6,15 +6,15 @@
  * attributes alike) or, for a time, through `utc`/`isoTime`, which parse it as a date first: nothing stored is markup.
  */
 import { count, dateOf, day, esc, isoTime, utc } from './html';
+import { timeline } from './timeline';
 import { formatDuration } from '../domain/duration';
 import { discoveryBanner, originLabel } from './discoveryBanner';
 import type { StandbySync } from '../domain/standbySync';
 import type { ProtectionLevel } from '../workflows/status/fleetStatus';
-import type { DashboardView, TimelineEntry, TimelineState } from '../workflows/status/dashboardView';
+import type { DashboardView } from '../workflows/status/dashboardView';
 
 type Instance = DashboardView['instances'][number];
 
-const TIMELINE_STATES: readonly TimelineState[] = ['succeeded', 'failed', 'expired', 'running'];
 const LEVEL_LABEL: Record<ProtectionLevel, string> = { protected: 'Protected', 'at-risk': 'At risk', unprotected: 'Unprotected' };
 const LEVEL_ORDER: Record<ProtectionLevel, number> = { unprotected: 0, 'at-risk': 1, protected: 2 };
 const SYNC_LABEL: Record<StandbySync['state'], string> = {
@@ -28,10 +28,6 @@ const SYNC_LABEL: Record<StandbySync['state'], string> = {
 
 /** A wall screen stays current during an outage without a script: the page reloads itself. */
 export const REFRESH_SECONDS = 60;
-
-/** Timeline geometry, in SVG user units: TIMELINE_MS across. */
-const WIDTH = 300;
-const HEIGHT = 22;
 
 export function renderDashboard(view: DashboardView): string {
   const rows = [...view.instances].sort((a, b) => LEVEL_ORDER[a.protection] - LEVEL_ORDER[b.protection] || a.service.localeCompare(b.service));
@@ -54,7 +50,7 @@ ${(['protected', 'at-risk', 'unprotected'] as const).map((level) => `<li class="
 ${view.armUnreachable.map((o) => `<p class="outage" data-outage="${esc(o.subscriptionId)}"><strong>ARM unreachable since ${utc(o.since)}</strong> for subscription ${esc(o.subscriptionId)}: new backups there wait until it answers; running ones are still watched. <span class="muted">${esc(o.message.slice(0, 200))}</span></p>`).join('\n')}
 ${discoveryBanner(view.discovery)}
 ${view.onStv1 ? `<p class="stv1" data-on-stv1="${count(view.onStv1)}"><strong>${count(view.onStv1)} instance${view.onStv1 === 1 ? '' : 's'} still on stv1</strong>, the platform retired on 31 August 2024: run <code>apim-dr migrate &lt;service&gt; --dry-run</code> for each.</p>` : ''}
-<p class="legend">Timeline: ${day(view.timelineStart)} to ${day(view.at)}; a backup can be restored for 30 days
+<p class="legend">Timeline: a column per day, ${day(view.timelineStart)} to ${day(view.at)}, failures on top; a backup can be restored for 30 days
 <span class="key window"></span> (the shaded part).
 <span class="key succeeded"></span> succeeded <span class="key failed"></span> failed <span class="key expired"></span> expired
 <span class="key running"></span> running</p>
@@ -185,25 +181,6 @@ function standby(s: StandbySync): string {
       }`
     : '';
   return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${holds}${last}</li>`;
-}
-
-function timeline(instance: Instance, view: DashboardView): string {
-  const start = Date.parse(view.timelineStart);
-  const span = Date.parse(view.at) - start;
-  // A time that does not parse sits at the left edge rather than producing NaN coordinates.
-  const x = (iso: string) => Math.min(WIDTH, Math.max(0, ((dateOf(iso) ?? start) - start) / span) * WIDTH);
-  const restorable = x(view.restoreWindowStart);
-  const window = `<rect class="window" x="${restorable.toFixed(1)}" y="0" width="${(WIDTH - restorable).toFixed(1)}" height="${HEIGHT}"><title>restorable: created after ${utc(view.restoreWindowStart)}</title></rect>`;
-  const marks = instance.timeline.map((e: TimelineEntry) => {
-    const label = `${e.backupName}: ${e.state} (${e.trigger}, ${utc(e.createdAt)})`;
-    return `<rect class="mark ${esc(e.state)}" data-state="${esc(e.state)}" x="${Math.max(0, x(e.createdAt) - 1.5).toFixed(1)}" y="3" width="3" height="${HEIGHT - 6}"><title>${esc(label)}</title></rect>`;
-  });
-  const counts = TIMELINE_STATES.map((state) => [state, instance.timeline.filter((e) => e.state === state).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${n} ${state}`);
-  return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="Backups since ${utc(view.timelineStart)}: ${counts.join(', ') || 'none'}">
-<rect class="track" x="0" y="0" width="${WIDTH}" height="${HEIGHT}"/>${window}${marks.join('')}</svg>
-<div class="counts">${counts.join(' · ') || 'no backups'}</div>`;
 }
 
 /** The two largest units, as a person reads an age: '1d 6h', '59m 40s'. */

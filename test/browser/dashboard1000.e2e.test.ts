@@ -23,20 +23,16 @@ function fleetView(): DashboardView {
     const name = `apim-${String(i).padStart(4, '0')}`;
     const subscription = `${String(i % 50).padStart(8, '0')}-0000-0000-0000-000000000000`;
     const protection = i < 20 ? 'unprotected' : i < 60 ? 'at-risk' : 'protected';
-    const timeline =
+    const backups =
       protection === 'unprotected'
         ? []
         : Array.from({ length: 30 }, (_, d) => {
             const created = NOW - (d + (protection === 'at-risk' ? 2 : 0)) * DAY - 10 * HOUR;
-            return {
-              backupName: `${name}.${d}.scheduled.apimbackup`,
-              createdAt: iso(created),
-              expiresAt: iso(created + 30 * DAY),
-              trigger: 'scheduled' as const,
-              state: 'succeeded' as const,
-            };
+            return { backupName: `${name}.${d}.scheduled.apimbackup`, createdAt: iso(created), expiresAt: iso(created + 30 * DAY) };
           });
-    const newest = timeline[0];
+    // A backup a day, each day a column of its own.
+    const timeline = backups.map((b) => ({ day: b.createdAt.slice(0, 10), succeeded: 1, expired: 0, failed: 0, running: 0 })).reverse();
+    const newest = backups[0];
     return {
       service: name,
       id: `/subscriptions/${subscription}/resourceGroups/rg-${i % 7}/providers/Microsoft.ApiManagement/service/${name}`,

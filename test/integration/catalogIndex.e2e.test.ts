@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../src/azure/catalog';
-import { CATALOG_INDEX_BLOB, INDEX_STALE_AFTER_MS } from '../../src/azure/catalogIndex';
+import { CATALOG_INDEX_BUILT_BLOB, INDEX_STALE_AFTER_MS, catalogIndexShard } from '../../src/azure/catalogIndex';
 import { newestRestorable } from '../../src/domain/expiry';
 import { backupNow, startHarness, sweepNow, type Harness } from '../support/harness';
 
@@ -20,7 +20,8 @@ describe('the catalog index', () => {
       h.services.config.defaults.restoreMargin,
     )?.backupName;
   // The index is apim-dr's state: it lives in the state container, beside the records.
-  const indexBlob = () => h.sandbox.stateContainer().getBlockBlobClient(CATALOG_INDEX_BLOB);
+  const indexBlob = () => h.sandbox.stateContainer().getBlockBlobClient(CATALOG_INDEX_BUILT_BLOB);
+  const shardBlob = (service: string) => h.sandbox.stateContainer().getBlockBlobClient(catalogIndexShard(service));
 
   it('learns of each backup as it starts and finishes, without listing the catalog again', async () => {
     await h.api('GET', '/api/status');
@@ -36,6 +37,9 @@ describe('the catalog index', () => {
     expect(view.entries.map((e) => `${e.backupName} ${e.state}`)).toEqual(catalog.map((e) => `${e.backupName} ${e.state}`));
     expect(newestOf(view.entries, 'contoso-apim-weu')).toBe(newestOf(catalog, 'contoso-apim-weu'));
     expect(view.durations.get('contoso-apim-weu')).toHaveLength(1);
+    // Counted per day as they settled, once each.
+    const today = h.clock.now().toISOString().slice(0, 10);
+    expect(view.days.get('contoso-apim-weu')?.[today]).toMatchObject({ succeeded: 1, failed: 1 });
   });
 
   it('is rebuilt from the catalog when it is missing, unreadable or older than a missed sweep', async () => {
@@ -44,6 +48,11 @@ describe('the catalog index', () => {
     await indexBlob().deleteIfExists();
     expect(newestOf((await h.services.catalogIndex.view()).entries, 'contoso-apim-neu')).toBe(newestOf(catalog, 'contoso-apim-neu'));
     await indexBlob().upload('not json', 8);
+    expect(newestOf((await h.services.catalogIndex.view()).entries, 'contoso-apim-neu')).toBe(newestOf(catalog, 'contoso-apim-neu'));
+    await shardBlob('contoso-apim-neu').deleteIfExists();
+    await indexBlob().deleteIfExists();
+    expect(newestOf((await h.services.catalogIndex.view()).entries, 'contoso-apim-neu')).toBe(newestOf(catalog, 'contoso-apim-neu'));
+    await shardBlob('contoso-apim-neu').upload('{"schemaVersion":2}', 19);
     expect(newestOf((await h.services.catalogIndex.view()).entries, 'contoso-apim-neu')).toBe(newestOf(catalog, 'contoso-apim-neu'));
     const builtAt = Date.parse((await h.services.catalogIndex.view()).builtAt);
     await h.clock.advance(INDEX_STALE_AFTER_MS + 60_000);

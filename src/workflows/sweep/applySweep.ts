@@ -1,6 +1,8 @@
 /** Activity: carry out planned sweep items (one chunk): delete or archive retired backups, mark expired ones. */
 import type { SweepItem } from '../../domain/sweepPlan';
 import { expiredState } from '../../azure/catalog';
+import { parseBackupName } from '../../domain/backupName';
+import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
 import type { SweepApplied } from './types';
 
@@ -49,19 +51,23 @@ export async function applySweep(services: Services, planned: SweepItem[]): Prom
   return applied;
 }
 
-/** What the sweep changed, in the index too: deleted entries leave it, archived and expired ones change state. */
+/**
+ * What the sweep changed, in the index too: deleted entries leave it, archived and expired ones change state. A deleted
+ * backup still counts in its day's outcomes until the next rebuild: it is a month old, at the timeline's far end.
+ */
 async function patchCatalogIndex(services: Services, applied: SweepApplied, now: Date): Promise<void> {
   const deleted = new Set(applied.deleted);
   const archived = new Set(applied.archived);
   const changed = new Set([...applied.archived, ...applied.marked, ...applied.refused.map((r) => r.backupName)]);
-  if (deleted.size === 0 && changed.size === 0) return;
-  await services.catalogIndex.update((digests) => {
-    for (const digest of Object.values(digests)) {
-      digest.entries = digest.entries
+  // One write per instance touched: each instance's entries live in its own blob.
+  const touched = groupBy([...deleted, ...changed], (name) => (parseBackupName(name)?.service ?? name).toLowerCase());
+  for (const service of touched.keys()) {
+    await services.catalogIndex.update(service, (shard) => {
+      shard.entries = shard.entries
         .filter((e) => !deleted.has(e.backupName))
         .map((e) =>
           changed.has(e.backupName) ? { ...e, state: expiredState(e, now), ...(archived.has(e.backupName) ? { archivedAt: now.toISOString() } : {}) } : e,
         );
-    }
-  });
+    });
+  }
 }

@@ -50,7 +50,10 @@ function hostileView(): DashboardView {
             lastRestore: { state: LINK, requestedBy: BREAKOUT, completedAt: ATTRIBUTE } as never,
           },
         ],
-        timeline: [{ backupName: LINK, createdAt: BREAKOUT, expiresAt: LINK, trigger: 'manual', state: ATTRIBUTE as never }],
+        timeline: [
+          { day: BREAKOUT, succeeded: 1, expired: 0, failed: 1, running: 0 },
+          { day: ATTRIBUTE, succeeded: 0, expired: 2, failed: 0, running: 1 },
+        ],
       },
     ],
   };
