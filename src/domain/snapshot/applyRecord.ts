@@ -9,6 +9,8 @@ export const applyRecordSchema = z.object({
   target: z.string(),
   targetId: z.string(),
   requestedBy: z.string(),
+  /** `sync`: the schedule keeping a standby in sync; absent in records written before syncs existed. */
+  purpose: z.enum(['apply', 'sync']).default('apply'),
   mode: z.enum(['merge', 'mirror']),
   only: z.array(z.string()),
   /** The snapshot of the target taken just before: its way back. */

@@ -27,6 +27,13 @@ export function parseSnapshotName(name: string): { service: string; trigger: Sna
   return m ? { service: m[1]!, trigger: m[3] as SnapshotTrigger } : undefined;
 }
 
+/** When a snapshot was asked for, from its name (to the second): 0 for a name that is not a snapshot's. */
+export function snapshotNameTime(name: string | undefined): number {
+  const stamp = name ? NAME.exec(name)?.[2] : undefined;
+  if (!stamp) return 0;
+  return Date.parse(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`) || 0;
+}
+
 export const documentBlobName = (name: string) => `${SNAPSHOT_PREFIX}${name}.json.gz`;
 export const manifestBlobName = (name: string) => `${SNAPSHOT_PREFIX}${name}.manifest.json`;
 

@@ -21,6 +21,7 @@ import { assessFleet, emitProtectionAlerts } from '../status/assessFleet';
 import type { ServiceRef } from '../../domain/resourceId';
 import { probeArm } from './armCircuit';
 import { snapshotOnlyServices } from '../snapshot/snapshotTick';
+import { startSnapshotSyncs } from '../snapshot/startSnapshotSyncs';
 import { reconcileMigrations, reconcileOrphans } from './reconcile';
 import { refreshDiscovery } from './refreshDiscovery';
 import { readRestoreTargets, reconcileRestores, startPlannedRestores } from './startPlannedRestores';
@@ -147,7 +148,10 @@ export async function runScheduleTick(services: Services, starter: Orchestration
     result.failed.push(item.service.name);
     services.logger.event('apim-dr.schedule.start-failed', { correlationId, service: item.service.name, error: ensureError(error).message }, 'error');
   }
-  for (const r of await startPlannedRestores(services, starter, entries, restoreTargets, restoringIds, correlationId)) {
+  // Standbys that snapshots keep in sync (a v2 source or standby) get the newest snapshot applied, not a restore.
+  const snapshotSyncs = await startSnapshotSyncs(services, starter, correlationId, snapshotOnly);
+  result.syncs.push(...snapshotSyncs.started.map((p) => `${p.source}→${p.target}`));
+  for (const r of await startPlannedRestores(services, starter, entries, restoreTargets, restoringIds, correlationId, snapshotSyncs.targets)) {
     (r.purpose === 'sync' ? result.syncs : result.drills).push(`${r.source}→${r.target}`);
   }
   services.logger.event('apim-dr.schedule.tick', {

@@ -24,6 +24,8 @@ export interface ApplyRequest {
   /** Consent to mirror a snapshot into its own instance (deletes what the snapshot lacks). */
   allowInPlace?: boolean;
   requestedBy: string;
+  /** `sync` when the schedule keeps a standby in sync (recorded, so the next plan knows what the standby holds). */
+  purpose?: 'apply' | 'sync';
 }
 
 export interface ApplyCheck {
@@ -62,6 +64,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     target: target.name,
     targetId: target.id,
     requestedBy: input.requestedBy,
+    purpose: input.purpose ?? 'apply',
     mode: input.mirror ? ('mirror' as const) : ('merge' as const),
     only: input.only ?? [],
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),

@@ -9,6 +9,7 @@ import { scheduleIntervalMs } from '../../domain/rpoPlan';
 import { isV2 } from '../../domain/snapshot/tierLimits';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
+import { instanceTier } from './instanceTier';
 import { requestSnapshot } from './requestSnapshot';
 
 export async function runSnapshotTick(services: Services, starter: OrchestrationStarter): Promise<{ started: string[]; coalesced: string[] }> {
@@ -52,13 +53,7 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
 export async function snapshotOnlyServices(services: Services): Promise<Set<string>> {
   const found = new Set<string>();
   for (const s of protectedServices(services.config).filter((p) => p.config.snapshots)) {
-    const newest = (await services.snapshots.list(s.ref.name))[0];
-    const tier = newest
-      ? (await services.snapshots.readManifest(newest.snapshotName)).service.sku.name
-      : await services.apim.getService(s.ref).then(
-          (instance) => instance.sku.name,
-          () => undefined,
-        );
+    const tier = await instanceTier(services, s.ref);
     if (tier && isV2(tier)) found.add(s.ref.name.toLowerCase());
   }
   return found;
