@@ -9,6 +9,7 @@ import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
 import { withoutRedacted, writeConfiguration } from '../../azure/snapshot/writeConfiguration';
 import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
+import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { ServiceRef } from '../../domain/resourceId';
@@ -84,6 +85,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
       armRequests: client.requests.count,
     };
     await log.write(record);
+    await services.notifier.observe(applyObservations(record));
     const first = plan.findings.find((f) => f.severity === 'blocking')!;
     throw new UserError(
       `snapshot '${input.snapshotName}' is not restorable into '${target.name}' (${tier}): ${first.message}; ${first.fix}`,
@@ -106,6 +108,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
   };
   const { armRequests: _reads, ...kept } = verification;
   await log.write({ ...record, verification: kept });
+  await services.notifier.observe(applyObservations({ ...record, verification: kept }));
   services.logger.event(`apim-dr.snapshot.apply.${record.state}`, {
     snapshotName: input.snapshotName,
     target: target.name,

@@ -5,6 +5,8 @@
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { protectedServices } from '../../config/resolveService';
 import { planDueSnapshots, type SnapshotProtected } from '../../domain/dueSnapshots';
+import { formatDuration } from '../../domain/duration';
+import type { Observation } from '../../domain/incidents';
 import { scheduleIntervalMs } from '../../domain/rpoPlan';
 import { isV2 } from '../../domain/snapshot/tierLimits';
 import type { Services } from '../../services';
@@ -13,10 +15,11 @@ import { instanceTier } from './instanceTier';
 import { requestSnapshot } from './requestSnapshot';
 
 export async function runSnapshotTick(services: Services, starter: OrchestrationStarter): Promise<{ started: string[]; coalesced: string[] }> {
-  const protectedBySnapshots: SnapshotProtected[] = protectedServices(services.config)
+  const protectedBySnapshots = protectedServices(services.config)
     .filter((s) => s.config.snapshots && s.config.enabled)
     .map((s) => ({
       name: s.ref.name,
+      subscriptionId: s.ref.subscriptionId,
       schedule: s.config.snapshots!.schedule,
       rpoMs: s.rpoMs,
       afterChange: s.config.snapshots!.afterChange,
@@ -29,13 +32,7 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   const tick = scheduleIntervalMs(services.settings[TICK_SCHEDULE_SETTING] ?? DEFAULT_APP_SETTINGS[TICK_SCHEDULE_SETTING]!, new Date(0));
   const now = services.clock.now();
   const due = planDueSnapshots(protectedBySnapshots, newest, changes, now, tick);
-  // The alert rule's signal, as for backups: the newest snapshot is older than the RPO.
-  for (const s of protectedBySnapshots) {
-    const last = newest.get(s.name.toLowerCase());
-    if (last !== undefined && now.getTime() - last > s.rpoMs) {
-      services.logger.event('apim-dr.snapshot.rpo.breach', { service: s.name, ageMs: now.getTime() - last, rpoMs: s.rpoMs }, 'warn');
-    }
-  }
+  await observeSnapshotRpo(services, protectedBySnapshots, newest, now);
   const started: string[] = [];
   const coalesced: string[] = [];
   for (const d of due) {
@@ -44,6 +41,37 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
     if (requested.started) services.logger.event('apim-dr.snapshot.started', { service: d.name, trigger: d.trigger, reason: d.reason });
   }
   return { started, coalesced };
+}
+
+/**
+ * The alert rule's signal and the incidents, as for backups: the newest snapshot is older than the RPO. An instance
+ * never snapshotted is not judged here (its first snapshot is started by this tick). While ARM is down in an
+ * instance's subscription its incident neither opens nor closes: the outage is the incident.
+ */
+async function observeSnapshotRpo(
+  services: Services,
+  instances: (SnapshotProtected & { subscriptionId: string })[],
+  newest: Map<string, number>,
+  now: Date,
+): Promise<void> {
+  const outages = await services.armHealth.read();
+  const at = now.toISOString();
+  const observations: Observation[] = [];
+  for (const s of instances) {
+    const last = newest.get(s.name.toLowerCase());
+    if (last === undefined) continue;
+    const ageMs = now.getTime() - last;
+    if (ageMs > s.rpoMs) services.logger.event('apim-dr.snapshot.rpo.breach', { service: s.name, ageMs, rpoMs: s.rpoMs }, 'warn');
+    if (outages[s.subscriptionId]) continue;
+    observations.push({
+      kind: 'snapshot.rpo.breach',
+      subject: s.name,
+      active: ageMs > s.rpoMs,
+      at,
+      detail: `newest snapshot is ${formatDuration(ageMs)} old (RPO ${formatDuration(s.rpoMs)})`,
+    });
+  }
+  await services.notifier.observe(observations);
 }
 
 /**
