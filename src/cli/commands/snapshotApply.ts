@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { applySnapshot, checkSnapshotApply, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
+import { applySnapshot, checkSnapshotApply, preApplyScope, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
 import { snapshotOf } from '../../workflows/snapshot/takeSnapshot';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
@@ -58,7 +58,7 @@ export async function snapshotApplyCommand(
     if (answer !== check.target) throw new UserError(`'${answer}' is not '${check.target}': nothing applied`, 'refused', 'NotConfirmed');
   }
   out.progress(`snapshot of ${check.target} first…`);
-  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy);
+  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy, preApplyScope(request));
   out.progress(`applying to ${check.target}…`);
   const record = await applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
   out.progress('');

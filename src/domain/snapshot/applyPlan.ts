@@ -45,6 +45,11 @@ export interface ApplyOptions {
   /** `apis/orders`, `namedValues/backend-key`: apply these and what they need, nothing else. */
   only?: string[];
   mirror?: boolean;
+  /**
+   * The roots a scoped snapshot (taken before an `--only` apply) covers: mirror deletes under them alone, whatever
+   * `only` says, for such a snapshot knows nothing of the rest of the instance.
+   */
+  mirrorWithin?: string[];
 }
 
 export interface SnapshotSource {
@@ -160,7 +165,7 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   }
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
-    const roots = (options.only ?? []).map((o) => o.toLowerCase());
+    const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
     const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
     const deleted: string[] = [];
     for (const [key, resource] of current) {

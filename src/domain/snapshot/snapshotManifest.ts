@@ -59,9 +59,14 @@ export const snapshotManifestSchema = z.object({
   armRequests: z.number(),
   notCaptured: z.array(notCapturedSchema),
   unreadable: z.array(z.object({ type: z.string(), code: z.string(), message: z.string() })),
+  /**
+   * Set on a snapshot of part of an instance (the way back of an `--only` apply): the `--only` it covers. It holds
+   * those resources and what they need, nothing else: it is no protection of the instance and counts for no RPO.
+   */
+  scope: z.array(z.string()).optional(),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 
 export function snapshotTags(m: SnapshotManifest): Record<string, string> {
-  return { [SNAPSHOT_TAG.name]: SNAPSHOT_TAG.value, service: m.service.name, takenAt: m.takenAt };
+  return { [SNAPSHOT_TAG.name]: SNAPSHOT_TAG.value, service: m.service.name, takenAt: m.takenAt, ...(m.scope ? { scope: 'part' } : {}) };
 }

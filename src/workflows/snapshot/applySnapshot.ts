@@ -12,6 +12,7 @@ import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } fro
 import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
+import type { SnapshotScope } from './takeSnapshot';
 import type { ServiceRef } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -94,7 +95,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     );
   }
   const outcome = await writeConfiguration(client, document.resources, plan.writes, { targetClientIds: clientIds });
-  const verification = await verify(services, target, document.resources, plan, !!input.only?.length);
+  const verification = await verify(services, target, document.resources, plan, !!input.only?.length || !!manifest.scope);
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const record: ApplyRecord = {
@@ -118,6 +119,14 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     rtoMs: record.rtoMs,
   });
   return { ...record, verification: kept };
+}
+
+/**
+ * What the target's way back covers: an `--only` apply touches the named resources and what they need, so its
+ * pre-apply snapshot holds those alone; a whole or mirror apply may touch anything, so its way back is the whole instance.
+ */
+export function preApplyScope(request: Pick<ApplyRequest, 'snapshotName' | 'only' | 'mirror'>): SnapshotScope | undefined {
+  return request.only?.length && !request.mirror ? { snapshotName: request.snapshotName, only: request.only } : undefined;
 }
 
 /** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
@@ -147,16 +156,19 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
   const [document, instance] = await Promise.all([services.snapshots.readDocument(manifest), services.apim.getService(target)]);
   const client = services.configClient(target);
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
-  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost).
+  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
+  // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
   const current = request.preApplySnapshot
     ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
     : request.only?.length
       ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
-      : (await readConfiguration(client)).resources;
+      : manifest.scope
+        ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
+        : (await readConfiguration(client)).resources;
   const plan = planApply(
     { id: manifest.service.id, tier: manifest.service.sku.name, resources: document.resources, notCaptured: document.notCaptured },
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
-    { only: request.only, mirror: request.mirror },
+    { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
   return { plan, target, manifest, document, tier: instance.sku.name, client, clientIds: instance.identity.userAssignedClientIds };
 }

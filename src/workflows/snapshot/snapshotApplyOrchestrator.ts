@@ -4,7 +4,7 @@
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { activityRetry } from '../operation';
-import type { ApplyCheck, ApplyInput, ApplyRequest } from './applySnapshot';
+import { preApplyScope, type ApplyCheck, type ApplyInput, type ApplyRequest } from './applySnapshot';
 import { SnapshotActivities } from './names';
 import type { SnapshotSummary, TakeSnapshotInput } from './takeSnapshot';
 
@@ -16,7 +16,7 @@ export const snapshotApplyOrchestrator: OrchestrationHandler = function* (contex
   const check = (yield context.df.callActivity(SnapshotActivities.checkApply, request)) as ApplyCheck;
   if (check.verdict === 'Not restorable') return { state: 'refused', check };
   context.df.setCustomStatus({ phase: 'pre-apply snapshot', target: check.target });
-  const take: TakeSnapshotInput = { serviceId: check.targetId, trigger: 'pre-apply', requestedBy: request.requestedBy };
+  const take: TakeSnapshotInput = { serviceId: check.targetId, trigger: 'pre-apply', requestedBy: request.requestedBy, scope: preApplyScope(request) };
   const before = (yield context.df.callActivityWithRetry(SnapshotActivities.take, activityRetry(), take)) as SnapshotSummary;
   context.df.setCustomStatus({ phase: 'applying', target: check.target, preApplySnapshot: before.snapshotName });
   const input: ApplyInput = { ...request, preApplySnapshot: before.snapshotName, requestedAt };

@@ -28,7 +28,8 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   if (protectedBySnapshots.length === 0) return { started: [], coalesced: [] };
   const [entries, changes] = await Promise.all([services.snapshots.list(), services.changes.pending()]);
   const newest = new Map<string, number>();
-  for (const e of entries) if (!newest.has(e.service.toLowerCase())) newest.set(e.service.toLowerCase(), Date.parse(e.takenAt));
+  // A scoped snapshot (the way back of an --only apply) holds part of the instance: it protects nothing.
+  for (const e of entries) if (!e.scoped && !newest.has(e.service.toLowerCase())) newest.set(e.service.toLowerCase(), Date.parse(e.takenAt));
   const tick = scheduleIntervalMs(services.settings[TICK_SCHEDULE_SETTING] ?? DEFAULT_APP_SETTINGS[TICK_SCHEDULE_SETTING]!, new Date(0));
   const now = services.clock.now();
   const due = planDueSnapshots(protectedBySnapshots, newest, changes, now, tick);

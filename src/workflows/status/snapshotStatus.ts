@@ -21,7 +21,7 @@ export async function snapshotStatuses(services: Services): Promise<Map<string, 
   const now = services.clock.now().getTime();
   for (const s of configured) {
     const key = s.ref.name.toLowerCase();
-    const newest = entries.find((e) => e.service.toLowerCase() === key);
+    const newest = entries.find((e) => !e.scoped && e.service.toLowerCase() === key);
     const ageMs = newest ? now - Date.parse(newest.takenAt) : undefined;
     result.set(key, {
       only: only.has(key),
