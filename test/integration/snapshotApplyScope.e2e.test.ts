@@ -5,18 +5,14 @@ import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { snapshotStatuses } from '../../src/workflows/status/snapshotStatus';
 import { seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
-import { V2, V2_SERVICES, v2Config } from '../support/v2Fleet';
+import { V2, V2_SERVICES, v2SnapshotConfig } from '../support/v2Fleet';
 
 describe('the way back of an --only apply covers what the apply touches', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({
       services: V2_SERVICES,
-      config: (sandbox) => {
-        const config = v2Config(sandbox) as { services: Record<string, unknown>[] };
-        for (const s of config.services) if (String(s.id).endsWith(`/${V2}`)) s.snapshots = { afterChange: false };
-        return config;
-      },
+      config: (sandbox) => v2SnapshotConfig(sandbox),
     });
     seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 4, operations: 3 });
   });

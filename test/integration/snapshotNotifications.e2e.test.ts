@@ -5,7 +5,7 @@ import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
 import { seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
-import { V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
+import { V2, V2_SERVICES, V2_STANDBY, v2SnapshotConfig } from '../support/v2Fleet';
 import { startWebhook } from '../support/webhook';
 
 /** A starter that starts nothing: the tick's judgement alone, no snapshot taken behind the test's back. */
@@ -23,11 +23,10 @@ describe('notifications for snapshot incidents', () => {
     webhook = await startWebhook();
     h = await startHarness({
       services: V2_SERVICES,
-      config: (sandbox) => {
-        const config = v2Config(sandbox) as { services: Record<string, unknown>[] };
-        for (const s of config.services) if (String(s.id).endsWith(`/${V2}`)) Object.assign(s, { rpo: 'PT6H', snapshots: { afterChange: false } });
-        return { ...config, notifications: { webhooks: [{ urlSetting: 'OPS_WEBHOOK_URL' }] } };
-      },
+      config: (sandbox) => ({
+        ...v2SnapshotConfig(sandbox, { rpo: 'PT6H', snapshots: { afterChange: false } }),
+        notifications: { webhooks: [{ urlSetting: 'OPS_WEBHOOK_URL' }] },
+      }),
       settings: { OPS_WEBHOOK_URL: webhook.url },
     });
     seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 2, operations: 2 });
