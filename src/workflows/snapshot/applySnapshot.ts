@@ -12,6 +12,8 @@ import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } fro
 import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
+import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from '../../domain/snapshot/applySupplies';
+import { readSecrets } from './readSecrets';
 import type { SnapshotScope } from './takeSnapshot';
 import type { ServiceRef } from '../../domain/resourceId';
 import { UserError } from '../../errors';
@@ -28,6 +30,10 @@ export interface ApplyRequest {
   requestedBy: string;
   /** `sync` when the schedule keeps a standby in sync (recorded, so the next plan knows what the standby holds). */
   purpose?: 'apply' | 'sync';
+  /** Secrets the snapshot lacks, each named by where the apply reads it (never the value). */
+  set?: SecretSupply[];
+  /** Environment values to use on the target instead of the source's. */
+  overrides?: ValueOverride[];
 }
 
 export interface ApplyCheck {
@@ -57,7 +63,7 @@ export async function checkSnapshotApply(services: Services, request: ApplyReque
 }
 
 export async function applySnapshot(services: Services, input: ApplyInput): Promise<ApplyRecord> {
-  const { plan, target, manifest, document, tier, client, clientIds } = await planFor(services, input);
+  const { plan, target, manifest, expected, writable, tier, client, clientIds } = await planFor(services, input);
   const base = {
     schemaVersion: 1 as const,
     recordName: applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex')),
@@ -69,6 +75,9 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     purpose: input.purpose ?? 'apply',
     mode: input.mirror ? ('mirror' as const) : ('merge' as const),
     only: input.only ?? [],
+    // What was supplied, by name: a secret's value is never in a record.
+    ...(input.set?.length ? { supplied: input.set.map((s) => s.path) } : {}),
+    ...(input.overrides?.length ? { overrides: input.overrides } : {}),
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
     verdict: plan.verdict,
     counts: plan.counts,
@@ -94,8 +103,9 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
       'NotRestorable',
     );
   }
-  const outcome = await writeConfiguration(client, document.resources, plan.writes, { targetClientIds: clientIds });
-  const verification = await verify(services, target, document.resources, plan, !!input.only?.length || !!manifest.scope);
+  const outcome = await writeConfiguration(client, writable, plan.writes, { targetClientIds: clientIds });
+  // Read back against the snapshot as overridden; a supplied secret is not readable back (GET leaves it out), as in the snapshot.
+  const verification = await verify(services, target, expected, plan, !!input.only?.length || !!manifest.scope);
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const record: ApplyRecord = {
@@ -153,7 +163,13 @@ export function applyTarget(services: Services, sourceId: string, sourceName: st
 async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }) {
   const manifest = await services.snapshots.readManifest(request.snapshotName);
   const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
-  const [document, instance] = await Promise.all([services.snapshots.readDocument(manifest), services.apim.getService(target)]);
+  const [document, instance, secrets] = await Promise.all([
+    services.snapshots.readDocument(manifest),
+    services.apim.getService(target),
+    readSecrets(services, request.set ?? []),
+  ]);
+  const expected = withOverrides(document.resources, request.overrides ?? []);
+  const supplied = withSecrets(expected, document.notCaptured, secrets);
   const client = services.configClient(target);
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
   // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
@@ -166,11 +182,20 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
         ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
         : (await readConfiguration(client)).resources;
   const plan = planApply(
-    { id: manifest.service.id, tier: manifest.service.sku.name, resources: document.resources, notCaptured: document.notCaptured },
+    { id: manifest.service.id, tier: manifest.service.sku.name, resources: supplied.resources, notCaptured: supplied.notCaptured },
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
     { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
-  return { plan, target, manifest, document, tier: instance.sku.name, client, clientIds: instance.identity.userAssignedClientIds };
+  return {
+    plan,
+    target,
+    manifest,
+    expected,
+    writable: supplied.resources,
+    tier: instance.sku.name,
+    client,
+    clientIds: instance.identity.userAssignedClientIds,
+  };
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */
