@@ -5,7 +5,7 @@
  */
 import { resolveInstance } from '../../config/resolveService';
 import { CONFIG_API_VERSION } from '../../azure/snapshot/armConfigClient';
-import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
+import { readConfiguration, readPaths, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
 import { scopeOfOnly } from '../../domain/snapshot/applyPlan';
 import type { ServiceRef } from '../../domain/resourceId';
 import { countByType, type SnapshotDocument } from '../../domain/snapshot/snapshotDocument';
@@ -67,7 +67,6 @@ export async function snapshotOf(
   scope?: SnapshotScope,
 ): Promise<SnapshotManifest> {
   const takenAt = services.clock.now();
-  const instance = await services.apim.getService(ref);
   const client = services.configClient(ref);
   // Scoped: the paths the apply may write (the named resources and what they need), as the source snapshot has them.
   const read = scope
@@ -76,6 +75,23 @@ export async function snapshotOf(
         scopeOfOnly((await services.snapshots.readDocument(await services.snapshots.readManifest(scope.snapshotName))).resources, scope.only),
       )
     : await readConfiguration(client);
+  return storeSnapshot(services, ref, { takenAt, read, armRequests: client.requests.count, trigger, requestedBy, scope });
+}
+
+export interface ReadForSnapshot {
+  takenAt: Date;
+  read: ConfigurationRead;
+  /** ARM requests the read made (the instance's GET is counted here). */
+  armRequests: number;
+  trigger: SnapshotTrigger;
+  requestedBy: string;
+  scope?: SnapshotScope;
+}
+
+/** Stores what was read as a snapshot (its tier and location from one GET of the instance), then retires old ones. */
+export async function storeSnapshot(services: Services, ref: ServiceRef, taken: ReadForSnapshot): Promise<SnapshotManifest> {
+  const { takenAt, read, trigger, requestedBy, scope } = taken;
+  const instance = await services.apim.getService(ref);
   const completedAt = services.clock.now().toISOString();
   const source = { id: ref.id, name: ref.name, sku: instance.sku };
   for (let attempt = 0; ; attempt++) {
@@ -103,7 +119,7 @@ export async function snapshotOf(
         apiVersion: CONFIG_API_VERSION,
         counts: countByType(read.resources),
         resourceCount: read.resources.length,
-        armRequests: client.requests.count + 1,
+        armRequests: taken.armRequests + 1,
         notCaptured: read.notCaptured,
         unreadable: read.unreadable,
         ...(scope ? { scope: scope.only } : {}),
