@@ -5,10 +5,21 @@ import { snapshotApplyOrchestrator } from '../src/workflows/snapshot/snapshotApp
 import { snapshotOrchestrator } from '../src/workflows/snapshot/snapshotOrchestrator';
 import { SnapshotActivities, SnapshotOrchestrations } from '../src/workflows/snapshot/names';
 import { takeSnapshot, type TakeSnapshotInput } from '../src/workflows/snapshot/takeSnapshot';
+import {
+  finishSnapshotParts,
+  planSnapshotParts,
+  readSnapshotPart,
+  type FinishPartsInput,
+  type SnapshotPartInput,
+} from '../src/workflows/snapshot/snapshotParts';
 import { services } from './services';
 
 df.app.orchestration(SnapshotOrchestrations.take, snapshotOrchestrator);
 df.app.activity(SnapshotActivities.take, { handler: (input: TakeSnapshotInput) => takeSnapshot(services(), input) });
+
+df.app.activity(SnapshotActivities.planParts, { handler: (input: TakeSnapshotInput) => planSnapshotParts(services(), input) });
+df.app.activity(SnapshotActivities.readPart, { handler: (input: SnapshotPartInput) => readSnapshotPart(services(), input) });
+df.app.activity(SnapshotActivities.finishParts, { handler: (input: FinishPartsInput) => finishSnapshotParts(services(), input) });
 
 df.app.orchestration(SnapshotOrchestrations.apply, snapshotApplyOrchestrator);
 df.app.activity(SnapshotActivities.checkApply, { handler: (input: ApplyRequest) => checkSnapshotApply(services(), input) });

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import type { RestoreRecord } from './restoreRecord';
+import type { ApplyRecord } from './snapshot/applyRecord';
 
 export const INCIDENT_KINDS = [
   'backup.failed',
@@ -16,6 +17,8 @@ export const INCIDENT_KINDS = [
   'discovery.failed',
   'instance.deleted',
   'operation.refused',
+  'snapshot.rpo.breach',
+  'snapshot.apply.failed',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -93,6 +96,30 @@ export function restoreObservations(
     : [{ kind: 'restore.failed', subject: record.target, active, at, detail }];
 }
 
+/**
+ * What a settled snapshot apply says about incidents, for its target. A sync refused or failed is one; an operator's
+ * refused apply was answered at once and opens nothing. A partial apply is one only when writes failed or read back
+ * different (secrets the snapshot never held are the dry run's findings, not a failure).
+ */
+export function applyObservations(
+  record: Pick<ApplyRecord, 'purpose' | 'state' | 'target' | 'completedAt' | 'failed' | 'verification' | 'findings'>,
+): Observation[] {
+  if (record.state === 'refused' && record.purpose !== 'sync') return [];
+  const mismatched = record.verification?.mismatched.length ?? 0;
+  const active = record.state === 'failed' || record.state === 'refused' || record.failed.length > 0 || mismatched > 0;
+  const blocking = record.findings.filter((f) => f.severity === 'blocking').map((f) => `${f.code}: ${f.message}`);
+  const detail =
+    record.state === 'refused'
+      ? blocking.join('; ')
+      : [
+          record.failed.length ? `${record.failed.length} writes failed (${record.failed[0]!.path}: ${record.failed[0]!.code})` : '',
+          mismatched ? `${mismatched} resources read back different` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+  return [{ kind: 'snapshot.apply.failed', subject: record.target, active, at: record.completedAt, detail: active ? detail || undefined : undefined }];
+}
+
 const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'backup.failed': (s) => `Backup of ${s} failed`,
   'restore.failed': (s) => `Restore into ${s} failed`,
@@ -104,6 +131,8 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'instance.deleted': (s) =>
     `${s} was deleted in Azure: nothing of it can be backed up; rebuild it from its newest restorable backup, or take it out of the config`,
   'operation.refused': (s) => `${s} names an operation URL apim-dr did not get from ARM for that instance: it was refused, no request sent; find who wrote it`,
+  'snapshot.rpo.breach': (s) => `${s} is outside its RPO: its newest configuration snapshot is too old`,
+  'snapshot.apply.failed': (s) => `Applying a snapshot to ${s} failed`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -116,6 +145,8 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'discovery.failed': () => 'Tag discovery reads every subscription again',
   'instance.deleted': (s) => `${s} is no longer reported deleted`,
   'operation.refused': (s) => `The refused operation of ${s} is closed`,
+  'snapshot.rpo.breach': (s) => `${s} is within its RPO again: a new configuration snapshot was taken`,
+  'snapshot.apply.failed': (s) => `A snapshot was applied to ${s} in full`,
 };
 
 /** One line a person reads in Teams or Slack. */

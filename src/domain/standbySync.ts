@@ -14,8 +14,10 @@ export interface StandbySync {
   state: StandbySyncState;
   /** Source backup time minus restored backup time; absent unless the newest good restore came from this source. */
   lagMs?: number;
-  /** When diverged: the backup it now holds, whose it is, how it got there and since when. */
-  holds?: { backupName?: string; source: string; purpose: RestoreRecord['purpose']; since?: string; recordName: string };
+  /** How it is kept in sync: native restores of backups (absent) or applies of snapshots (`snapshot`, see snapshotStandbySync). */
+  via?: 'snapshot';
+  /** When diverged: the backup (or snapshot) it now holds, whose it is, how it got there and since when. */
+  holds?: { backupName?: string; snapshotName?: string; source: string; purpose: RestoreRecord['purpose'] | 'apply'; since?: string; recordName: string };
   lastRestore?: {
     recordName: string;
     purpose: RestoreRecord['purpose'];
@@ -28,6 +30,22 @@ export interface StandbySync {
     completedAt?: string;
     rtoMs?: number;
     error?: string;
+  };
+  /** When kept by snapshots: the newest apply into it, from any source. */
+  lastApply?: {
+    recordName: string;
+    snapshotName: string;
+    source: string;
+    purpose: 'apply' | 'sync';
+    state: 'succeeded' | 'partial' | 'failed' | 'refused';
+    verdict: string;
+    requestedBy: string;
+    startedAt: string;
+    completedAt: string;
+    rtoMs: number;
+    /** Resources the apply could not write, and ones that read back different. */
+    failed: number;
+    mismatched: number;
   };
 }
 

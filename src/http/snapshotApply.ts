@@ -15,6 +15,28 @@ const applySchema = z.strictObject({
   only: z.array(z.string().regex(/^[A-Za-z]+\/[^/]+(\/[A-Za-z]+\/[^/]+)*$/, "must be '<collection>/<name>', e.g. 'apis/orders'")).optional(),
   mirror: z.boolean().optional(),
   allowInPlace: z.boolean().optional(),
+  /**
+   * Secrets the snapshot lacks, each from an app setting of the Functions app: the value never travels in a request or
+   * an orchestration's history. Only settings named APIM_DR_SECRET_… may be read, so no caller can copy the app's own
+   * settings (its storage connection, say) into an instance's named value.
+   */
+  set: z
+    .array(
+      z.strictObject({
+        path: z.string().regex(/^namedValues\/[^/]+$/, "must be 'namedValues/<name>'"),
+        setting: z.string().regex(/^APIM_DR_SECRET_[A-Za-z0-9_]+$/, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
+      }),
+    )
+    .optional(),
+  overrides: z
+    .array(
+      z.strictObject({
+        path: z.string().regex(/^[A-Za-z]+\/[^/]+(\/[A-Za-z]+\/[^/]+)*$/, "must be '<collection>/<name>'"),
+        field: z.string().regex(/^[A-Za-z][\w.-]*$/, "must be a property name, dotted when nested, e.g. 'url'"),
+        value: z.string().min(1),
+      }),
+    )
+    .optional(),
   /** The target's name, repeated: the caller's confirmation that its configuration may change. */
   confirm: z.string().optional(),
 });
@@ -28,6 +50,7 @@ export async function postSnapshotApplyCheck(services: Services, request: HttpRe
     mirror: body.mirror,
     allowInPlace: body.allowInPlace,
     requestedBy: caller.requestedBy,
+    ...supplies(body),
   });
   return { status: 200, jsonBody: check };
 }
@@ -46,8 +69,16 @@ export async function postSnapshotApply(services: Services, starter: Orchestrati
     mirror: body.mirror,
     allowInPlace: body.allowInPlace,
     requestedBy: caller.requestedBy,
+    ...supplies(body),
   };
   const instanceId = snapshotApplyInstanceId(target.name, target.id);
   const { started } = await starter.start(SnapshotOrchestrations.apply, instanceId, input);
   return accepted(request, instanceId, 5, { snapshot: body.snapshot, target: target.name, started });
+}
+
+function supplies(body: z.infer<typeof applySchema>): Pick<ApplyRequest, 'set' | 'overrides'> {
+  return {
+    ...(body.set ? { set: body.set.map((s) => ({ path: s.path, from: { setting: s.setting } })) } : {}),
+    ...(body.overrides ? { overrides: body.overrides } : {}),
+  };
 }

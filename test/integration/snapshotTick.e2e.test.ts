@@ -3,7 +3,7 @@ import type { OrchestrationStarter } from '../../src/workflows/starter';
 import { runSnapshotTick } from '../../src/workflows/snapshot/snapshotTick';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { startHarness, type Harness } from '../support/harness';
-import { V2, V2_SERVICES, v2Config } from '../support/v2Fleet';
+import { V2, V2_SERVICES, v2SnapshotConfig } from '../support/v2Fleet';
 
 /** Records what the tick asks to start (the port the Functions host or the local host supplies). */
 function recordingStarter(): OrchestrationStarter & { started: { name: string; instanceId: string; input: unknown }[] } {
@@ -25,11 +25,7 @@ describe('the snapshot tick', () => {
   beforeEach(async () => {
     h = await startHarness({
       services: V2_SERVICES,
-      config: (sandbox) => {
-        const config = v2Config(sandbox) as { services: Record<string, unknown>[] };
-        for (const s of config.services) if (String(s.id).endsWith(`/${V2}`)) Object.assign(s, { rpo: 'PT6H', snapshots: { afterChange: false } });
-        return config;
-      },
+      config: (sandbox) => v2SnapshotConfig(sandbox, { rpo: 'PT6H', snapshots: { afterChange: false } }),
     });
   });
   afterEach(async () => {

@@ -26,3 +26,13 @@ export function v2Config(sandbox: RunningSandbox): Record<string, unknown> {
     });
   return { ...base, services };
 }
+
+/** `v2Config` with the v2 instance protected by snapshots (`props`: its RPO, its snapshots' schedule…). */
+export function v2SnapshotConfig(
+  sandbox: RunningSandbox,
+  props: Record<string, unknown> = { snapshots: { afterChange: false } },
+): { services: Record<string, unknown>[] } {
+  const config = v2Config(sandbox) as { services: Record<string, unknown>[] };
+  for (const s of config.services) if (String(s.id).endsWith(`/${V2}`)) Object.assign(s, props);
+  return config;
+}

@@ -20,11 +20,28 @@ export interface ConfigurationRead {
 const ABSENT_ON_TIER = ['MethodNotAllowedInPricingTier', 'FeatureNotSupported'];
 
 export async function readConfiguration(client: ArmConfigClient): Promise<ConfigurationRead> {
+  return readTypes(client, TOP_LEVEL_TYPES);
+}
+
+/** Reads these top-level types and everything under them (a part of a snapshot taken in parts). */
+export async function readTypes(client: ArmConfigClient, types: readonly ResourceType[]): Promise<ConfigurationRead> {
   const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
-  await Promise.all(TOP_LEVEL_TYPES.map((type) => readType(client, type, '', read)));
+  await Promise.all(types.map((type) => readType(client, type, '', read)));
+  return sortRead(read);
+}
+
+/** Parts read apart come back together in one order, whatever order they were read in. */
+export function sortRead(read: ConfigurationRead): ConfigurationRead {
   read.resources.sort((a, b) => a.path.localeCompare(b.path));
   read.notCaptured.sort((a, b) => a.path.localeCompare(b.path) || a.what.localeCompare(b.what));
+  read.unreadable.sort((a, b) => a.type.localeCompare(b.type));
   return read;
+}
+
+/** The names of a collection's items, built-ins left out: how a snapshot in parts divides the APIs. */
+export async function listNames(client: ArmConfigClient, type: ResourceType): Promise<string[]> {
+  const items = await client.list(type.pattern);
+  return items.map((i) => i.name).filter((name) => !type.builtIn?.includes(name.toLowerCase()));
 }
 
 /** Reads one API (or product, …) and everything under it: what `--only` and its verification need. */

@@ -22,6 +22,8 @@ export interface SnapshotEntry {
   takenAt: string;
   /** Size of the gzip document, when the listing saw it. */
   size?: number;
+  /** A snapshot of part of the instance (see the manifest's `scope`): not a protection of it. */
+  scoped?: boolean;
 }
 
 const MANIFEST_SUFFIX = '.manifest.json';
@@ -66,7 +68,7 @@ export class SnapshotStore {
         const snapshotName = name.slice(0, -MANIFEST_SUFFIX.length);
         const parsed = parseSnapshotName(snapshotName);
         if (!parsed || !blob.tags.takenAt) continue;
-        entries.set(snapshotName, { snapshotName, service: parsed.service, takenAt: blob.tags.takenAt });
+        entries.set(snapshotName, { snapshotName, service: parsed.service, takenAt: blob.tags.takenAt, ...(blob.tags.scope ? { scoped: true } : {}) });
       }
     } catch (err) {
       throw storageError(err, 'list snapshots');

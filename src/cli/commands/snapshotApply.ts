@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { applySnapshot, checkSnapshotApply, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
+import { applySnapshot, checkSnapshotApply, preApplyScope, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
 import { snapshotOf } from '../../workflows/snapshot/takeSnapshot';
+import { parseOverride, parseSecretSupply } from '../../domain/snapshot/applySupplies';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import { askForName } from './restore';
@@ -20,6 +21,8 @@ export interface SnapshotApplyOptions {
   inPlace?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  set?: string[];
+  override?: string[];
 }
 
 export async function snapshotApplyCommand(
@@ -36,6 +39,8 @@ export async function snapshotApplyCommand(
     mirror: options.mirror,
     allowInPlace: options.inPlace,
     requestedBy: cliRequester(),
+    ...(options.set?.length ? { set: options.set.map(parseSecretSupply) } : {}),
+    ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
   };
   const requestedAt = services.clock.now().toISOString();
   const check = await checkSnapshotApply(services, request);
@@ -58,7 +63,7 @@ export async function snapshotApplyCommand(
     if (answer !== check.target) throw new UserError(`'${answer}' is not '${check.target}': nothing applied`, 'refused', 'NotConfirmed');
   }
   out.progress(`snapshot of ${check.target} first…`);
-  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy);
+  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy, preApplyScope(request));
   out.progress(`applying to ${check.target}…`);
   const record = await applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
   out.progress('');
@@ -72,6 +77,8 @@ export async function snapshotApplyCommand(
       `verified ${record.verification?.checked ?? 0} resources, ${record.verification?.mismatched.length ?? 0} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
     );
     out.line(`way back: apim-dr snapshot apply ${before.snapshotName} --to ${check.target} --mirror${check.target === check.targetId ? '' : ' --in-place'}`);
+    if (record.supplied?.length) out.line(`secrets supplied (values not shown): ${record.supplied.join(', ')}`);
+    for (const o of record.overrides ?? []) out.line(`override: ${o.path}.${o.field} = ${o.value}`);
     for (const f of record.failed) out.line(`  failed ${f.path}: ${f.code}: ${f.message}`);
   }
   return record.state === 'failed' ? ExitCode.failed : ExitCode.ok;
@@ -95,13 +102,22 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .command('apply <snapshot>')
     .description('apply a snapshot to its own instance or a configured standby: the dry run, a snapshot of the target, the writes, the verification')
     .requiredOption('--to <instance>', "the snapshot's instance or one of its standbys")
-    .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders'", (value: string, previous: string[] = []) => [
-      ...previous,
-      value,
-    ])
+    .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders'", repeatable)
+    .option(
+      '--set <namedValues/name=env:VAR|file:PATH>',
+      'a secret named value the snapshot lacks, read from an environment variable or a file (repeatable; never the value itself)',
+      repeatable,
+    )
+    .option(
+      '--override <type/name.field=value>',
+      "an environment value for the target, e.g. 'backends/orders.url=https://orders.neu.example' (repeatable)",
+      repeatable,
+    )
     .option('--mirror', 'also delete what the snapshot lacks')
     .option('--in-place', 'consent to --mirror into the snapshot’s own instance')
     .option('--dry-run', 'only say what would happen: Fully, Partially or Not restorable (exit 3)')
     .option('--yes', 'do not ask for the target’s name')
     .action((name: string, options: SnapshotApplyOptions) => cli.run(() => snapshotApplyCommand(cli.services(), name, options, cli.output())));
 }
+
+const repeatable = (value: string, previous: string[] = []) => [...previous, value];

@@ -45,6 +45,11 @@ export interface ApplyOptions {
   /** `apis/orders`, `namedValues/backend-key`: apply these and what they need, nothing else. */
   only?: string[];
   mirror?: boolean;
+  /**
+   * The roots a scoped snapshot (taken before an `--only` apply) covers: mirror deletes under them alone, whatever
+   * `only` says, for such a snapshot knows nothing of the rest of the instance.
+   */
+  mirrorWithin?: string[];
 }
 
 export interface SnapshotSource {
@@ -97,7 +102,10 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
         code: 'SecretNotCaptured',
         resource: resource.path,
         message: `${resource.path}: ${missing[0]?.reason ?? 'its secret is not in the snapshot'}`,
-        fix: missing[0]?.fix ?? 'create it on the target with its secret',
+        fix:
+          type.label === 'namedValues'
+            ? `${missing[0]?.fix ?? 'supply it at apply'}: --set ${resource.path}=env:<VARIABLE> or =file:<path> (HTTP: set [{ path, setting: 'APIM_DR_SECRET_…' }])`
+            : (missing[0]?.fix ?? 'create it on the target with its secret'),
       });
     }
     if (type.policy && JSON.stringify(resource.properties ?? {}).includes(REDACTED)) skip(key, 'PolicyRedacted');
@@ -160,7 +168,7 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   }
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
-    const roots = (options.only ?? []).map((o) => o.toLowerCase());
+    const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
     const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
@@ -305,7 +313,7 @@ function environmentFindings(resources: SnapshotResource[]): Finding[] {
       code: 'EnvironmentValue',
       resource: resource.path,
       message: `${resource.path}: ${field} is '${value}', the source's`,
-      fix: `if the standby should call its own region, set ${field} on the target after apply (or keep it in a named value)`,
+      fix: `if the target should call its own region: --override ${resource.path}.${field}=<its value> (HTTP: overrides [{ path, field, value }]), or keep it in a named value`,
     });
   for (const r of resources) {
     const type = typeOfPath(r.path);

@@ -9,8 +9,14 @@ export const applyRecordSchema = z.object({
   target: z.string(),
   targetId: z.string(),
   requestedBy: z.string(),
+  /** `sync`: the schedule keeping a standby in sync; absent in records written before syncs existed. */
+  purpose: z.enum(['apply', 'sync']).default('apply'),
   mode: z.enum(['merge', 'mirror']),
   only: z.array(z.string()),
+  /** Secrets supplied at apply, by path (never their values). */
+  supplied: z.array(z.string()).optional(),
+  /** Environment values used on the target instead of the source's. */
+  overrides: z.array(z.object({ path: z.string(), field: z.string(), value: z.string() })).optional(),
   /** The snapshot of the target taken just before: its way back. */
   preApplySnapshot: z.string().optional(),
   state: z.enum(['succeeded', 'partial', 'failed', 'refused']),

@@ -27,6 +27,13 @@ export function parseSnapshotName(name: string): { service: string; trigger: Sna
   return m ? { service: m[1]!, trigger: m[3] as SnapshotTrigger } : undefined;
 }
 
+/** When a snapshot was asked for, from its name (to the second): 0 for a name that is not a snapshot's. */
+export function snapshotNameTime(name: string | undefined): number {
+  const stamp = name ? NAME.exec(name)?.[2] : undefined;
+  if (!stamp) return 0;
+  return Date.parse(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`) || 0;
+}
+
 export const documentBlobName = (name: string) => `${SNAPSHOT_PREFIX}${name}.json.gz`;
 export const manifestBlobName = (name: string) => `${SNAPSHOT_PREFIX}${name}.manifest.json`;
 
@@ -52,9 +59,14 @@ export const snapshotManifestSchema = z.object({
   armRequests: z.number(),
   notCaptured: z.array(notCapturedSchema),
   unreadable: z.array(z.object({ type: z.string(), code: z.string(), message: z.string() })),
+  /**
+   * Set on a snapshot of part of an instance (the way back of an `--only` apply): the `--only` it covers. It holds
+   * those resources and what they need, nothing else: it is no protection of the instance and counts for no RPO.
+   */
+  scope: z.array(z.string()).optional(),
 });
 export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 
 export function snapshotTags(m: SnapshotManifest): Record<string, string> {
-  return { [SNAPSHOT_TAG.name]: SNAPSHOT_TAG.value, service: m.service.name, takenAt: m.takenAt };
+  return { [SNAPSHOT_TAG.name]: SNAPSHOT_TAG.value, service: m.service.name, takenAt: m.takenAt, ...(m.scope ? { scope: 'part' } : {}) };
 }

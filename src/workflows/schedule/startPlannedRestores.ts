@@ -34,8 +34,12 @@ export async function startPlannedRestores(
   { targets, records }: RestoreTargets,
   restoring: ReadonlySet<string>,
   correlationId: string,
+  /** Standbys (lower case) that snapshots keep in sync (startSnapshotSyncs): no native restore is planned into them. */
+  snapshotSynced: ReadonlySet<string> = new Set(),
 ): Promise<PlannedRestore[]> {
-  const sources = enabledSources(services).filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
+  const sources = enabledSources(services)
+    .map((s) => ({ ...s, standbys: s.standbys.filter((b) => !snapshotSynced.has(b.name.toLowerCase())) }))
+    .filter((s) => s.drill || s.standbys.some((b) => b.sync !== 'manual'));
   if (sources.length === 0) return [];
   const busy = new Set([...targets].filter(([name, id]) => restoring.has(targetLockId(name, id))).map(([name]) => name));
   const backups: Map<string, SourceBackup[]> = groupBy(entries, (e) => e.service.toLowerCase());

@@ -9,8 +9,12 @@ import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
 import { withoutRedacted, writeConfiguration } from '../../azure/snapshot/writeConfiguration';
 import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
+import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
+import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from '../../domain/snapshot/applySupplies';
+import { readSecrets } from './readSecrets';
+import type { SnapshotScope } from './takeSnapshot';
 import type { ServiceRef } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -24,6 +28,12 @@ export interface ApplyRequest {
   /** Consent to mirror a snapshot into its own instance (deletes what the snapshot lacks). */
   allowInPlace?: boolean;
   requestedBy: string;
+  /** `sync` when the schedule keeps a standby in sync (recorded, so the next plan knows what the standby holds). */
+  purpose?: 'apply' | 'sync';
+  /** Secrets the snapshot lacks, each named by where the apply reads it (never the value). */
+  set?: SecretSupply[];
+  /** Environment values to use on the target instead of the source's. */
+  overrides?: ValueOverride[];
 }
 
 export interface ApplyCheck {
@@ -53,7 +63,7 @@ export async function checkSnapshotApply(services: Services, request: ApplyReque
 }
 
 export async function applySnapshot(services: Services, input: ApplyInput): Promise<ApplyRecord> {
-  const { plan, target, manifest, document, tier, client, clientIds } = await planFor(services, input);
+  const { plan, target, manifest, expected, writable, tier, client, clientIds } = await planFor(services, input);
   const base = {
     schemaVersion: 1 as const,
     recordName: applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex')),
@@ -62,8 +72,12 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     target: target.name,
     targetId: target.id,
     requestedBy: input.requestedBy,
+    purpose: input.purpose ?? 'apply',
     mode: input.mirror ? ('mirror' as const) : ('merge' as const),
     only: input.only ?? [],
+    // What was supplied, by name: a secret's value is never in a record.
+    ...(input.set?.length ? { supplied: input.set.map((s) => s.path) } : {}),
+    ...(input.overrides?.length ? { overrides: input.overrides } : {}),
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
     verdict: plan.verdict,
     counts: plan.counts,
@@ -81,6 +95,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
       armRequests: client.requests.count,
     };
     await log.write(record);
+    await services.notifier.observe(applyObservations(record));
     const first = plan.findings.find((f) => f.severity === 'blocking')!;
     throw new UserError(
       `snapshot '${input.snapshotName}' is not restorable into '${target.name}' (${tier}): ${first.message}; ${first.fix}`,
@@ -88,8 +103,9 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
       'NotRestorable',
     );
   }
-  const outcome = await writeConfiguration(client, document.resources, plan.writes, { targetClientIds: clientIds });
-  const verification = await verify(services, target, document.resources, plan, !!input.only?.length);
+  const outcome = await writeConfiguration(client, writable, plan.writes, { targetClientIds: clientIds });
+  // Read back against the snapshot as overridden; a supplied secret is not readable back (GET leaves it out), as in the snapshot.
+  const verification = await verify(services, target, expected, plan, !!input.only?.length || !!manifest.scope);
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const record: ApplyRecord = {
@@ -103,6 +119,7 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
   };
   const { armRequests: _reads, ...kept } = verification;
   await log.write({ ...record, verification: kept });
+  await services.notifier.observe(applyObservations({ ...record, verification: kept }));
   services.logger.event(`apim-dr.snapshot.apply.${record.state}`, {
     snapshotName: input.snapshotName,
     target: target.name,
@@ -112,6 +129,14 @@ export async function applySnapshot(services: Services, input: ApplyInput): Prom
     rtoMs: record.rtoMs,
   });
   return { ...record, verification: kept };
+}
+
+/**
+ * What the target's way back covers: an `--only` apply touches the named resources and what they need, so its
+ * pre-apply snapshot holds those alone; a whole or mirror apply may touch anything, so its way back is the whole instance.
+ */
+export function preApplyScope(request: Pick<ApplyRequest, 'snapshotName' | 'only' | 'mirror'>): SnapshotScope | undefined {
+  return request.only?.length && !request.mirror ? { snapshotName: request.snapshotName, only: request.only } : undefined;
 }
 
 /** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
@@ -138,21 +163,39 @@ export function applyTarget(services: Services, sourceId: string, sourceName: st
 async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }) {
   const manifest = await services.snapshots.readManifest(request.snapshotName);
   const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
-  const [document, instance] = await Promise.all([services.snapshots.readDocument(manifest), services.apim.getService(target)]);
+  const [document, instance, secrets] = await Promise.all([
+    services.snapshots.readDocument(manifest),
+    services.apim.getService(target),
+    readSecrets(services, request.set ?? []),
+  ]);
+  const expected = withOverrides(document.resources, request.overrides ?? []);
+  const supplied = withSecrets(expected, document.notCaptured, secrets);
   const client = services.configClient(target);
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
-  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost).
+  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
+  // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
   const current = request.preApplySnapshot
     ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
     : request.only?.length
       ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
-      : (await readConfiguration(client)).resources;
+      : manifest.scope
+        ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
+        : (await readConfiguration(client)).resources;
   const plan = planApply(
-    { id: manifest.service.id, tier: manifest.service.sku.name, resources: document.resources, notCaptured: document.notCaptured },
+    { id: manifest.service.id, tier: manifest.service.sku.name, resources: supplied.resources, notCaptured: supplied.notCaptured },
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
-    { only: request.only, mirror: request.mirror },
+    { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
-  return { plan, target, manifest, document, tier: instance.sku.name, client, clientIds: instance.identity.userAssignedClientIds };
+  return {
+    plan,
+    target,
+    manifest,
+    expected,
+    writable: supplied.resources,
+    tier: instance.sku.name,
+    client,
+    clientIds: instance.identity.userAssignedClientIds,
+  };
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */

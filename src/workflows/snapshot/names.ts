@@ -8,6 +8,9 @@ export const SnapshotOrchestrations = {
 
 export const SnapshotActivities = {
   take: 'takeSnapshot',
+  planParts: 'planSnapshotParts',
+  readPart: 'readSnapshotPart',
+  finishParts: 'finishSnapshotParts',
   checkApply: 'checkSnapshotApply',
   apply: 'applySnapshot',
 } as const;

@@ -3,9 +3,9 @@
  * activity writes, verifies and records. Payloads carry names and summaries, never a document. Deterministic.
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { activityRetry } from '../operation';
-import type { ApplyCheck, ApplyInput, ApplyRequest } from './applySnapshot';
+import { preApplyScope, type ApplyCheck, type ApplyInput, type ApplyRequest } from './applySnapshot';
 import { SnapshotActivities } from './names';
+import { takeInParts } from './takeInParts';
 import type { SnapshotSummary, TakeSnapshotInput } from './takeSnapshot';
 
 export const snapshotApplyOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
@@ -16,8 +16,8 @@ export const snapshotApplyOrchestrator: OrchestrationHandler = function* (contex
   const check = (yield context.df.callActivity(SnapshotActivities.checkApply, request)) as ApplyCheck;
   if (check.verdict === 'Not restorable') return { state: 'refused', check };
   context.df.setCustomStatus({ phase: 'pre-apply snapshot', target: check.target });
-  const take: TakeSnapshotInput = { serviceId: check.targetId, trigger: 'pre-apply', requestedBy: request.requestedBy };
-  const before = (yield context.df.callActivityWithRetry(SnapshotActivities.take, activityRetry(), take)) as SnapshotSummary;
+  const take: TakeSnapshotInput = { serviceId: check.targetId, trigger: 'pre-apply', requestedBy: request.requestedBy, scope: preApplyScope(request) };
+  const before: SnapshotSummary = yield* takeInParts(context, take);
   context.df.setCustomStatus({ phase: 'applying', target: check.target, preApplySnapshot: before.snapshotName });
   const input: ApplyInput = { ...request, preApplySnapshot: before.snapshotName, requestedAt };
   const record = (yield context.df.callActivity(SnapshotActivities.apply, input)) as Record<string, unknown>;

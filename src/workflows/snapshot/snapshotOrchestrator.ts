@@ -1,13 +1,12 @@
-/** Orchestrator: take one snapshot in an activity (the document goes to storage, only its summary comes back). */
+/** Orchestrator: take one snapshot in bounded parts (the document goes to storage, only its summary comes back). */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { activityRetry } from '../operation';
-import { SnapshotActivities } from './names';
+import { takeInParts } from './takeInParts';
 import type { SnapshotSummary, TakeSnapshotInput } from './takeSnapshot';
 
 export const snapshotOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<TakeSnapshotInput>();
   context.df.setCustomStatus({ phase: 'reading' });
-  const summary = (yield context.df.callActivityWithRetry(SnapshotActivities.take, activityRetry(), input)) as SnapshotSummary;
+  const summary: SnapshotSummary = yield* takeInParts(context, input);
   context.df.setCustomStatus({ phase: 'done', snapshotName: summary.snapshotName });
   return summary;
 };

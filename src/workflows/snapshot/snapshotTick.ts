@@ -5,17 +5,21 @@
 import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
 import { protectedServices } from '../../config/resolveService';
 import { planDueSnapshots, type SnapshotProtected } from '../../domain/dueSnapshots';
+import { formatDuration } from '../../domain/duration';
+import type { Observation } from '../../domain/incidents';
 import { scheduleIntervalMs } from '../../domain/rpoPlan';
 import { isV2 } from '../../domain/snapshot/tierLimits';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
+import { instanceTier } from './instanceTier';
 import { requestSnapshot } from './requestSnapshot';
 
 export async function runSnapshotTick(services: Services, starter: OrchestrationStarter): Promise<{ started: string[]; coalesced: string[] }> {
-  const protectedBySnapshots: SnapshotProtected[] = protectedServices(services.config)
+  const protectedBySnapshots = protectedServices(services.config)
     .filter((s) => s.config.snapshots && s.config.enabled)
     .map((s) => ({
       name: s.ref.name,
+      subscriptionId: s.ref.subscriptionId,
       schedule: s.config.snapshots!.schedule,
       rpoMs: s.rpoMs,
       afterChange: s.config.snapshots!.afterChange,
@@ -24,17 +28,12 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   if (protectedBySnapshots.length === 0) return { started: [], coalesced: [] };
   const [entries, changes] = await Promise.all([services.snapshots.list(), services.changes.pending()]);
   const newest = new Map<string, number>();
-  for (const e of entries) if (!newest.has(e.service.toLowerCase())) newest.set(e.service.toLowerCase(), Date.parse(e.takenAt));
+  // A scoped snapshot (the way back of an --only apply) holds part of the instance: it protects nothing.
+  for (const e of entries) if (!e.scoped && !newest.has(e.service.toLowerCase())) newest.set(e.service.toLowerCase(), Date.parse(e.takenAt));
   const tick = scheduleIntervalMs(services.settings[TICK_SCHEDULE_SETTING] ?? DEFAULT_APP_SETTINGS[TICK_SCHEDULE_SETTING]!, new Date(0));
   const now = services.clock.now();
   const due = planDueSnapshots(protectedBySnapshots, newest, changes, now, tick);
-  // The alert rule's signal, as for backups: the newest snapshot is older than the RPO.
-  for (const s of protectedBySnapshots) {
-    const last = newest.get(s.name.toLowerCase());
-    if (last !== undefined && now.getTime() - last > s.rpoMs) {
-      services.logger.event('apim-dr.snapshot.rpo.breach', { service: s.name, ageMs: now.getTime() - last, rpoMs: s.rpoMs }, 'warn');
-    }
-  }
+  await observeSnapshotRpo(services, protectedBySnapshots, newest, now);
   const started: string[] = [];
   const coalesced: string[] = [];
   for (const d of due) {
@@ -46,19 +45,44 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
 }
 
 /**
+ * The alert rule's signal and the incidents, as for backups: the newest snapshot is older than the RPO. An instance
+ * never snapshotted is not judged here (its first snapshot is started by this tick). While ARM is down in an
+ * instance's subscription its incident neither opens nor closes: the outage is the incident.
+ */
+async function observeSnapshotRpo(
+  services: Services,
+  instances: (SnapshotProtected & { subscriptionId: string })[],
+  newest: Map<string, number>,
+  now: Date,
+): Promise<void> {
+  const outages = await services.armHealth.read();
+  const at = now.toISOString();
+  const observations: Observation[] = [];
+  for (const s of instances) {
+    const last = newest.get(s.name.toLowerCase());
+    if (last === undefined) continue;
+    const ageMs = now.getTime() - last;
+    if (ageMs > s.rpoMs) services.logger.event('apim-dr.snapshot.rpo.breach', { service: s.name, ageMs, rpoMs: s.rpoMs }, 'warn');
+    if (outages[s.subscriptionId]) continue;
+    observations.push({
+      kind: 'snapshot.rpo.breach',
+      subject: s.name,
+      active: ageMs > s.rpoMs,
+      at,
+      detail: `newest snapshot is ${formatDuration(ageMs)} old (RPO ${formatDuration(s.rpoMs)})`,
+    });
+  }
+  await services.notifier.observe(observations);
+}
+
+/**
  * Instances on a v2 tier, protected by snapshots alone, never by native backups. Their newest snapshot's manifest
  * says the tier; before the first snapshot, one GET of the instance does.
  */
 export async function snapshotOnlyServices(services: Services): Promise<Set<string>> {
   const found = new Set<string>();
   for (const s of protectedServices(services.config).filter((p) => p.config.snapshots)) {
-    const newest = (await services.snapshots.list(s.ref.name))[0];
-    const tier = newest
-      ? (await services.snapshots.readManifest(newest.snapshotName)).service.sku.name
-      : await services.apim.getService(s.ref).then(
-          (instance) => instance.sku.name,
-          () => undefined,
-        );
+    const tier = await instanceTier(services, s.ref);
     if (tier && isV2(tier)) found.add(s.ref.name.toLowerCase());
   }
   return found;

@@ -5,7 +5,8 @@
  */
 import { resolveInstance } from '../../config/resolveService';
 import { CONFIG_API_VERSION } from '../../azure/snapshot/armConfigClient';
-import { readConfiguration } from '../../azure/snapshot/readConfiguration';
+import { readConfiguration, readPaths, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
+import { scopeOfOnly } from '../../domain/snapshot/applyPlan';
 import type { ServiceRef } from '../../domain/resourceId';
 import { countByType, type SnapshotDocument } from '../../domain/snapshot/snapshotDocument';
 import { SNAPSHOT_FORMAT, snapshotName, type SnapshotManifest, type SnapshotTrigger } from '../../domain/snapshot/snapshotManifest';
@@ -17,6 +18,13 @@ export interface TakeSnapshotInput {
   serviceId: string;
   trigger: SnapshotTrigger;
   requestedBy: string;
+  /** Only what an `--only` apply of this snapshot touches (the way back of that apply), not the whole instance. */
+  scope?: SnapshotScope;
+}
+
+export interface SnapshotScope {
+  snapshotName: string;
+  only: string[];
 }
 
 export interface SnapshotSummary {
@@ -33,7 +41,7 @@ export interface SnapshotSummary {
 
 export async function takeSnapshot(services: Services, input: TakeSnapshotInput): Promise<SnapshotSummary> {
   const ref = configuredInstance(services, input.serviceId);
-  const manifest = await snapshotOf(services, ref, input.trigger, input.requestedBy);
+  const manifest = await snapshotOf(services, ref, input.trigger, input.requestedBy, input.scope);
   return summarize(manifest);
 }
 
@@ -51,11 +59,39 @@ export function configuredInstance(services: Services, nameOrId: string, field =
 }
 
 /** Takes and stores the snapshot; the manifest says what it holds and what it left out. */
-export async function snapshotOf(services: Services, ref: ServiceRef, trigger: SnapshotTrigger, requestedBy: string): Promise<SnapshotManifest> {
+export async function snapshotOf(
+  services: Services,
+  ref: ServiceRef,
+  trigger: SnapshotTrigger,
+  requestedBy: string,
+  scope?: SnapshotScope,
+): Promise<SnapshotManifest> {
   const takenAt = services.clock.now();
-  const instance = await services.apim.getService(ref);
   const client = services.configClient(ref);
-  const read = await readConfiguration(client);
+  // Scoped: the paths the apply may write (the named resources and what they need), as the source snapshot has them.
+  const read = scope
+    ? await readPaths(
+        client,
+        scopeOfOnly((await services.snapshots.readDocument(await services.snapshots.readManifest(scope.snapshotName))).resources, scope.only),
+      )
+    : await readConfiguration(client);
+  return storeSnapshot(services, ref, { takenAt, read, armRequests: client.requests.count, trigger, requestedBy, scope });
+}
+
+export interface ReadForSnapshot {
+  takenAt: Date;
+  read: ConfigurationRead;
+  /** ARM requests the read made (the instance's GET is counted here). */
+  armRequests: number;
+  trigger: SnapshotTrigger;
+  requestedBy: string;
+  scope?: SnapshotScope;
+}
+
+/** Stores what was read as a snapshot (its tier and location from one GET of the instance), then retires old ones. */
+export async function storeSnapshot(services: Services, ref: ServiceRef, taken: ReadForSnapshot): Promise<SnapshotManifest> {
+  const { takenAt, read, trigger, requestedBy, scope } = taken;
+  const instance = await services.apim.getService(ref);
   const completedAt = services.clock.now().toISOString();
   const source = { id: ref.id, name: ref.name, sku: instance.sku };
   for (let attempt = 0; ; attempt++) {
@@ -83,9 +119,10 @@ export async function snapshotOf(services: Services, ref: ServiceRef, trigger: S
         apiVersion: CONFIG_API_VERSION,
         counts: countByType(read.resources),
         resourceCount: read.resources.length,
-        armRequests: client.requests.count + 1,
+        armRequests: taken.armRequests + 1,
         notCaptured: read.notCaptured,
         unreadable: read.unreadable,
+        ...(scope ? { scope: scope.only } : {}),
       });
       services.logger.event('apim-dr.snapshot.taken', {
         service: ref.name,

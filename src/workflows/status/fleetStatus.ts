@@ -10,7 +10,7 @@ import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
 import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type InstanceDiscovery } from './discoveryStatus';
-import { snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
+import { snapshotStandbyStatuses, snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { isActive, type OrchestrationStarter } from '../starter';
 
@@ -74,7 +74,7 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 export async function fleetStatusOf(services: Services, catalog: Promise<CatalogSummary>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   await services.fleet.sync();
   const now = services.clock.now();
-  const [{ entries, durations }, pending, migrations, outages, running, snapshots] = await Promise.all([
+  const [{ entries, durations }, pending, migrations, outages, running, snapshots, snapshotStandbys] = await Promise.all([
     catalog,
     services.changes.pending(),
     latestMigrations(services, starter),
@@ -82,6 +82,7 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
     // One query for the running backups; their phases are then asked of those alone.
     starter ? starter.running('backup-') : Promise.resolve([]),
     snapshotStatuses(services),
+    snapshotStandbyStatuses(services),
   ]);
   const runningIds = new Set(running);
   const restoreRecords = await services.restores.recentOf(restoreTargetNames(services));
@@ -141,6 +142,9 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
           lastDrill: s.config.drill ? lastDrill(recentRestores, s.ref.name, s.config.drill.target) : undefined,
           standbys: s.config.standbys.map((b) => {
             const name = parseServiceId(b.id)?.name ?? b.id;
+            // A standby kept by snapshots: its state from the newest apply into it.
+            const bySnapshots = snapshotStandbys.get(`${s.ref.name}→${name}`.toLowerCase());
+            if (bySnapshots) return bySnapshots;
             return standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name));
           }),
         };

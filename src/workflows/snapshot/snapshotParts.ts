@@ -1,0 +1,98 @@
+/**
+ * A snapshot taken in bounded parts, one activity each: the plan lists the APIs (one list); each part reads one
+ * top-level type, or a page of APIs with everything under them, and leaves what it read in the state container; the
+ * last activity puts the parts together into one snapshot. No activity reads more than a page of APIs, and payloads
+ * carry names and counts, never configuration.
+ */
+import { JsonBlobStore } from '../../azure/jsonBlobStore';
+import { listNames, readPaths, readTypes, sortRead, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
+import { snapshotDocumentSchema } from '../../domain/snapshot/snapshotDocument';
+import { TOP_LEVEL_TYPES, typeByLabel } from '../../domain/snapshot/resourceTypes';
+import { z } from 'zod';
+import { AzureError } from '../../errors';
+import type { Services } from '../../services';
+import { configuredInstance, storeSnapshot, summarize, type SnapshotSummary, type TakeSnapshotInput } from './takeSnapshot';
+
+/** APIs per part: 20 APIs of 20 operations with their policies are about 900 reads and a few hundred KB. */
+export const APIS_PER_PART = 20;
+
+export type SnapshotPart = { types: string[] } | { apis: string[] };
+
+export interface SnapshotPartsPlan {
+  takenAt: string;
+  parts: SnapshotPart[];
+  armRequests: number;
+}
+
+export interface SnapshotPartInput {
+  serviceId: string;
+  runId: string;
+  index: number;
+  part: SnapshotPart;
+}
+
+export interface FinishPartsInput extends TakeSnapshotInput {
+  runId: string;
+  takenAt: string;
+  parts: number;
+  armRequests: number;
+}
+
+const STAGING = 'snapshot-staging';
+const partBlob = (runId: string, index: number) => `${STAGING}/${runId}/${String(index).padStart(4, '0')}.json`;
+const partSchema = z.object({
+  resources: snapshotDocumentSchema.shape.resources,
+  notCaptured: snapshotDocumentSchema.shape.notCaptured,
+  unreadable: z.array(z.object({ type: z.string(), code: z.string(), message: z.string() })),
+});
+
+export async function planSnapshotParts(services: Services, input: TakeSnapshotInput): Promise<SnapshotPartsPlan> {
+  const ref = configuredInstance(services, input.serviceId);
+  const takenAt = services.clock.now().toISOString();
+  const client = services.configClient(ref);
+  const apis = await listNames(client, typeByLabel('apis')!);
+  const parts: SnapshotPart[] = TOP_LEVEL_TYPES.filter((t) => t.label !== 'apis').map((t) => ({ types: [t.label] }));
+  for (let i = 0; i < apis.length; i += APIS_PER_PART) parts.push({ apis: apis.slice(i, i + APIS_PER_PART) });
+  return { takenAt, parts, armRequests: client.requests.count };
+}
+
+/** Reads one part and leaves it in the state container (written again as a whole if the activity runs twice). */
+export async function readSnapshotPart(services: Services, input: SnapshotPartInput): Promise<{ resources: number; armRequests: number }> {
+  const ref = configuredInstance(services, input.serviceId);
+  const client = services.configClient(ref);
+  const read =
+    'types' in input.part
+      ? await readTypes(
+          client,
+          input.part.types.map((label) => typeByLabel(label)!),
+        )
+      : await readPaths(
+          client,
+          input.part.apis.map((name) => `apis/${name}`),
+        );
+  await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any');
+  return { resources: read.resources.length, armRequests: client.requests.count };
+}
+
+/** Puts the parts together into one snapshot, stores it, and clears the parts away. */
+export async function finishSnapshotParts(services: Services, input: FinishPartsInput): Promise<SnapshotSummary> {
+  const ref = configuredInstance(services, input.serviceId);
+  const store = new JsonBlobStore(services.snapshots.container);
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  for (let index = 0; index < input.parts; index++) {
+    const part = await store.read(partBlob(input.runId, index), partSchema, { what: 'apim-dr snapshot part', code: 'InvalidSnapshotPart' });
+    if (!part) throw new AzureError(`snapshot part ${index} of run '${input.runId}' is missing from the state container`, 'SnapshotPartMissing');
+    read.resources.push(...part.value.resources);
+    read.notCaptured.push(...part.value.notCaptured);
+    read.unreadable.push(...part.value.unreadable);
+  }
+  const manifest = await storeSnapshot(services, ref, {
+    takenAt: new Date(input.takenAt),
+    read: sortRead(read),
+    armRequests: input.armRequests,
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+  });
+  for (let index = 0; index < input.parts; index++) await services.snapshots.container.getBlockBlobClient(partBlob(input.runId, index)).deleteIfExists();
+  return summarize(manifest);
+}

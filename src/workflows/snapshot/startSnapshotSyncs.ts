@@ -1,0 +1,106 @@
+/**
+ * Standby sync with snapshots: a standby is kept in sync by applying its source's newest snapshot when the source is
+ * protected by snapshots and the source or the standby is on a v2 tier (no native backup or restore there). The tick's
+ * sync step calls `startSnapshotSyncs`; native restores leave those standbys alone.
+ */
+import { protectedServices } from '../../config/resolveService';
+import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
+import { groupBy } from '../../domain/groupBy';
+import { parseServiceId } from '../../domain/resourceId';
+import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { isV2 } from '../../domain/snapshot/tierLimits';
+import { planSnapshotSyncs, type PlannedSnapshotSync, type SnapshotSyncSource } from '../../domain/snapshotSyncPlan';
+import { ensureError } from '../../errors';
+import type { Services } from '../../services';
+import type { OrchestrationStarter } from '../starter';
+import type { ApplyRequest } from './applySnapshot';
+import { instanceTier } from './instanceTier';
+import { snapshotApplyInstanceId, SnapshotOrchestrations } from './names';
+import { snapshotOnlyServices } from './snapshotTick';
+
+/**
+ * Every enabled source protected by snapshots, with those of its standbys that snapshots keep in sync (manual ones
+ * included: status shows them from their applies). `snapshotOnly` is the tick's own set of v2 sources, when it has one.
+ */
+export async function snapshotSyncSources(services: Services, snapshotOnly?: ReadonlySet<string>): Promise<SnapshotSyncSource[]> {
+  const candidates = protectedServices(services.config).filter((s) => s.config.enabled && s.config.snapshots && s.config.standbys.length);
+  if (candidates.length === 0) return [];
+  const v2Sources = snapshotOnly ?? (await snapshotOnlyServices(services));
+  const sources: SnapshotSyncSource[] = [];
+  for (const s of candidates) {
+    const standbys: SnapshotSyncSource['standbys'] = [];
+    for (const b of s.config.standbys) {
+      const ref = parseServiceId(b.id);
+      if (!ref) continue;
+      // A v2 source has no backup to restore; a v2 standby cannot take a native restore: snapshots carry both.
+      const bySnapshots = v2Sources.has(s.ref.name.toLowerCase()) || isV2((await instanceTier(services, ref)) ?? '');
+      if (bySnapshots) standbys.push({ name: ref.name, id: ref.id, sync: b.sync });
+    }
+    if (standbys.length) sources.push({ name: s.ref.name, id: s.ref.id, standbys });
+  }
+  return sources;
+}
+
+/** The newest apply records of each standby, newest first (one listing per standby). */
+export async function applyRecordsOf(services: Services, sources: readonly SnapshotSyncSource[]): Promise<Map<string, ApplyRecord[]>> {
+  const log = snapshotApplyLog(services.snapshots.container);
+  const names = [...new Set(sources.flatMap((s) => s.standbys.map((b) => b.name.toLowerCase())))];
+  return new Map(await Promise.all(names.map(async (name) => [name, await log.recent(name)] as const)));
+}
+
+export interface SnapshotSyncs {
+  started: PlannedSnapshotSync[];
+  /** Standbys (lower case) snapshots keep in sync: native restores plan nothing into them. */
+  targets: Set<string>;
+}
+
+export async function startSnapshotSyncs(
+  services: Services,
+  starter: OrchestrationStarter,
+  correlationId: string,
+  snapshotOnly?: ReadonlySet<string>,
+): Promise<SnapshotSyncs> {
+  const sources = await snapshotSyncSources(services, snapshotOnly);
+  const targets = new Set(sources.flatMap((s) => s.standbys.map((b) => b.name.toLowerCase())));
+  const due = sources.filter((s) => s.standbys.some((b) => b.sync !== 'manual'));
+  if (due.length === 0) return { started: [], targets };
+  const [entries, records, running] = await Promise.all([services.snapshots.list(), applyRecordsOf(services, due), starter.running('snapshot-apply-')]);
+  const snapshots = new Map([...groupBy(entries, (e) => e.service.toLowerCase())].map(([k, v]) => [k, v.map((e) => e.snapshotName)]));
+  const runningIds = new Set(running);
+  const busy = new Set(
+    due
+      .flatMap((s) => s.standbys)
+      .filter((b) => runningIds.has(snapshotApplyInstanceId(b.name, b.id)))
+      .map((b) => b.name.toLowerCase()),
+  );
+  const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now() });
+  const started: PlannedSnapshotSync[] = [];
+  for (const p of plan) {
+    // The config that names this standby is the consent to replace its configuration, as for a native sync; mirror
+    // makes it equal to the source's. The apply orchestration still checks the standby relation and runs the dry run.
+    const input: ApplyRequest = { snapshotName: p.snapshotName, target: p.targetId, mirror: true, requestedBy: `sync:${p.reason}`, purpose: 'sync' };
+    try {
+      const { started: fresh } = await starter.start(SnapshotOrchestrations.apply, snapshotApplyInstanceId(p.target, p.targetId), input);
+      if (!fresh) continue;
+    } catch (err) {
+      // This target's failure alone: tried again at the next tick, the others go on.
+      services.logger.event(
+        'apim-dr.sync.start-failed',
+        { correlationId, source: p.source, target: p.target, via: 'snapshot', error: ensureError(err).message },
+        'error',
+      );
+      continue;
+    }
+    started.push(p);
+    services.logger.event('apim-dr.sync.started', {
+      correlationId,
+      source: p.source,
+      target: p.target,
+      via: 'snapshot',
+      snapshotName: p.snapshotName,
+      reason: p.reason,
+      superseded: p.superseded,
+    });
+  }
+  return { started, targets };
+}

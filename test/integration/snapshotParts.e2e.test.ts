@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedResource } from '../../src/sandbox/configApi';
+import { snapshotInstanceId } from '../../src/workflows/snapshot/names';
+import { APIS_PER_PART } from '../../src/workflows/snapshot/snapshotParts';
+import { snapshotOf, type SnapshotSummary } from '../../src/workflows/snapshot/takeSnapshot';
+import { parseServiceId } from '../../src/domain/resourceId';
+import { seedFullConfiguration } from '../support/configSeed';
+import { runToCompletion, startHarness, type Harness } from '../support/harness';
+import { idOf, V2, V2_SERVICES, v2Config } from '../support/v2Fleet';
+
+describe('a snapshot taken in bounded parts', () => {
+  let h: Harness;
+  const activities: string[] = [];
+  beforeEach(async () => {
+    activities.length = 0;
+    h = await startHarness({
+      services: V2_SERVICES,
+      config: v2Config,
+      // A small payload limit: every part's input and output must stay far below the scheduler's 1 MiB.
+      hooks: {
+        payloadLimitBytes: 16_384,
+        duplicateActivity: (name) => {
+          activities.push(name);
+          return 0;
+        },
+      },
+    });
+    seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 2, operations: 2 });
+    for (let a = 0; a < 2 * APIS_PER_PART + 5; a++) {
+      seedResource(h.sandbox.apim.service(V2), `apis/many-${a}`, {
+        displayName: `many ${a}`,
+        path: `many-${a}`,
+        protocols: ['https'],
+        serviceUrl: 'https://x.example',
+      });
+      seedResource(h.sandbox.apim.service(V2), `apis/many-${a}/operations/get`, { displayName: 'get', method: 'GET', urlTemplate: '/' });
+    }
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('reads a page of APIs per activity, keeps payloads small, and stores the same snapshot as one whole read', async () => {
+    const response = await h.api('POST', '/api/snapshots', { service: V2 });
+    expect(response.status).toBe(202);
+    const instance = await runToCompletion(h, snapshotInstanceId(V2, idOf(V2)));
+    expect(instance.runtimeStatus).toBe('Completed');
+    const summary = instance.output as SnapshotSummary;
+
+    // 47 APIs: three pages of APIs, one part per other top-level type, a plan and a finish; no whole-instance activity.
+    const parts = activities.filter((a) => a === 'readSnapshotPart').length;
+    expect(activities.filter((a) => a === 'takeSnapshot')).toEqual([]);
+    expect(activities.filter((a) => a === 'planSnapshotParts' || a === 'finishSnapshotParts')).toHaveLength(2);
+    expect(parts).toBeGreaterThanOrEqual(3 + 10);
+    expect(h.host.engine.largestPayload.bytes).toBeLessThan(16_384);
+
+    const whole = await snapshotOf(h.services, parseServiceId(idOf(V2))!, 'manual', 'test');
+    const [inParts, inOne] = await Promise.all(
+      [summary.snapshotName, whole.snapshotName].map(async (name) => h.services.snapshots.readDocument(await h.services.snapshots.readManifest(name))),
+    );
+    expect(inParts!.resources).toEqual(inOne!.resources);
+    expect(inParts!.notCaptured).toEqual(inOne!.notCaptured);
+    expect(summary.resourceCount).toBe(whole.resourceCount);
+    // One GET per API more than one whole read (the pages of APIs are read by name, the plan lists them once).
+    expect(summary.armRequests).toBeLessThanOrEqual(whole.armRequests + 2 + 2 * APIS_PER_PART + 5);
+
+    // The parts are cleared away once the snapshot is stored.
+    const left: string[] = [];
+    for await (const blob of h.services.snapshots.container.listBlobsFlat({ prefix: 'snapshot-staging/' })) left.push(blob.name);
+    expect(left).toEqual([]);
+  });
+});
