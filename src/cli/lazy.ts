@@ -16,17 +16,19 @@ async function importAll() {
       import('../workflows/migrate/requestMigration.js'),
     ],
   );
-  const [migrationRollback, requestRestore, listRecords, describeEntry, applySweep, planSweep, renewBackups, retireRecords, rpoPlan] = await Promise.all([
-    import('../workflows/migrate/migrationRollback.js'),
-    import('../workflows/restore/requestRestore.js'),
-    import('../workflows/records/listRecords.js'),
-    import('../workflows/records/describeEntry.js'),
-    import('../workflows/sweep/applySweep.js'),
-    import('../workflows/sweep/planSweep.js'),
-    import('../workflows/sweep/renewBackups.js'),
-    import('../workflows/sweep/retireRecords.js'),
-    import('../domain/rpoPlan.js'),
-  ]);
+  const [migrationRollback, requestRestore, listRecords, describeEntry, operationLog, applySweep, planSweep, renewBackups, retireRecords, rpoPlan] =
+    await Promise.all([
+      import('../workflows/migrate/migrationRollback.js'),
+      import('../workflows/restore/requestRestore.js'),
+      import('../workflows/records/listRecords.js'),
+      import('../workflows/records/describeEntry.js'),
+      import('../workflows/records/operationLog.js'),
+      import('../workflows/sweep/applySweep.js'),
+      import('../workflows/sweep/planSweep.js'),
+      import('../workflows/sweep/renewBackups.js'),
+      import('../workflows/sweep/retireRecords.js'),
+      import('../domain/rpoPlan.js'),
+    ]);
   return {
     loadConfig,
     services,
@@ -41,6 +43,7 @@ async function importAll() {
     requestRestore,
     listRecords,
     describeEntry,
+    operationLog,
     rpoPlan,
     sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords },
   };
@@ -72,6 +75,7 @@ export const migrationRollbackModule = () => loaded().migrationRollback;
 export const requestRestoreModule = () => loaded().requestRestore;
 export const listRecordsModule = () => loaded().listRecords;
 export const describeEntryModule = () => loaded().describeEntry;
+export const operationLogModule = () => loaded().operationLog;
 export const sweepModules = () => loaded().sweep;
 export const rpoPlanModule = () => loaded().rpoPlan;
 

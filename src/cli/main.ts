@@ -15,6 +15,7 @@ import { registerCompletion } from './commands/completion';
 import { registerDescribe } from './commands/describe';
 import { registerHost } from './commands/host';
 import { registerList } from './commands/list';
+import { registerLogs } from './commands/logs';
 import { registerMigrate } from './commands/migrate';
 import { registerRestore } from './commands/restore';
 import { registerRestores } from './commands/restores';
@@ -88,6 +89,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.error(error.message);
       exitCode = exitCodeFor(error);
     } finally {
+      // What ran here leaves its events where anyone can read them later ('apim-dr logs'), before the process exits.
+      await created?.operationEvents.flush();
       // A break-glass restore from a laptop is exported too, if the connection string is set there.
       await created?.telemetry.shutdown();
     }
@@ -151,6 +154,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     registerRestore,
     registerRestores,
     registerDescribe,
+    registerLogs,
     registerMigrate,
     registerStatus,
     registerSweep,
