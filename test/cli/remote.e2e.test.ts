@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
+import { remoteRestore } from '../../src/cli/commands/restore';
+import { createOutput } from '../../src/cli/output';
+import { AppClient } from '../../src/cli/remote/appClient';
 import { parseConfig } from '../../src/config/loadConfig';
 import { HTTP_AUTH_SETTING, PLATFORM_AUTH_SETTING } from '../../src/http/caller';
 import { LocalHost } from '../../src/local/LocalHost';
@@ -259,6 +263,52 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     const unknown = await viaApp(['logs', 'restore-contoso-apim-xyz-00000000'], READER);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("is not one of this app's");
+  });
+
+  it('exit codes through the app follow the one table: a missing backup 1 from restore and check, a busy target 1 (409)', async () => {
+    const missing = 'contoso-apim-weu.20200101T000000Z.manual.apimbackup';
+    for (const command of [['check'], ['restore', '--yes']]) {
+      const run = await viaApp([...command, '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--backup', missing]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`backup '${missing}' is not in the catalog`);
+    }
+    await viaApp(['backup', 'contoso-apim-weu']);
+    const neu = sandbox.apim.service('contoso-apim-neu');
+    neu.provisioningState = 'Updating';
+    try {
+      const restore = await viaApp(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes']);
+      expect(restore.code, restore.stderr).toBe(1);
+      expect(restore.stderr).toContain("'contoso-apim-neu' is 'Updating': another operation is running on it");
+      const check = await viaApp(['check', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu']);
+      expect(check.code, check.stderr).toBe(1);
+    } finally {
+      neu.provisioningState = 'Succeeded';
+    }
+  });
+
+  it('the prompt through the app says what runs first and how to skip it with a flag, and refuses before asking what cannot be restored', async () => {
+    const refused = await viaApp(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-dev']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('TierMismatch');
+    expect(refused.stderr).not.toContain('without --yes');
+
+    const app = new AppClient({ url: front.origin, audience: AUDIENCE, credential: () => entra.credential(OPERATOR) });
+    const terminal = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.ReadStream;
+    let printed = '';
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done()) });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const answering = remoteRestore(app, { from: 'contoso-apim-weu', to: 'contoso-apim-neu' }, true, createOutput('table', sink, sink), terminal);
+      await expect.poll(() => printed, { timeout: 10_000 }).toContain('first');
+      terminal.write('contoso-apim-neu\n');
+      expect(await answering).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(printed).toMatch(/first\s+a pre-restore backup of 'contoso-apim-neu' runs first \(about .+, the median of its last \d+\): it adds to the RTO/);
+    expect(printed).toContain('--no-pre-backup skips it, and with it the way back');
+    expect(printed).not.toContain('"preRestoreBackup"');
+    expect(printed).toMatch(/restored contoso-apim-weu\.\S+ into contoso-apim-neu/);
   });
 
   it('describes a backup whole: its inventory, and what no backup carries; names it does not know are usage or not-found', async () => {

@@ -90,6 +90,38 @@ describe('restore into a standby', () => {
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
   });
 
+  it('answers 409 TargetBusy at the POST while another operation holds the target, and starts nothing', async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.service(NEU).provisioningState = 'Updating';
+    const { response } = await restore();
+    expect(response.status, JSON.stringify(response.body)).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'TargetBusy', message: expect.stringContaining("'contoso-apim-neu' is 'Updating'") });
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+    expect(await h.services.restores.recent('contoso-apim-neu')).toEqual([]);
+    h.sandbox.apim.service(NEU).provisioningState = 'Succeeded';
+  });
+
+  it('the dry run over HTTP names body fields in its fixes, and says what runs first, how long it takes and how to skip it', async () => {
+    const old = await backupNow(h, WEU);
+    // Inside the safety margin before its 30 days end: still in the catalog, no longer restorable.
+    await h.clock.advance(30 * 86_400_000 - 10 * 60_000);
+    await backupNow(h, NEU);
+    const fresh = await backupNow(h, WEU);
+    const expired = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU, backup: old.backupName });
+    expect(expired.status, JSON.stringify(expired.body)).toBe(200);
+    expect(expired.body.findings).toContainEqual(expect.objectContaining({ code: 'BackupExpiringSoon', fix: `send "backup": "${fresh.backupName}"` }));
+    const check = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU });
+    expect(check.body.preRestoreBackup).toMatchObject({
+      target: NEU,
+      samples: 1,
+      expectedMs: expect.any(Number),
+      message: expect.stringMatching(/^a pre-restore backup of 'contoso-apim-neu' runs first \(about .+, the median of its last 1\): it adds to the RTO/),
+      fix: expect.stringContaining('"preRestoreBackup": false skips it'),
+    });
+    const skipped = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU, preRestoreBackup: false });
+    expect(skipped.body).not.toHaveProperty('preRestoreBackup');
+  });
+
   it('answers 404 at the POST for a backup that is not in the catalog', async () => {
     await backupNow(h, WEU);
     const { response } = await restore({ source: WEU, target: NEU, confirm: NEU, backup: 'contoso-apim-weu.20200101T000000Z.manual.apimbackup' });
