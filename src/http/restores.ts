@@ -7,7 +7,7 @@ import { requestRestore } from '../workflows/restore/requestRestore';
 import { rollbackAsk } from '../workflows/restore/rollback';
 import { USER_ERROR_KINDS, UserError } from '../errors';
 import type { CompatibilityReport } from '../domain/compatibility';
-import { busyConflict } from '../domain/targetBusy';
+import { busyConflict } from '../workflows/check/busyConflict';
 import { restoreDryRun, type RestoreDryRun } from '../workflows/check/restoreDryRun';
 import { findingsForHttp, fixForHttp } from './httpFixes';
 import type { OrchestrationStarter } from '../workflows/starter';

@@ -12,7 +12,7 @@ import type { Services } from '../../services';
 import type { RestoreAsk } from '../../workflows/restore/requestRestore';
 import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
 import type { CompatibilityReport } from '../../domain/compatibility';
-import { busyConflict } from '../../domain/targetBusy';
+import { busyConflict } from '../../workflows/check/busyConflict';
 import type { RestoreDryRun } from '../../workflows/check/restoreDryRun';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, printRefusal, type Output } from '../output';
