@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxCredential } from '../../src/azure/sandboxCredential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
+import type { FleetStatus } from '../../src/workflows/status/fleetStatus';
 import { requestRestore } from '../../src/workflows/restore/requestRestore';
 import { engineStarter } from '../support/engineStarter';
 import { forgedRollback } from '../support/forgedRollback';
@@ -88,6 +89,36 @@ describe('restore into a standby', () => {
     expect(response.body.error.code).toBe('NotRestorable');
     expect(response.body.error.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('the target being overwritten shows the phase and progress in status and on the dashboard, a percent only with history', async () => {
+    await backupNow(h, WEU);
+    const started = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 1);
+    await h.clock.advance(10 * 60_000);
+    const status = (await h.api('GET', '/api/status')).body as FleetStatus;
+    const neu = status.instances.find((i) => i.service === NEU)!;
+    expect(neu.restoring).toMatchObject({ operation: started.body.id, phase: 'restoring', source: WEU, since: expect.any(String) });
+    expect(neu.restoring).not.toHaveProperty('percent');
+    const standby = status.instances.find((i) => i.service === WEU)!.standbys.find((b) => b.service === NEU)!;
+    expect(standby).toMatchObject({ state: 'restoring', progress: { phase: 'restoring', source: WEU } });
+    const page = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(page).toMatch(
+      /<tr data-service="contoso-apim-neu"[^]*?<li class="running" data-restoring>Being overwritten: restore from contoso-apim-weu running: restoring, started \d+m \d+s ago <code data-record>restores\/contoso-apim-neu\./,
+    );
+    expect(page).toMatch(/<li data-standby="contoso-apim-neu" class="sync-restoring">[^]*?restore from contoso-apim-weu running: restoring, started/);
+    await runToCompletion(h, started.body.id);
+    expect((await h.api('GET', '/api/status')).body.instances.find((i: { service: string }) => i.service === NEU).restoring).toBeUndefined();
+
+    // With this restore to go by, the next one into the same target shows a percent, the same in status and on the page.
+    const again = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 2);
+    await h.clock.advance(15 * 60_000);
+    const later = ((await h.api('GET', '/api/status')).body as FleetStatus).instances.find((i) => i.service === NEU)!;
+    expect(later.restoring).toMatchObject({ operation: again.body.id, phase: 'restoring', percent: expect.any(Number) });
+    const page2 = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(page2).toContain(`restore from contoso-apim-weu running: restoring ${later.restoring!.percent}%`);
+    await runToCompletion(h, again.body.id);
   });
 
   it('answers 409 TargetBusy at the POST while another operation holds the target, and starts nothing', async () => {
