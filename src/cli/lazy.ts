@@ -26,7 +26,10 @@ async function importAll() {
     import('../workflows/sweep/renewBackups.js'),
     import('../workflows/sweep/retireRecords.js'),
   ]);
+  const [takeSnapshot, applySnapshot] = await Promise.all([import('../workflows/snapshot/takeSnapshot.js'), import('../workflows/snapshot/applySnapshot.js')]);
   return {
+    takeSnapshot,
+    applySnapshot,
     loadConfig,
     services,
     runInProcess,
@@ -59,6 +62,8 @@ function loaded(): InProcessModules {
 }
 
 export const loadConfigModule = () => loaded().loadConfig;
+export const takeSnapshotModule = () => loaded().takeSnapshot;
+export const applySnapshotModule = () => loaded().applySnapshot;
 export const servicesModule = () => loaded().services;
 export const runInProcessModule = () => loaded().runInProcess;
 export const inProcessStarterModule = () => loaded().inProcessStarter;
