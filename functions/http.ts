@@ -10,7 +10,7 @@ import { getDashboard } from '../src/http/dashboard';
 import { authorize, type Caller, type DrRole } from '../src/http/caller';
 import { errorResponse } from '../src/http/respond';
 import { postMigration, postMigrationCheck } from '../src/http/migrations';
-import { getDescribe, getRecords } from '../src/http/records';
+import { getDescribe, getOperationLog, getRecords } from '../src/http/records';
 import { postRestore, postRestoreCheck } from '../src/http/restores';
 import { listSnapshots, postSnapshot } from '../src/http/snapshots';
 import { postSnapshotApply, postSnapshotApplyCheck } from '../src/http/snapshotApply';
@@ -49,6 +49,7 @@ function consoleOnly(context: InvocationContext): Services['logger'] {
 route('postBackup', 'POST', 'backups', 'DR.Operator', (s, starter, request, caller) => postBackup(s, starter, request, caller));
 route('listBackups', 'GET', 'backups', 'DR.Reader', (s, _starter, request) => listBackups(s, request));
 route('getOperation', 'GET', 'operations/{id}', 'DR.Reader', (_s, starter, request) => getOperation(starter, request.params['id'] ?? ''));
+route('getOperationLog', 'GET', 'operations/{id}/logs', 'DR.Reader', (s, _starter, request) => getOperationLog(s, request.params['id'] ?? ''));
 route('postRestoreCheck', 'POST', 'restores/check', 'DR.Reader', (s, _starter, request) => postRestoreCheck(s, request));
 route('postRestore', 'POST', 'restores', 'DR.Restore', (s, starter, request, caller) => postRestore(s, starter, request, caller));
 route('postMigrationCheck', 'POST', 'migrations/check', 'DR.Reader', (s, starter, request) => postMigrationCheck(s, starter, request));

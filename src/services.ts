@@ -10,6 +10,7 @@ import { DiscoveredFleet } from './azure/discoveredFleet';
 import { DiscoveryStore } from './azure/discoveryStore';
 import { IncidentStore } from './azure/incidentStore';
 import { JsonBlobStore } from './azure/jsonBlobStore';
+import { keepingOperationEvents, OperationEvents } from './telemetry/operationEvents';
 import { approvalLog, migrationLog, restoreLog, type ApprovalLog, type MigrationLog, type RestoreLog } from './azure/recordLog';
 import { createClientFactory, type ClientFactory } from './azure/clientFactory';
 import { SweepRunStore } from './azure/sweepRunStore';
@@ -45,6 +46,8 @@ export interface Services {
   /** Raw ARM access to one instance's configuration resources (snapshots). */
   configClient(ref: ServiceRef, options?: ArmConfigClientOptions): ArmConfigClient;
   logger: Logger;
+  /** Each operation's events, kept in the state container by whichever process ran it (`apim-dr logs`). */
+  operationEvents: OperationEvents;
   notifier: Notifier;
   telemetry: Telemetry;
 }
@@ -61,10 +64,17 @@ export interface ServiceOptions {
 export function createServices(config: Config, options: ServiceOptions): Services {
   const clock = options.clock ?? systemClock;
   const clients = createClientFactory(config, { ...options, clock });
-  const logger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
+  const baseLogger = options.logger ?? createLogger(consoleSink, { app: 'apim-dr' }, () => clock.now());
   const connectionString = options.settings[CONNECTION_STRING_SETTING];
   // What apim-dr acts on lives where only the app writes; the backup container holds backups and their manifests.
   const state = new JsonBlobStore(clients.stateContainer());
+  // The CLI's own log goes nowhere: an operation's events are kept in the state container whichever process runs it.
+  const operationEvents = new OperationEvents(
+    state,
+    () => clock.now(),
+    (message) => baseLogger.log('warn', message),
+  );
+  const logger = keepingOperationEvents(baseLogger, operationEvents);
   const fleet = new DiscoveredFleet(config, new DiscoveryStore(clients.stateContainer()), clock);
   const catalog = new BackupCatalog(clients.container(), state, clients.blobService());
   return {
@@ -88,6 +98,7 @@ export function createServices(config: Config, options: ServiceOptions): Service
     snapshots: new SnapshotStore(clients.stateContainer()),
     configClient: (ref, clientOptions) => new ArmConfigClient(clients.apim(ref.subscriptionId), config.arm.endpoint, ref, clientOptions),
     logger,
+    operationEvents,
     notifier: createNotifier(config.notifications.webhooks, options.settings, new IncidentStore(state), logger),
     telemetry: connectionString ? createAzureMonitorTelemetry({ connectionString, credential: clients.credential, policies: clients.policies }) : noTelemetry,
   };

@@ -41,3 +41,10 @@ export const ARM_HEALTH_BLOB = 'state/arm-health.json';
  */
 export const MANIFESTS_PREFIX = 'manifests/';
 export const manifestCopy = (manifestBlobName: string): string => `${MANIFESTS_PREFIX}${manifestBlobName}`;
+
+/**
+ * Each operation's events (a backup's, restore's or migration's, whichever process ran it: the app or the CLI), one
+ * blob each under the operation's correlation ID: `logs/<correlationId>/<yyyyMMddTHHmmss.SSSZ>.<id>.json`.
+ */
+export const OPERATION_LOGS_PREFIX = 'logs/';
+export const operationLogPrefix = (correlationId: string): string => `${OPERATION_LOGS_PREFIX}${correlationId}/`;

@@ -3,37 +3,39 @@
  * Durable replay code are most of what the CLI would load at start, and `--help` and remote commands need none of them.
  */
 async function importAll() {
-  const [loadConfig, services, runInProcess, inProcessStarter, fleetStatus, checkRestore, checkReadiness, checkMigration, requestMigration] = await Promise.all(
-    [
+  const [loadConfig, services, runInProcess, inProcessStarter, fleetStatus, restoreDryRun, checkReadiness, checkMigration, requestMigration] =
+    await Promise.all([
       import('../config/loadConfig.js'),
       import('../services.js'),
       import('../local/runInProcess.js'),
       import('../local/inProcessStarter.js'),
       import('../workflows/status/fleetStatus.js'),
-      import('../workflows/check/checkRestore.js'),
+      import('../workflows/check/restoreDryRun.js'),
       import('../workflows/check/checkReadiness.js'),
       import('../workflows/migrate/checkMigration.js'),
       import('../workflows/migrate/requestMigration.js'),
-    ],
-  );
-  const [migrationRollback, requestRestore, listRecords, describeEntry, applySweep, planSweep, renewBackups, retireRecords, rpoPlan] = await Promise.all([
+    ]);
+  const [migrationRollback, requestRestore, listRecords, describeEntry, operationLog, applySweep, planSweep, renewBackups, retireRecords] = await Promise.all([
     import('../workflows/migrate/migrationRollback.js'),
     import('../workflows/restore/requestRestore.js'),
     import('../workflows/records/listRecords.js'),
     import('../workflows/records/describeEntry.js'),
+    import('../workflows/records/operationLog.js'),
     import('../workflows/sweep/applySweep.js'),
     import('../workflows/sweep/planSweep.js'),
     import('../workflows/sweep/renewBackups.js'),
     import('../workflows/sweep/retireRecords.js'),
-    import('../domain/rpoPlan.js'),
   ]);
+  const [takeSnapshot, applySnapshot] = await Promise.all([import('../workflows/snapshot/takeSnapshot.js'), import('../workflows/snapshot/applySnapshot.js')]);
   return {
+    takeSnapshot,
+    applySnapshot,
     loadConfig,
     services,
     runInProcess,
     inProcessStarter,
     fleetStatus,
-    checkRestore,
+    restoreDryRun,
     checkReadiness,
     checkMigration,
     requestMigration,
@@ -41,7 +43,7 @@ async function importAll() {
     requestRestore,
     listRecords,
     describeEntry,
-    rpoPlan,
+    operationLog,
     sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords },
   };
 }
@@ -60,11 +62,13 @@ function loaded(): InProcessModules {
 }
 
 export const loadConfigModule = () => loaded().loadConfig;
+export const takeSnapshotModule = () => loaded().takeSnapshot;
+export const applySnapshotModule = () => loaded().applySnapshot;
 export const servicesModule = () => loaded().services;
 export const runInProcessModule = () => loaded().runInProcess;
 export const inProcessStarterModule = () => loaded().inProcessStarter;
 export const fleetStatusModule = () => loaded().fleetStatus;
-export const checkRestoreModule = () => loaded().checkRestore;
+export const restoreDryRunModule = () => loaded().restoreDryRun;
 export const checkReadinessModule = () => loaded().checkReadiness;
 export const checkMigrationModule = () => loaded().checkMigration;
 export const requestMigrationModule = () => loaded().requestMigration;
@@ -72,8 +76,8 @@ export const migrationRollbackModule = () => loaded().migrationRollback;
 export const requestRestoreModule = () => loaded().requestRestore;
 export const listRecordsModule = () => loaded().listRecords;
 export const describeEntryModule = () => loaded().describeEntry;
+export const operationLogModule = () => loaded().operationLog;
 export const sweepModules = () => loaded().sweep;
-export const rpoPlanModule = () => loaded().rpoPlan;
 
 /** YAML for `--output yaml`, remote or not; a package, so a plain deferred require. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -15,6 +15,7 @@ import { registerCompletion } from './commands/completion';
 import { registerDescribe } from './commands/describe';
 import { registerHost } from './commands/host';
 import { registerList } from './commands/list';
+import { registerLogs } from './commands/logs';
 import { registerMigrate } from './commands/migrate';
 import { registerRestore } from './commands/restore';
 import { registerRestores } from './commands/restores';
@@ -24,7 +25,7 @@ import { registerSnapshot } from './commands/snapshot';
 import type { CliContext } from './context';
 import { projectRoot } from './projectRoot';
 import { loadInProcessModules, servicesModule } from './lazy';
-import { ModeChooser, type ModeDependencies } from './mode';
+import type { ModeChooser, ModeDependencies } from './mode';
 import { createOutput, ExitCode, exitCodeFor, outputFormat } from './output';
 import { AppUnreachable } from './remote/appClient';
 
@@ -60,7 +61,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const output = () => createOutput(outputFormat(globals()));
   let chooser: ModeChooser | undefined;
   const modes = () =>
-    (chooser ??= new ModeChooser({ app: globals().app, audience: globals().audience, breakGlass: globals().breakGlass, config: globals().config }, env, deps));
+    (chooser ??= new (loadedMode().ModeChooser)(
+      { app: globals().app, audience: globals().audience, breakGlass: globals().breakGlass, config: globals().config },
+      env,
+      deps,
+    ));
   const announce = (text: string) => process.stderr.write(`apim-dr: ${text}\n`);
   let created: Services | undefined;
   const services = (): Services =>
@@ -73,7 +78,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }));
   const run = async (action: () => Promise<number>, inProcess = true) => {
     try {
-      // Only once a command runs in this process: --help and remote commands never load that code.
+      // Once a command runs: --help loads neither how to choose a mode (the demo settings' schema) nor the in-process code.
+      await loadModeModule();
+      // Only once a command runs in this process: remote commands never load that code.
       if (inProcess) await loadInProcessModules();
       exitCode = await action();
     } catch (err) {
@@ -88,6 +95,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.error(error.message);
       exitCode = exitCodeFor(error);
     } finally {
+      // What ran here leaves its events where anyone can read them later ('apim-dr logs'), before the process exits.
+      await created?.operationEvents.flush();
       // A break-glass restore from a laptop is exported too, if the connection string is set there.
       await created?.telemetry.shutdown();
     }
@@ -151,6 +160,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     registerRestore,
     registerRestores,
     registerDescribe,
+    registerLogs,
     registerMigrate,
     registerStatus,
     registerSweep,
@@ -171,6 +181,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     throw err;
   }
   return exitCode;
+}
+
+let modeModule: typeof import('./mode') | undefined;
+
+async function loadModeModule(): Promise<void> {
+  modeModule ??= await import('./mode.js');
+}
+
+function loadedMode(): typeof import('./mode') {
+  if (!modeModule) throw new Error('a command chose its mode before loadModeModule()');
+  return modeModule;
 }
 
 /** On a terminal, asks whether to run in this process when the app does not answer; elsewhere the answer is no. */

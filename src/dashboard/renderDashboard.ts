@@ -10,7 +10,7 @@ import { timeline } from './timeline';
 import { formatDuration } from '../domain/duration';
 import { discoveryBanner, originLabel } from './discoveryBanner';
 import type { StandbySync } from '../domain/standbySync';
-import type { ProtectionLevel } from '../workflows/status/fleetStatus';
+import type { ProtectionLevel, RestoreInto } from '../workflows/status/fleetStatus';
 import type { DashboardView } from '../workflows/status/dashboardView';
 
 type Instance = DashboardView['instances'][number];
@@ -113,6 +113,7 @@ function row(instance: Instance, view: DashboardView): string {
     instance.running
       ? `<li class="running">Backup running${instance.running.phase && instance.running.phase !== 'running' ? ` (${esc(instance.running.phase)})` : ''}</li>`
       : '',
+    instance.restoring ? `<li class="running" data-restoring>Being overwritten: ${restoring(instance.restoring, view.at)}</li>` : '',
     instance.pendingChanges?.count ? `<li>${count(instance.pendingChanges.count)} configuration change(s) waiting for a backup</li>` : '',
     migration(instance),
     instance.scheduleWarning ? `<li class="schedule-warning">${esc(instance.scheduleWarning)}</li>` : '',
@@ -126,7 +127,7 @@ function row(instance: Instance, view: DashboardView): string {
 <td><span class="badge ${protection}">${esc(LEVEL_LABEL[instance.protection])}</span>${details.length ? `<ul class="details">${details.join('')}</ul>` : ''}</td>
 <td>${timeline(instance, view)}</td>
 <td>${newest(instance)}</td>
-<td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map(standby).join('')}</ul>` : '<span class="muted">none</span>'}${drill(instance)}</td>
+<td>${instance.standbys.length ? `<ul class="standbys">${instance.standbys.map((s) => standby(s, view.at)).join('')}</ul>` : '<span class="muted">none</span>'}${drill(instance)}</td>
 </tr>`;
 }
 
@@ -166,7 +167,7 @@ function newest(instance: Instance): string {
 <span class="expires">expires in ${short(n.expiresInMs)}</span> <span class="muted">${utc(n.expiresAt)}</span>`;
 }
 
-function standby(s: StandbySync): string {
+function standby(s: StandbySync & { progress?: RestoreInto }, now: string): string {
   const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : esc(SYNC_LABEL[s.state] ?? s.state);
   // Diverged: what it holds instead of the primary's configuration, and since when (a failover there would serve it).
   const holds = s.holds
@@ -180,7 +181,16 @@ function standby(s: StandbySync): string {
           : ''
       }`
     : '';
-  return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${holds}${last}</li>`;
+  // Its record is on the next line, as its last restore.
+  const progress = s.progress ? `<br><span class="running" data-restoring>${restoring({ ...s.progress, recordName: undefined }, now)}</span>` : '';
+  return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${progress}${holds}${last}</li>`;
+}
+
+/** A restore running into an instance: from where, its phase, a percent only where its history gives one, and for how long. */
+function restoring(r: RestoreInto, now: string): string {
+  const phase = r.phase ? `: ${esc(r.phase)}${r.percent !== undefined ? ` ${count(r.percent)}%` : ''}` : '';
+  const record = r.recordName ? ` <code data-record>${esc(r.recordName)}</code>` : '';
+  return `restore${r.source ? ` from ${esc(r.source)}` : ''} running${phase}${r.since ? `, started ${ago(r.since, now)}` : ''}${record}`;
 }
 
 /** The two largest units, as a person reads an age: '1d 6h', '59m 40s'. */

@@ -7,7 +7,9 @@ import { requestRestore } from '../workflows/restore/requestRestore';
 import { rollbackAsk } from '../workflows/restore/rollback';
 import { USER_ERROR_KINDS, UserError } from '../errors';
 import type { CompatibilityReport } from '../domain/compatibility';
-import { findingsForHttp } from './httpFixes';
+import { busyConflict } from '../workflows/check/busyConflict';
+import { restoreDryRun, type RestoreDryRun } from '../workflows/check/restoreDryRun';
+import { findingsForHttp, fixForHttp } from './httpFixes';
 import type { OrchestrationStarter } from '../workflows/starter';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
@@ -19,6 +21,8 @@ export const checkRequestSchema = z.strictObject({
   target: instance('target'),
   backup: z.string().min(1).optional(),
   allowInPlace: z.boolean().optional(),
+  /** false: the restore would skip the pre-restore backup, so the dry run does not announce one. */
+  preRestoreBackup: z.boolean().optional(),
 });
 
 const restoreSchema = z
@@ -67,6 +71,9 @@ export async function postRestore(services: Services, starter: OrchestrationStar
       backup: ask.backup,
       allowInPlace: ask.allowInPlace === true || ask.purpose === 'rollback',
     });
+    // A busy target is a conflict (409): try again once the other operation has finished.
+    const busy = busyConflict(report);
+    if (busy) throw busy;
     if (report.verdict === 'NotRestorable') {
       const { response, message } = notRestorable(report);
       refusal = response;
@@ -93,7 +100,13 @@ function notRestorable(report: CompatibilityReport): { response: HttpResponseIni
   return { response: { status: USER_ERROR_KINDS.refused.status, jsonBody: { error: { code: 'NotRestorable', message, findings } } }, message };
 }
 
+/** The dry run with its fixes, and how to skip what runs first, named as body fields for an HTTP caller. */
 export async function postRestoreCheck(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const body = await parseBody(request, checkRequestSchema);
-  return { status: 200, jsonBody: await checkRestore(services, body) };
+  const report: RestoreDryRun = await restoreDryRun(services, body);
+  const { preRestoreBackup: step } = report;
+  return {
+    status: 200,
+    jsonBody: { ...report, findings: findingsForHttp(report.findings), ...(step ? { preRestoreBackup: { ...step, fix: fixForHttp(step.fix) } } : {}) },
+  };
 }

@@ -209,6 +209,7 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
       writeFileSync(broken, JSON.stringify({ storage: { account: 'x' }, services: [] }));
     });
     const weu = 'contoso-apim-weu';
+    const MISSING_BACKUP = 'contoso-apim-weu.20200101T000000Z.manual.apimbackup';
     const cases: [string, () => string[], number][] = [
       ['status: ok', () => ['status'], 0],
       ['list: ok', () => ['list'], 0],
@@ -230,6 +231,8 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
       ['list: not found (not configured)', () => ['list', 'nope'], 1],
       ['check: not found (not configured)', () => ['check', 'nope'], 1],
       ['restore: not found (no such record)', () => ['restore', '--rollback', 'restores/contoso-apim-neu.20200101T000000Z.json', '--yes'], 1],
+      ['check: not found (no such backup)', () => ['check', '--from', weu, '--to', 'contoso-apim-neu', '--backup', MISSING_BACKUP], 1],
+      ['restore: not found (no such backup), as check', () => ['restore', '--from', weu, '--to', 'contoso-apim-neu', '--backup', MISSING_BACKUP, '--yes'], 1],
       ['check: refused (not restorable)', () => ['check', '--from', weu, '--to', 'contoso-apim-dev'], 3],
       ['restore: refused (not a standby)', () => ['restore', '--from', weu, '--to', 'contoso-apim-dev', '--yes'], 3],
       ['restore: refused (in place without consent)', () => ['restore', '--from', weu, '--to', weu, '--yes'], 3],
@@ -262,6 +265,21 @@ describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {
       const run = await cli(['restore', '--rollback', recordName, '--yes', '--config', configFile], env);
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain('is still running; roll it back once it has finished');
+    });
+
+    it('restore and check: conflict (another operation holds the target), exit 1 as HTTP answers 409', async () => {
+      const neu = sandbox.apim.service('contoso-apim-neu');
+      neu.provisioningState = 'Updating';
+      try {
+        const restore = await cli(['restore', '--from', weu, '--to', 'contoso-apim-neu', '--yes', '--config', configFile], env);
+        expect(restore.code, restore.stderr).toBe(1);
+        expect(restore.stderr).toContain("'contoso-apim-neu' is 'Updating': another operation is running on it: wait for that operation to finish");
+        const check = await cli(['check', '--from', weu, '--to', 'contoso-apim-neu', '--config', configFile], env);
+        expect(check.code, check.stderr).toBe(1);
+        expect(check.stdout).toContain('TargetBusy');
+      } finally {
+        neu.provisioningState = 'Succeeded';
+      }
     });
 
     it('check <service>: refused (not ready for backup)', async () => {

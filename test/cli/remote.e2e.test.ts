@@ -8,12 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
+import { remoteRestore } from '../../src/cli/commands/restore';
+import { createOutput } from '../../src/cli/output';
+import { AppClient } from '../../src/cli/remote/appClient';
 import { parseConfig } from '../../src/config/loadConfig';
 import { HTTP_AUTH_SETTING, PLATFORM_AUTH_SETTING } from '../../src/http/caller';
 import { LocalHost } from '../../src/local/LocalHost';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
 import type { FleetStatus } from '../../src/workflows/status/fleetStatus';
+import type { OperationLog } from '../../src/workflows/records/operationLog';
+import { targetLockId } from '../../src/domain/instanceIds';
 import { createServices, type Services } from '../../src/services';
 import { createLogger } from '../../src/telemetry/logger';
 import { startAppServiceAuth, TestEntraId, type RunningAuthFront, type TestUser } from '../support/appServiceAuth';
@@ -76,6 +82,9 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
       err.mockRestore();
     }
   }
+
+  /** The CLI through the app, with a token for its audience. */
+  const viaApp = (args: string[], user: TestUser = OPERATOR) => cli([...args, '--app', front.origin, '--audience', AUDIENCE], user);
 
   it('asks the app for the status with a token for its audience, and says it went through the app', async () => {
     const before = entra.scopes.length;
@@ -204,6 +213,102 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     const again = await cli(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes', '--app', front.origin, '--audience', AUDIENCE]);
     expect(again.code, again.stderr).toBe(0);
     expect(await standby()).toMatchObject({ state: 'in-sync', lagMs: 0 });
+  });
+
+  it("logs: an operation's events wherever it ran, through the app to a reader and in process, by operation ID or record name", async () => {
+    // A backup run by the CLI in process (break-glass) leaves its events where the app reads them.
+    const local = await cli(['backup', 'contoso-apim-dev', '--break-glass', '--config', configFile], OPERATOR, sandbox.settings);
+    expect(local.code, local.stderr).toBe(0);
+    const backupName = local.stdout.trim();
+    const read = await viaApp(['logs', backupName, '--json'], READER);
+    expect(read.code, read.stderr).toBe(0);
+    const backupLog = JSON.parse(read.stdout) as OperationLog;
+    expect(backupLog).toMatchObject({ kind: 'backup', operation: backupName, state: 'succeeded' });
+    expect(backupLog.events.map((e) => e.event)).toEqual(['apim-dr.backup.started', 'apim-dr.backup.succeeded']);
+    expect(backupLog.events[0]).toMatchObject({ service: 'contoso-apim-dev', backupName, correlationId: backupLog.correlationId });
+
+    // A restore the app ran: by its record, with or without the folder, and by its operation ID (its newest run).
+    const restore = await viaApp(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes', '--json']);
+    expect(restore.code, restore.stderr).toBe(0);
+    const { recordName } = JSON.parse(restore.stdout) as { recordName: string };
+    const events = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const run = await cli(['logs', ...args, '--json'], READER, env);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as OperationLog;
+    };
+    const remote = (name: string) => events([name, '--app', front.origin, '--audience', AUDIENCE]);
+    // The app writes an event as it logs it: the last one may land just after the operation ends.
+    await expect.poll(async () => (await remote(recordName)).events.map((e) => e.event).at(-1), { timeout: 10_000 }).toBe('apim-dr.restore.succeeded');
+    const restoreLog = await remote(recordName);
+    expect(restoreLog).toMatchObject({ kind: 'restore', operation: recordName, state: 'succeeded' });
+    const names = restoreLog.events.map((e) => e.event);
+    expect(names[0]).toBe('apim-dr.restore.accepted');
+    // The pre-restore backup of the target runs under the restore's correlation ID: its events are the restore's.
+    expect(names).toEqual(expect.arrayContaining(['apim-dr.backup.started', 'apim-dr.backup.succeeded', 'apim-dr.restore.started']));
+    expect(names.indexOf('apim-dr.backup.succeeded')).toBeLessThan(names.indexOf('apim-dr.restore.started'));
+    const bare = recordName.replace(/^restores\//, '').replace(/\.json$/, '');
+    const neuId = (await services.restores.read(recordName))!.record.targetId;
+    for (const name of [bare, targetLockId('contoso-apim-neu', neuId)]) expect(await remote(name)).toEqual(restoreLog);
+    expect(await events([recordName, '--break-glass', '--config', configFile], sandbox.settings)).toEqual(restoreLog);
+
+    const table = await viaApp(['logs', bare], READER);
+    expect(table.stdout).toContain(`restore ${recordName} (succeeded), correlation ID ${restoreLog.correlationId}`);
+    expect(table.stdout).toMatch(/TIME\s+LEVEL\s+EVENT\s+DETAILS\n\S+Z\s+info\s+restore\.accepted\s+source=contoso-apim-weu target=contoso-apim-neu/);
+    const yaml = await viaApp(['logs', bare, '--output', 'yaml'], READER);
+    expect(yaml.stdout).toContain(`correlationId: ${restoreLog.correlationId}`);
+
+    const notAName = await viaApp(['logs', 'yesterday'], READER);
+    expect(notAName.code).toBe(2);
+    expect(notAName.stderr).toContain('names no operation: give an operation ID');
+    const unknown = await viaApp(['logs', 'restore-contoso-apim-xyz-00000000'], READER);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("is not one of this app's");
+  });
+
+  it('exit codes through the app follow the one table: a missing backup 1 from restore and check, a busy target 1 (409)', async () => {
+    const missing = 'contoso-apim-weu.20200101T000000Z.manual.apimbackup';
+    for (const command of [['check'], ['restore', '--yes']]) {
+      const run = await viaApp([...command, '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--backup', missing]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`backup '${missing}' is not in the catalog`);
+    }
+    await viaApp(['backup', 'contoso-apim-weu']);
+    const neu = sandbox.apim.service('contoso-apim-neu');
+    neu.provisioningState = 'Updating';
+    try {
+      const restore = await viaApp(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu', '--yes']);
+      expect(restore.code, restore.stderr).toBe(1);
+      expect(restore.stderr).toContain("'contoso-apim-neu' is 'Updating': another operation is running on it");
+      const check = await viaApp(['check', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-neu']);
+      expect(check.code, check.stderr).toBe(1);
+    } finally {
+      neu.provisioningState = 'Succeeded';
+    }
+  });
+
+  it('the prompt through the app says what runs first and how to skip it with a flag, and refuses before asking what cannot be restored', async () => {
+    const refused = await viaApp(['restore', '--from', 'contoso-apim-weu', '--to', 'contoso-apim-dev']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('TierMismatch');
+    expect(refused.stderr).not.toContain('without --yes');
+
+    const app = new AppClient({ url: front.origin, audience: AUDIENCE, credential: () => entra.credential(OPERATOR) });
+    const terminal = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.ReadStream;
+    let printed = '';
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done()) });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const answering = remoteRestore(app, { from: 'contoso-apim-weu', to: 'contoso-apim-neu' }, true, createOutput('table', sink, sink), terminal);
+      await expect.poll(() => printed, { timeout: 10_000 }).toContain('first');
+      terminal.write('contoso-apim-neu\n');
+      expect(await answering).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(printed).toMatch(/first\s+a pre-restore backup of 'contoso-apim-neu' runs first \(about .+, the median of its last \d+\): it adds to the RTO/);
+    expect(printed).toContain('--no-pre-backup skips it, and with it the way back');
+    expect(printed).not.toContain('"preRestoreBackup"');
+    expect(printed).toMatch(/restored contoso-apim-weu\.\S+ into contoso-apim-neu/);
   });
 
   it('describes a backup whole: its inventory, and what no backup carries; names it does not know are usage or not-found', async () => {

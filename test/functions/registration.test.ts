@@ -46,6 +46,7 @@ describe('functions/ registrations (what the Functions host indexes)', () => {
     ['postBackup', 'backups', ['POST']],
     ['listBackups', 'backups', ['GET']],
     ['getOperation', 'operations/{id}', ['GET']],
+    ['getOperationLog', 'operations/{id}/logs', ['GET']],
     ['postRestoreCheck', 'restores/check', ['POST']],
     ['getStatus', 'status', ['GET']],
     ['getDashboard', 'dashboard', ['GET']],

@@ -4,6 +4,7 @@
  * record), a failed migration, refusals before any ARM call, side by side, and the way back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrationRecordName } from '../../src/domain/migrationRecord';
 import { canonicalServiceId } from '../../src/domain/resourceId';
 import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../src/sandbox/startSandbox';
 import type { SandboxServiceSpec } from '../../src/sandbox/model';
@@ -241,8 +242,50 @@ describe('migration off stv1', () => {
     expect((await backupNow(h, DEV)).state).toBe('succeeded');
   });
 
+  /** An earlier in-place migration of DEV that took `ms` (of an instance since rebuilt on stv1): what a percent is measured against. */
+  const earlierMigration = async (ms: number) => {
+    const at = new Date(h.clock.now().getTime() - 20 * 24 * 60 * MINUTE);
+    const dev = SAMPLE_SERVICES.find((s) => s.name === DEV)!;
+    await h.services.migrations.write({
+      schemaVersion: 1,
+      recordName: migrationRecordName(DEV, at, 'earlier'),
+      kind: 'in-place',
+      service: DEV,
+      serviceId: canonicalServiceId(dev.subscriptionId, dev.resourceGroup, dev.name),
+      mode: 'PreserveIp',
+      requestedBy: 'an earlier operator',
+      correlationId: 'earlier',
+      owner: 'earlier',
+      requestedAt: at.toISOString(),
+      completedAt: new Date(at.getTime() + ms).toISOString(),
+      state: 'succeeded',
+      verdict: 'FullyMigratable',
+      findings: [],
+      durations: { migrationMs: ms, totalMs: ms },
+    });
+  };
+
+  it('without an earlier migration of the instance, shows the phase and time elapsed, never a percent', async () => {
+    h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 45 * MINUTE : MINUTE) });
+    const response = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
+    const seen: unknown[] = [];
+    for (let minute = 0; minute < 50; minute += 5) {
+      seen.push((await h.api('GET', `/api/operations/${response.body.id}`)).body.customStatus);
+      await h.clock.advance(5 * MINUTE);
+    }
+    const running = seen.filter((s): s is { phase: string } => (s as { phase?: string } | undefined)?.phase !== undefined);
+    expect(running.map((s) => s.phase)).toContain('migrating');
+    expect(running.filter((s) => 'percent' in s)).toEqual([]);
+    const summary = (await runToCompletion(h, response.body.id)).output as MigrationSummary;
+    expect(summary.state).toBe('succeeded');
+    // Once settled, the status says done.
+    expect((await h.api('GET', `/api/operations/${response.body.id}`)).body.customStatus).toMatchObject({ phase: 'succeeded', percent: 100 });
+  });
+
   it('shows a migration running in status, and past 2 hours says to open a support case', async () => {
     h = await startHarness({ durationMs: (kind) => (kind === 'migrate' ? 150 * MINUTE : MINUTE) });
+    // The instance's own earlier migration is what the percent measures against.
+    await earlierMigration(45 * MINUTE);
     const response = await h.api('POST', '/api/migrations', { service: DEV, confirm: DEV });
     await h.clock.advance(60 * MINUTE);
     const running = (await h.api('GET', '/api/status')).body.instances.find((i: { service: string }) => i.service === DEV);

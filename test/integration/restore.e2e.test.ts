@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxCredential } from '../../src/azure/sandboxCredential';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
+import type { FleetStatus } from '../../src/workflows/status/fleetStatus';
 import { requestRestore } from '../../src/workflows/restore/requestRestore';
 import { engineStarter } from '../support/engineStarter';
 import { forgedRollback } from '../support/forgedRollback';
@@ -88,6 +89,68 @@ describe('restore into a standby', () => {
     expect(response.body.error.code).toBe('NotRestorable');
     expect(response.body.error.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
     expect(h.sandbox.apim.count('restore.post')).toBe(0);
+  });
+
+  it('the target being overwritten shows the phase and progress in status and on the dashboard, a percent only with history', async () => {
+    await backupNow(h, WEU);
+    const started = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 1);
+    await h.clock.advance(10 * 60_000);
+    const status = (await h.api('GET', '/api/status')).body as FleetStatus;
+    const neu = status.instances.find((i) => i.service === NEU)!;
+    expect(neu.restoring).toMatchObject({ operation: started.body.id, phase: 'restoring', source: WEU, since: expect.any(String) });
+    expect(neu.restoring).not.toHaveProperty('percent');
+    const standby = status.instances.find((i) => i.service === WEU)!.standbys.find((b) => b.service === NEU)!;
+    expect(standby).toMatchObject({ state: 'restoring', progress: { phase: 'restoring', source: WEU } });
+    const page = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(page).toMatch(
+      /<tr data-service="contoso-apim-neu"[^]*?<li class="running" data-restoring>Being overwritten: restore from contoso-apim-weu running: restoring, started \d+m \d+s ago <code data-record>restores\/contoso-apim-neu\./,
+    );
+    expect(page).toMatch(/<li data-standby="contoso-apim-neu" class="sync-restoring">[^]*?restore from contoso-apim-weu running: restoring, started/);
+    await runToCompletion(h, started.body.id);
+    expect((await h.api('GET', '/api/status')).body.instances.find((i: { service: string }) => i.service === NEU).restoring).toBeUndefined();
+
+    // With this restore to go by, the next one into the same target shows a percent, the same in status and on the page.
+    const again = await h.api('POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU });
+    await h.clock.runUntil(() => h.sandbox.apim.count('restore.post') === 2);
+    await h.clock.advance(15 * 60_000);
+    const later = ((await h.api('GET', '/api/status')).body as FleetStatus).instances.find((i) => i.service === NEU)!;
+    expect(later.restoring).toMatchObject({ operation: again.body.id, phase: 'restoring', percent: expect.any(Number) });
+    const page2 = await fetch(`${h.host.origin}/api/dashboard`).then((r) => r.text());
+    expect(page2).toContain(`restore from contoso-apim-weu running: restoring ${later.restoring!.percent}%`);
+    await runToCompletion(h, again.body.id);
+  });
+
+  it('answers 409 TargetBusy at the POST while another operation holds the target, and starts nothing', async () => {
+    await backupNow(h, WEU);
+    h.sandbox.apim.service(NEU).provisioningState = 'Updating';
+    const { response } = await restore();
+    expect(response.status, JSON.stringify(response.body)).toBe(409);
+    expect(response.body.error).toMatchObject({ code: 'TargetBusy', message: expect.stringContaining("'contoso-apim-neu' is 'Updating'") });
+    expect(h.sandbox.apim.count('restore.post')).toBe(0);
+    expect(await h.services.restores.recent('contoso-apim-neu')).toEqual([]);
+    h.sandbox.apim.service(NEU).provisioningState = 'Succeeded';
+  });
+
+  it('the dry run over HTTP names body fields in its fixes, and says what runs first, how long it takes and how to skip it', async () => {
+    const old = await backupNow(h, WEU);
+    // Inside the safety margin before its 30 days end: still in the catalog, no longer restorable.
+    await h.clock.advance(30 * 86_400_000 - 10 * 60_000);
+    await backupNow(h, NEU);
+    const fresh = await backupNow(h, WEU);
+    const expired = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU, backup: old.backupName });
+    expect(expired.status, JSON.stringify(expired.body)).toBe(200);
+    expect(expired.body.findings).toContainEqual(expect.objectContaining({ code: 'BackupExpiringSoon', fix: `send "backup": "${fresh.backupName}"` }));
+    const check = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU });
+    expect(check.body.preRestoreBackup).toMatchObject({
+      target: NEU,
+      samples: 1,
+      expectedMs: expect.any(Number),
+      message: expect.stringMatching(/^a pre-restore backup of 'contoso-apim-neu' runs first \(about .+, the median of its last 1\): it adds to the RTO/),
+      fix: expect.stringContaining('"preRestoreBackup": false skips it'),
+    });
+    const skipped = await h.api('POST', '/api/restores/check', { source: WEU, target: NEU, preRestoreBackup: false });
+    expect(skipped.body).not.toHaveProperty('preRestoreBackup');
   });
 
   it('answers 404 at the POST for a backup that is not in the catalog', async () => {

@@ -1,10 +1,13 @@
 /** `apim-dr check`: the restore dry run (--from/--to), or an instance's backup readiness (<service>). */
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import type { CompatibilityReport, Finding } from '../../domain/compatibility';
+import type { Finding } from '../../domain/compatibility';
+import { findingsForCli, fixForCli } from '../../http/httpFixes';
+import { busyOnly } from '../../domain/targetBusy';
+import type { RestoreDryRun } from '../../workflows/check/restoreDryRun';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { checkReadinessModule, checkRestoreModule } from '../lazy';
+import { checkReadinessModule, restoreDryRunModule } from '../lazy';
 import { ExitCode, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
 
@@ -27,10 +30,10 @@ function checkKind(service: string | undefined, options: CheckOptions): 'restore
 
 export async function checkCommand(services: Services, service: string | undefined, options: CheckOptions, out: Output): Promise<number> {
   if (checkKind(service, options) === 'restore') {
-    const report = await checkRestoreModule().checkRestore(services, { source: options.from!, target: options.to!, backup: options.backup });
+    const report = await restoreDryRunModule().restoreDryRun(services, { source: options.from!, target: options.to!, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);
-    return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
+    return verdictExit(report);
   }
   const readiness = await checkReadinessModule().checkReadiness(services, service!);
   if (out.json) out.data(readiness);
@@ -53,23 +56,43 @@ export function remoteCheck(service: string | undefined, options: CheckOptions, 
   if (kind === 'readiness') return undefined;
   return async (app) => {
     checkKind(service, options);
-    const { body: report } = await app.post<CompatibilityReport>('/api/restores/check', { source: options.from, target: options.to, backup: options.backup });
+    const report = await remoteDryRun(app, { source: options.from, target: options.to, backup: options.backup });
     if (out.json) out.data(report);
     else printReport(report, out);
-    return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
+    return verdictExit(report);
   };
+}
+
+/** Not restorable is exit 3; a target only busy with another operation is a conflict, exit 1, as the restore would say. */
+function verdictExit(report: RestoreDryRun): number {
+  if (report.verdict !== 'NotRestorable') return ExitCode.ok;
+  return busyOnly(report) ? ExitCode.failed : ExitCode.refused;
 }
 
 const VERDICT_TEXT = { FullyRestorable: 'Fully restorable', PartiallyRestorable: 'Partially restorable', NotRestorable: 'NOT restorable' };
 const MARK: Record<Finding['severity'], string> = { blocking: 'BLOCKING', warning: 'warning', info: 'info' };
 
-function printReport(report: CompatibilityReport, out: Output): void {
+function printReport(report: RestoreDryRun, out: Output): void {
   out.line(`${VERDICT_TEXT[report.verdict]}: ${report.backupName} → ${report.target}`);
   for (const severity of ['blocking', 'warning', 'info'] as const) {
     for (const f of report.findings.filter((x) => x.severity === severity)) {
       out.line(`  ${MARK[severity].padEnd(8)} ${f.code}: ${f.message}${f.fix === 'none' ? '' : `\n           fix: ${f.fix}`}`);
     }
   }
+  for (const line of firstStepLines(report)) out.line(line);
+}
+
+/** What runs before the restore itself and adds to the RTO, and how to skip it: in the dry run and every prompt. */
+export function firstStepLines(report: RestoreDryRun): string[] {
+  const step = report.preRestoreBackup;
+  return step ? [`  ${'first'.padEnd(8)} ${step.message}`, `           ${step.fix}`] : [];
+}
+
+/** The app's dry run (`POST /api/restores/check`), its fixes naming this CLI's flags rather than the body's fields. */
+export async function remoteDryRun(app: AppClient, body: Record<string, unknown>): Promise<RestoreDryRun> {
+  const { body: report } = await app.post<RestoreDryRun>('/api/restores/check', body);
+  const step = report.preRestoreBackup;
+  return { ...report, findings: findingsForCli(report.findings), ...(step ? { preRestoreBackup: { ...step, fix: fixForCli(step.fix) } } : {}) };
 }
 
 export function registerCheck(program: Command, cli: CliContext): void {

@@ -12,12 +12,12 @@ import type { MigrationSummary } from '../../workflows/migrate/types';
 import type { CliContext } from '../context';
 import { ExitCode, printRefusal, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
-import { checkMigrationModule, checkRestoreModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
+import { checkMigrationModule, restoreDryRunModule, inProcessStarterModule, migrationRollbackModule, requestMigrationModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
 import { printAccepted } from './backup';
-import { askForName, runRestore } from './restore';
+import { askForName, printPrompt, runRestore } from './restore';
 
 export interface MigrateOptions {
   mode?: string;
@@ -180,12 +180,15 @@ async function rollback(services: Services, service: string | undefined, options
   if (!options.to) throw new UserError('--rollback needs --to <instance>: another instance to restore the pre-migration backup into');
   const ask = await migrationRollbackModule().migrationRollbackAsk(services, options.rollback!, options.to, cliRequester());
   if (options.dryRun) {
-    const report = await checkRestoreModule().checkRestore(services, { source: ask.source, target: ask.target, backup: ask.backup });
+    const report = await restoreDryRunModule().restoreDryRun(services, {
+      source: ask.source,
+      target: ask.target,
+      backup: ask.backup,
+      preRestoreBackup: ask.preRestoreBackup,
+      purpose: ask.purpose,
+    });
     if (out.json) out.data(report);
-    else {
-      out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
-      for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
-    }
+    else printPrompt(report, out);
     return report.verdict === 'NotRestorable' ? ExitCode.refused : ExitCode.ok;
   }
   return runRestore(services, ask, { yes: options.yes === true, breakGlass: options.breakGlass === true }, out, input);

@@ -7,20 +7,22 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { createInterface } from 'node:readline/promises';
 import { resolveInstance } from '../../config/resolveService';
-import { formatDuration } from '../../domain/duration';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { RestoreAsk } from '../../workflows/restore/requestRestore';
 import { restoreRecordPath, rollbackAsk } from '../../workflows/restore/rollback';
 import type { CompatibilityReport } from '../../domain/compatibility';
+import { busyConflict } from '../../workflows/check/busyConflict';
+import type { RestoreDryRun } from '../../workflows/check/restoreDryRun';
 import type { RestoreSummary } from '../../workflows/restore/types';
 import { ExitCode, printRefusal, type Output } from '../output';
 import { cliOrigin } from '../breakGlass';
 import type { AppClient } from '../remote/appClient';
 import { followOperation, progressLine, type Accepted } from '../remote/followOperation';
-import { checkRestoreModule, inProcessStarterModule, requestRestoreModule, rpoPlanModule } from '../lazy';
+import { inProcessStarterModule, requestRestoreModule, restoreDryRunModule } from '../lazy';
 import { cliRequester } from '../requestedBy';
 import { printAccepted } from './backup';
+import { firstStepLines, remoteDryRun } from './check';
 
 export interface RestoreOptions {
   from?: string;
@@ -49,19 +51,22 @@ export async function runRestore(
   out: Output,
   input: NodeJS.ReadStream = process.stdin,
 ): Promise<number> {
-  const resolved = resolveInstance(services.config, ask.target, '--to');
-  const target = resolved.ref.name;
+  const target = resolveInstance(services.config, ask.target, '--to').ref.name;
   const dryRun = () =>
-    checkRestoreModule().checkRestore(services, {
+    restoreDryRunModule().restoreDryRun(services, {
       source: ask.source,
       target: ask.target,
       backup: ask.backup,
       allowInPlace: ask.allowInPlace || ask.purpose === 'rollback',
+      preRestoreBackup: ask.preRestoreBackup,
+      purpose: ask.purpose,
     });
   let refused: CompatibilityReport | undefined;
   // Once consent and confirmation hold, before anything starts (as over HTTP): a missing backup is exit 1, not restorable 3.
   const preflight = async () => {
     const report = await dryRun();
+    const busy = busyConflict(report);
+    if (busy) throw busy;
     if (report.verdict !== 'NotRestorable') return;
     refused = report;
     throw new UserError(`NOT restorable: ${report.backupName} → ${report.target}`, 'refused', 'NotRestorable');
@@ -69,9 +74,8 @@ export async function runRestore(
   let confirm: string | undefined = yes ? target : undefined;
   if (!yes) {
     const report = await dryRun();
-    out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
-    for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
-    if (ask.preRestoreBackup !== false && resolved.protected !== undefined) out.line(await preRestoreNote(services, target));
+    if (report.verdict === 'NotRestorable') return printNotRestorable(report, out);
+    printPrompt(report, out);
     confirm = await askForName(
       input,
       `refusing to restore into '${target}' without --yes when no one can confirm at a terminal`,
@@ -92,9 +96,7 @@ export async function runRestore(
   } catch (err) {
     if (!refused) throw err;
     out.progress('');
-    if (out.json) out.data(refused);
-    out.error(`NOT restorable: ${refused.backupName} → ${refused.target}`);
-    return printRefusal(refused.findings, out);
+    return printNotRestorable(refused, out);
   }
   out.progress('');
   if (!summary) {
@@ -120,11 +122,20 @@ export function printRestoreSummary(summary: RestoreSummary, target: string, out
   return ExitCode.ok;
 }
 
-/** What adds to the RTO before the restore itself: a backup of the target, its way back, with its usual duration. */
-async function preRestoreNote(services: Services, target: string): Promise<string> {
-  const stats = rpoPlanModule().backupDurations(await services.catalog.list(target));
-  const expected = stats.samples ? `about ${formatDuration(stats.medianMs)}, the median of its last ${stats.samples}` : 'no earlier backup to time it by';
-  return `  first    a pre-restore backup of '${target}' (${expected}): it is the way back (apim-dr restore --rollback <record>); --no-pre-backup skips it, and with it the way back`;
+/** Before the prompt: the verdict, what the person should weigh, and what runs first and adds to the RTO. */
+export function printPrompt(report: RestoreDryRun, out: Output): void {
+  out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
+  for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+  for (const line of firstStepLines(report)) out.line(line);
+}
+
+/** Refused before anything starts, and before anyone is asked: the blocking findings with their fixes, exit 3 (a busy target: exit 1). */
+function printNotRestorable(report: CompatibilityReport, out: Output): number {
+  const busy = busyConflict(report);
+  if (busy) throw busy;
+  if (out.json) out.data(report);
+  out.error(`NOT restorable: ${report.backupName} → ${report.target}`);
+  return printRefusal(report.findings, out);
 }
 
 /**
@@ -143,14 +154,16 @@ export async function remoteRestore(
   if (options.yes === true) body.confirm = target;
   else {
     if (!body.rollback) {
-      const { body: report } = await app.post<CompatibilityReport>('/api/restores/check', {
+      // The app's dry run, as in process: refused before anyone is asked, and what runs first and adds to the RTO.
+      const report = await remoteDryRun(app, {
         source: body.source,
         target: body.target,
         backup: body.backup,
         allowInPlace: body.allowInPlace,
+        preRestoreBackup: body.preRestoreBackup,
       });
-      out.line(`${report.verdict}: ${report.backupName} → ${report.target}`);
-      for (const f of report.findings.filter((x) => x.severity !== 'info')) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}`);
+      if (report.verdict === 'NotRestorable') return printNotRestorable(report, out);
+      printPrompt(report, out);
     }
     body.confirm = await askForName(
       input,

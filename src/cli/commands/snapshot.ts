@@ -2,15 +2,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import type { Services } from '../../services';
-import { configuredInstance, snapshotOf, summarize } from '../../workflows/snapshot/takeSnapshot';
+import { takeSnapshotModule } from '../lazy';
 import { ExitCode, table, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import { registerSnapshotApply } from './snapshotApply';
 
 export async function snapshotCreateCommand(services: Services, service: string, out: Output): Promise<number> {
-  const ref = configuredInstance(services, service, '<service>');
+  const ref = takeSnapshotModule().configuredInstance(services, service, '<service>');
   out.progress(`reading the configuration of ${ref.name}…`);
-  const manifest = await snapshotOf(services, ref, 'manual', cliRequester());
+  const manifest = await takeSnapshotModule().snapshotOf(services, ref, 'manual', cliRequester());
   out.progress('');
   if (out.json) {
     out.data(manifest);
@@ -23,7 +23,7 @@ export async function snapshotCreateCommand(services: Services, service: string,
 }
 
 export async function snapshotListCommand(services: Services, service: string | undefined, out: Output): Promise<number> {
-  const name = service ? configuredInstance(services, service, '<service>').name : undefined;
+  const name = service ? takeSnapshotModule().configuredInstance(services, service, '<service>').name : undefined;
   const entries = await services.snapshots.list(name);
   if (out.json) {
     out.data(entries);
@@ -45,7 +45,7 @@ export async function snapshotListCommand(services: Services, service: string | 
 export async function snapshotShowCommand(services: Services, snapshot: string, out: Output): Promise<number> {
   const manifest = await services.snapshots.readManifest(snapshot);
   if (out.json) {
-    out.data({ ...manifest, summary: summarize(manifest) });
+    out.data({ ...manifest, summary: takeSnapshotModule().summarize(manifest) });
     return ExitCode.ok;
   }
   out.line(`${manifest.snapshotName}: ${manifest.service.name} (${manifest.service.sku.name}), taken ${manifest.takenAt} by ${manifest.requestedBy}`);

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
-import { applySnapshot, checkSnapshotApply, preApplyScope, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
-import { snapshotOf } from '../../workflows/snapshot/takeSnapshot';
+import type { ApplyCheck, ApplyRequest } from '../../workflows/snapshot/applySnapshot';
+import { applySnapshotModule, takeSnapshotModule } from '../lazy';
 import { parseOverride, parseSecretSupply } from '../../domain/snapshot/applySupplies';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
@@ -43,7 +43,7 @@ export async function snapshotApplyCommand(
     ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
   };
   const requestedAt = services.clock.now().toISOString();
-  const check = await checkSnapshotApply(services, request);
+  const check = await applySnapshotModule().checkSnapshotApply(services, request);
   if (options.dryRun || out.json === false) printCheck(check, out);
   if (options.dryRun) {
     if (out.json) out.data(check);
@@ -63,9 +63,15 @@ export async function snapshotApplyCommand(
     if (answer !== check.target) throw new UserError(`'${answer}' is not '${check.target}': nothing applied`, 'refused', 'NotConfirmed');
   }
   out.progress(`snapshot of ${check.target} first…`);
-  const before = await snapshotOf(services, { ...parseTarget(check) }, 'pre-apply', request.requestedBy, preApplyScope(request));
+  const before = await takeSnapshotModule().snapshotOf(
+    services,
+    { ...parseTarget(check) },
+    'pre-apply',
+    request.requestedBy,
+    applySnapshotModule().preApplyScope(request),
+  );
   out.progress(`applying to ${check.target}…`);
-  const record = await applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
+  const record = await applySnapshotModule().applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
   out.progress('');
   if (out.json) {
     out.data(record);

@@ -42,6 +42,7 @@ function printStatus(status: FleetStatus, out: Output): number {
           ? `${i.lastDrill.state === 'succeeded' ? 'passed' : i.lastDrill.state}${i.lastDrill.rtoMs !== undefined && i.lastDrill.state === 'succeeded' ? ` ${formatDuration(i.lastDrill.rtoMs)}` : ''}`
           : '',
         why: [
+          ...(i.restoring ? [`being overwritten: ${restoringText(i.restoring)}`] : []),
           ...i.reasons,
           ...(i.lastFailure ? [`${i.lastFailure.code}: ${i.lastFailure.message}`] : []),
           ...(i.scheduleWarning ? [i.scheduleWarning] : []),
@@ -55,10 +56,17 @@ function printStatus(status: FleetStatus, out: Output): number {
 
 /** A standby's sync state; diverged names what it holds instead and since when. */
 function standbyText(b: InstanceStatus['standbys'][number]): string {
+  if (b.progress) return `${b.service} ${restoringText(b.progress)}`;
   if (b.state === 'behind' && b.lagMs !== undefined) return `${b.service} ${formatDuration(b.lagMs)} behind`;
   if (b.state === 'diverged' && b.holds)
     return `${b.service} DIVERGED: holds ${b.holds.backupName ?? '?'} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
   return `${b.service} ${b.state}`;
+}
+
+/** A restore running into an instance: from where, its phase, a percent only where its history gives one, since when. */
+function restoringText(r: NonNullable<InstanceStatus['restoring']>): string {
+  const phase = r.phase ? `: ${r.phase}${r.percent !== undefined ? ` ${r.percent}%` : ''}` : '';
+  return `restore${r.source ? ` from ${r.source}` : ''} running${phase}${r.since ? ` since ${r.since.replace(/\.\d{3}Z$/, 'Z')}` : ''}`;
 }
 
 function migration(m: InstanceStatus['migration']): string {

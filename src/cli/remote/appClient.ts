@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { UserError, type UserErrorKind } from '../../errors';
+import { fixForCli } from '../../http/httpFixes';
 import { clip } from '../../validation';
 
 /** The app's URL, e.g. `https://func-apim-dr.azurewebsites.net`; `--app` on the command line. */
@@ -111,7 +112,8 @@ export class AppClient {
     const error = (parsed as { error?: { code?: unknown; message?: unknown; problems?: { path?: string; message?: string }[] } } | undefined)?.error;
     const code = typeof error?.code === 'string' ? error.code : `Http${status}`;
     const problems = Array.isArray(error?.problems) ? error.problems.map((p) => `\n  - ${p.path || '(root)'}: ${p.message}`).join('') : '';
-    let message = `${typeof error?.message === 'string' ? error.message : `${method} ${path} answered ${status}: ${clip(text)}`}${problems}`;
+    // The app names body fields in its fixes (`send "backup": …`); this CLI's user types flags (`use --backup …`).
+    let message = fixForCli(`${typeof error?.message === 'string' ? error.message : `${method} ${path} answered ${status}: ${clip(text)}`}${problems}`);
     if (status === 401 && !this.authenticated)
       message += `; this app wants a token: give its audience (the app registration's client ID or Application ID URI) with --audience or ${APP_AUDIENCE_SETTING}`;
     const kind = kindOf(status, code);

@@ -47,14 +47,13 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
       pollIntervalMs,
       outageLimitMs: OUTAGE_LIMIT_MS.migrate,
       startedAt: state.startedAt,
-      expectedMs: MIGRATION_FACTS.expectedMs,
       overdue: OVERDUE,
       status: { phase: 'migrating', recordName },
     });
     if (outcome.status === 'unreachable') return unsettled(context, request, recordName, [], outcome);
     return yield* settleInPlace(context, request, recordName, [], outcome, state.preMigrationBackup);
   }
-  setPhase(context, { phase: 'checking', percent: 0 });
+  setPhase(context, { phase: 'checking' });
   const owner = `${context.df.instanceId}@${requestedAt.toISOString()}`;
   // The input is not trusted: it must be what the edge recorded, and the requester and approval come from that record.
   const verified = yield* verifiedStart(context, 'migration', request, owner);
@@ -62,7 +61,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
     if (verified.finding.code !== 'ApprovalExpired') setPhase(context, { phase: 'refused' });
     return { recordName: verified.requestRecord ?? '', kind: request.kind, state: 'refused', findings: [verified.finding] };
   }
-  setPhase(context, { phase: 'checking', percent: 0 });
+  setPhase(context, { phase: 'checking' });
   const input: PrepareMigrationInput = {
     ...request,
     requestedBy: verified.requestedBy,
@@ -77,9 +76,11 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   }
   const { recordName, expectedMs } = prepared;
   const warnings = prepared.findings.filter((f) => f.severity === 'warning');
-  const finish = (finishing: Omit<FinishMigrationInput, 'recordName'>) => finishStep(context, recordName, warnings, finishing);
+  // A percent only where this instance's earlier migrations give one (expectedMs); otherwise the phase and its time say enough.
+  const percent = (value: number) => (expectedMs === undefined ? {} : { percent: value });
+  const finish = (finishing: Omit<FinishMigrationInput, 'recordName'>) => finishStep(context, recordName, warnings, finishing, expectedMs !== undefined);
 
-  setPhase(context, { phase: 'pre-migration-backup', recordName, percent: 0, warnings });
+  setPhase(context, { phase: 'pre-migration-backup', recordName, ...percent(0), warnings });
   const pre = yield* backUp(context, request, recordName, 'pre-migration', 'pre');
   if (pre.taken?.state !== 'succeeded' || !pre.taken.expiresAt) {
     const why = pre.taken?.error ? `${pre.taken.error.code}: ${pre.taken.error.message}` : 'the backup orchestration failed';
@@ -90,7 +91,8 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   const preMigrationBackup = { backupName: pre.taken.backupName, expiresAt: pre.taken.expiresAt, durationMs: pre.durationMs };
 
   if (request.kind === 'side-by-side') {
-    setPhase(context, { phase: 'restoring', recordName, percent: 0, warnings });
+    // The restore's own status shows its progress, from the target's earlier restores.
+    setPhase(context, { phase: 'restoring', recordName, warnings });
     const restore: RestoreRequest = {
       sourceId: request.serviceId,
       targetId: request.targetId!,
@@ -122,7 +124,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
         recordName,
         preMigrationBackup: { backupName: preMigrationBackup.backupName, expiresAt: preMigrationBackup.expiresAt },
       }),
-    (reason) => ({ phase: 'waiting', recordName, percent: 0, reason, warnings }),
+    (reason) => ({ phase: 'waiting', recordName, ...percent(0), reason, warnings }),
   );
   const { token, pollIntervalMs } = pollOf(started);
   const outcome = yield* watch<MigrationOutcome>(context, {
@@ -137,7 +139,7 @@ export const migrateOrchestrator: OrchestrationHandler = function* (context: Orc
   });
   if (outcome.status === 'unreachable') return unsettled(context, request, recordName, prepared.findings, outcome);
   if (started.status !== 'started') return yield* finish({ outcome, preMigrationBackup });
-  return yield* settleInPlace(context, request, recordName, warnings, outcome, preMigrationBackup.backupName, { preMigrationBackup });
+  return yield* settleInPlace(context, request, recordName, warnings, outcome, preMigrationBackup.backupName, { preMigrationBackup }, expectedMs !== undefined);
 };
 
 /** What the generator steps below receive from the tasks they yield (each step reads its own part). */
@@ -148,8 +150,9 @@ function* finishStep(
   recordName: string,
   warnings: Finding[],
   finishing: Omit<FinishMigrationInput, 'recordName'>,
+  measured = false,
 ): Generator<Task, MigrationSummary, Received> {
-  setPhase(context, { phase: 'finishing', recordName, percent: 99, warnings });
+  setPhase(context, { phase: 'finishing', recordName, ...(measured ? { percent: 99 } : {}), warnings });
   const summary: MigrationSummary = yield context.df.callActivityWithRetry(Activities.finishMigration, activityRetry(), { recordName, ...finishing });
   setPhase(context, { phase: summary.state, recordName, percent: 100, warnings });
   return summary;
@@ -181,19 +184,27 @@ function* settleInPlace(
   outcome: FinishMigrationInput['outcome'],
   preMigrationBackup: string,
   finishing: Partial<FinishMigrationInput> = {},
+  measured = false,
 ): Generator<Task, MigrationSummary, Received> {
-  setPhase(context, { phase: 'verifying', recordName, percent: 99, warnings });
+  const percent = measured ? { percent: 99 } : {};
+  setPhase(context, { phase: 'verifying', recordName, ...percent, warnings });
   const verification: MigrationVerification = yield context.df.callActivityWithRetry(Activities.verifyMigration, activityRetry(), {
     recordName,
     preMigrationBackup,
   });
   let postMigrationBackup: string | undefined;
   if (outcome.status === 'succeeded' && verification.ok) {
-    setPhase(context, { phase: 'post-migration-backup', recordName, percent: 99, warnings });
+    setPhase(context, { phase: 'post-migration-backup', recordName, ...percent, warnings });
     const post = yield* backUp(context, request, recordName, 'manual', 'post');
     if (post.taken?.state === 'succeeded') postMigrationBackup = post.taken.backupName;
   }
-  return yield* finishStep(context, recordName, warnings, { ...finishing, outcome, verification, ...(postMigrationBackup ? { postMigrationBackup } : {}) });
+  return yield* finishStep(
+    context,
+    recordName,
+    warnings,
+    { ...finishing, outcome, verification, ...(postMigrationBackup ? { postMigrationBackup } : {}) },
+    measured,
+  );
 }
 
 /** ARM did not answer for as long as a migration can run: the record stays `running`, its token in it, for reconciliation. */

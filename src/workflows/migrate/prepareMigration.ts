@@ -4,7 +4,8 @@
  */
 import { resolveInstance } from '../../config/resolveService';
 import type { Finding } from '../../domain/compatibility';
-import { MIGRATION_FACTS, type MigrationReport, type SideBySideReport } from '../../domain/migration';
+import { type MigrationReport, type SideBySideReport } from '../../domain/migration';
+import { expectedMigrationMs } from '../../domain/migrationProgress';
 import { migrationEventProperties, migrationRecordName, type MigrationRecord } from '../../domain/migrationRecord';
 import { AzureError } from '../../errors';
 import type { Services } from '../../services';
@@ -15,12 +16,15 @@ export async function prepareMigration(services: Services, input: PrepareMigrati
   const instance = resolveInstance(services.config, input.serviceId, 'service');
   const target = input.targetId ? resolveInstance(services.config, input.targetId, 'to') : undefined;
   const recordName = migrationRecordName(instance.ref.name, new Date(input.requestedAt), `${input.owner}|${input.correlationId}`);
-  const existing = await services.migrations.read(recordName);
+  const [existing, history] = await Promise.all([services.migrations.read(recordName), services.migrations.recent(instance.ref.name)]);
+  // A percent only from this instance's own earlier migrations; without one the watch shows the phase and time elapsed.
+  const expectedMs = expectedMigrationMs(history);
+  const plan = expectedMs === undefined ? {} : { expectedMs };
   if (existing && existing.record.owner === input.owner) {
     const { record } = existing;
     return record.state === 'refused'
       ? { status: 'refused', recordName, findings: record.findings }
-      : { status: 'ready', recordName, findings: record.findings, expectedMs: MIGRATION_FACTS.expectedMs };
+      : { status: 'ready', recordName, findings: record.findings, ...plan };
   }
 
   const report: MigrationReport | SideBySideReport = target
@@ -56,5 +60,5 @@ export async function prepareMigration(services: Services, input: PrepareMigrati
     return { status: 'refused', recordName, findings: report.findings };
   }
   services.logger.event('apim-dr.migration.accepted', { ...migrationEventProperties(record), verdict: report.verdict });
-  return { status: 'ready', recordName, findings: report.findings, expectedMs: MIGRATION_FACTS.expectedMs };
+  return { status: 'ready', recordName, findings: report.findings, ...plan };
 }

@@ -28,7 +28,7 @@ export interface PrepareMigrationInput extends MigrationRequest {
 }
 
 export type PrepareMigrationOutput =
-  { status: 'ready'; recordName: string; findings: Finding[]; expectedMs: number } | { status: 'refused'; recordName: string; findings: Finding[] };
+  { status: 'ready'; recordName: string; findings: Finding[]; expectedMs?: number } | { status: 'refused'; recordName: string; findings: Finding[] };
 
 export interface StartMigrationInput {
   recordName: string;

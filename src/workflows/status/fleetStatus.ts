@@ -12,6 +12,7 @@ import { assessFleet } from './assessFleet';
 import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type InstanceDiscovery } from './discoveryStatus';
 import { snapshotStandbyStatuses, snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
+import { runningRestores, type RestoreProgress } from './runningRestores';
 import { isActive, type OrchestrationStarter } from '../starter';
 
 /** What the status needs of the catalog: entries newest first (all of them, or the index's digest) and recent durations. */
@@ -29,8 +30,10 @@ export interface InstanceStatus extends Partial<InstanceDiscovery> {
   lastAttempt?: { backupName: string; state: string; createdAt: string; trigger: string };
   lastFailure?: { backupName: string; createdAt: string; code: string; message: string };
   running?: { phase?: string; backupName?: string; since?: string };
+  /** A restore running into this instance (its configuration is being replaced): its phase and progress. */
+  restoring?: RestoreInto;
   pendingChanges?: { count: number; firstAt?: string; lastAt?: string };
-  standbys: StandbySync[];
+  standbys: (StandbySync & { progress?: RestoreInto })[];
   /** The newest drill of this instance, if it has a drill. */
   lastDrill?: DrillResult;
   /** Its platform (stv1, stv2, stv2.1, …) as of its newest backup. */
@@ -42,6 +45,9 @@ export interface InstanceStatus extends Partial<InstanceDiscovery> {
   /** Its configuration snapshots, when `snapshots` is configured; for a v2 instance they decide `protection`. */
   snapshots?: SnapshotProtection;
 }
+
+/** A restore into an instance while it runs: its progress as the operation reports it, and its record once written. */
+export type RestoreInto = Partial<RestoreProgress> & { recordName?: string; source?: string };
 
 export interface DrillResult {
   target: string;
@@ -85,8 +91,12 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
     snapshotStandbyStatuses(services),
   ]);
   const runningIds = new Set(running);
-  const restoreRecords = await services.restores.recentOf(restoreTargetNames(services));
+  const [restoreRecords, restoring] = await Promise.all([
+    services.restores.recentOf(restoreTargetNames(services)),
+    runningRestores(starter, restoreTargets(services)),
+  ]);
   const recentRestores = (target: string) => restoreRecords.get(target.toLowerCase()) ?? [];
+  const restoreInto = (target: string) => restoreIntoOf(restoring.get(target.toLowerCase()), recentRestores(target));
   const protection = assessFleet(services, entries, now);
   const byService = groupBy(entries, (e) => e.service.toLowerCase());
   const instances = await Promise.all(
@@ -134,6 +144,7 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
             : undefined,
           lastFailure: failed && failure ? { backupName: failed.backupName, createdAt: failed.createdAt, ...failure } : undefined,
           running: run && isActive(run.runtimeStatus) ? { phase: custom?.phase, backupName: custom?.backupName, since: run.createdTime } : undefined,
+          restoring: restoreInto(s.ref.name),
           pendingChanges: pending.get(key),
           platform: mine.find((e) => e.platform)?.platform,
           scheduleWarning: s.schedule ? scheduleRpoProblem(s.schedule, s.rpoMs, durationStats(durations.get(key) ?? []), now) : undefined,
@@ -145,7 +156,8 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
             // A standby kept by snapshots: its state from the newest apply into it.
             const bySnapshots = snapshotStandbys.get(`${s.ref.name}→${name}`.toLowerCase());
             if (bySnapshots) return bySnapshots;
-            return standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name));
+            const progress = restoreInto(name);
+            return { ...standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name)), ...(progress ? { progress } : {}) };
           }),
         };
       }),
@@ -168,6 +180,28 @@ function restoreTargetNames(services: Services): string[] {
     .filter((s) => s.config.enabled)
     .flatMap((s) => [...s.config.standbys.map((b) => b.id), ...(s.config.drill ? [s.config.drill.target] : [])])
     .map((id) => parseServiceId(id)?.name ?? id);
+}
+
+/** Every instance a restore may run into: the enabled instances themselves (in place), their standbys and drill targets. */
+function restoreTargets(services: Services): { name: string; id: string }[] {
+  const ids = protectedServices(services.config)
+    .filter((s) => s.config.enabled)
+    .flatMap((s) => [s.ref.id, ...s.config.standbys.map((b) => b.id), ...(s.config.drill ? [s.config.drill.target] : [])]);
+  const refs = ids.flatMap((id) => {
+    const ref = parseServiceId(id);
+    return ref ? [{ name: ref.name, id: ref.id }] : [];
+  });
+  return [...new Map(refs.map((r) => [r.id.toLowerCase(), r])).values()];
+}
+
+/** The running restore into an instance, from the operation (phase, percent) and its record (source, name), either or both. */
+function restoreIntoOf(progress: RestoreProgress | undefined, records: readonly RestoreRecord[]): RestoreInto | undefined {
+  const record = records[0]?.state === 'running' ? records[0] : undefined;
+  if (!progress && !record) return undefined;
+  return {
+    ...(record ? { recordName: record.recordName, source: record.source, since: record.requestedAt } : {}),
+    ...progress,
+  };
 }
 
 function lastDrill(recentRestores: (target: string) => RestoreRecord[], source: string, targetId: string): DrillResult | undefined {

@@ -1,0 +1,86 @@
+/**
+ * An operation's events, wherever it ran (the app or a CLI in process): for `apim-dr logs` and
+ * `GET /api/operations/{id}/logs`. The operation is named by its operation ID (the newest run under it), its record,
+ * or its backup; each leads to the correlation ID its events are kept under (azure/operationEvents.ts).
+ */
+import { resolveInstance, resolveService } from '../../config/resolveService';
+import { backupInstanceId, targetLockId } from '../../domain/instanceIds';
+import type { OperationEvent } from '../../telemetry/operationEvents';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import { clip } from '../../validation';
+import { describeEntry, NAME_FORMATS } from './describeEntry';
+
+export interface OperationLog {
+  /** What the events belong to: a backup's name or a record's. */
+  operation: string;
+  kind: 'backup' | 'restore' | 'migration';
+  correlationId: string;
+  /** Running, succeeded, failed, refused… as its manifest or record says now. */
+  state: string;
+  events: OperationEvent[];
+}
+
+export const OPERATION_FORMATS = `an operation ID ('restore-contoso-apim-neu-1a2b3c4d', 'backup-contoso-apim-weu-1a2b3c4d': its newest run), or ${NAME_FORMATS}`;
+
+const OPERATION_ID = /^(backup|restore)-([a-z0-9-]{1,60})-([0-9a-f]{8})$/;
+
+export async function operationLog(services: Services, name: string): Promise<OperationLog> {
+  const given = name.trim();
+  const subject = OPERATION_ID.exec(given) ? await newestRun(services, given) : await named(services, given);
+  return { ...subject, events: await services.operationEvents.read(subject.correlationId) };
+}
+
+/** What a backup's or record's name names, with the correlation ID it was run under. */
+async function named(services: Services, name: string): Promise<Omit<OperationLog, 'events'>> {
+  let described;
+  try {
+    described = await describeEntry(services, name);
+  } catch (err) {
+    if (err instanceof UserError && err.code === 'InvalidName')
+      throw new UserError(`'${clip(name)}' names no operation: give ${OPERATION_FORMATS}`, 'usage', 'InvalidOperationName');
+    throw err;
+  }
+  const fields = described.kind === 'backup' ? described.manifest : described.record;
+  return { operation: described.name, kind: described.kind, correlationId: String(fields['correlationId']), state: String(fields['state']) };
+}
+
+/** An operation ID names every run into one instance; its newest run is the one asked about. */
+async function newestRun(services: Services, id: string): Promise<Omit<OperationLog, 'events'>> {
+  const [, kind, instance] = OPERATION_ID.exec(id)!;
+  const unknown = () =>
+    new UserError(
+      `operation '${clip(id)}' is not one of this app's: 'apim-dr status' names the instances, 'apim-dr restores' the records`,
+      'not-found',
+      'OperationNotFound',
+    );
+  // The instance named in the ID must be configured, and the ID its own (the hash is of its resource ID).
+  const known = <T extends { ref: { name: string; id: string } }>(resolve: () => T, idOf: (name: string, resourceId: string) => string): T => {
+    let resolved: T;
+    try {
+      resolved = resolve();
+    } catch {
+      throw unknown();
+    }
+    if (idOf(resolved.ref.name, resolved.ref.id) !== id) throw unknown();
+    return resolved;
+  };
+  if (kind === 'backup') {
+    const service = known(() => resolveService(services.config, instance!, 'operation'), backupInstanceId);
+    const newest = (await services.catalog.list(service.ref.name))[0];
+    if (!newest)
+      throw new UserError(`operation '${id}' has not run yet: no backup of '${service.ref.name}' is in the catalog`, 'not-found', 'OperationNotFound');
+    return named(services, newest.backupName);
+  }
+  const target = known(() => resolveInstance(services.config, instance!, 'operation'), targetLockId);
+  // Restores into an instance and migrations of it share its operation ID: the newest record of either is its newest run.
+  const [restore, migration] = await Promise.all([services.restores.recent(target.ref.name, 1), services.migrations.recent(target.ref.name, 1)]);
+  const newest = [...restore, ...migration].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))[0];
+  if (!newest)
+    throw new UserError(
+      `operation '${id}' has not run yet: no restore into or migration of '${target.ref.name}' is recorded`,
+      'not-found',
+      'OperationNotFound',
+    );
+  return named(services, newest.recordName);
+}

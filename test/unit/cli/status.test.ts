@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { remoteStatus } from '../../../src/cli/commands/status';
+import { createOutput } from '../../../src/cli/output';
+import type { AppClient } from '../../../src/cli/remote/appClient';
+import type { FleetStatus, InstanceStatus } from '../../../src/workflows/status/fleetStatus';
+
+function instance(service: string, extra: Partial<InstanceStatus>): InstanceStatus {
+  return {
+    service,
+    id: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/${service}`,
+    protection: 'protected',
+    reasons: [],
+    rpoMs: 3_600_000,
+    standbys: [],
+    ...extra,
+  };
+}
+
+async function printed(status: FleetStatus): Promise<string> {
+  let text = '';
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) });
+  const app = { get: () => Promise.resolve({ status: 200, body: status }) } as unknown as AppClient;
+  expect(await remoteStatus(app, createOutput('table', sink, sink))).toBe(0);
+  return text;
+}
+
+describe('apim-dr status: an instance being overwritten', () => {
+  const since = '2026-12-07T01:00:00.000Z';
+  const status = (percent?: number): FleetStatus => ({
+    at: '2026-12-07T01:10:00.000Z',
+    summary: { protected: 2, 'at-risk': 0, unprotected: 0 },
+    onStv1: 0,
+    armUnreachable: [],
+    instances: [
+      instance('contoso-apim-weu', {
+        standbys: [
+          {
+            service: 'contoso-apim-neu',
+            sync: 'manual',
+            state: 'restoring',
+            progress: {
+              operation: 'restore-contoso-apim-neu-1a2b3c4d',
+              phase: 'restoring',
+              source: 'contoso-apim-weu',
+              since,
+              ...(percent === undefined ? {} : { percent }),
+            },
+          },
+        ],
+      }),
+      instance('contoso-apim-neu', {
+        restoring: {
+          operation: 'restore-contoso-apim-neu-1a2b3c4d',
+          phase: 'restoring',
+          source: 'contoso-apim-weu',
+          since,
+          ...(percent === undefined ? {} : { percent }),
+        },
+      }),
+    ],
+  });
+
+  it('says so with its phase and since when, and no percent without history', async () => {
+    const text = await printed(status());
+    expect(text).toContain('being overwritten: restore from contoso-apim-weu running: restoring since 2026-12-07T01:00:00Z');
+    expect(text).toContain('contoso-apim-neu restore from contoso-apim-weu running: restoring since 2026-12-07T01:00:00Z');
+    expect(text).not.toContain('%');
+  });
+
+  it('shows the percent the app has, from the target’s earlier restores', async () => {
+    expect(await printed(status(40))).toContain('being overwritten: restore from contoso-apim-weu running: restoring 40% since');
+  });
+});
