@@ -66,6 +66,25 @@ export function installFunctionsCore(): void {
   };
 }
 
+/** A binding as `@azure/functions` declares it (`trigger.http(…)`, `df.input.durableClient()`): its name and type. */
+export interface BindingOptions {
+  name: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A function's registration as `@azure/functions` hands it to the worker: its bindings keyed by name, trigger first. */
+export function registrationOf(
+  name: string,
+  options: { trigger: BindingOptions; extraInputs?: BindingOptions[]; return?: BindingOptions },
+  callback: FunctionCallback,
+): Registration {
+  const bindings: Record<string, BindingMetadata> = { [options.trigger.name]: { ...options.trigger, direction: 'in' } };
+  for (const input of options.extraInputs ?? []) bindings[input.name] = { ...input, direction: 'in' };
+  if (options.return) bindings['$return'] = { ...options.return, direction: 'out' };
+  return { metadata: { name, bindings }, callback };
+}
+
 export function triggerOf(registration: Registration): BindingMetadata & { name: string } {
   for (const [name, binding] of Object.entries(registration.metadata.bindings)) {
     if (binding.direction === 'in' && binding.type.endsWith('Trigger')) return { ...binding, name };
