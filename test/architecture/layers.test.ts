@@ -23,10 +23,10 @@ const LAYERS: Record<string, number> = {
   'src/workflows': 5,
   'src/dashboard': 6,
   'src/http': 7,
-  'src/local': 8,
-  'src/sandbox': 8,
+  'src/inProcess': 8,
   'src/cli': 9,
   functions: 10,
+  dev: 11,
 };
 
 function layerOf(file: string): string {
@@ -54,7 +54,7 @@ function relativeImports(file: string): string[] {
 }
 
 describe('layers', () => {
-  const files = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'functions'))];
+  const files = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'functions')), ...sources(path.join(ROOT, 'dev'))];
 
   it('finds the modules it judges', () => {
     expect(files.length).toBeGreaterThan(100);

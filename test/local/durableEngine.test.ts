@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DurableEngine } from '../../src/local/durableEngine';
-import { installFunctionsCore, registry } from '../../src/local/functionsCore';
-import { VirtualClock } from '../../src/local/hostClock';
+import { DurableEngine } from '../../src/inProcess/durableEngine';
+import { installFunctionsCore, registry } from '../../src/inProcess/functionsCore';
+import { VirtualClock } from '../../src/inProcess/hostClock';
 
 function engineOnVirtualClock() {
   const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));

@@ -3,11 +3,11 @@
  * byte over it, as Azure does, and the engine reports the largest payload it carried.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DurableEngine } from '../../src/local/durableEngine';
-import { installFunctionsCore, registry } from '../../src/local/functionsCore';
-import { VirtualClock } from '../../src/local/hostClock';
-import { DTS_PAYLOAD_LIMIT_BYTES, PayloadTooLargeError } from '../../src/local/payloadLimit';
-import type { EngineHooks } from '../../src/local/durableEngine';
+import { DurableEngine } from '../../src/inProcess/durableEngine';
+import { installFunctionsCore, registry } from '../../src/inProcess/functionsCore';
+import { VirtualClock } from '../../src/inProcess/hostClock';
+import { DTS_PAYLOAD_LIMIT_BYTES, PayloadTooLargeError } from '../../src/inProcess/payloadLimit';
+import type { EngineHooks } from '../../src/inProcess/durableEngine';
 
 const MIB = 1024 * 1024;
 

@@ -12,9 +12,9 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeployPackage, type DeployPackage } from '../../scripts/package/deployPackage';
 import { CONFIG_SETTING } from '../../src/config/loadConfig';
-import { loadFunctions } from '../../src/local/LocalHost';
-import { triggerOf } from '../../src/local/functionsCore';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { loadFunctions } from '../../dev/localHost/LocalHost';
+import { triggerOf } from '../../src/inProcess/functionsCore';
+import { startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 
 const root = path.resolve(__dirname, '../..');
 const devDependencies = Object.keys(

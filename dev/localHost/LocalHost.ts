@@ -2,22 +2,22 @@
  * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
  * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
  */
-import { ensureError, UserError } from '../errors';
+import { ensureError, UserError } from '../../src/errors';
 import { HttpRequest, HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolveBindingExpression } from '../config/appSettings';
-import { nextOccurrence } from '../domain/schedule';
-import type { Services } from '../services';
-import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
+import { resolveBindingExpression } from '../../src/config/appSettings';
+import { nextOccurrence } from '../../src/domain/schedule';
+import type { Services } from '../../src/services';
+import { fromFunctionsLevel, type Logger } from '../../src/telemetry/logger';
 import { BadRequest } from './badRequest';
-import { DurableEngine, type EngineHooks } from './durableEngine';
+import { DurableEngine, type EngineHooks } from '../../src/inProcess/durableEngine';
 import { DURABLE_PREFIX, durableClientData, handleDurableRequest, internalDurablePath } from './durableHttpApi';
 import { checkHost, checkMediaType, edgeSettings, HttpRefusal, readLimitedBody, type EdgeSettings } from './edgeGuard';
 import { authorizeDurableApi, checkEventGridKey, internalSecret } from './localAuth';
-import { installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
-import { createInvocationContext } from './invocationContext';
-import { realHostClock, VirtualClock, type HostClock } from './hostClock';
+import { installFunctionsCore, registry, triggerOf, type Registration } from '../../src/inProcess/functionsCore';
+import { createInvocationContext } from '../../src/inProcess/invocationContext';
+import { realHostClock, VirtualClock, type HostClock } from '../../src/inProcess/hostClock';
 import { buildRoutes, matchRoute, ROUTE_PREFIX, type Route } from './httpRoutes';
 
 export interface LocalHostOptions {
