@@ -1,7 +1,7 @@
 /** Entry point for the Functions host (package.json `main`): registers every function. */
+import { app } from '@azure/functions';
 import './workflows';
-import './schedule';
-import './sweep';
-import './events';
-import './http';
+import { triggeredFunctions } from './triggeredFunctions';
 import './discovery';
+
+for (const definition of triggeredFunctions) app.generic(definition.name, definition.options);

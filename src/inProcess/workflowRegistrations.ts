@@ -1,14 +1,10 @@
-/**
- * The workflow registry as the durable engine runs it: each orchestration wrapped in durable-functions' replay code
- * and each activity bound to Services, with the metadata `@azure/functions` would hand the worker for them.
- */
+/** The workflow registry as the durable engine runs it: each orchestration and activity registered as `df.app` would. */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { createOrchestrator } from 'durable-functions/lib/src/util/testingUtils';
 import type { Services } from '../services';
 import { activityList, orchestrationList } from '../workflows/registry';
 import type { OrchestrationStarter } from '../workflows/starter';
-import { registrationOf, type Registration } from './functionsCore';
+import { durableApp, type Registration } from './registration';
 
 export function workflowRegistrations(
   services: () => Services,
@@ -16,19 +12,13 @@ export function workflowRegistrations(
   starterFor: (context: InvocationContext) => OrchestrationStarter,
 ): Map<string, Registration> {
   const registrations = new Map<string, Registration>();
-  for (const orchestration of orchestrationList) {
-    const replay = createOrchestrator(orchestration.handler);
-    registrations.set(
-      orchestration.name,
-      registrationOf(orchestration.name, { trigger: df.trigger.orchestration() }, (trigger, context) => replay(trigger, context as InvocationContext)),
-    );
-  }
+  const app = durableApp(registrations);
+  for (const orchestration of orchestrationList) app.orchestration(orchestration.name, orchestration.handler);
   for (const activity of activityList) {
-    const options = { trigger: df.trigger.activity(), extraInputs: activity.startsOrchestrations ? [df.input.durableClient()] : [] };
-    registrations.set(
-      activity.name,
-      registrationOf(activity.name, options, (input, context) => activity.run(services(), input, () => starterFor(context as InvocationContext))),
-    );
+    app.activity(activity.name, {
+      extraInputs: activity.startsOrchestrations ? [df.input.durableClient()] : [],
+      handler: (input: unknown, context) => activity.run(services(), input, () => starterFor(context)),
+    });
   }
   return registrations;
 }

@@ -16,7 +16,7 @@ import { configSchema } from '../../src/config/schema';
 import { classifyEvent } from '../../src/domain/changeEvents';
 import { BACKUP_STATES } from '../../src/domain/manifest';
 import { EVENT_GRID_WEBHOOK, loadFunctions } from '../../dev/localHost/LocalHost';
-import { triggerOf, type Registration } from '../../src/inProcess/functionsCore';
+import { triggerOf, type Registration } from '../../src/inProcess/registration';
 import { STAGING_DIR } from '../../scripts/package/deployPackage';
 import { allResources, asTemplate, moduleDeployment, moduleTemplate, named, resourcesOfType, roleOf, symbol, type Template } from './arm';
 import { evaluate, TemplateFailure, type Scope } from './armExpression';

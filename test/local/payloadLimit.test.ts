@@ -2,9 +2,9 @@
  * The Durable Task Scheduler's 1 MiB message limit in the local engine: every place a payload travels refuses one
  * byte over it, as Azure does, and the engine reports the largest payload it carried.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DurableEngine } from '../../src/inProcess/durableEngine';
-import { installFunctionsCore, registry } from '../../src/inProcess/functionsCore';
+import { jsonOfBytes, payloadFunctions, slowFirstCalls } from '../support/payloadOrchestrations';
 import { VirtualClock } from '../../src/inProcess/hostClock';
 import { DTS_PAYLOAD_LIMIT_BYTES, PayloadTooLargeError } from '../../src/inProcess/payloadLimit';
 import type { EngineHooks } from '../../src/inProcess/durableEngine';
@@ -13,20 +13,13 @@ const MIB = 1024 * 1024;
 
 function engineOnVirtualClock(hooks: EngineHooks = {}) {
   const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
-  const engine = new DurableEngine(registry(), clock, hooks);
+  const engine = new DurableEngine(payloadFunctions, clock, hooks);
   clock.setIdleWaiter(() => engine.idle());
   const done = (id: string) => () => !['Running', 'Pending'].includes(engine.instances.get(id)?.runtimeStatus ?? 'Running');
   return { clock, engine, done };
 }
 
 describe('the Durable Task Scheduler payload limit in the local engine', () => {
-  let jsonOfBytes: (bytes: number) => string;
-  let slowFirstCalls: Map<string, number>;
-  beforeAll(async () => {
-    installFunctionsCore();
-    ({ jsonOfBytes, slowFirstCalls } = await import('../support/payloadOrchestrations.js'));
-  });
-
   it('is 1 MiB, as the scheduler documents', () => {
     expect(DTS_PAYLOAD_LIMIT_BYTES).toBe(MIB);
   });

@@ -1,8 +1,11 @@
 /**
- * Stands in for `@azure/functions-core`, the module the Functions worker provides. `@azure/functions` hands it
- * every registration (app.http, app.timer, df.app.orchestration, …), so the local host sees exactly what Azure sees.
+ * A function's registration as the Functions worker receives it from `@azure/functions` (its metadata, bindings keyed
+ * by name, and its callback), built here without a worker: the durable engine runs registrations of this shape.
  */
-import Module from 'node:module';
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { OrchestrationHandler } from 'durable-functions';
+import { createOrchestrator } from 'durable-functions/lib/src/util/testingUtils';
 
 export interface BindingMetadata {
   type: string;
@@ -24,48 +27,6 @@ export interface Registration {
   callback: FunctionCallback;
 }
 
-const CORE_MODULE = '@azure/functions-core';
-const FAKE_PATH = '/__apim-dr-local-host__/functions-core.js';
-
-interface GlobalRegistry {
-  registrations: Map<string, Registration>;
-}
-
-const globalKey = Symbol.for('apim-dr.local-host.registry');
-
-export function registry(): Map<string, Registration> {
-  const holder = globalThis as unknown as Record<symbol, GlobalRegistry | undefined>;
-  holder[globalKey] ??= { registrations: new Map() };
-  return holder[globalKey].registrations;
-}
-
-/** Makes `require('@azure/functions-core')` resolve to our registry. Must run before functions/ is loaded. */
-export function installFunctionsCore(): void {
-  const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
-  if (cache[FAKE_PATH]) return;
-  const core = {
-    version: 'apim-dr-local-host',
-    hostVersion: '4.x',
-    setProgrammingModel: () => undefined,
-    getProgrammingModel: () => undefined,
-    registerHook: () => ({ dispose: () => undefined }),
-    registerFunction(metadata: FunctionMetadata, callback: FunctionCallback) {
-      registry().set(metadata.name, { metadata, callback });
-      return { dispose: () => registry().delete(metadata.name) };
-    },
-  };
-  const fake = new Module(FAKE_PATH);
-  fake.filename = FAKE_PATH;
-  fake.loaded = true;
-  fake.exports = core;
-  cache[FAKE_PATH] = fake;
-  const moduleWithResolve = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = moduleWithResolve._resolveFilename;
-  moduleWithResolve._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === CORE_MODULE ? FAKE_PATH : original.call(this, request, ...rest);
-  };
-}
-
 /** A binding as `@azure/functions` declares it (`trigger.http(…)`, `df.input.durableClient()`): its name and type. */
 export interface BindingOptions {
   name: string;
@@ -83,6 +44,29 @@ export function registrationOf(
   for (const input of options.extraInputs ?? []) bindings[input.name] = { ...input, direction: 'in' };
   if (options.return) bindings['$return'] = { ...options.return, direction: 'out' };
   return { metadata: { name, bindings }, callback };
+}
+
+/**
+ * Adds orchestrations and activities to `target` as `df.app` registers them with the worker: an orchestrator wrapped
+ * in durable-functions' replay code, an activity with its trigger and extra inputs.
+ */
+export function durableApp(target: Map<string, Registration>) {
+  return {
+    orchestration(name: string, handler: OrchestrationHandler): void {
+      const replay = createOrchestrator(handler);
+      target.set(
+        name,
+        registrationOf(name, { trigger: df.trigger.orchestration() }, (trigger, context) => replay(trigger, context as InvocationContext)),
+      );
+    },
+    activity(name: string, options: { handler: (input: never, context: InvocationContext) => unknown; extraInputs?: BindingOptions[] }): void {
+      const { handler, extraInputs } = options;
+      target.set(
+        name,
+        registrationOf(name, { trigger: df.trigger.activity(), extraInputs }, (input, context) => handler(input as never, context as InvocationContext)),
+      );
+    },
+  };
 }
 
 export function triggerOf(registration: Registration): BindingMetadata & { name: string } {
