@@ -6,7 +6,7 @@
  * `npm run build && npx tsx bench/coldstart.bench.ts [--dir .deploy/app] [--runs 10]`. Prints JSON.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,6 +70,7 @@ function main(): Promise<void> {
       2,
     ),
   );
+  rmSync(WORKER_PATH, { recursive: true, force: true });
   return Promise.resolve();
 }
 
