@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      // tsconfig.test.json covers everything linted: functions, src, test, bench and scripts.
+      // tsconfig.test.json covers everything linted: functions, src, dev, test, bench and scripts.
       parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {

@@ -6,14 +6,16 @@
  * `npm run build && npx tsx bench/coldstart.bench.ts [--dir .deploy/app] [--runs 10]`. Prints JSON.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeWorkerStandIn } from '../dev/functionsWorker/workerStandIn';
 import { round, runBenchmark } from './support';
 
 const root = path.resolve(__dirname, '..');
-// The worker supplies `@azure/functions-core`; the repository's stand-in needs nothing but Node.
-const WORKER_STAND_IN = path.join(root, 'dist/src/local/functionsCore.js');
+// The worker supplies `@azure/functions-core`; the repository's stand-in (needing nothing but Node) is on NODE_PATH.
+const WORKER_PATH = writeWorkerStandIn(mkdtempSync(path.join(tmpdir(), 'apim-dr-worker-')));
 
 interface Sample {
   ms: number;
@@ -27,7 +29,7 @@ const started = process.hrtime.bigint();
 ${body}
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 console.log(JSON.stringify({ ms, modules: Object.keys(require.cache).length }));`;
-  const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', NODE_PATH: WORKER_PATH } });
   return JSON.parse(out.trim().split('\n').pop()!) as Sample;
 }
 
@@ -47,13 +49,12 @@ function main(): Promise<void> {
   const dir = path.resolve(root, values.dir);
   const runs = Number(values.runs);
   const main = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { main: string }).main;
-  const supplyWorker = `require(${JSON.stringify(WORKER_STAND_IN)}).installFunctionsCore();`;
-  const floor = measure(dir, `${supplyWorker} require('@azure/functions'); require('durable-functions');`, runs);
-  const indexing = measure(dir, `${supplyWorker} require(require('node:path').resolve(${JSON.stringify(main)}));`, runs);
+  const floor = measure(dir, `require('@azure/functions'); require('durable-functions');`, runs);
+  const indexing = measure(dir, `require(require('node:path').resolve(${JSON.stringify(main)}));`, runs);
   // The first invocation that reaches ARM and storage loads the SDKs the entry point defers.
   const firstUse = measure(
     dir,
-    `${supplyWorker} require(require('node:path').resolve(${JSON.stringify(main)})); require('@azure/arm-apimanagement'); require('@azure/storage-blob'); require('@azure/identity');`,
+    `require(require('node:path').resolve(${JSON.stringify(main)})); require('@azure/arm-apimanagement'); require('@azure/storage-blob'); require('@azure/identity');`,
     runs,
   );
   console.log(
@@ -69,6 +70,7 @@ function main(): Promise<void> {
       2,
     ),
   );
+  rmSync(WORKER_PATH, { recursive: true, force: true });
   return Promise.resolve();
 }
 

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseConfig } from '../src/config/loadConfig';
 import { canonicalServiceId } from '../src/domain/resourceId';
-import { VirtualClock } from '../src/local/hostClock';
-import { EVENT_GRID_WEBHOOK, LocalHost } from '../src/local/LocalHost';
-import type { SandboxServiceSpec } from '../src/sandbox/model';
-import { startSandbox } from '../src/sandbox/startSandbox';
+import { VirtualClock } from '../src/inProcess/hostClock';
+import { EVENT_GRID_WEBHOOK, LocalHost } from '../dev/localHost/LocalHost';
+import type { SandboxServiceSpec } from '../dev/sandbox/model';
+import { startSandbox } from '../dev/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import { round, runBenchmark } from './support';

@@ -8,10 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
-import { VirtualClock } from '../src/local/hostClock';
-import { LocalHost } from '../src/local/LocalHost';
-import type { RequestRecord } from '../src/sandbox/ApimSandbox';
-import { SAMPLE_SERVICES, startSandbox } from '../src/sandbox/startSandbox';
+import { VirtualClock } from '../src/inProcess/hostClock';
+import { LocalHost } from '../dev/localHost/LocalHost';
+import type { RequestRecord } from '../dev/sandbox/ApimSandbox';
+import { SAMPLE_SERVICES, startSandbox } from '../dev/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import type { MigrationSummary } from '../src/workflows/migrate/types';

@@ -8,11 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
-import { VirtualClock } from '../src/local/hostClock';
-import type { OrchestrationInstance } from '../src/local/durableEngine';
-import { LocalHost } from '../src/local/LocalHost';
-import type { RequestRecord } from '../src/sandbox/ApimSandbox';
-import { startSandbox } from '../src/sandbox/startSandbox';
+import { VirtualClock } from '../src/inProcess/hostClock';
+import type { OrchestrationInstance } from '../src/inProcess/durableEngine';
+import { LocalHost } from '../dev/localHost/LocalHost';
+import type { RequestRecord } from '../dev/sandbox/ApimSandbox';
+import { startSandbox } from '../dev/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import type { RestoreSummary } from '../src/workflows/restore/types';

@@ -10,9 +10,9 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
 import { childTypes, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/resourceTypes';
-import { DEFAULT_PAGE_SIZE, removeResource, seedResource } from '../src/sandbox/configApi';
-import { DEMO_V2, DEMO_V2_STANDBY, demoV2Services, demoV2Specs } from '../src/sandbox/demoV2';
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox } from '../src/sandbox/startSandbox';
+import { DEFAULT_PAGE_SIZE, removeResource, seedResource } from '../dev/sandbox/configApi';
+import { DEMO_V2, DEMO_V2_STANDBY, demoV2Services, demoV2Specs } from '../dev/sandbox/demoV2';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox } from '../dev/sandbox/startSandbox';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import { applySnapshot, checkSnapshotApply, preApplyScope } from '../src/workflows/snapshot/applySnapshot';

@@ -1,5 +1,5 @@
 /** What every benchmark shares: rounding for its JSON, running main() with a non-zero exit on failure, a fleet. */
-import type { SandboxServiceSpec } from '../src/sandbox/model';
+import type { SandboxServiceSpec } from '../dev/sandbox/model';
 
 export function round(x: number, digits = 2): number {
   const f = 10 ** digits;

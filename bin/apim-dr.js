@@ -2,7 +2,7 @@
 'use strict';
 let cli;
 try {
-  cli = require('../dist/src/cli/main.js');
+  cli = require('../dist/dev/cli/main.js');
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND') {
     console.error('apim-dr: the compiled CLI is missing; run `npm install` (it builds) or `npm run build` first.');

@@ -1,12 +1,7 @@
 /** Entry point for the Functions host (package.json `main`): registers every function. */
-import './backup';
-import './watch';
-import './schedule';
-import './sweep';
-import './events';
-import './restore';
-import './migrate';
-import './approvals';
-import './snapshot';
-import './http';
+import { app } from '@azure/functions';
+import './workflows';
+import { triggeredFunctions } from './triggeredFunctions';
 import './discovery';
+
+for (const definition of triggeredFunctions) app.generic(definition.name, definition.options);

@@ -1,6 +1,6 @@
 /** `npx tsx scripts/scan-logs.ts FILE…`: fails when a log holds a key, token or SAS (CI runs it on the whole test output). */
 import { readFileSync } from 'node:fs';
-import { AZURITE_KEY } from '../src/sandbox/azurite';
+import { AZURITE_KEY } from '../dev/sandbox/azurite';
 import { findSecrets } from '../src/telemetry/secretScan';
 
 const files = process.argv.slice(2);

@@ -1,6 +1,6 @@
 /**
  * The credential of `auth: sandbox` (the config refuses it unless every endpoint is on loopback). It is part of the
- * deployed code, not of src/sandbox: the package test runs the extracted app on it, against the sandbox.
+ * deployed code, not of dev/sandbox: the package test runs the extracted app on it, against the sandbox.
  */
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { Clock } from '../clock';

@@ -7,8 +7,8 @@ async function importAll() {
     await Promise.all([
       import('../config/loadConfig.js'),
       import('../services.js'),
-      import('../local/runInProcess.js'),
-      import('../local/inProcessStarter.js'),
+      import('../inProcess/runInProcess.js'),
+      import('../inProcess/inProcessStarter.js'),
       import('../workflows/status/fleetStatus.js'),
       import('../workflows/check/restoreDryRun.js'),
       import('../workflows/check/checkReadiness.js'),

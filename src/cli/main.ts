@@ -13,7 +13,6 @@ import { registerBackup } from './commands/backup';
 import { registerCheck } from './commands/check';
 import { registerCompletion } from './commands/completion';
 import { registerDescribe } from './commands/describe';
-import { registerHost } from './commands/host';
 import { registerList } from './commands/list';
 import { registerLogs } from './commands/logs';
 import { registerMigrate } from './commands/migrate';
@@ -40,7 +39,15 @@ interface GlobalOptions {
   wait?: boolean;
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, deps: ModeDependencies = {}): Promise<number> {
+/** Adds a command to the CLI: the stage set's `host` (dev/cli/main.ts) comes in this way, as it does not ship. */
+export type RegisterCommand = (program: Command, cli: CliContext) => void;
+
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  deps: ModeDependencies = {},
+  extraCommands: readonly RegisterCommand[] = [],
+): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = new Command()
     .name('apim-dr')
@@ -164,7 +171,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     registerMigrate,
     registerStatus,
     registerSweep,
-    registerHost,
+    ...extraCommands,
     registerApprove,
     registerCompletion,
   ])

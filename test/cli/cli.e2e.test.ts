@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { BIN, cli } from './runCli';
 
 describe('apim-dr CLI (the compiled bin, as npx runs it)', () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/startSandbox';
+import { startSandbox } from '../../dev/sandbox/startSandbox';
 import { BIN, cli } from './runCli';
 
 describe('the CLI next to the demo (npm start)', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/config/loadConfig';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { createServices } from '../../src/services';
 import { createLogger } from '../../src/telemetry/logger';
 import { refreshDiscovery } from '../../src/workflows/schedule/refreshDiscovery';

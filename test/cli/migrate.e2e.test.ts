@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { cli } from './runCli';
 
 const DEV = 'contoso-apim-dev';

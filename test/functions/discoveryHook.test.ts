@@ -6,7 +6,7 @@ import { useServices } from '../../functions/services';
 import { parseConfig } from '../../src/config/loadConfig';
 import { canonicalServiceId } from '../../src/domain/resourceId';
 import { EMPTY_DISCOVERY } from '../../src/domain/discovery';
-import { SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { createServices, type Services } from '../../src/services';
 import { createLogger } from '../../src/telemetry/logger';
 

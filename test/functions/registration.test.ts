@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFunctions } from '../../src/local/LocalHost';
-import { triggerOf, type Registration } from '../../src/local/functionsCore';
+import { loadFunctions } from '../../dev/localHost/LocalHost';
+import { triggerOf, type Registration } from '../../src/inProcess/registration';
 import { Activities, Orchestrations } from '../../src/workflows/names';
 import { SnapshotActivities, SnapshotOrchestrations } from '../../src/workflows/snapshot/names';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
-import { setTags } from '../../src/sandbox/resourceGraph';
-import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
+import { setTags } from '../../dev/sandbox/resourceGraph';
+import { SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
 import { DISCOVERY_BLOB } from '../../src/azure/discoveryStore';
 import { INCIDENTS_BLOB } from '../../src/azure/stateLayout';
 import { backupNow, runToCompletion, startHarness, sweepNow, type Harness } from '../support/harness';

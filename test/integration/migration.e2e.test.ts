@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationRecordName } from '../../src/domain/migrationRecord';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 import { migrationRollbackAsk } from '../../src/workflows/migrate/migrationRollback';
 import type { MigrationSummary } from '../../src/workflows/migrate/types';
 import { backupNow, runToCompletion, startHarness as startTestHarness, sweepNow, type Harness, type HarnessOptions } from '../support/harness';

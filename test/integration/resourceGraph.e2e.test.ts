@@ -4,8 +4,8 @@ import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { parseConfig } from '../../src/config/loadConfig';
 import type { DiscoveryConfig } from '../../src/config/schema';
 import { discoveryQuery, queryAllPages, READABLE_SUBSCRIPTIONS_QUERY } from '../../src/azure/resourceGraph';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 import { createServices } from '../../src/services';
 import { AzureError } from '../../src/errors';
 

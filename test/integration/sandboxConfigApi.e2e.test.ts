@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArmConfigError, type ArmConfigClient } from '../../src/azure/snapshot/armConfigClient';
 import { parseServiceId } from '../../src/domain/resourceId';
-import { seedResource, setPageSize } from '../../src/sandbox/configApi';
+import { seedResource, setPageSize } from '../../dev/sandbox/configApi';
 import { startHarness, type Harness } from '../support/harness';
 import { idOf, V2, V2_SERVICES, v2Config } from '../support/v2Fleet';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 import { startHarness, type Harness } from '../support/harness';
 
 describe('scheduled backups', () => {

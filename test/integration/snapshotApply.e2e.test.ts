@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
 import { parseServiceId } from '../../src/domain/resourceId';
-import { removeResource, seedResource } from '../../src/sandbox/configApi';
+import { removeResource, seedResource } from '../../dev/sandbox/configApi';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeResource, seedResource } from '../../src/sandbox/configApi';
+import { removeResource, seedResource } from '../../dev/sandbox/configApi';
 import { applySnapshot } from '../../src/workflows/snapshot/applySnapshot';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { snapshotStatuses } from '../../src/workflows/status/snapshotStatus';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrchestrationStarter } from '../../src/workflows/starter';
 import { runSnapshotTick } from '../../src/workflows/snapshot/snapshotTick';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
-import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
+import { SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
 import { seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { V2, V2_SERVICES, V2_STANDBY, v2SnapshotConfig } from '../support/v2Fleet';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedResource } from '../../src/sandbox/configApi';
+import { seedResource } from '../../dev/sandbox/configApi';
 import { snapshotInstanceId } from '../../src/workflows/snapshot/names';
 import { APIS_PER_PART } from '../../src/workflows/snapshot/snapshotParts';
 import { snapshotOf, type SnapshotSummary } from '../../src/workflows/snapshot/takeSnapshot';

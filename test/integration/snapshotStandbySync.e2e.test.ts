@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
 import { parseServiceId } from '../../src/domain/resourceId';
-import { seedResource } from '../../src/sandbox/configApi';
+import { seedResource } from '../../dev/sandbox/configApi';
 import { snapshotApplyInstanceId } from '../../src/workflows/snapshot/names';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 import { startWebhook } from '../support/webhook';

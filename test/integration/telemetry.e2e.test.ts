@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLoopbackCertificate } from '../../src/sandbox/certificate';
+import { createLoopbackCertificate } from '../../dev/sandbox/certificate';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 

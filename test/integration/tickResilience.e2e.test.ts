@@ -2,8 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 import { runScheduleTick } from '../../src/workflows/schedule/runScheduleTick';
 import type { OrchestrationStarter } from '../../src/workflows/starter';
 import { startHarness, type Harness } from '../support/harness';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../../src/sandbox/ApimSandbox';
+import type { RequestRecord } from '../../dev/sandbox/ApimSandbox';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const SECOND = 1_000;

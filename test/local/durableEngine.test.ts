@@ -1,24 +1,17 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DurableEngine } from '../../src/local/durableEngine';
-import { installFunctionsCore, registry } from '../../src/local/functionsCore';
-import { VirtualClock } from '../../src/local/hostClock';
+import { describe, expect, it } from 'vitest';
+import { DurableEngine } from '../../src/inProcess/durableEngine';
+import { flakyCalls, testFunctions } from '../support/testOrchestrations';
+import { VirtualClock } from '../../src/inProcess/hostClock';
 
 function engineOnVirtualClock() {
   const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
-  const engine = new DurableEngine(registry(), clock);
+  const engine = new DurableEngine(testFunctions, clock);
   clock.setIdleWaiter(() => engine.idle());
   const done = (id: string) => () => !['Running', 'Pending'].includes(engine.instances.get(id)?.runtimeStatus ?? 'Running');
   return { clock, engine, done };
 }
 
 describe('local durable engine (real durable-functions replay)', () => {
-  let flakyCalls: Map<string, number>;
-  beforeAll(async () => {
-    // The core module must be in place before anything registers: @azure/functions caches its absence for good.
-    installFunctionsCore();
-    ({ flakyCalls } = await import('../support/testOrchestrations.js'));
-  });
-
   it('retries a failing activity with a durable timer between attempts, with backoff', async () => {
     const { clock, engine, done } = engineOnVirtualClock();
     engine.start('testRetry', 'retry-1', { key: 'retry-1', failTimes: 2 });
@@ -114,7 +107,7 @@ describe('local durable engine (real durable-functions replay)', () => {
 
   it('keeps the histories of the newest finished orchestrations only, and purges the oldest beyond its limit', async () => {
     const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
-    const engine = new DurableEngine(registry(), clock, { retainFinished: { histories: 2, instances: 5 } });
+    const engine = new DurableEngine(testFunctions, clock, { retainFinished: { histories: 2, instances: 5 } });
     clock.setIdleWaiter(() => engine.idle());
     for (let i = 1; i <= 8; i++) {
       engine.start('testFanOut', `kept-${i}`, [i]);

@@ -2,31 +2,24 @@
  * The Durable Task Scheduler's 1 MiB message limit in the local engine: every place a payload travels refuses one
  * byte over it, as Azure does, and the engine reports the largest payload it carried.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DurableEngine } from '../../src/local/durableEngine';
-import { installFunctionsCore, registry } from '../../src/local/functionsCore';
-import { VirtualClock } from '../../src/local/hostClock';
-import { DTS_PAYLOAD_LIMIT_BYTES, PayloadTooLargeError } from '../../src/local/payloadLimit';
-import type { EngineHooks } from '../../src/local/durableEngine';
+import { describe, expect, it } from 'vitest';
+import { DurableEngine } from '../../src/inProcess/durableEngine';
+import { jsonOfBytes, payloadFunctions, slowFirstCalls } from '../support/payloadOrchestrations';
+import { VirtualClock } from '../../src/inProcess/hostClock';
+import { DTS_PAYLOAD_LIMIT_BYTES, PayloadTooLargeError } from '../../src/inProcess/payloadLimit';
+import type { EngineHooks } from '../../src/inProcess/durableEngine';
 
 const MIB = 1024 * 1024;
 
 function engineOnVirtualClock(hooks: EngineHooks = {}) {
   const clock = new VirtualClock(new Date('2026-05-01T00:00:00Z'));
-  const engine = new DurableEngine(registry(), clock, hooks);
+  const engine = new DurableEngine(payloadFunctions, clock, hooks);
   clock.setIdleWaiter(() => engine.idle());
   const done = (id: string) => () => !['Running', 'Pending'].includes(engine.instances.get(id)?.runtimeStatus ?? 'Running');
   return { clock, engine, done };
 }
 
 describe('the Durable Task Scheduler payload limit in the local engine', () => {
-  let jsonOfBytes: (bytes: number) => string;
-  let slowFirstCalls: Map<string, number>;
-  beforeAll(async () => {
-    installFunctionsCore();
-    ({ jsonOfBytes, slowFirstCalls } = await import('../support/payloadOrchestrations.js'));
-  });
-
   it('is 1 MiB, as the scheduler documents', () => {
     expect(DTS_PAYLOAD_LIMIT_BYTES).toBe(MIB);
   });

@@ -1,10 +1,11 @@
 /**
  * The package azd uploads, tested the way Azure loads it: built by `npm run package`'s code, extracted into an
  * empty folder outside the repository (no parent node_modules, no development dependency reachable), its
- * `main` loaded with the Functions worker's module supplied, and a sandbox backup run end to end through it.
+ * `main` loaded with the Functions worker's module supplied from outside it, and a sandbox backup run end to end
+ * through it, served by the repository's local host as Azure's host serves it. Nothing of the stage set ships.
  */
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,9 +13,10 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeployPackage, type DeployPackage } from '../../scripts/package/deployPackage';
 import { CONFIG_SETTING } from '../../src/config/loadConfig';
-import { loadFunctions } from '../../src/local/LocalHost';
-import { triggerOf } from '../../src/local/functionsCore';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { READ_REGISTRATIONS, writeWorkerStandIn } from '../../dev/functionsWorker/workerStandIn';
+import { loadFunctions } from '../../dev/localHost/LocalHost';
+import { triggerOf } from '../../src/inProcess/registration';
+import { startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 
 const root = path.resolve(__dirname, '../..');
 const devDependencies = Object.keys(
@@ -23,6 +25,7 @@ const devDependencies = Object.keys(
 
 let built: DeployPackage;
 let extracted: string;
+let workerPath: string;
 
 beforeAll(() => {
   built = buildDeployPackage({ root });
@@ -32,11 +35,13 @@ beforeAll(() => {
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
+  workerPath = writeWorkerStandIn(mkdtempSync(path.join(tmpdir(), 'apim-dr-worker-')));
   console.log(`deployment package: ${built.files.length} files, ${built.uncompressedBytes} bytes, zipped ${built.zipBytes} bytes`);
 }, 240_000);
 
 afterAll(() => {
   if (extracted) rmSync(extracted, { recursive: true, force: true });
+  if (workerPath) rmSync(workerPath, { recursive: true, force: true });
 });
 
 /** Runs `script` with Node in the extracted package, with nothing of the repository reachable. */
@@ -48,15 +53,24 @@ function isolatedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env['PATH'] ?? '', HOME: extracted, ...env };
 }
 
-// The worker's module comes from outside the package, as in Azure: the repository's stand-in, which needs nothing but Node.
-const WORKER_STAND_IN = path.join(root, 'dist/src/local/functionsCore.js');
+// The worker's module comes from outside the package, as in Azure: the repository's stand-in, on NODE_PATH.
+const withWorker = (env: Record<string, string> = {}) => ({ NODE_PATH: workerPath, ...env });
 const REGISTRATIONS = `
-const core = require(${JSON.stringify(WORKER_STAND_IN)});
-core.installFunctionsCore();
 require(require('node:path').resolve(require('./package.json').main));
-const registry = core.registry();
+const registry = ${READ_REGISTRATIONS};
 console.log(JSON.stringify([...registry.values()].map((r) => [r.metadata.name, Object.values(r.metadata.bindings).find((b) => b.direction === 'in' && b.type.endsWith('Trigger')).type])));
 `;
+
+/** Every module of the stage set (dev/), as the compiled path it would have in the package. */
+function stageSetModules(dir = path.join(root, 'dev'), prefix = 'dist/dev'): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? stageSetModules(path.join(dir, e.name), `${prefix}/${e.name}`)
+      : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+        ? [`${prefix}/${e.name.replace(/\.ts$/, '.js')}`]
+        : [],
+  );
+}
 
 describe('the deployment package', () => {
   it('holds host.json and the compiled entry point that package.json names as main', () => {
@@ -73,10 +87,23 @@ describe('the deployment package', () => {
       .filter(
         (n) =>
           /(^|\/)local\.settings\.json$/.test(n) ||
-          /^(test|bench|infra|scripts|src|functions)\//.test(n) ||
+          /^(test|bench|infra|scripts|src|functions|dev)\//.test(n) ||
           (!n.startsWith('node_modules/') && /\.ts$/.test(n)),
       );
     expect(offending).toEqual([]);
+  });
+
+  it('holds nothing of the stage set: no dev/ module, no local host, sandbox or Azurite wiring where they used to be', () => {
+    const names = built.files.map((f) => f.path);
+    const modules = stageSetModules();
+    expect(modules).toContain('dist/dev/localHost/LocalHost.js');
+    expect(modules).toContain('dist/dev/sandbox/azurite.js');
+    // Built, then left out: the build compiles dev/ too, for the CLI's `host` command.
+    expect(existsSync(path.join(root, 'dist/dev/localHost/LocalHost.js'))).toBe(true);
+    expect(names.filter((n) => /^(dist\/)?dev\//.test(n) || /^dist\/src\/(local|sandbox)\//.test(n))).toEqual([]);
+    expect(modules.filter((m) => names.includes(m))).toEqual([]);
+    // What the break-glass CLI runs in process does ship.
+    expect(names).toContain('dist/src/inProcess/durableEngine.js');
   });
 
   it('ships the production dependencies and none of the development ones', () => {
@@ -94,7 +121,7 @@ describe('the deployment package', () => {
   });
 
   it('registers, loaded alone, exactly the functions the repository registers', async () => {
-    const fromPackage = JSON.parse(nodeIn(extracted, REGISTRATIONS)) as [string, string][];
+    const fromPackage = JSON.parse(nodeIn(extracted, REGISTRATIONS, withWorker())) as [string, string][];
     const fromRepository = [...(await loadFunctions()).values()].map((r): [string, string] => [r.metadata.name, triggerOf(r).type]);
     expect(fromPackage.length).toBeGreaterThanOrEqual(23);
     expect(new Map(fromPackage)).toEqual(new Map(fromRepository));
@@ -110,7 +137,7 @@ describe('the deployment package', () => {
       const config = sandbox.config({ defaults: { pollInterval: 'PT1S' } });
       app = spawn(process.execPath, ['-e', LOCAL_HOST], {
         cwd: extracted,
-        env: isolatedEnv({ ...sandbox.settings, [CONFIG_SETTING]: JSON.stringify(config) }),
+        env: isolatedEnv(withWorker({ ...sandbox.settings, [CONFIG_SETTING]: JSON.stringify(config) })),
       });
       const stderr: string[] = [];
       app.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -158,12 +185,18 @@ describe('the deployment package', () => {
   });
 });
 
-/** The local host, from inside the package, on the config in app settings: what Azure's worker does, on loopback. */
+/**
+ * The packaged app, loaded from inside the package with the worker's module supplied, on the config in app settings,
+ * served by the repository's local host (from outside the package, as Azure's host is): what Azure does, on loopback.
+ * The app's own code resolves its modules from the package; only the host's come from the repository.
+ */
+const compiled = (relative: string) => JSON.stringify(path.join(root, 'dist', relative));
 const LOCAL_HOST = `
-require(${JSON.stringify(WORKER_STAND_IN)}).installFunctionsCore();
-const { LocalHost } = require('./dist/src/local/LocalHost.js');
-const { loadConfigFromEnvironment } = require('./dist/src/config/loadConfig.js');
-const { createServices } = require('./dist/src/services.js');
+require(require('node:path').resolve(require('./package.json').main));
+const functions = ${READ_REGISTRATIONS};
+const { LocalHost } = require(${compiled('dev/localHost/LocalHost.js')});
+const { loadConfigFromEnvironment } = require(${compiled('src/config/loadConfig.js')});
+const { createServices } = require(${compiled('src/services.js')});
 const services = createServices(loadConfigFromEnvironment(process.env), { settings: process.env });
-LocalHost.start({ services, port: 0, timers: false }).then((host) => console.log('listening ' + host.origin));
+LocalHost.start({ services, port: 0, timers: false, functions }).then((host) => console.log('listening ' + host.origin));
 `;

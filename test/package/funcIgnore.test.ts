@@ -21,7 +21,7 @@ describe('.funcignore, read as azd reads it', () => {
     for (const kept of [
       'dist/functions/index.js',
       'dist/src/workflows/backup/startBackup.js',
-      'dist/src/local/functionsCore.js',
+      'dist/src/inProcess/durableEngine.js',
       'host.json',
       'package.json',
       'node_modules/durable-functions/lib/src/index.js',
@@ -32,7 +32,7 @@ describe('.funcignore, read as azd reads it', () => {
     expect(dropped('node_modules', true)).toBe(false);
   });
 
-  it('drops sources, tests, benches, infra, docs, local settings and the sandbox', () => {
+  it('drops sources, tests, benches, infra, docs, local settings and the stage set (dev/)', () => {
     for (const gone of [
       'src/services.ts',
       'functions/index.ts',
@@ -42,7 +42,9 @@ describe('.funcignore, read as azd reads it', () => {
       'README.md',
       'docs/design.md',
       'local.settings.json',
-      'dist/src/sandbox/armServer.js',
+      'dist/dev/sandbox/armServer.js',
+      'dist/dev/localHost/LocalHost.js',
+      'dev/localHost/LocalHost.ts',
       'tsconfig.json',
       'azure.yaml',
     ]) {

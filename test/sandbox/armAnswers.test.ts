@@ -5,9 +5,9 @@
  */
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/local/hostClock';
-import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../src/sandbox/azurite';
-import { SAMPLE_SERVICES, SANDBOX_CONTAINER, SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../src/sandbox/startSandbox';
+import { VirtualClock } from '../../src/inProcess/hostClock';
+import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../dev/sandbox/azurite';
+import { SAMPLE_SERVICES, SANDBOX_CONTAINER, SANDBOX_SUBSCRIPTION, startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 
 const API = 'api-version=2024-05-01';
 const CONSUMPTION = {

@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_AUTH_SETTING, PLATFORM_AUTH_SETTING } from '../../src/http/caller';
-import { EVENT_GRID_KEY_SETTING, LOCAL_HOSTNAMES_SETTING, LOCAL_MAX_BODY_SETTING } from '../../src/local/edgeGuard';
+import { EVENT_GRID_KEY_SETTING, LOCAL_HOSTNAMES_SETTING, LOCAL_MAX_BODY_SETTING } from '../../dev/localHost/edgeGuard';
 import { startHarness, type Harness } from '../support/harness';
 import { principalHeader, READER, RESTORER } from './principal';
 

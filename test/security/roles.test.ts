@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_AUTH_SETTING, PLATFORM_AUTH_SETTING } from '../../src/http/caller';
-import { platformHeaders } from '../../src/local/LocalHost';
+import { platformHeaders } from '../../dev/localHost/LocalHost';
 import type { RestoreSummary } from '../../src/workflows/restore/types';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { NO_ROLE, OPERATOR, PIPELINE, principalHeader, READER, RESTORER, type TestPrincipal } from './principal';

@@ -1,6 +1,6 @@
 /** Seeds a sandbox instance's configuration with one of each resource kind a snapshot handles, secrets included. */
-import { seedResource } from '../../src/sandbox/configApi';
-import type { SandboxService } from '../../src/sandbox/model';
+import { seedResource } from '../../dev/sandbox/configApi';
+import type { SandboxService } from '../../dev/sandbox/model';
 
 /** Literal secrets the seed writes: none may appear in any blob a snapshot writes. */
 export const SEEDED_SECRETS = {

@@ -1,7 +1,7 @@
 /** A second HTTPS server on loopback, trusted by the app like ARM's, that counts every connection and request. */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createLoopbackCertificate } from '../../src/sandbox/certificate';
+import { createLoopbackCertificate } from '../../dev/sandbox/certificate';
 
 export async function startForeignHost() {
   const certificate = await createLoopbackCertificate('attacker');

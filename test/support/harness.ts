@@ -3,14 +3,14 @@ import type { TokenCredential } from '@azure/core-auth';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/loadConfig';
-import { VirtualClock } from '../../src/local/hostClock';
-import { LocalHost } from '../../src/local/LocalHost';
-import type { EngineHooks } from '../../src/local/durableEngine';
-import { startSandbox, type RunningSandbox, type SandboxStartOptions } from '../../src/sandbox/startSandbox';
+import { VirtualClock } from '../../src/inProcess/hostClock';
+import { LocalHost } from '../../dev/localHost/LocalHost';
+import type { EngineHooks } from '../../src/inProcess/durableEngine';
+import { startSandbox, type RunningSandbox, type SandboxStartOptions } from '../../dev/sandbox/startSandbox';
 import { createServices, type Services } from '../../src/services';
 import { createLogger, type Logger } from '../../src/telemetry/logger';
 import { findSecrets } from '../../src/telemetry/secretScan';
-import { AZURITE_KEY } from '../../src/sandbox/azurite';
+import { AZURITE_KEY } from '../../dev/sandbox/azurite';
 
 /** Where the integration tests' structured logs go, for `scripts/scan-logs.ts`. */
 const LOG_DIR = join(__dirname, '..', '..', 'test-results', 'logs');

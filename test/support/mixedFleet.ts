@@ -3,8 +3,8 @@
  * HTTP API on the virtual clock: protected, at risk (RPO, last backup failed), unprotected (never backed
  * up, only failures, only expired backups), a running backup, and a standby behind its primary.
  */
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 import { backupNow, runToCompletion, startHarness, type Harness } from './harness';
 
 const HOUR = 3_600_000;

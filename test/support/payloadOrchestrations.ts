@@ -1,6 +1,10 @@
 /** Orchestrations that put a payload of a chosen size where the Durable Task Scheduler measures one. Tests only. */
-import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
+import { durableApp, type Registration } from '../../src/inProcess/registration';
+
+/** This file's orchestrations and activities, registered as `df.app` would register them with the worker. */
+export const payloadFunctions = new Map<string, Registration>();
+const app = durableApp(payloadFunctions);
 
 export type PayloadPlace = 'activity-output' | 'activity-input' | 'custom-status' | 'output' | 'continue-as-new' | 'sub-input';
 
@@ -9,10 +13,10 @@ export function jsonOfBytes(bytes: number): string {
   return 'x'.repeat(bytes - 2);
 }
 
-df.app.activity('testMakePayload', { handler: (bytes: number) => jsonOfBytes(bytes) });
-df.app.activity('testMeasure', { handler: (text: string) => text.length });
+app.activity('testMakePayload', { handler: (bytes: number) => jsonOfBytes(bytes) });
+app.activity('testMeasure', { handler: (text: string) => text.length });
 
-df.app.orchestration('testPayload', function* (context: OrchestrationContext) {
+app.orchestration('testPayload', function* (context: OrchestrationContext) {
   const { place, bytes, round } = context.df.getInput<{ place: PayloadPlace; bytes: number; round?: number }>();
   const big = jsonOfBytes(bytes);
   switch (place) {
@@ -34,11 +38,11 @@ df.app.orchestration('testPayload', function* (context: OrchestrationContext) {
   }
 });
 
-df.app.orchestration('testPayloadChild', function* (context: OrchestrationContext) {
+app.orchestration('testPayloadChild', function* (context: OrchestrationContext) {
   return yield context.df.callActivity('testMeasure', context.df.getInput<string>());
 });
 
-df.app.orchestration('testAwaitEvent', function* (context: OrchestrationContext) {
+app.orchestration('testAwaitEvent', function* (context: OrchestrationContext) {
   const payload: string = yield context.df.waitForExternalEvent('data');
   return payload.length;
 });
@@ -46,7 +50,7 @@ df.app.orchestration('testAwaitEvent', function* (context: OrchestrationContext)
 /** Counts executions of `testSlowFirst` per key; the first execution of a key is slow, any later one is quick. */
 export const slowFirstCalls = new Map<string, number>();
 
-df.app.activity('testSlowFirst', {
+app.activity('testSlowFirst', {
   handler: async (key: string) => {
     const execution = (slowFirstCalls.get(key) ?? 0) + 1;
     slowFirstCalls.set(key, execution);
@@ -55,6 +59,6 @@ df.app.activity('testSlowFirst', {
   },
 });
 
-df.app.orchestration('testSlowFirstRun', function* (context: OrchestrationContext) {
+app.orchestration('testSlowFirstRun', function* (context: OrchestrationContext) {
   return yield context.df.callActivity('testSlowFirst', context.df.getInput<string>());
 });

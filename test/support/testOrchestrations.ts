@@ -1,10 +1,15 @@
 /** Small orchestrations that exercise each durable feature the local host supports. Registered only in tests. */
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
+import { durableApp, type Registration } from '../../src/inProcess/registration';
+
+/** This file's orchestrations and activities, registered as `df.app` would register them with the worker. */
+export const testFunctions = new Map<string, Registration>();
+const app = durableApp(testFunctions);
 
 export const flakyCalls = new Map<string, number>();
 
-df.app.activity('testFlaky', {
+app.activity('testFlaky', {
   handler: (input: { key: string; failTimes: number }) => {
     const calls = (flakyCalls.get(input.key) ?? 0) + 1;
     flakyCalls.set(input.key, calls);
@@ -13,20 +18,20 @@ df.app.activity('testFlaky', {
   },
 });
 
-df.app.activity('testDouble', { handler: (n: number) => n * 2 });
+app.activity('testDouble', { handler: (n: number) => n * 2 });
 
-df.app.orchestration('testRetry', function* (context: OrchestrationContext) {
+app.orchestration('testRetry', function* (context: OrchestrationContext) {
   const retry = new df.RetryOptions(1_000, 3);
   retry.backoffCoefficient = 2;
   return yield context.df.callActivityWithRetry('testFlaky', retry, context.df.getInput());
 });
 
-df.app.orchestration('testFanOut', function* (context: OrchestrationContext) {
+app.orchestration('testFanOut', function* (context: OrchestrationContext) {
   const inputs = context.df.getInput<number[] | undefined>() ?? [1, 2, 3];
   return yield context.df.Task.all(inputs.map((n) => context.df.callActivity('testDouble', n)));
 });
 
-df.app.orchestration('testRace', function* (context: OrchestrationContext) {
+app.orchestration('testRace', function* (context: OrchestrationContext) {
   const timer = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 3_600_000));
   const approval = context.df.waitForExternalEvent('approve');
   const winner = yield context.df.Task.any([timer, approval]);
@@ -37,12 +42,12 @@ df.app.orchestration('testRace', function* (context: OrchestrationContext) {
   return 'timed-out';
 });
 
-df.app.orchestration('testParent', function* (context: OrchestrationContext) {
+app.orchestration('testParent', function* (context: OrchestrationContext) {
   const child = yield context.df.callSubOrchestrator('testFanOut', [5, 6], `${context.df.instanceId}-child`);
   return { child };
 });
 
-df.app.orchestration('testCounter', function* (context: OrchestrationContext) {
+app.orchestration('testCounter', function* (context: OrchestrationContext) {
   const n = context.df.getInput<number>();
   yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
   if (n < 3) {
@@ -52,7 +57,7 @@ df.app.orchestration('testCounter', function* (context: OrchestrationContext) {
   return n;
 });
 
-df.app.orchestration('testNondeterministic', function* (context: OrchestrationContext) {
+app.orchestration('testNondeterministic', function* (context: OrchestrationContext) {
   // Wrong on purpose: reads the wall clock, so each replay asks for a different activity input.
   yield context.df.callActivity('testDouble', Date.now() + Math.random());
   yield context.df.callActivity('testDouble', 1);
@@ -63,14 +68,14 @@ class NotRetriedHere extends Error {
   override name = 'NotRetriedHere';
 }
 
-df.app.activity('testRefuse', {
+app.activity('testRefuse', {
   handler: () => {
     throw new NotRetriedHere('refused on purpose');
   },
 });
 
 /** Catches a failed activity and reports what durable-functions handed it, as an orchestrator that inspects failures would see it. */
-df.app.orchestration('testCatch', function* (context: OrchestrationContext) {
+app.orchestration('testCatch', function* (context: OrchestrationContext) {
   try {
     yield context.df.callActivity('testRefuse', null);
     return 'not reached';

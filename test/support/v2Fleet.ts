@@ -1,8 +1,8 @@
 /** A Standard v2 instance and its empty Standard v2 standby (the demo's), beside the sample fleet. */
 import { canonicalServiceId } from '../../src/domain/resourceId';
-import { DEMO_V2, DEMO_V2_STANDBY, demoV2Specs } from '../../src/sandbox/demoV2';
-import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../src/sandbox/startSandbox';
-import type { SandboxServiceSpec } from '../../src/sandbox/model';
+import { DEMO_V2, DEMO_V2_STANDBY, demoV2Specs } from '../../dev/sandbox/demoV2';
+import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, type RunningSandbox } from '../../dev/sandbox/startSandbox';
+import type { SandboxServiceSpec } from '../../dev/sandbox/model';
 
 export const V2 = DEMO_V2;
 export const V2_STANDBY = DEMO_V2_STANDBY;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/loadConfig';
 import { UserError } from '../../../src/errors';
-import { createLoopbackCertificate } from '../../../src/sandbox/certificate';
+import { createLoopbackCertificate } from '../../../dev/sandbox/certificate';
 
 // A stand-in key's label, spelled apart so that no file in git reads as a private key: the body is not a key.
 const KEY_LABEL = ['PRIVATE', 'KEY'].join(' ');

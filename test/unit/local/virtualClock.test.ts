@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../src/local/hostClock';
+import { VirtualClock } from '../../../src/inProcess/hostClock';
 
 describe('virtual clock', () => {
   it('fires timers in time order, ties in the order they were set, and never a cancelled one', async () => {

@@ -27,7 +27,7 @@ describe('operation events kept in the state container', () => {
     logger.event('apim-dr.restore.started', { target: 'contoso-apim-neu', token: 'Bearer abc.def' });
     await events.flush();
     expect(lines).toHaveLength(1);
-    const [[name, value]] = [...written];
+    const [name, value] = [...written][0] ?? [];
     expect(name).toMatch(new RegExp(`^logs/${correlationId}/20261207T010203\\.456Z\\.[0-9a-f]{8}\\.json$`));
     expect(value).toEqual({
       time: now().toISOString(),

@@ -5,7 +5,7 @@
  * an internal base URL that carries a per-process secret, as the host's loopback-only RPC endpoint does.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { authorize, HTTP_AUTH_SETTING } from '../http/caller';
+import { authorize, HTTP_AUTH_SETTING } from '../../src/http/caller';
 import { EVENT_GRID_KEY_SETTING, HttpRefusal } from './edgeGuard';
 
 export function httpAuthOn(settings: NodeJS.ProcessEnv): boolean {

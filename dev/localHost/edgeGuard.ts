@@ -4,7 +4,7 @@
  * Each refusal is an HttpRefusal: a status, a code and a message that names the header and the fix.
  */
 import type { IncomingMessage } from 'node:http';
-import { clip } from '../validation';
+import { clip } from '../../src/validation';
 
 export class HttpRefusal extends Error {
   override name = 'HttpRefusal';

@@ -1,5 +1,5 @@
 /** The demo's Standard v2 pair: a primary protected by snapshots (v2 has no native backup) and its empty v2 standby. */
-import { canonicalServiceId } from '../domain/resourceId';
+import { canonicalServiceId } from '../../src/domain/resourceId';
 import { seedResource } from './configApi';
 import type { SandboxService, SandboxServiceSpec } from './model';
 

@@ -5,8 +5,8 @@
  * resourceProvider, resourceUri, operationName, status, subscriptionId, tenantId.
  */
 import { randomUUID } from 'node:crypto';
-import { APIM_ROLE } from '../azure/apimRole';
-import { sandboxTokenExpiry } from '../azure/sandboxCredential';
+import { APIM_ROLE } from '../../src/azure/apimRole';
+import { sandboxTokenExpiry } from '../../src/azure/sandboxCredential';
 import { fakeGuid, type SandboxService } from './model';
 
 /** What ARM keeps of the request that started an action, for the event it raises when the action ends. */

@@ -1,6 +1,6 @@
 /** The InvocationContext the Functions worker would build for a registration, with its durable client input filled. */
 import { InvocationContext } from '@azure/functions';
-import { extraInputsOf, triggerOf, type Registration } from './functionsCore';
+import { extraInputsOf, triggerOf, type Registration } from './registration';
 
 export function createInvocationContext(
   registration: Registration,

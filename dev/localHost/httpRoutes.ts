@@ -1,7 +1,7 @@
 /** Matches requests to registered HTTP functions by their route template, as the Functions host does. */
 import { decodePathSegment } from './badRequest';
-import type { Registration } from './functionsCore';
-import { triggerOf } from './functionsCore';
+import type { Registration } from '../../src/inProcess/registration';
+import { triggerOf } from '../../src/inProcess/registration';
 
 export interface Route {
   registration: Registration;

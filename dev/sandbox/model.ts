@@ -1,13 +1,13 @@
 import type { StoredResource } from './configApi';
 
 /** The sandbox's picture of APIM instances: ARM-shaped resources plus the configuration a backup carries. */
-import { isBusy } from '../domain/provisioningState';
+import { isBusy } from '../../src/domain/provisioningState';
 
 export interface SandboxConfiguration {
   apis: string[];
   products: string[];
   namedValues: string[];
-  /** Every configuration resource by lowercased path (src/sandbox/configApi.ts); the lists above name the top-level ones. */
+  /** Every configuration resource by lowercased path (dev/sandbox/configApi.ts); the lists above name the top-level ones. */
   resources?: Record<string, StoredResource>;
 }
 

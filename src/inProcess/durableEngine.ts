@@ -8,7 +8,7 @@ import { ensureError } from '../errors';
 import { isActive, type RuntimeStatus } from '../workflows/starter';
 import type { InvocationContext } from '@azure/functions';
 import type { HostClock } from './hostClock';
-import { triggerOf, type Registration } from './functionsCore';
+import { triggerOf, type Registration } from './registration';
 import { createInvocationContext } from './invocationContext';
 import { PayloadMeter, type LargestPayload } from './payloadLimit';
 

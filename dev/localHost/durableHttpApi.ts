@@ -1,7 +1,7 @@
 /** The Durable extension's HTTP API (`/runtime/webhooks/durabletask/…`) that durable-functions' DurableClient calls. */
 import { decodePathSegment, parseJsonBody } from './badRequest';
 import type { ServerResponse } from 'node:http';
-import type { DurableEngine, OrchestrationInstance } from './durableEngine';
+import type { DurableEngine, OrchestrationInstance } from '../../src/inProcess/durableEngine';
 import { sameSecret } from './localAuth';
 
 export const DURABLE_PREFIX = '/runtime/webhooks/durabletask/';

@@ -1,5 +1,5 @@
 /** A request the local host cannot make sense of (bad percent-encoding, a body that is not JSON): a 400, never a 500. */
-import { clip } from '../validation';
+import { clip } from '../../src/validation';
 
 export class BadRequest extends Error {
   override name = 'BadRequest';

@@ -2,22 +2,27 @@
  * Runs the functions/ registrations without the Functions host: HTTP routes on a port, timers on their
  * NCRONTAB schedules, and orchestrations through the real durable-functions replay code.
  */
-import { ensureError, UserError } from '../errors';
+import { ensureError, UserError } from '../../src/errors';
 import { HttpRequest, HttpResponse, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolveBindingExpression } from '../config/appSettings';
-import { nextOccurrence } from '../domain/schedule';
-import type { Services } from '../services';
-import { fromFunctionsLevel, type Logger } from '../telemetry/logger';
+import { resolveBindingExpression } from '../../src/config/appSettings';
+import { nextOccurrence } from '../../src/domain/schedule';
+import type { Services } from '../../src/services';
+import { fromFunctionsLevel, type Logger } from '../../src/telemetry/logger';
 import { BadRequest } from './badRequest';
-import { DurableEngine, type EngineHooks } from './durableEngine';
+import { DurableEngine, type EngineHooks } from '../../src/inProcess/durableEngine';
 import { DURABLE_PREFIX, durableClientData, handleDurableRequest, internalDurablePath } from './durableHttpApi';
 import { checkHost, checkMediaType, edgeSettings, HttpRefusal, readLimitedBody, type EdgeSettings } from './edgeGuard';
 import { authorizeDurableApi, checkEventGridKey, internalSecret } from './localAuth';
-import { installFunctionsCore, registry, triggerOf, type Registration } from './functionsCore';
-import { createInvocationContext } from './invocationContext';
-import { realHostClock, VirtualClock, type HostClock } from './hostClock';
+import { registrationOf, triggerOf, type Registration } from '../../src/inProcess/registration';
+import { workflowRegistrations } from '../../src/inProcess/workflowRegistrations';
+import { durableStarter } from '../../src/workflows/starter';
+import { services as functionsServices, useServices } from '../../functions/services';
+import { triggeredFunctions } from '../../functions/triggeredFunctions';
+import * as df from 'durable-functions';
+import { createInvocationContext } from '../../src/inProcess/invocationContext';
+import { realHostClock, VirtualClock, type HostClock } from '../../src/inProcess/hostClock';
 import { buildRoutes, matchRoute, ROUTE_PREFIX, type Route } from './httpRoutes';
 
 export interface LocalHostOptions {
@@ -30,13 +35,23 @@ export interface LocalHostOptions {
   timers?: boolean;
   hooks?: EngineHooks;
   logger?: Logger;
+  /** The registrations to serve instead of this repository's (the package test serves an extracted app's). */
+  functions?: Map<string, Registration>;
 }
 
-/** Loads functions/ with `@azure/functions-core` captured; returns every registration. */
-export async function loadFunctions(): Promise<Map<string, Registration>> {
-  installFunctionsCore();
-  await import('../../functions/index.js');
-  return registry();
+/**
+ * Every function functions/index.ts registers, as the worker would receive them: the workflows from the registry,
+ * the HTTP routes, timers and Event Grid function from functions/' definitions. Activities and handlers get their
+ * Services from functions/services.ts, as in Azure.
+ */
+export function loadFunctions(): Promise<Map<string, Registration>> {
+  const functions = workflowRegistrations(functionsServices, (context) => durableStarter(df.getClient(context)));
+  for (const { name, options } of triggeredFunctions)
+    functions.set(
+      name,
+      registrationOf(name, options, (input, context) => options.handler(input, context as InvocationContext)),
+    );
+  return Promise.resolve(functions);
 }
 
 export const EVENT_GRID_WEBHOOK = '/runtime/webhooks/EventGrid';
@@ -57,8 +72,7 @@ export class LocalHost {
   ) {}
 
   static async start(options: LocalHostOptions): Promise<LocalHost> {
-    const functions = await loadFunctions();
-    const { useServices } = await import('../../functions/services.js');
+    const functions = options.functions ?? (await loadFunctions());
     useServices(() => options.services);
     const clock = options.clock ?? realHostClock;
     const logger = options.logger ?? options.services.logger;

@@ -1,14 +1,14 @@
 /** `apim-dr host`: the local host on a config, or (with no config) on the sandbox with a demo fleet. */
 import type { Command } from 'commander';
-import { UserError } from '../../errors';
-import type { CliContext } from '../context';
-import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../config/appSettings';
-import type { Config } from '../../config/schema';
-import type { LocalHost } from '../../local/LocalHost';
-import type { RunningSandbox } from '../../sandbox/startSandbox';
-import { createLogger } from '../../telemetry/logger';
-import { prettySink } from '../../telemetry/prettySink';
-import { ExitCode, type Output } from '../output';
+import { UserError } from '../../src/errors';
+import type { CliContext } from '../../src/cli/context';
+import { DEFAULT_APP_SETTINGS, TICK_SCHEDULE_SETTING } from '../../src/config/appSettings';
+import type { Config } from '../../src/config/schema';
+import type { LocalHost } from '../localHost/LocalHost';
+import type { RunningSandbox } from '../sandbox/startSandbox';
+import { createLogger } from '../../src/telemetry/logger';
+import { prettySink } from '../../src/telemetry/prettySink';
+import { ExitCode, type Output } from '../../src/cli/output';
 
 export interface HostCommandOptions {
   config?: Config;
@@ -39,12 +39,12 @@ export async function hostCommand(options: HostCommandOptions, out: Output): Pro
       { EVENT_GRID_KEY_SETTING },
       { demoFilePath, removeDemoSettings, writeDemoSettings },
     ] = await Promise.all([
-      import('../../config/loadConfig.js'),
-      import('../../services.js'),
-      import('../../local/LocalHost.js'),
-      import('../../http/caller.js'),
-      import('../../local/edgeGuard.js'),
-      import('../demoSettings.js'),
+      import('../../src/config/loadConfig.js'),
+      import('../../src/services.js'),
+      import('../localHost/LocalHost.js'),
+      import('../../src/http/caller.js'),
+      import('../localHost/edgeGuard.js'),
+      import('../../src/cli/demoSettings.js'),
     ]);
     const config = options.config ?? parseConfig(demoRaw(demo!.sandbox, demo!.v2Services), 'sandbox config');
     // Like local.settings.sample.json: the timer schedules have defaults unless the environment sets them.
@@ -118,10 +118,10 @@ async function startHost(start: () => Promise<LocalHost>, port: number): Promise
   }
 }
 
-/** The sample fleet plus a Standard v2 pair protected by snapshots (src/sandbox/demoV2.ts). */
+/** The sample fleet plus a Standard v2 pair protected by snapshots (dev/sandbox/demoV2.ts). */
 async function startDemoSandbox(): Promise<{ sandbox: RunningSandbox; v2Services: Record<string, unknown>[] }> {
-  const { startSandbox, SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } = await import('../../sandbox/startSandbox.js');
-  const { demoV2Specs, demoV2Services, seedDemoV2, DEMO_V2 } = await import('../../sandbox/demoV2.js');
+  const { startSandbox, SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION } = await import('../sandbox/startSandbox.js');
+  const { demoV2Specs, demoV2Services, seedDemoV2, DEMO_V2 } = await import('../sandbox/demoV2.js');
   const v2 = demoV2Specs(SANDBOX_SUBSCRIPTION);
   const sandbox = await startSandbox({ services: [...SAMPLE_SERVICES, ...v2], durationMs: (kind) => (kind === 'backup' ? 20_000 : 40_000) });
   seedDemoV2(sandbox.apim.service(DEMO_V2));

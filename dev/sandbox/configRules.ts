@@ -74,7 +74,7 @@ export const COLLECTION_RULES: Record<string, CollectionRule> = {
   openidconnectproviders: { type: 'openidConnectProviders', writeOnly: ['clientSecret'], secretAction: 'listSecrets' },
 };
 
-export { tierLimit } from '../domain/snapshot/tierLimits';
+export { tierLimit } from '../../src/domain/snapshot/tierLimits';
 
 /** `apis/orders/operations` → `apis/*\/operations`: the rule key of a collection path. */
 export function collectionKey(segments: string[]): string {

@@ -4,7 +4,7 @@ import { fromFunctionsLevel } from '../telemetry/logger';
 import { watchOf, watchStatus } from '../workflows/watch';
 import { DurableEngine, type OrchestrationInstance } from './durableEngine';
 import { realHostClock, type HostClock } from './hostClock';
-import { loadFunctions } from './LocalHost';
+import { workflowRegistrations } from './workflowRegistrations';
 
 export interface InProcessOptions {
   clock?: HostClock;
@@ -20,9 +20,13 @@ export async function runOrchestrationInProcess(
   input: unknown,
   options: InProcessOptions = {},
 ): Promise<OrchestrationInstance> {
-  const functions = await loadFunctions();
-  const { useServices } = await import('../../functions/services.js');
-  useServices(() => services);
+  // Straight from the workflow registry: nothing of functions/ (HTTP, timers) and no Functions worker is needed here.
+  const functions = workflowRegistrations(
+    () => services,
+    (context) => {
+      throw new Error(`'${context.functionName}' starts orchestrations, which only the Functions app (or the local host) can do`);
+    },
+  );
   const engine = new DurableEngine(functions, options.clock ?? realHostClock, {
     log: (level, message, props) => services.logger.log(fromFunctionsLevel(level), message, props),
   });

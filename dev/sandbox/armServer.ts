@@ -1,10 +1,10 @@
 /** The sandbox's HTTPS endpoint: ARM's request and response shapes for the APIM operations apim-dr uses. */
-import { ensureError } from '../errors';
+import { ensureError } from '../../src/errors';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sandboxTokenExpiry } from '../azure/sandboxCredential';
+import { sandboxTokenExpiry } from '../../src/azure/sandboxCredential';
 import type { ApimSandbox, ArmFailure, OperationBody, SandboxOperationKind } from './ApimSandbox';
 import { apiVersionRefusal } from './apiVersions';
 import type { Certificate } from './certificate';

@@ -1,11 +1,11 @@
 /** The sandbox APIM management plane's state machine: instances, long-running backup/restore, faults. */
-import { ensureError } from '../errors';
+import { ensureError } from '../../src/errors';
 import { ContainerClient } from '@azure/storage-blob';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock';
-import { RESTORE_WINDOW_MS } from '../domain/expiry';
-import { isBusy } from '../domain/provisioningState';
-import { canonicalServiceId } from '../domain/resourceId';
+import type { Clock } from '../../src/clock';
+import { RESTORE_WINDOW_MS } from '../../src/domain/expiry';
+import { isBusy } from '../../src/domain/provisioningState';
+import { canonicalServiceId } from '../../src/domain/resourceId';
 import { FaultPlan } from './faults';
 import { ResourceGraphSandbox } from './resourceGraph';
 import { toArmResource, type SandboxConfiguration, type SandboxService, type SandboxServiceSpec } from './model';
