@@ -12,7 +12,7 @@ import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } fro
 import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
-import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from '../../domain/snapshot/applySupplies';
+import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from './applySupplies';
 import { readSecrets } from './readSecrets';
 import type { SnapshotScope } from './takeSnapshot';
 import type { ServiceRef } from '../../domain/resourceId';
