@@ -95,11 +95,21 @@ export function fakeServices(): FakeServices {
       update: (manifest: BackupManifest, etag?: string) => fake.manifests.write(manifest, etag),
       backupBlobSize: (backupName: string) => Promise.resolve(fake.blobSizes.get(backupName)),
       tagBackupBlob: (manifest: BackupManifest) => Promise.resolve(void fake.tagged.push(manifest.backupName)),
+      create: async (manifest: BackupManifest) => {
+        if (fake.manifests.byName.has(manifest.backupName)) return { created: false as const };
+        return { created: true as const, etag: (await fake.manifests.write(manifest)) as string };
+      },
+      ensureReachable: () => Promise.resolve(),
+      list: () => Promise.resolve([]),
     },
-    catalogIndex: { record: (manifest: BackupManifest) => Promise.resolve(void fake.indexed.push(manifest)) },
+    catalogIndex: {
+      record: (manifest: BackupManifest) => Promise.resolve(void fake.indexed.push(manifest)),
+      view: () => Promise.resolve({ entries: [], durations: new Map() }),
+    },
     restores: fake.restores,
     migrations: fake.migrations,
     apim: {
+      countWorkspaceGateways: () => arm(() => 0),
       getService: (ref: ServiceRef) => arm(() => fake.instances.get(ref.name)!),
       countInventory: (ref: ServiceRef) => arm(() => fake.inventories.get(ref.name) ?? { apis: 0, products: 0, namedValues: 0 }),
       start: (kind: string, ref: ServiceRef) => arm(() => (fake.posts.push(`${kind} ${ref.name}`), fake.startAnswer)),

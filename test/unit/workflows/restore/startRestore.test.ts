@@ -45,6 +45,14 @@ describe('startRestore', () => {
     expect((await fake.restores.read(RESTORE_RECORD))?.record.startedAt).toBeUndefined();
   });
 
+  it('keeps its mark when the answer to its POST was lost, so the next attempt adopts rather than resends', async () => {
+    const fake = fakeServices();
+    fake.restores.put(runningRestore(notStarted));
+    fake.startAnswer = { status: 'unanswered', message: 'socket hang up' };
+    expect(await startRestore(fake.services, { recordName: RESTORE_RECORD })).toEqual({ status: 'busy', message: 'socket hang up', retryAfterMs: 15_000 });
+    expect((await fake.restores.read(RESTORE_RECORD))?.record).toMatchObject({ startedAt: NOW.toISOString(), operationToken: undefined });
+  });
+
   it('refuses when ARM rejects the POST itself, and for a record that names no backup', async () => {
     const fake = fakeServices();
     fake.restores.put(runningRestore(notStarted));
