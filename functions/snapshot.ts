@@ -1,6 +1,7 @@
 /** The snapshot orchestrations, their activities and HTTP routes. */
 import * as df from 'durable-functions';
 import { applySnapshot, checkSnapshotApply, type ApplyInput, type ApplyRequest } from '../src/workflows/snapshot/applySnapshot';
+import { applyRunStep, finishApplyRun, planApplyRun, type ApplyRunInput, type ApplyStepInput } from '../src/workflows/snapshot/applyInSteps';
 import { snapshotApplyOrchestrator } from '../src/workflows/snapshot/snapshotApplyOrchestrator';
 import { snapshotOrchestrator } from '../src/workflows/snapshot/snapshotOrchestrator';
 import { SnapshotActivities, SnapshotOrchestrations } from '../src/workflows/snapshot/names';
@@ -24,3 +25,6 @@ df.app.activity(SnapshotActivities.finishParts, { handler: (input: FinishPartsIn
 df.app.orchestration(SnapshotOrchestrations.apply, snapshotApplyOrchestrator);
 df.app.activity(SnapshotActivities.checkApply, { handler: (input: ApplyRequest) => checkSnapshotApply(services(), input) });
 df.app.activity(SnapshotActivities.apply, { handler: (input: ApplyInput) => applySnapshot(services(), input) });
+df.app.activity(SnapshotActivities.planApply, { handler: (input: ApplyRunInput) => planApplyRun(services(), input) });
+df.app.activity(SnapshotActivities.applyStep, { handler: (input: ApplyStepInput) => applyRunStep(services(), input) });
+df.app.activity(SnapshotActivities.finishApply, { handler: (input: ApplyRunInput & { steps: number }) => finishApplyRun(services(), input) });

@@ -13,6 +13,9 @@ export const SnapshotActivities = {
   finishParts: 'finishSnapshotParts',
   checkApply: 'checkSnapshotApply',
   apply: 'applySnapshot',
+  planApply: 'planSnapshotApply',
+  applyStep: 'applySnapshotStep',
+  finishApply: 'finishSnapshotApply',
 } as const;
 
 /** One snapshot per instance at a time; a second request joins the running one. */
