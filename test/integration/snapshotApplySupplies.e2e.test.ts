@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseOverride, parseSecretSupply } from '../../src/domain/snapshot/applySupplies';
+import { parseOverride, parseSecretSupply } from '../../src/workflows/snapshot/applySupplies';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SEEDED_SECRETS, seedFullConfiguration } from '../support/configSeed';

@@ -9,7 +9,7 @@ import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import { applySnapshot, checkSnapshotApply, preApplyScope, type ApplyCheck, type ApplyRequest } from '../../workflows/snapshot/applySnapshot';
 import { snapshotOf } from '../../workflows/snapshot/takeSnapshot';
-import { parseOverride, parseSecretSupply } from '../../domain/snapshot/applySupplies';
+import { parseOverride, parseSecretSupply } from '../../workflows/snapshot/applySupplies';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import { askForName } from './restore';

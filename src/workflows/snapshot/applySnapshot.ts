@@ -10,7 +10,7 @@ import { withoutRedacted } from '../../azure/snapshot/writeConfiguration';
 import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
-import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from '../../domain/snapshot/applySupplies';
+import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from './applySupplies';
 import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
 import type { SnapshotManifest } from '../../domain/snapshot/snapshotManifest';
 import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';

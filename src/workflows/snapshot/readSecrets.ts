@@ -3,7 +3,7 @@
  * file. The values stay in this process: returned to the apply, never logged, recorded or put in a payload.
  */
 import { readFile } from 'node:fs/promises';
-import type { SecretSupply } from '../../domain/snapshot/applySupplies';
+import type { SecretSupply } from './applySupplies';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 

@@ -5,8 +5,8 @@
  * the target instead of the source's (`--override backends/orders-backend.url=https://…`). Pure: parsing and rewriting.
  */
 import { UserError } from '../../errors';
-import type { NotCaptured, SnapshotResource } from './captureResource';
-import { typeOfPath } from './resourceTypes';
+import type { NotCaptured, SnapshotResource } from '../../domain/snapshot/captureResource';
+import { typeOfPath } from '../../domain/snapshot/resourceTypes';
 
 /** Where a secret's value is read, by the process that writes it: an app setting (or environment variable), or a file. */
 export type SecretSource = { setting: string } | { file: string };
