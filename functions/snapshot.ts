@@ -2,6 +2,7 @@
 import * as df from 'durable-functions';
 import { applySnapshot, checkSnapshotApply, type ApplyInput, type ApplyRequest } from '../src/workflows/snapshot/applySnapshot';
 import { applyRunStep, finishApplyRun, planApplyRun, type ApplyRunInput, type ApplyStepInput } from '../src/workflows/snapshot/applyInSteps';
+import { observeSnapshotTake, type SnapshotTakeOutcome } from '../src/workflows/snapshot/observeSnapshotTake';
 import { snapshotApplyOrchestrator } from '../src/workflows/snapshot/snapshotApplyOrchestrator';
 import { snapshotOrchestrator } from '../src/workflows/snapshot/snapshotOrchestrator';
 import { SnapshotActivities, SnapshotOrchestrations } from '../src/workflows/snapshot/names';
@@ -21,6 +22,8 @@ df.app.activity(SnapshotActivities.take, { handler: (input: TakeSnapshotInput) =
 df.app.activity(SnapshotActivities.planParts, { handler: (input: TakeSnapshotInput) => planSnapshotParts(services(), input) });
 df.app.activity(SnapshotActivities.readPart, { handler: (input: SnapshotPartInput) => readSnapshotPart(services(), input) });
 df.app.activity(SnapshotActivities.finishParts, { handler: (input: FinishPartsInput) => finishSnapshotParts(services(), input) });
+
+df.app.activity(SnapshotActivities.observeTake, { handler: (input: SnapshotTakeOutcome) => observeSnapshotTake(services(), input) });
 
 df.app.orchestration(SnapshotOrchestrations.apply, snapshotApplyOrchestrator);
 df.app.activity(SnapshotActivities.checkApply, { handler: (input: ApplyRequest) => checkSnapshotApply(services(), input) });

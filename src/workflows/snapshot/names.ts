@@ -11,6 +11,7 @@ export const SnapshotActivities = {
   planParts: 'planSnapshotParts',
   readPart: 'readSnapshotPart',
   finishParts: 'finishSnapshotParts',
+  observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
   apply: 'applySnapshot',
   planApply: 'planSnapshotApply',
