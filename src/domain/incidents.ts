@@ -19,6 +19,7 @@ export const INCIDENT_KINDS = [
   'operation.refused',
   'snapshot.rpo.breach',
   'snapshot.apply.failed',
+  'snapshot.failed',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -133,6 +134,7 @@ const OPENED: Record<IncidentKind, (subject: string) => string> = {
   'operation.refused': (s) => `${s} names an operation URL apim-dr did not get from ARM for that instance: it was refused, no request sent; find who wrote it`,
   'snapshot.rpo.breach': (s) => `${s} is outside its RPO: its newest configuration snapshot is too old`,
   'snapshot.apply.failed': (s) => `Applying a snapshot to ${s} failed`,
+  'snapshot.failed': (s) => `A configuration snapshot of ${s} could not be taken`,
 };
 
 const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
@@ -147,6 +149,7 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
   'operation.refused': (s) => `The refused operation of ${s} is closed`,
   'snapshot.rpo.breach': (s) => `${s} is within its RPO again: a new configuration snapshot was taken`,
   'snapshot.apply.failed': (s) => `A snapshot was applied to ${s} in full`,
+  'snapshot.failed': (s) => `Configuration snapshots of ${s} are taken again`,
 };
 
 /** One line a person reads in Teams or Slack. */

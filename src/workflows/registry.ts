@@ -29,6 +29,8 @@ import { applySnapshot, checkSnapshotApply, type ApplyRequest } from './snapshot
 import { SnapshotActivities, SnapshotOrchestrations } from './snapshot/names';
 import { snapshotApplyOrchestrator } from './snapshot/snapshotApplyOrchestrator';
 import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
+import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
+import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
 import { finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
 import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
@@ -109,8 +111,13 @@ export const workflowActivities = {
   planSnapshotParts: activity(SnapshotActivities.planParts, planSnapshotParts),
   readSnapshotPart: activity(SnapshotActivities.readPart, readSnapshotPart),
   finishSnapshotParts: activity(SnapshotActivities.finishParts, finishSnapshotParts),
+  observeSnapshotTake: activity(SnapshotActivities.observeTake, observeSnapshotTake),
   checkSnapshotApply: activity(SnapshotActivities.checkApply, checkSnapshotApply),
   applySnapshot: activity(SnapshotActivities.apply, applySnapshot),
+  // An apply runs in steps (a plan, then one dependency level at a time in chunks), each payload a few hundred bytes.
+  planApplyRun: activity(SnapshotActivities.planApply, planApplyRun),
+  applyRunStep: activity(SnapshotActivities.applyStep, applyRunStep),
+  finishApplyRun: activity(SnapshotActivities.finishApply, finishApplyRun),
 } as const;
 
 /** The registry as lists, in the order functions/ registers them. */

@@ -89,4 +89,24 @@ describe('notifications for snapshot incidents', () => {
     expect(texts()).toHaveLength(2);
     expect(texts()[1]).toMatch(new RegExp(`^\\[apim-dr\\] Resolved: A snapshot was applied to ${V2_STANDBY} in full`));
   });
+
+  it('sends one message when a snapshot cannot be taken, and one when the next is', async () => {
+    const take = async () => {
+      const response = await h.api('POST', '/api/snapshots', { service: V2 });
+      expect(response.status).toBe(202);
+      return runToCompletion(h, response.body.id);
+    };
+    h.sandbox.apim.faults.add({
+      method: 'GET',
+      path: new RegExp(`/service/${V2}/tags$`),
+      fault: { kind: 'status', status: 400, code: 'InvalidParameters', message: 'refused' },
+      times: 100,
+    });
+    expect((await take()).runtimeStatus).toBe('Failed');
+    expect(texts()).toEqual([expect.stringMatching(new RegExp(`^\\[apim-dr\\] A configuration snapshot of ${V2} could not be taken: .*InvalidParameters`))]);
+    h.sandbox.apim.faults.clear();
+    expect((await take()).runtimeStatus).toBe('Completed');
+    expect(texts()).toHaveLength(2);
+    expect(texts()[1]).toMatch(new RegExp(`^\\[apim-dr\\] Resolved: Configuration snapshots of ${V2} are taken again`));
+  });
 });

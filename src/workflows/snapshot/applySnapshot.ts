@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolveInstance, restoreRelation } from '../../config/resolveService';
-import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
-import { withoutRedacted, writeConfiguration } from '../../azure/snapshot/writeConfiguration';
+import { withoutRedacted } from '../../azure/snapshot/writeConfiguration';
 import { planApply, sameContent, scopeOfOnly, type ApplyPlan, type Finding } from '../../domain/snapshot/applyPlan';
-import { applyObservations } from '../../domain/incidents';
-import { applyRecordName, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
 import { withOverrides, withSecrets, type SecretSupply, type ValueOverride } from './applySupplies';
+import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
+import type { SnapshotManifest } from '../../domain/snapshot/snapshotManifest';
+import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';
 import { readSecrets } from './readSecrets';
 import type { SnapshotScope } from './takeSnapshot';
 import type { ServiceRef } from '../../domain/resourceId';
@@ -62,73 +63,15 @@ export async function checkSnapshotApply(services: Services, request: ApplyReque
   return toCheck(request.snapshotName, manifest.service.name, target, tier, plan);
 }
 
+/**
+ * The apply in this process (the CLI's break-glass path, benchmarks): the same bounded steps the orchestration runs as
+ * activities (applyInSteps.ts), one after another.
+ */
 export async function applySnapshot(services: Services, input: ApplyInput): Promise<ApplyRecord> {
-  const { plan, target, manifest, expected, writable, tier, client, clientIds } = await planFor(services, input);
-  const base = {
-    schemaVersion: 1 as const,
-    recordName: applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex')),
-    snapshotName: input.snapshotName,
-    source: manifest.service.name,
-    target: target.name,
-    targetId: target.id,
-    requestedBy: input.requestedBy,
-    purpose: input.purpose ?? 'apply',
-    mode: input.mirror ? ('mirror' as const) : ('merge' as const),
-    only: input.only ?? [],
-    // What was supplied, by name: a secret's value is never in a record.
-    ...(input.set?.length ? { supplied: input.set.map((s) => s.path) } : {}),
-    ...(input.overrides?.length ? { overrides: input.overrides } : {}),
-    ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
-    verdict: plan.verdict,
-    counts: plan.counts,
-    findings: plan.findings,
-    startedAt: input.requestedAt,
-  };
-  const log = snapshotApplyLog(services.snapshots.container);
-  if (plan.verdict === 'Not restorable') {
-    const record: ApplyRecord = {
-      ...base,
-      state: 'refused',
-      failed: [],
-      completedAt: services.clock.now().toISOString(),
-      rtoMs: 0,
-      armRequests: client.requests.count,
-    };
-    await log.write(record);
-    await services.notifier.observe(applyObservations(record));
-    const first = plan.findings.find((f) => f.severity === 'blocking')!;
-    throw new UserError(
-      `snapshot '${input.snapshotName}' is not restorable into '${target.name}' (${tier}): ${first.message}; ${first.fix}`,
-      'refused',
-      'NotRestorable',
-    );
-  }
-  const outcome = await writeConfiguration(client, writable, plan.writes, { targetClientIds: clientIds });
-  // Read back against the snapshot as overridden; a supplied secret is not readable back (GET leaves it out), as in the snapshot.
-  const verification = await verify(services, target, expected, plan, !!input.only?.length || !!manifest.scope);
-  const completedAt = services.clock.now();
-  const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
-  const record: ApplyRecord = {
-    ...base,
-    state: clean ? (plan.verdict === 'Fully restorable' ? 'succeeded' : 'partial') : outcome.written.length || outcome.deleted.length ? 'partial' : 'failed',
-    failed: outcome.failed,
-    verification,
-    completedAt: completedAt.toISOString(),
-    rtoMs: completedAt.getTime() - Date.parse(input.requestedAt),
-    armRequests: client.requests.count + verification.armRequests,
-  };
-  const { armRequests: _reads, ...kept } = verification;
-  await log.write({ ...record, verification: kept });
-  await services.notifier.observe(applyObservations({ ...record, verification: kept }));
-  services.logger.event(`apim-dr.snapshot.apply.${record.state}`, {
-    snapshotName: input.snapshotName,
-    target: target.name,
-    written: outcome.written.length,
-    deleted: outcome.deleted.length,
-    failed: outcome.failed.length,
-    rtoMs: record.rtoMs,
-  });
-  return { ...record, verification: kept };
+  const run = { ...input, runId: `in-process.${randomBytes(6).toString('hex')}` };
+  const { steps } = await planApplyRun(services, run);
+  for (const [index, step] of steps.entries()) await applyRunStep(services, { ...run, index, step });
+  return finishApplyRun(services, { ...run, steps: steps.length });
 }
 
 /**
@@ -160,7 +103,13 @@ export function applyTarget(services: Services, sourceId: string, sourceName: st
   return resolved.ref;
 }
 
-async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }) {
+/**
+ * The snapshot (overridden, secrets supplied) and the target, checked; with `planned`, no more: a step of a planned
+ * apply reads neither the target's state nor plans again.
+ */
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options: { planned: true }): Promise<Prepared>;
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }): Promise<Prepared & { plan: ApplyPlan }>;
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options?: { planned: true }) {
   const manifest = await services.snapshots.readManifest(request.snapshotName);
   const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
   const [document, instance, secrets] = await Promise.all([
@@ -171,6 +120,16 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
   const expected = withOverrides(document.resources, request.overrides ?? []);
   const supplied = withSecrets(expected, document.notCaptured, secrets);
   const client = services.configClient(target);
+  const prepared: Prepared = {
+    target,
+    manifest,
+    expected,
+    writable: supplied.resources,
+    tier: instance.sku.name,
+    client,
+    clientIds: instance.identity.userAssignedClientIds,
+  };
+  if (options?.planned) return prepared;
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
   // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
   // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
@@ -186,20 +145,29 @@ async function planFor(services: Services, request: ApplyRequest & { preApplySna
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
     { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
-  return {
-    plan,
-    target,
-    manifest,
-    expected,
-    writable: supplied.resources,
-    tier: instance.sku.name,
-    client,
-    clientIds: instance.identity.userAssignedClientIds,
-  };
+  return { ...prepared, plan };
+}
+
+interface Prepared {
+  target: ServiceRef;
+  manifest: SnapshotManifest;
+  /** The snapshot's resources as overridden: what the target should read back as. */
+  expected: SnapshotResource[];
+  /** The same with the supplied secrets: what is written. */
+  writable: SnapshotResource[];
+  tier: string;
+  client: ArmConfigClient;
+  clientIds: string[];
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */
-async function verify(services: Services, target: ServiceRef, resources: SnapshotResource[], plan: ApplyPlan, scoped: boolean) {
+export async function verify(
+  services: Services,
+  target: ServiceRef,
+  resources: SnapshotResource[],
+  plan: Pick<ApplyPlan, 'scope' | 'writes'>,
+  scoped: boolean,
+) {
   const client = services.configClient(target);
   const deleted = plan.writes.filter((w) => w.op === 'delete').map((w) => w.path);
   const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);

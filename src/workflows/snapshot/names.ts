@@ -11,8 +11,12 @@ export const SnapshotActivities = {
   planParts: 'planSnapshotParts',
   readPart: 'readSnapshotPart',
   finishParts: 'finishSnapshotParts',
+  observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
   apply: 'applySnapshot',
+  planApply: 'planSnapshotApply',
+  applyStep: 'applySnapshotStep',
+  finishApply: 'finishSnapshotApply',
 } as const;
 
 /** One snapshot per instance at a time; a second request joins the running one. */

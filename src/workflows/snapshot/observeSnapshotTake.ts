@@ -1,0 +1,23 @@
+/** The incident of a snapshot that could not be taken: opened when a take fails, resolved by the next one taken. */
+import { parseServiceId } from '../../domain/resourceId';
+import type { Services } from '../../services';
+
+export interface SnapshotTakeOutcome {
+  serviceId: string;
+  failed: boolean;
+  error?: string;
+}
+
+export async function observeSnapshotTake(services: Services, outcome: SnapshotTakeOutcome): Promise<void> {
+  const service = parseServiceId(outcome.serviceId)?.name ?? outcome.serviceId;
+  if (outcome.failed) services.logger.event('apim-dr.snapshot.failed', { service, error: outcome.error }, 'error');
+  await services.notifier.observe([
+    {
+      kind: 'snapshot.failed',
+      subject: service,
+      active: outcome.failed,
+      at: services.clock.now().toISOString(),
+      detail: outcome.failed ? outcome.error : undefined,
+    },
+  ]);
+}
