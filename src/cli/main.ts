@@ -108,8 +108,8 @@ export async function main(
       await created?.telemetry.shutdown();
     }
   };
-  const runLocally = async (local: () => Promise<number>) => {
-    await loadInProcessModules();
+  const runLocally = async (name: string, local: () => Promise<number>) => {
+    await loadInProcessModules(name);
     // Instances found by tag resolve by name like configured ones: read discovery's list before the command runs.
     if (modes().config().discovery) await services().fleet.sync();
     return local();
@@ -132,7 +132,7 @@ export async function main(
           if (!cli.wait()) throw new UserError('--no-wait needs the app: drop --no-wait, or give --app <url> instead of running in this process', 'usage');
           if (globals().breakGlass || globals().verbose || process.stderr.isTTY) announce(`${name}: ${mode.via}`);
           brokeGlass = globals().breakGlass === true;
-          return runLocally(local);
+          return runLocally(name, local);
         }
         if (!remote) {
           if (!modes().canRunInProcess())
@@ -142,7 +142,7 @@ export async function main(
               'NotServedRemotely',
             );
           announce(`${name}: in this process (the app's HTTP API does not serve it), on ${modes().demo() ? "the demo's config" : 'the given config'}`);
-          return runLocally(local);
+          return runLocally(name, local);
         }
         announce(`${name}: via ${mode.via}`);
         try {
@@ -152,7 +152,7 @@ export async function main(
           if (modes().canRunInProcess() && (await offerBreakGlass(err.message))) {
             announce(`${name}: break-glass: in this process, with your own Azure rights`);
             brokeGlass = true;
-            return runLocally(local);
+            return runLocally(name, local);
           }
           throw new Error(`${err.message}: check --app and that the app runs, or run in this process with --break-glass (your own Azure rights)`, {
             cause: err,

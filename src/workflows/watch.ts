@@ -11,7 +11,6 @@ import { progressPercent } from '../domain/progressPercent';
 import { ensureError } from '../errors';
 import { Activities, Orchestrations } from './names';
 import { activityRetry, after, setPhase, type MonitoredOutcome, type OperationStatus, type Unreachable } from './operation';
-import { isActive, type OrchestrationStatus, type OrchestrationStarter, type RuntimeStatus } from './starter';
 
 /** Checks per execution of the watch before it continues as new: about 8 history events each. */
 export const POLLS_PER_EXECUTION = 10;
@@ -140,21 +139,5 @@ function progress(request: WatchRequest, polls: number, elapsedMs: number): Oper
   };
 }
 
-/** An operation's status; while it watches, with the watch's custom status (polls, percent, outage) instead of its own. */
-export async function operationStatus(starter: OrchestrationStarter, instanceId: string): Promise<OrchestrationStatus | undefined> {
-  const status = await starter.status(instanceId);
-  const watching = status && watchOf(status);
-  const shown = watching && watchStatus(await starter.status(watching));
-  return shown ? { ...status, customStatus: shown } : status;
-}
-
-/** The ID of the watch a running operation waits on, if it waits on one. */
-export function watchOf(operation: { runtimeStatus: RuntimeStatus; customStatus?: unknown }): string | undefined {
-  const watching = (operation.customStatus as { watch?: unknown } | undefined)?.watch;
-  return isActive(operation.runtimeStatus) && typeof watching === 'string' ? watching : undefined;
-}
-
-/** A watch's custom status while it runs: what the operation's status shows meanwhile. */
-export function watchStatus(watch: { runtimeStatus: RuntimeStatus; customStatus?: unknown } | undefined): unknown {
-  return watch && isActive(watch.runtimeStatus) ? watch.customStatus : undefined;
-}
+// How a running operation's status shows its watch's progress: in watchStatus.ts, which status reads without the Durable SDK.
+export { operationStatus, watchOf, watchStatus } from './watchStatus';

@@ -21,6 +21,7 @@ const ROUTES: [string, string, unknown, 'DR.Reader' | 'DR.Operator' | 'DR.Restor
   ['GET', '/api/restores', undefined, 'DR.Reader'],
   ['GET', '/api/describe?name=restores/contoso-apim-neu.20260301T020000Z.json', undefined, 'DR.Reader'],
   ['GET', '/api/operations/backup-contoso-apim-dev-00000000', undefined, 'DR.Reader'],
+  ['GET', '/api/operations/contoso-apim-neu.20260301T020000Z/logs', undefined, 'DR.Reader'],
   ['POST', '/api/restores/check', { source: WEU, target: NEU }, 'DR.Reader'],
   ['POST', '/api/backups', { service: 'contoso-apim-dev' }, 'DR.Operator'],
   ['POST', '/api/restores', { source: WEU, target: NEU, confirm: NEU }, 'DR.Restore'],

@@ -6,7 +6,7 @@ import { targetLockId } from '../../domain/instanceIds';
 import type { MigrationRecord } from '../../domain/migrationRecord';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
-import { operationStatus } from '../watch';
+import { operationStatus } from '../watchStatus';
 
 export interface MigrationStatus {
   recordName: string;

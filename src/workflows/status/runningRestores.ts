@@ -6,7 +6,7 @@ import { targetLockId } from '../../domain/instanceIds';
 import { Orchestrations } from '../names';
 import type { OrchestrationStarter } from '../starter';
 import { isActive } from '../starter';
-import { operationStatus } from '../watch';
+import { operationStatus } from '../watchStatus';
 
 export interface RestoreProgress {
   /** The restore's operation ID. */
