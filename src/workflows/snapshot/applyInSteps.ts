@@ -13,7 +13,8 @@ import { applyObservations } from '../../domain/incidents';
 import { applyRecordName, applyRecordSchema, type ApplyRecord } from '../../domain/snapshot/applyRecord';
 import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
-import { planFor, verify, type ApplyInput } from './applySnapshot';
+import type { ApplyInput } from './applySnapshot';
+import { planFor, verify } from './prepareApply';
 
 /** Writes per activity: a wave of a 200-API instance is thousands of PUTs; a chunk of 500 is minutes at ARM's write pace. */
 export const WRITES_PER_STEP = 500;

@@ -1,0 +1,118 @@
+/**
+ * What an apply and its dry run share: the target checked against the snapshot's source, the snapshot as overridden
+ * and with its secrets supplied, the plan against the target as it is, and the verification that reads it back.
+ */
+import { resolveInstance, restoreRelation } from '../../config/resolveService';
+import { readConfiguration, readPaths } from '../../azure/snapshot/readConfiguration';
+import { withoutRedacted } from '../../azure/snapshot/writeConfiguration';
+import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
+import { planApply, sameContent, scopeOfOnly, type ApplyPlan } from '../../domain/snapshot/applyPlan';
+import type { SnapshotResource } from '../../domain/snapshot/captureResource';
+import type { SnapshotManifest } from '../../domain/snapshot/snapshotManifest';
+import type { ServiceRef } from '../../domain/resourceId';
+import { UserError } from '../../errors';
+import type { Services } from '../../services';
+import type { ApplyRequest } from './applySnapshot';
+import { withOverrides, withSecrets } from './applySupplies';
+import { readSecrets } from './readSecrets';
+
+/** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
+export function applyTarget(services: Services, sourceId: string, sourceName: string, target: string, mirror: boolean, allowInPlace: boolean): ServiceRef {
+  const resolved = resolveInstance(services.config, target, 'target');
+  const relation = restoreRelation(sourceId, resolved);
+  if (relation === 'none' || relation === 'drill-target') {
+    throw new UserError(
+      `'${resolved.ref.name}' is not a configured standby of '${sourceName}': a snapshot applies to its own instance or a standby`,
+      'refused',
+      'NotAStandby',
+    );
+  }
+  if (relation === 'in-place' && mirror && !allowInPlace) {
+    throw new UserError(
+      `mirroring '${sourceName}' into itself deletes what the snapshot lacks: send allowInPlace: true (CLI: --in-place) to consent; a snapshot of it is taken first`,
+      'refused',
+      'InPlaceNotAllowed',
+    );
+  }
+  return resolved.ref;
+}
+
+/**
+ * The snapshot (overridden, secrets supplied) and the target, checked; with `planned`, no more: a step of a planned
+ * apply reads neither the target's state nor plans again.
+ */
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options: { planned: true }): Promise<Prepared>;
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }): Promise<Prepared & { plan: ApplyPlan }>;
+export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options?: { planned: true }) {
+  const manifest = await services.snapshots.readManifest(request.snapshotName);
+  const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
+  const [document, instance, secrets] = await Promise.all([
+    services.snapshots.readDocument(manifest),
+    services.apim.getService(target),
+    readSecrets(services, request.set ?? []),
+  ]);
+  const expected = withOverrides(document.resources, request.overrides ?? []);
+  const supplied = withSecrets(expected, document.notCaptured, secrets);
+  const client = services.configClient(target);
+  const prepared: Prepared = {
+    target,
+    manifest,
+    expected,
+    writable: supplied.resources,
+    tier: instance.sku.name,
+    client,
+    clientIds: instance.identity.userAssignedClientIds,
+  };
+  if (options?.planned) return prepared;
+  // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
+  // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
+  // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
+  const current = request.preApplySnapshot
+    ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
+    : request.only?.length
+      ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
+      : manifest.scope
+        ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
+        : (await readConfiguration(client)).resources;
+  const plan = planApply(
+    { id: manifest.service.id, tier: manifest.service.sku.name, resources: supplied.resources, notCaptured: supplied.notCaptured },
+    { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
+    { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
+  );
+  return { ...prepared, plan };
+}
+
+interface Prepared {
+  target: ServiceRef;
+  manifest: SnapshotManifest;
+  /** The snapshot's resources as overridden: what the target should read back as. */
+  expected: SnapshotResource[];
+  /** The same with the supplied secrets: what is written. */
+  writable: SnapshotResource[];
+  tier: string;
+  client: ArmConfigClient;
+  clientIds: string[];
+}
+
+/** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */
+export async function verify(
+  services: Services,
+  target: ServiceRef,
+  resources: SnapshotResource[],
+  plan: Pick<ApplyPlan, 'scope' | 'writes'>,
+  scoped: boolean,
+) {
+  const client = services.configClient(target);
+  const deleted = plan.writes.filter((w) => w.op === 'delete').map((w) => w.path);
+  const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);
+  const after = new Map(read.resources.map((r) => [r.path.toLowerCase(), r]));
+  const wanted = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  const mismatched = plan.scope.filter((path) => {
+    const expected = wanted.get(path.toLowerCase())!;
+    const actual = after.get(path.toLowerCase());
+    const comparable = (r: SnapshotResource) => r.properties && withoutRedacted(r.properties);
+    return !actual || !sameContent(comparable(expected), comparable(actual));
+  });
+  const stillPresent = plan.writes.filter((w) => w.op === 'delete' && after.has(w.path.toLowerCase())).map((w) => w.path);
+  return { checked: plan.scope.length, mismatched, stillPresent, armRequests: client.requests.count };
+}
