@@ -18,11 +18,12 @@ import { groupBy } from '../domain/groupBy';
 import { BACKUP_STATES, type BackupManifest } from '../domain/manifest';
 import { recentBackupDurations } from '../domain/rpoPlan';
 import { AzureError } from '../errors';
-import { downloadText, parseStored } from './blobText';
+import { parseStored } from './blobText';
 import type { BackupCatalog, CatalogEntry } from './catalog';
+import { JsonBlobStore } from './jsonBlobStore';
 import { mapAtMost } from './mapAtMost';
 import { CATALOG_INDEX_BUILT_BLOB, CATALOG_INDEX_SHARDS_PREFIX, catalogIndexShard } from './stateLayout';
-import { isWriteConflict, storageError, storageStatus } from './storageErrors';
+import { isWriteConflict, storageError } from './storageErrors';
 
 export { CATALOG_INDEX_BUILT_BLOB, CATALOG_INDEX_SHARDS_PREFIX, catalogIndexShard } from './stateLayout';
 
@@ -241,13 +242,8 @@ export class CatalogIndex {
 
   /** A stored blob and its etag; without `value` when it is not what apim-dr writes there (it is rebuilt over), undefined when missing. */
   private async read<T extends z.ZodType>(name: string, schema: T): Promise<Stored<z.output<T>>> {
-    let stored: { text: string; etag: string };
-    try {
-      stored = await downloadText(this.container.getBlockBlobClient(name));
-    } catch (err) {
-      if (storageStatus(err) === 404) return undefined;
-      throw storageError(err, `read '${name}'`);
-    }
+    const stored = await new JsonBlobStore(this.container).readText(name);
+    if (!stored) return undefined;
     try {
       return { value: parseStored(name, stored.text, schema, { what: 'apim-dr catalog index', code: 'InvalidStateBlob' }), etag: stored.etag };
     } catch {

@@ -15,14 +15,18 @@ export class JsonBlobStore {
   constructor(readonly container: ContainerClient) {}
 
   async read<T extends z.ZodType>(name: string, schema: T, kind: StoredKind): Promise<{ value: z.output<T>; etag: string } | undefined> {
-    let stored: { text: string; etag: string };
+    const stored = await this.readText(name);
+    return stored && { value: parseStored(name, stored.text, schema, kind), etag: stored.etag };
+  }
+
+  /** The blob's text and etag, undefined when it is missing: for a caller that decides what an unreadable blob means. */
+  async readText(name: string): Promise<{ text: string; etag: string } | undefined> {
     try {
-      stored = await downloadText(this.container.getBlockBlobClient(name));
+      return await downloadText(this.container.getBlockBlobClient(name));
     } catch (err) {
       if (storageStatus(err) === 404) return undefined;
       throw storageError(err, `read '${name}'`);
     }
-    return { value: parseStored(name, stored.text, schema, kind), etag: stored.etag };
   }
 
   /** Writes `value` as JSON if `condition` holds; false when another writer got there first. Returns the new etag. */
