@@ -9,7 +9,7 @@ import { count, dateOf, day, esc, isoTime, utc } from './html';
 import { timeline } from './timeline';
 import { formatDuration } from '../domain/duration';
 import { discoveryBanner, originLabel } from './discoveryBanner';
-import type { StandbySync } from '../domain/standbySync';
+import { heldName, type StandbySync } from '../domain/standbySync';
 import type { ProtectionLevel, RestoreInto } from '../workflows/status/fleetStatus';
 import type { DashboardView } from '../workflows/status/dashboardView';
 
@@ -171,7 +171,7 @@ function standby(s: StandbySync & { progress?: RestoreInto }, now: string): stri
   const state = s.state === 'behind' && s.lagMs !== undefined ? `${short(s.lagMs)} behind` : esc(SYNC_LABEL[s.state] ?? s.state);
   // Diverged: what it holds instead of the primary's configuration, and since when (a failover there would serve it).
   const holds = s.holds
-    ? `<br><span class="holds" data-holds>holds ${esc(s.holds.backupName ?? '?')} (${esc(s.holds.purpose)} from ${esc(s.holds.source)}${s.holds.since ? `, since ${utc(s.holds.since)}` : ''})</span>`
+    ? `<br><span class="holds" data-holds>holds ${esc(heldName(s.holds))} (${esc(s.holds.purpose)} from ${esc(s.holds.source)}${s.holds.since ? `, since ${utc(s.holds.since)}` : ''})</span>`
     : '';
   const l = s.lastRestore;
   const last = l
@@ -180,10 +180,16 @@ function standby(s: StandbySync & { progress?: RestoreInto }, now: string): stri
           ? `<br><span class="muted">undo: <code data-rollback>apim-dr restore --rollback ${esc(l.recordName)} --yes</code></span>`
           : ''
       }`
-    : '';
+    : lastApply(s.lastApply);
   // Its record is on the next line, as its last restore.
   const progress = s.progress ? `<br><span class="running" data-restoring>${restoring({ ...s.progress, recordName: undefined }, now)}</span>` : '';
   return `<li data-standby="${esc(s.service)}" class="sync-${esc(s.state)}"><span class="name">${esc(s.service)}</span>: ${state} <span class="muted">(sync: ${esc(s.sync)})</span>${progress}${holds}${last}</li>`;
+}
+
+/** A standby kept by snapshots: the newest apply into it, as its last restore is shown for the others. */
+function lastApply(a: StandbySync['lastApply']): string {
+  if (!a) return '';
+  return `<br><span class="muted">last snapshot ${esc(a.purpose)} ${esc(a.state)}, RTO ${short(a.rtoMs)}, ${utc(a.completedAt)}, by <span data-requested-by>${esc(a.requestedBy)}</span>: <code data-record>${esc(a.recordName)}</code> (${esc(a.snapshotName)})</span>`;
 }
 
 /** A restore running into an instance: from where, its phase, a percent only where its history gives one, and for how long. */

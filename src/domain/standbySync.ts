@@ -107,3 +107,8 @@ export function standbySync(
     },
   };
 }
+
+/** What a diverged standby holds: the backup restored into it, or the snapshot applied to it. */
+export function heldName(holds: NonNullable<StandbySync['holds']>): string {
+  return holds.backupName ?? holds.snapshotName ?? 'an unknown configuration';
+}

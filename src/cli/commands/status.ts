@@ -8,6 +8,7 @@ import { fleetStatusModule } from '../lazy';
 import { discoveryLines } from './statusDiscovery';
 import { ExitCode, table, type Output } from '../output';
 import type { AppClient } from '../remote/appClient';
+import { heldName } from '../../domain/standbySync';
 
 export async function statusCommand(services: Services, out: Output): Promise<number> {
   return printStatus(await fleetStatusModule().fleetStatus(services), out);
@@ -59,7 +60,7 @@ function standbyText(b: InstanceStatus['standbys'][number]): string {
   if (b.progress) return `${b.service} ${restoringText(b.progress)}`;
   if (b.state === 'behind' && b.lagMs !== undefined) return `${b.service} ${formatDuration(b.lagMs)} behind`;
   if (b.state === 'diverged' && b.holds)
-    return `${b.service} DIVERGED: holds ${b.holds.backupName ?? '?'} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
+    return `${b.service} DIVERGED: holds ${heldName(b.holds)} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
   return `${b.service} ${b.state}`;
 }
 
