@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeResource, seedResource } from '../../dev/sandbox/configApi';
 import { startSandbox, type RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { seedFullConfiguration } from '../support/configSeed';
-import { V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
+import { V2, V2_SERVICES, V2_STANDBY, v2Config, v2SnapshotConfig } from '../support/v2Fleet';
 import { cli } from './runCli';
 
 describe('apim-dr snapshot (the compiled bin)', () => {
@@ -33,6 +33,11 @@ describe('apim-dr snapshot (the compiled bin)', () => {
 
     const list = await cli(['snapshot', 'list', V2, '--config', config, '--json'], env);
     expect(JSON.parse(list.stdout).map((e: { snapshotName: string }) => e.snapshotName)).toEqual([name]);
+    // Where snapshots are its protection, status shows the newest one where a backup would be.
+    const protectedBySnapshots = join(mkdtempSync(join(tmpdir(), 'apim-dr-snapshot-')), 'apim-dr.json');
+    writeFileSync(protectedBySnapshots, JSON.stringify(v2SnapshotConfig(sandbox)));
+    const status = await cli(['status', '--config', protectedBySnapshots], env);
+    expect(status.stdout).toMatch(new RegExp(`${V2} +config +PROTECTED +\\d+s old \\(snapshot\\)`));
     const show = await cli(['snapshot', 'show', name, '--config', config], env);
     expect(show.stdout).toContain('namedValues/orders-key');
     expect(show.stdout).toContain('move it to Key Vault or supply it at apply');

@@ -34,7 +34,7 @@ function printStatus(status: FleetStatus, out: Output): number {
         instance: i.service,
         via: i.origin === 'tag' ? (i.newlyFound ? 'tag (new)' : 'tag') : 'config',
         status: i.protection.toUpperCase(),
-        newest: i.newestRestorable ? `${formatDuration(i.newestRestorable.ageMs)} old` : 'none',
+        newest: newest(i),
         expires: i.newestRestorable ? `in ${formatDuration(i.newestRestorable.expiresInMs)}` : '',
         rpo: formatDuration(i.rpoMs),
         platform: [i.platform ?? '?', migration(i.migration)].filter(Boolean).join(' '),
@@ -53,6 +53,13 @@ function printStatus(status: FleetStatus, out: Output): number {
     ),
   );
   return ExitCode.ok;
+}
+
+/** The newest restorable backup; for an instance snapshots protect instead, its newest snapshot. */
+function newest(i: InstanceStatus): string {
+  if (i.newestRestorable) return `${formatDuration(i.newestRestorable.ageMs)} old`;
+  if (i.snapshots?.newest) return `${formatDuration(i.snapshots.newest.ageMs)} old (snapshot)`;
+  return 'none';
 }
 
 /** A standby's sync state; diverged names what it holds instead and since when. */
