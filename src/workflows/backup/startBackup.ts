@@ -6,7 +6,7 @@ import { checkBackupReadiness } from '../../domain/backupReadiness';
 import { isBusy } from '../../domain/provisioningState';
 import { expiresAt } from '../../domain/expiry';
 import { completionWindow } from '../../domain/pollPlan';
-import { durationStats, recentBackupDurations } from '../../domain/rpoPlan';
+import { durationStats } from '../../domain/rpoPlan';
 import type { BackupManifest } from '../../domain/manifest';
 import { ensureError, UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -62,13 +62,15 @@ async function startNew(services: Services, service: ResolvedService, name: stri
 }
 
 /**
- * Where this instance's recent backups finished and how long they usually take, for the watch: one listing of its
- * entries. An instance without history of its own borrows the fleet's (from the catalog index), so that even its
- * first backup is checked sparsely before the fleet's fastest backup could have finished.
+ * Where this instance's recent backups finished and how long they usually take, for the watch: from the catalog
+ * index, which keeps each instance's recent successes' durations (not a listing of its entries, which grows with the
+ * history kept: issue 31). An instance without history of its own borrows the fleet's, so that even its first backup
+ * is checked sparsely before the fleet's fastest backup could have finished.
  */
 async function watchPlan(services: Services, service: ResolvedService): Promise<WatchPlan> {
-  const own = recentBackupDurations(await services.catalog.list(service.ref.name));
-  const durations = own.length ? own : [...(await services.catalogIndex.view()).durations.values()].flat();
+  const index = await services.catalogIndex.view();
+  const own = index.durations.get(service.ref.name.toLowerCase()) ?? [];
+  const durations = own.length ? own : [...index.durations.values()].flat();
   const window = completionWindow(durations);
   return window ? { window, expectedMs: durationStats(durations).medianMs } : {};
 }
