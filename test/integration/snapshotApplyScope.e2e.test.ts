@@ -50,7 +50,7 @@ describe('the way back of an --only apply covers what the apply touches', () => 
 
     // A part of the instance is no protection of it: the newest snapshot, for the RPO, is still the full one.
     expect((await h.services.snapshots.list(V2)).find((e) => e.snapshotName === applied.preApplySnapshot)?.scoped).toBe(true);
-    expect((await snapshotStatuses(h.services)).get(V2)?.newest?.snapshotName).toBe(full.snapshotName);
+    expect((await snapshotStatuses(h.services)).protection.get(V2)?.newest?.snapshotName).toBe(full.snapshotName);
 
     // The way back, mirrored in place: api-1 is renamed again and the operation the apply created goes; api-2 and the
     // rest of the instance are left as they are.

@@ -10,7 +10,7 @@ import { standbySync, type StandbySync } from '../../domain/standbySync';
 import type { Services } from '../../services';
 import { assessFleet } from './assessFleet';
 import { discoveryStatus, instanceDiscovery, type DiscoveryStatus, type InstanceDiscovery } from './discoveryStatus';
-import { snapshotStandbyStatuses, snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
+import { snapshotStatuses, type SnapshotProtection } from './snapshotStatus';
 import { latestMigrations, type MigrationStatus } from './migrationStatus';
 import { runningRestores, type RestoreProgress } from './runningRestores';
 import { isActive, type OrchestrationStarter } from '../starter';
@@ -80,7 +80,7 @@ export async function fleetStatus(services: Services, starter?: OrchestrationSta
 export async function fleetStatusOf(services: Services, catalog: Promise<CatalogSummary>, starter?: OrchestrationStarter): Promise<FleetStatus> {
   await services.fleet.sync();
   const now = services.clock.now();
-  const [{ entries, durations }, pending, migrations, outages, running, snapshots, snapshotStandbys] = await Promise.all([
+  const [{ entries, durations }, pending, migrations, outages, running, { protection: snapshots, standbys: snapshotStandbys }] = await Promise.all([
     catalog,
     services.changes.pending(),
     latestMigrations(services, starter),
@@ -88,7 +88,6 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
     // One query for the running backups; their phases are then asked of those alone.
     starter ? starter.running('backup-') : Promise.resolve([]),
     snapshotStatuses(services),
-    snapshotStandbyStatuses(services),
   ]);
   const runningIds = new Set(running);
   const [restoreRecords, restoring] = await Promise.all([

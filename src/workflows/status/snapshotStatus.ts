@@ -1,9 +1,11 @@
 /** Snapshot protection per instance with `snapshots` in the config (its newest snapshot, its age against the RPO), and the standbys snapshots keep. */
-import { protectedServices } from '../../config/resolveService';
+import { protectedServices, type ResolvedService } from '../../config/resolveService';
 import type { Services } from '../../services';
 import { snapshotStandbySync } from '../../domain/snapshotStandbySync';
 import type { StandbySync } from '../../domain/standbySync';
 import { snapshotOnlyServices } from '../snapshot/snapshotTick';
+import type { SnapshotEntry } from '../../azure/snapshot/snapshotStore';
+import type { SnapshotSyncSource } from '../../domain/snapshotSyncPlan';
 import { applyRecordsOf, snapshotSyncSources } from '../snapshot/startSnapshotSyncs';
 
 export interface SnapshotProtection {
@@ -13,11 +15,29 @@ export interface SnapshotProtection {
   rpoBreached: boolean;
 }
 
-export async function snapshotStatuses(services: Services): Promise<Map<string, SnapshotProtection>> {
+export interface SnapshotStatuses {
+  /** Per instance with `snapshots` in the config, keyed by lower-case name. */
+  protection: Map<string, SnapshotProtection>;
+  /** The standbys snapshots keep in sync, keyed `<source>→<standby>` (lower case); those kept by native restores are not in it. */
+  standbys: Map<string, StandbySync>;
+}
+
+/** Both from one listing of the snapshots and one look at which instances are on v2 tiers. */
+export async function snapshotStatuses(services: Services): Promise<SnapshotStatuses> {
   const configured = protectedServices(services.config).filter((s) => s.config.snapshots);
-  const result = new Map<string, SnapshotProtection>();
-  if (configured.length === 0) return result;
+  if (configured.length === 0) return { protection: new Map(), standbys: new Map() };
   const [entries, only] = await Promise.all([services.snapshots.list(), snapshotOnlyServices(services)]);
+  const sources = await snapshotSyncSources(services, only);
+  return { protection: protectionOf(services, configured, entries, only), standbys: await standbysOf(services, sources, entries) };
+}
+
+function protectionOf(
+  services: Services,
+  configured: ResolvedService[],
+  entries: readonly SnapshotEntry[],
+  only: ReadonlySet<string>,
+): Map<string, SnapshotProtection> {
+  const result = new Map<string, SnapshotProtection>();
   const now = services.clock.now().getTime();
   for (const s of configured) {
     const key = s.ref.name.toLowerCase();
@@ -32,15 +52,11 @@ export async function snapshotStatuses(services: Services): Promise<Map<string, 
   return result;
 }
 
-/**
- * The standbys snapshots keep in sync, each from the newest apply into it, keyed `<source>→<standby>` (lower case).
- * Standbys kept by native restores are not in it.
- */
-export async function snapshotStandbyStatuses(services: Services): Promise<Map<string, StandbySync>> {
-  const sources = await snapshotSyncSources(services);
+/** Each standby snapshots keep, from the newest apply into it. */
+async function standbysOf(services: Services, sources: readonly SnapshotSyncSource[], entries: readonly SnapshotEntry[]): Promise<Map<string, StandbySync>> {
   const result = new Map<string, StandbySync>();
   if (sources.length === 0) return result;
-  const [entries, records] = await Promise.all([services.snapshots.list(), applyRecordsOf(services, sources)]);
+  const records = await applyRecordsOf(services, sources);
   for (const s of sources) {
     const mine = entries.filter((e) => e.service.toLowerCase() === s.name.toLowerCase()).map((e) => e.snapshotName);
     for (const b of s.standbys) {
