@@ -7,6 +7,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from './configRules';
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
+import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
+import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
 
 export interface StoredResource {
   /** Relative to the service, as first written (`apis/orders/operations/get`). */
@@ -77,8 +79,15 @@ export function removeResource(service: SandboxService, path: string): void {
   const store = service.configuration.resources!;
   const key = path.toLowerCase();
   const segments = key.split('/');
+  const id = `${service.id}/${key}`.toLowerCase();
   for (const other of Object.keys(store)) {
-    const linked = isLinkTo(other, key);
+    // A workspace's links name their other end in the body: they go with it.
+    const linked =
+      isLinkTo(other, key) ||
+      LINK_FIELDS.some((f) => {
+        const end = store[other]!.properties[f];
+        return typeof end === 'string' && (end.toLowerCase() === id || end.toLowerCase().startsWith(`${id}/`));
+      });
     if (other === key || other.startsWith(`${key}/`) || linked) delete store[other];
   }
   const legacy = segments.length === 2 ? LEGACY[segments[0]!] : undefined;
@@ -134,7 +143,7 @@ export function serveConfiguration(
   }
   if (segments.length % 2 === 1) {
     if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
-    return list(service, store, collectionSegments, rule, url, origin, throttle.pageSize);
+    return newWorkspaceFailure(store, collectionSegments) ?? list(service, store, collectionSegments, rule, url, origin, throttle.pageSize);
   }
   if (method === 'PUT' || method === 'DELETE') {
     const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
@@ -238,12 +247,13 @@ function put(
       return fail(400, 'config.put', 'ServiceLimitReached', `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} here; delete some first.`);
     }
   }
-  if (rule.secretAction === 'listSecrets' && rule.type === 'subscriptions') {
+  if (rule.secretAction === 'listSecrets' && rule.type.endsWith('subscriptions')) {
     properties.primaryKey ??= randomBytes(16).toString('hex');
     properties.secondaryKey ??= randomBytes(16).toString('hex');
   }
   seedResource(service, current?.path ?? path, properties);
   const stored = resourcesOf(service)[path.toLowerCase()]!;
+  if (!current && rule.type === 'workspaces') newWorkspaces.set(stored, new Map());
   const answer = toArm(service, stored, rule, store);
   if (rule.lro) {
     const id = randomUUID();
@@ -289,26 +299,31 @@ function validate(
   if (!current) {
     const missing = (rule.required ?? []).filter((f) => properties[f] === undefined || properties[f] === '');
     if (missing.length) return `'${missing.join("', '")}' ${missing.length > 1 ? 'are' : 'is'} required to create '${path}'.`;
+    const holder = nameHolder(store, path);
+    if (holder) return `'${path}': the name is in use by '${store[holder]!.path}'; names are unique across the service and its workspaces.`;
   }
-  if (rule.type.endsWith('policies') || rule.type === 'policyFragments') {
+  if (rule.type.endsWith('policies') || rule.type.endsWith('policyFragments')) {
     const xml = typeof properties.value === 'string' ? properties.value : '';
     if (Buffer.byteLength(xml) > 256 * 1024) return 'A policy document may not exceed 256 KiB.';
+    // A workspace's policy sees the workspace's named values, fragments and backends, never the service's.
+    const scope = /^workspaces\/[^/]+\//i.exec(path)?.[0].toLowerCase() ?? '';
     for (const [, name] of xml.matchAll(/\{\{([^}]+)\}\}/g)) {
-      if (!has(store, `namedvalues/${name!.toLowerCase()}`)) return `Cannot find a property '${name}' referenced in the policy.`;
+      if (!has(store, `${scope}namedvalues/${name!.toLowerCase()}`)) return `Cannot find a property '${name}' referenced in the policy.`;
     }
     for (const [, id] of xml.matchAll(/<include-fragment\s+fragment-id="([^"]+)"/g)) {
-      if (!has(store, `policyfragments/${id!.toLowerCase()}`)) return `The policy fragment '${id}' referenced in the policy was not found.`;
+      if (!has(store, `${scope}policyfragments/${id!.toLowerCase()}`)) return `The policy fragment '${id}' referenced in the policy was not found.`;
     }
     for (const [, id] of xml.matchAll(/backend-id="([^"]+)"/g)) {
-      if (!has(store, `backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
+      if (!has(store, `${scope}backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
     }
   }
-  if (rule.type === 'namedValues' && typeof properties.value === 'string' && properties.value.length > 4096)
+  if (rule.type.endsWith('namedValues') && typeof properties.value === 'string' && properties.value.length > 4096)
     return 'A named value may not exceed 4,096 characters.';
   const references: [string, unknown][] = [
     ['apiVersionSetId', properties.apiVersionSetId],
     ['loggerId', properties.loggerId],
-    ['scope', rule.type === 'subscriptions' ? properties.scope : undefined],
+    ['scope', rule.type.endsWith('subscriptions') ? properties.scope : undefined],
+    ...LINK_FIELDS.map((field): [string, unknown] => [field, properties[field]]),
     ...(((properties.pool as { services?: { id?: string }[] } | undefined)?.services ?? []).map((s) => ['pool.services.id', s.id]) as [string, unknown][]),
   ];
   for (const [field, value] of references) {
@@ -328,11 +343,41 @@ function toArm(service: SandboxService, resource: StoredResource, rule: Collecti
     properties = { ...(get(store, `${rule.linkTo}/${name.toLowerCase()}`)?.properties ?? {}) };
   } else {
     properties = { ...resource.properties, ...rule.readOnly?.(resource.properties) };
-    const secret = rule.type !== 'namedValues' || properties.secret === true || properties.keyVault !== undefined;
+    const secret = !rule.type.endsWith('namedValues') || properties.secret === true || properties.keyVault !== undefined;
     for (const field of rule.writeOnly ?? []) if (secret) delete properties[field];
     if (rule.type.endsWith('policies')) properties.format = 'rawxml';
   }
   return { id: `${service.id}/${resource.path}`, type: `Microsoft.ApiManagement/service/${rule.type}`, name, properties };
+}
+
+/** The other resource of the same kind and name, at the service or in a workspace, if any (names are unique across them). */
+function nameHolder(store: Store, path: string): string | undefined {
+  const name = uniqueName(path.toLowerCase());
+  if (!name) return undefined;
+  const scopes = [
+    '',
+    ...Object.keys(store)
+      .filter((k) => k.startsWith('workspaces/') && k.split('/').length === 2)
+      .map((k) => `${k}/`),
+  ];
+  return scopes.map((scope) => `${scope}${name}`).find((key) => key !== path.toLowerCase() && has(store, key));
+}
+
+/** Lists under a workspace created by PUT that still answer 500, by workspace and then collection (facts §5). */
+const newWorkspaces = new WeakMap<StoredResource, Map<string, number>>();
+/** How many times each list under a new workspace answers 500 before it settles (more than one request's SDK retries). */
+const NEW_WORKSPACE_FAILURES = 4;
+
+function newWorkspaceFailure(store: Store, collection: string[]): ConfigAnswer | undefined {
+  if (collection[0]?.toLowerCase() !== 'workspaces' || collection.length < 3) return undefined;
+  const workspace = get(store, collection.slice(0, 2).join('/').toLowerCase());
+  const failures = workspace && newWorkspaces.get(workspace);
+  if (!failures) return undefined;
+  const key = collection.join('/').toLowerCase();
+  const count = failures.get(key) ?? 0;
+  if (count >= NEW_WORKSPACE_FAILURES) return undefined;
+  failures.set(key, count + 1);
+  return fail(500, 'config.notready', 'InternalServerError', 'Something went wrong. The workspace is not ready yet.');
 }
 
 function isLinkTo(key: string, target: string): boolean {

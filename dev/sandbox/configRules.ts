@@ -74,6 +74,53 @@ export const COLLECTION_RULES: Record<string, CollectionRule> = {
   openidconnectproviders: { type: 'openidConnectProviders', writeOnly: ['clientSecret'], secretAction: 'listSecrets' },
 };
 
+/** Tiers with workspaces (facts §5); elsewhere every workspace request answers MethodNotAllowedInPricingTier. */
+const WORKSPACE_TIERS = ['BasicV2', 'StandardV2', 'Premium', 'PremiumV2'];
+
+/** The service-level collections a workspace has too (2024-05-01 `service/workspaces/*`), by the same rules. */
+const IN_WORKSPACES = [
+  'apis',
+  'apis/*/operations',
+  'apis/*/operations/*/policies',
+  'apis/*/policies',
+  'apis/*/schemas',
+  'apis/*/diagnostics',
+  'products',
+  'products/*/policies',
+  'namedvalues',
+  'backends',
+  'apiversionsets',
+  'tags',
+  'policyfragments',
+  'loggers',
+  'diagnostics',
+  'groups',
+  'groups/*/users',
+  'subscriptions',
+  'certificates',
+  'schemas',
+  'policies',
+];
+
+/** A workspace's links carry their other end in the body, by full ID (no body-less PUT as at the service level). */
+const workspaceLink = (type: string, field: string): CollectionRule => ({ type: `workspaces/${type}`, required: [field], tiers: WORKSPACE_TIERS });
+
+export const WORKSPACE_RULES: Record<string, CollectionRule> = {
+  workspaces: { type: 'workspaces', required: ['displayName'], tiers: WORKSPACE_TIERS },
+  ...Object.fromEntries(
+    IN_WORKSPACES.map((key) => [
+      `workspaces/*/${key}`,
+      { ...COLLECTION_RULES[key]!, type: `workspaces/${COLLECTION_RULES[key]!.type}`, tiers: WORKSPACE_TIERS },
+    ]),
+  ),
+  'workspaces/*/products/*/apilinks': workspaceLink('products/apiLinks', 'apiId'),
+  'workspaces/*/products/*/grouplinks': workspaceLink('products/groupLinks', 'groupId'),
+  'workspaces/*/tags/*/apilinks': workspaceLink('tags/apiLinks', 'apiId'),
+  'workspaces/*/tags/*/operationlinks': workspaceLink('tags/operationLinks', 'operationId'),
+  'workspaces/*/tags/*/productlinks': workspaceLink('tags/productLinks', 'productId'),
+};
+Object.assign(COLLECTION_RULES, WORKSPACE_RULES);
+
 export { tierLimit } from '../../src/domain/snapshot/tierLimits';
 
 /** `apis/orders/operations` → `apis/*\/operations`: the rule key of a collection path. */

@@ -24,7 +24,7 @@ export function demoV2Services(specs: SandboxServiceSpec[]): Record<string, unkn
   return [{ id: primary, standbys: [{ id: standby, sync: 'manual' }], snapshots: { schedule: '0 0 */6 * * *', afterChange: true } }];
 }
 
-/** A small but real configuration: APIs with operations and policies, a product, named values (one in Key Vault), a backend. */
+/** A small but real configuration: APIs with operations and policies, a product, named values (one in Key Vault), a backend, a workspace. */
 export function seedDemoV2(service: SandboxService): void {
   seedResource(service, 'namedValues/orders-backend-url', { displayName: 'orders-backend-url', value: 'https://orders.weu.contoso.example', secret: false });
   seedResource(service, 'namedValues/orders-api-key', {
@@ -55,4 +55,48 @@ export function seedDemoV2(service: SandboxService): void {
       });
     }
   }
+  seedDemoWorkspace(service);
+}
+
+export const DEMO_WORKSPACE = 'partners';
+
+/**
+ * A team's workspace (Standard v2 has them): its own named value, backend, tag, product, workspace policy and two
+ * APIs with operations and policies, linked to the product and the tag as a workspace links them (by ID in the body).
+ * Its names differ from the service's: names are unique across the service and its workspaces.
+ */
+export function seedDemoWorkspace(service: SandboxService, workspace = DEMO_WORKSPACE): void {
+  const ws = `workspaces/${workspace}`;
+  const id = (path: string) => `${service.id}/${ws}/${path}`;
+  seedResource(service, ws, { displayName: 'Partner team', description: 'APIs the partner team owns' });
+  seedResource(service, `${ws}/namedValues/partner-host`, { displayName: 'partner-host', value: 'partners.weu.contoso.example', secret: false });
+  seedResource(service, `${ws}/backends/partner-backend`, { url: 'https://partners.weu.contoso.example', protocol: 'http' });
+  seedResource(service, `${ws}/tags/partner`, { displayName: 'partner' });
+  seedResource(service, `${ws}/products/partner-plan`, { displayName: 'Partner plan', state: 'published', subscriptionRequired: true });
+  seedResource(service, `${ws}/policies/policy`, {
+    format: 'rawxml',
+    value: '<policies><inbound><set-header name="x-partner-host" exists-action="override"><value>{{partner-host}}</value></set-header></inbound></policies>',
+  });
+  for (const api of ['partner-orders', 'partner-invoices']) {
+    seedResource(service, `${ws}/apis/${api}`, {
+      displayName: api,
+      path: `partners/${api}`,
+      protocols: ['https'],
+      serviceUrl: `https://${api}.weu.contoso.example`,
+    });
+    seedResource(service, `${ws}/apis/${api}/policies/policy`, {
+      format: 'rawxml',
+      value: '<policies><inbound><base /><set-backend-service backend-id="partner-backend" /></inbound></policies>',
+    });
+    for (const op of ['list', 'get']) {
+      seedResource(service, `${ws}/apis/${api}/operations/${op}`, { displayName: `${op} ${api}`, method: 'GET', urlTemplate: op === 'get' ? '/{id}' : '/' });
+    }
+    seedResource(service, `${ws}/apis/${api}/operations/get/policies/policy`, {
+      format: 'rawxml',
+      value: '<policies><inbound><base /><rate-limit calls="20" renewal-period="60" /></inbound></policies>',
+    });
+    seedResource(service, `${ws}/products/partner-plan/apiLinks/${api}`, { apiId: id(`apis/${api}`) });
+    seedResource(service, `${ws}/tags/partner/apiLinks/${api}`, { apiId: id(`apis/${api}`) });
+  }
+  seedResource(service, `${ws}/tags/partner/operationLinks/partner-orders-get`, { operationId: id('apis/partner-orders/operations/get') });
 }

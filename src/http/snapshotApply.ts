@@ -24,7 +24,7 @@ const applySchema = z.strictObject({
   set: z
     .array(
       z.strictObject({
-        path: z.string().regex(/^namedValues\/[^/]+$/, "must be 'namedValues/<name>'"),
+        path: z.string().regex(/^(workspaces\/[^/]+\/)?namedValues\/[^/]+$/, "must be '[workspaces/<w>/]namedValues/<name>'"),
         setting: z.string().regex(/^APIM_DR_SECRET_[A-Za-z0-9_]+$/, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
       }),
     )

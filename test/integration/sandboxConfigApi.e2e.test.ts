@@ -79,4 +79,41 @@ describe('the sandbox configuration API, through the ARM pipeline', () => {
     await client.put('tags/one-more', { properties: { displayName: 'x' } });
     expect(h.sandbox.apim.count('config.throttled')).toBeGreaterThanOrEqual(1);
   });
+
+  it('serves workspaces as the specification shapes them: their own policy scope, names unique across them, 500s while new', async () => {
+    await standardV2.put('namedValues/shared', { properties: { displayName: 'shared', value: 'x' } });
+    await standardV2.put('workspaces/team', { properties: { displayName: 'Team' } });
+    // A workspace's policy may not name the service's named values.
+    const policy = {
+      properties: { format: 'rawxml', value: '<policies><inbound><set-header name="x"><value>{{shared}}</value></set-header></inbound></policies>' },
+    };
+    await expect(standardV2.put('workspaces/team/policies/policy', policy)).rejects.toMatchObject({ status: 400, code: 'ValidationError' });
+    // A new workspace's lists answer 500 a few times before they settle; the client asks again.
+    expect(await standardV2.list('workspaces/team/apis')).toEqual([]);
+    expect(h.sandbox.apim.count('config.notready', V2)).toBe(4);
+    await standardV2.put('workspaces/team/namedValues/shared-too', { properties: { displayName: 'shared-too', value: 'y' } });
+    await standardV2.put('workspaces/team/policies/policy', {
+      properties: { format: 'rawxml', value: '<policies><inbound><set-header name="x"><value>{{shared-too}}</value></set-header></inbound></policies>' },
+    });
+    // Names are unique across the service and its workspaces.
+    await expect(standardV2.put('workspaces/team/namedValues/shared', { properties: { displayName: 'shared', value: 'z' } })).rejects.toMatchObject({
+      status: 400,
+      code: 'ValidationError',
+    });
+    // A workspace's link names its other end in the body; it goes when that end is deleted.
+    await standardV2.put('workspaces/team/apis/a', { properties: { displayName: 'a', path: 'a' } });
+    await standardV2.put('workspaces/team/tags/t', { properties: { displayName: 't' } });
+    await standardV2.put('workspaces/team/tags/t/apiLinks/l', { properties: { apiId: `${idOf(V2)}/workspaces/team/apis/a` } });
+    await expect(standardV2.put('workspaces/team/tags/t/apiLinks/m', { properties: { apiId: `${idOf(V2)}/workspaces/team/apis/none` } })).rejects.toMatchObject(
+      {
+        status: 400,
+      },
+    );
+    await standardV2.delete('workspaces/team/apis/a');
+    expect(await standardV2.list('workspaces/team/tags/t/apiLinks')).toEqual([]);
+    // On a tier without workspaces, ARM says so.
+    await expect(h.services.configClient(parseServiceId(idOf('contoso-apim-dev'))!).list('workspaces')).rejects.toMatchObject({
+      code: 'MethodNotAllowedInPricingTier',
+    });
+  });
 });

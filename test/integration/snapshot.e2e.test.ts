@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setPageSize } from '../../dev/sandbox/configApi';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
-import { SEEDED_SECRETS, seedFullConfiguration } from '../support/configSeed';
+import { SEEDED_SECRETS, seedFullConfiguration, seedWorkspaceSecrets } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
@@ -59,7 +59,18 @@ describe('taking a configuration snapshot', () => {
   });
 
   it('writes no secret in clear to any blob', async () => {
-    await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'alice@contoso.example' });
+    // A workspace's secrets too: its secret named value, its backend's literal key, its subscription's key.
+    seedWorkspaceSecrets(h.sandbox.apim.service(WEU));
+    const summary = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'alice@contoso.example' });
+    expect(summary.counts).toMatchObject({ workspaces: 1, workspaceNamedValues: 1, workspaceBackends: 1, workspaceSubscriptions: 1 });
+    const left = (await h.services.snapshots.readManifest(summary.snapshotName)).notCaptured.map((n) => `${n.path} ${n.what}`);
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'workspaces/team/namedValues/team-key value',
+        'workspaces/team/backends/team-backend credentials.header.x-api-key',
+        'workspaces/team/subscriptions/team-sub primaryKey, secondaryKey',
+      ]),
+    );
     const texts: string[] = [];
     // Every blob of both containers: the backups' and the state container, where snapshots live.
     for (const container of [h.sandbox.container(), h.sandbox.stateContainer()]) {

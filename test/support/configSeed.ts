@@ -18,7 +18,30 @@ export const SEEDED_SECRETS = {
   loggerKey: 'logger-key-3f5b7d9a1c0e',
   subscriptionPrimary: 'sub-primary-0a1b2c3d4e5f',
   subscriptionSecondary: 'sub-secondary-6a7b8c9d0e1f',
+  workspaceNamedValue: 'ws-nv-secret-4c6e8a0b2d1f',
+  workspaceBackendHeader: 'ws-backend-key-7e9a1c3b5d0f',
+  workspaceSubscriptionPrimary: 'ws-sub-primary-2b4d6f8a0c1e',
 };
+
+/** A workspace holding its own secrets: a secret named value, a literal backend credential and a subscription's keys. */
+export function seedWorkspaceSecrets(service: SandboxService, workspace = 'team'): void {
+  const s = SEEDED_SECRETS;
+  const ws = `workspaces/${workspace}`;
+  seedResource(service, ws, { displayName: workspace });
+  seedResource(service, `${ws}/namedValues/team-key`, { displayName: 'team-key', value: s.workspaceNamedValue, secret: true });
+  seedResource(service, `${ws}/backends/team-backend`, {
+    url: 'https://team.weu.contoso.example',
+    protocol: 'http',
+    credentials: { header: { 'x-api-key': [s.workspaceBackendHeader] } },
+  });
+  seedResource(service, `${ws}/products/team-plan`, { displayName: 'Team plan', state: 'published', subscriptionRequired: true });
+  seedResource(service, `${ws}/subscriptions/team-sub`, {
+    scope: `${service.id}/${ws}/products/team-plan`,
+    displayName: 'team',
+    state: 'active',
+    primaryKey: s.workspaceSubscriptionPrimary,
+  });
+}
 
 export function seedFullConfiguration(service: SandboxService, options: { apis?: number; operations?: number } = {}): void {
   const s = SEEDED_SECRETS;

@@ -9,6 +9,12 @@ export const V2_STANDBY = DEMO_V2_STANDBY;
 
 export const V2_SERVICES: SandboxServiceSpec[] = [...SAMPLE_SERVICES, ...demoV2Specs(SANDBOX_SUBSCRIPTION)];
 
+/** An empty instance of any tier in the sandbox's subscription (its resource group named after it). */
+export function emptyInstance(name: string, tier: string, location = 'North Europe'): SandboxServiceSpec {
+  const configuration = { apis: [], products: [], namedValues: [] };
+  return { subscriptionId: SANDBOX_SUBSCRIPTION, resourceGroup: `rg-${name}`, name, location, sku: { name: tier, capacity: 1 }, configuration };
+}
+
 export const idOf = (name: string) => {
   const spec = V2_SERVICES.find((s) => s.name === name)!;
   return canonicalServiceId(spec.subscriptionId, spec.resourceGroup, spec.name);

@@ -12,6 +12,9 @@ import { restPipeline } from '../lazySdk';
 
 export const CONFIG_API_VERSION = '2024-05-01';
 
+/** How often a list under a workspace is asked again after a 500 (1 + 2 + 4 + 8 s apart at most). */
+const NEW_WORKSPACE_RETRIES = 4;
+
 export interface ArmItem {
   id?: string;
   name: string;
@@ -79,8 +82,13 @@ export class ArmConfigClient {
   async list(collection: string): Promise<ArmItem[]> {
     const items: ArmItem[] = [];
     let url: string | undefined = this.url(collection);
-    while (url) {
+    for (let failed = 0; url;) {
       const answer = await this.send('GET', url);
+      // A workspace just created answers 500 on its lists for a while (facts §5): wait and ask again.
+      if (answer.status === 500 && /^workspaces\//i.test(collection) && failed < NEW_WORKSPACE_RETRIES) {
+        await (this.options.sleep ?? sleep)(1000 * 2 ** failed++);
+        continue;
+      }
       if (answer.status !== 200) throw this.error(collection, answer);
       const page = answer.body as { value?: ArmItem[]; nextLink?: string };
       items.push(...(page.value ?? []));

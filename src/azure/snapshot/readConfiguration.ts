@@ -44,6 +44,20 @@ export async function listNames(client: ArmConfigClient, type: ResourceType): Pr
   return items.map((i) => i.name).filter((name) => !type.builtIn?.includes(name.toLowerCase()));
 }
 
+/** `listNames`, or undefined when the tier has no such type (MethodNotAllowedInPricingTier): workspaces on Standard. */
+export async function listNamesIfOnTier(client: ArmConfigClient, type: ResourceType): Promise<string[] | undefined> {
+  try {
+    return await listNames(client, type);
+  } catch (err) {
+    if (absentOnTier(err)) return undefined;
+    throw err;
+  }
+}
+
+function absentOnTier(err: unknown): boolean {
+  return err instanceof ArmConfigError && err.status === 400 && ABSENT_ON_TIER.includes(err.code);
+}
+
 /** Reads one API (or product, …) and everything under it: what `--only` and its verification need. */
 export async function readSubtree(client: ArmConfigClient, type: ResourceType, name: string): Promise<ConfigurationRead> {
   const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
@@ -93,8 +107,9 @@ async function readType(client: ArmConfigClient, type: ResourceType, parent: str
       items = await client.list(collection);
     }
   } catch (err) {
-    if (err instanceof ArmConfigError && err.status === 400 && ABSENT_ON_TIER.includes(err.code) && !parent) {
-      read.unreadable.push({ type: type.label, code: err.code, message: err.message });
+    if (absentOnTier(err) && !parent) {
+      const { code, message } = err as ArmConfigError;
+      read.unreadable.push({ type: type.label, code, message });
       return;
     }
     throw err;

@@ -1,7 +1,7 @@
 /** Writes a planned apply to the target: waves in order, each wave's PUTs at once (bounded by the client), then deletes. */
 import { makeReferencesAbsolute, REDACTED, type SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { PlannedWrite } from '../../domain/snapshot/applyPlan';
-import { typeOfPath } from '../../domain/snapshot/resourceTypes';
+import { typeOfPath, workspaceOf } from '../../domain/snapshot/resourceTypes';
 import { ensureError } from '../../errors';
 import { ArmConfigError, type ArmConfigClient } from './armConfigClient';
 
@@ -66,7 +66,9 @@ export function requestBody(resource: SnapshotResource, targetId: string, target
   if (typeOfPath(resource.path)?.linkTo || !resource.properties) return undefined;
   const properties = makeReferencesAbsolute(withoutRedacted(resource.properties), targetId);
   const keyVault = properties.keyVault as { identityClientId?: string | null } | undefined;
-  if (keyVault && targetClientIds && keyVault.identityClientId && !targetClientIds.includes(keyVault.identityClientId)) {
+  // A workspace has no managed identity of its own to rewrite to (the dry run says so).
+  const inWorkspace = !!workspaceOf(resource.path);
+  if (keyVault && targetClientIds && keyVault.identityClientId && !inWorkspace && !targetClientIds.includes(keyVault.identityClientId)) {
     // The source's user-assigned identity is not the target's: use the target's own (system-assigned when it has none).
     keyVault.identityClientId = targetClientIds[0] ?? null;
   }

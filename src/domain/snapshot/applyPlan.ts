@@ -3,8 +3,9 @@
  * what must be skipped and why, and the verdict. Pure: the target's current configuration is read by the caller.
  */
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
-import { RESOURCE_TYPES, typeOfPath, type ResourceType } from './resourceTypes';
-import { isV2, tierLacks, tierLimit } from './tierLimits';
+import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf, type ResourceType } from './resourceTypes';
+import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
+import { workspaceFindings } from './workspaceFindings';
 
 export type Verdict = 'Fully restorable' | 'Partially restorable' | 'Not restorable';
 
@@ -83,7 +84,12 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
       code: 'UnsupportedOnTier',
       resource: top,
       message: `${target.tier} has no ${top} (ARM answers MethodNotAllowedInPricingTier): ${[...selected].filter((k) => k.startsWith(`${top.toLowerCase()}/`)).length} resources cannot be carried`,
-      fix: isV2(target.tier) ? 'use workspace gateways on a v2 tier, or apply to a Developer or Premium instance' : 'apply to a tier that has them',
+      fix:
+        top === 'workspaces'
+          ? `apply to an instance of a tier that has workspaces (${tiersWith(top)!.join(', ')}), or leave them out: --only the service's own resources`
+          : isV2(target.tier)
+            ? 'use workspace gateways on a v2 tier, or apply to a Developer or Premium instance'
+            : 'apply to a tier that has them',
     });
   }
 
@@ -94,7 +100,8 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     const resource = byPath.get(key)!;
     const type = typeOfPath(key)!;
     const missing = notCapturedByPath.get(key) ?? [];
-    const needsSecretToCreate = (type.label === 'namedValues' && missing.length > 0) || type.label === 'identityProviders';
+    const namedValue = kindOf(type) === 'namedValues';
+    const needsSecretToCreate = (namedValue && missing.length > 0) || type.label === 'identityProviders';
     if (needsSecretToCreate && !current.has(key)) {
       skip(key, 'SecretNotCaptured');
       findings.push({
@@ -102,14 +109,15 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
         code: 'SecretNotCaptured',
         resource: resource.path,
         message: `${resource.path}: ${missing[0]?.reason ?? 'its secret is not in the snapshot'}`,
-        fix:
-          type.label === 'namedValues'
-            ? `${missing[0]?.fix ?? 'supply it at apply'}: --set ${resource.path}=env:<VARIABLE> or =file:<path> (HTTP: set [{ path, setting: 'APIM_DR_SECRET_…' }])`
-            : (missing[0]?.fix ?? 'create it on the target with its secret'),
+        fix: namedValue
+          ? `${missing[0]?.fix ?? 'supply it at apply'}: --set ${resource.path}=env:<VARIABLE> or =file:<path> (HTTP: set [{ path, setting: 'APIM_DR_SECRET_…' }])`
+          : (missing[0]?.fix ?? 'create it on the target with its secret'),
       });
     }
     if (type.policy && JSON.stringify(resource.properties ?? {}).includes(REDACTED)) skip(key, 'PolicyRedacted');
   }
+
+  findings.push(...workspaceFindings(byPath, current, selected, skipped, skip));
 
   // Anything that needs what is skipped (or missing from both sides) is skipped too.
   let changed = true;
@@ -128,7 +136,16 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     }
   }
   for (const [path, code] of skipped) {
-    if (code.startsWith('Needs:')) {
+    const serviceLevel = code.startsWith('Needs:') ? serviceCounterpart(code.slice(6)) : undefined;
+    if (serviceLevel && (byPath.has(serviceLevel) || current.has(serviceLevel))) {
+      findings.push({
+        severity: 'partial',
+        code: 'WorkspaceReference',
+        resource: byPath.get(path)!.path,
+        message: `${byPath.get(path)!.path} names '${serviceLevel}', the service's: a workspace's policies may only name the workspace's own named values, backends and fragments`,
+        fix: `create ${code.slice(6)} in the workspace (in the source, then take a new snapshot), or edit the policy`,
+      });
+    } else if (code.startsWith('Needs:')) {
       findings.push({
         severity: 'partial',
         code: 'DependencySkipped',
@@ -161,7 +178,7 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     }
     writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: type.wave });
     // A written resource whose secrets were left out at capture reaches the target without them.
-    if (type.label !== 'namedValues') {
+    if (kindOf(type) !== 'namedValues') {
       for (const n of notCapturedByPath.get(key) ?? [])
         findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
     }
@@ -236,7 +253,13 @@ function selectOnly(resources: SnapshotResource[], only: string[], findings: Fin
       continue;
     }
     for (const [other] of byPath) {
-      const linksToIt = typeOfPath(other)?.linkTo && `${typeOfPath(other)!.linkTo!.toLowerCase()}/${other.split('/').pop()}` === key;
+      const linksToIt =
+        (typeOfPath(other)?.linkTo && `${typeOfPath(other)!.linkTo!.toLowerCase()}/${other.split('/').pop()}` === key) ||
+        // A workspace's link names its end in the body: to the API or to one of its operations.
+        LINK_REFERENCE_FIELDS.some((f) => {
+          const end = byPath.get(other)!.properties?.[f];
+          return typeof end === 'string' && (end.toLowerCase() === `/${key}` || end.toLowerCase().startsWith(`/${key}/`));
+        });
       if (other === key || other.startsWith(`${key}/`) || linksToIt) add(other);
     }
   }
@@ -251,16 +274,21 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   const type = typeOfPath(resource.path);
   if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
   const p = resource.properties ?? {};
-  for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId']) {
+  for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', ...LINK_REFERENCE_FIELDS]) {
     const value = p[field];
-    if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('/subscriptions/') && value.split('/').length === 3) deps.push(value.slice(1));
+    // A relative ID of one resource (`/loggers/x`, `/workspaces/w/apis/a`), not a collection (`/apis`, a scope).
+    const segments = typeof value === 'string' ? value.split('/').length : 0;
+    if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('/subscriptions/') && segments >= 3 && segments % 2 === 1)
+      deps.push(value.slice(1));
   }
   for (const member of (p.pool as { services?: { id?: string }[] } | undefined)?.services ?? []) if (member.id?.startsWith('/')) deps.push(member.id.slice(1));
   for (const id of (p.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []) if (id.startsWith('/')) deps.push(id.slice(1));
   if (type?.policy && typeof p.value === 'string') {
-    for (const [, name] of p.value.matchAll(/\{\{([^}]+)\}\}/g)) deps.push(`namedValues/${name}`);
-    for (const [, id] of p.value.matchAll(/<include-fragment\s+fragment-id="([^"]+)"/g)) deps.push(`policyFragments/${id}`);
-    for (const [, id] of p.value.matchAll(/backend-id="([^"]+)"/g)) deps.push(`backends/${id}`);
+    // A workspace's policies name the workspace's own named values, fragments and backends.
+    const scope = workspaceOf(resource.path);
+    for (const [, name] of p.value.matchAll(/\{\{([^}]+)\}\}/g)) deps.push(`${scope}namedValues/${name}`);
+    for (const [, id] of p.value.matchAll(/<include-fragment\s+fragment-id="([^"]+)"/g)) deps.push(`${scope}policyFragments/${id}`);
+    for (const [, id] of p.value.matchAll(/backend-id="([^"]+)"/g)) deps.push(`${scope}backends/${id}`);
   }
   return [...new Set(deps.map((d) => d.toLowerCase()))];
 }
@@ -317,14 +345,15 @@ function environmentFindings(resources: SnapshotResource[]): Finding[] {
     });
   for (const r of resources) {
     const type = typeOfPath(r.path);
+    const kind = type && kindOf(type);
     const p = r.properties ?? {};
-    if (type?.label === 'apis') note(r, 'serviceUrl', p.serviceUrl);
-    if (type?.label === 'backends') {
+    if (kind === 'apis') note(r, 'serviceUrl', p.serviceUrl);
+    if (kind === 'backends') {
       note(r, 'url', p.url);
       note(r, 'resourceId', p.resourceId);
     }
-    if (type?.label === 'loggers') note(r, 'resourceId', p.resourceId);
-    if (type?.label === 'namedValues' && p.keyVault) {
+    if (kind === 'loggers') note(r, 'resourceId', p.resourceId);
+    if (kind === 'namedValues' && p.keyVault && !workspaceOf(r.path)) {
       findings.push({
         severity: 'notice',
         code: 'KeyVaultReference',
@@ -335,6 +364,12 @@ function environmentFindings(resources: SnapshotResource[]): Finding[] {
     }
   }
   return findings;
+}
+
+/** `workspaces/w/namedvalues/x` → `namedvalues/x`: what a workspace's reference would be at the service level. */
+function serviceCounterpart(key: string): string | undefined {
+  const scope = workspaceOf(key);
+  return scope ? key.slice(scope.length) : undefined;
 }
 
 /** Built-in resources (the developers group, the starter product) exist on every instance and are never captured. */

@@ -2,7 +2,7 @@
  * Turns one resource as ARM returned it into what a snapshot keeps: read-only fields dropped, references to the
  * source instance made relative, and no secret in clear — secrets are left out and named (facts §3, §4).
  */
-import { REFERENCE_FIELDS, type ResourceType } from './resourceTypes';
+import { kindOf, LINK_REFERENCE_FIELDS, REFERENCE_FIELDS, type ResourceType } from './resourceTypes';
 
 /** What replaces a literal secret in a backend or a policy; apply never writes a resource still carrying it. */
 export const REDACTED = 'APIM-DR-REDACTED';
@@ -42,12 +42,14 @@ const SECRET_QUERY = /^(code|sig|subscription-key|api-key)$/i;
 export function captureResource(type: ResourceType, path: string, properties: Record<string, unknown> | undefined, sourceId: string): Captured {
   if (type.linkTo) return { resource: { path }, notCaptured: [] };
   const kept: Record<string, unknown> = structuredClone(properties ?? {});
-  for (const field of [...READ_ONLY['*']!, ...(READ_ONLY[type.pattern] ?? [])]) delete kept[field];
+  // A workspace's resources follow the service's rules for their kind (its named values as the service's, …).
+  const kind = kindOf(type);
+  for (const field of [...READ_ONLY['*']!, ...(READ_ONLY[kind] ?? [])]) delete kept[field];
   makeReferencesRelative(kept, sourceId);
   const notCaptured: NotCaptured[] = [];
   const leaveOut = (what: string, reason: string, fix: string) => notCaptured.push({ path, what, reason, fix });
 
-  switch (type.pattern) {
+  switch (kind) {
     case 'namedValues': {
       const keyVault = kept.keyVault as Record<string, unknown> | undefined;
       if (keyVault) {
@@ -162,7 +164,7 @@ export function redactPolicy(xml: string, report: (what: string) => void): strin
 function makeReferencesRelative(properties: Record<string, unknown>, sourceId: string): void {
   const relative = (value: unknown) =>
     typeof value === 'string' && value.toLowerCase().startsWith(`${sourceId.toLowerCase()}/`) ? value.slice(sourceId.length) : value;
-  for (const field of REFERENCE_FIELDS) if (field in properties) properties[field] = relative(properties[field]);
+  for (const field of [...REFERENCE_FIELDS, ...LINK_REFERENCE_FIELDS]) if (field in properties) properties[field] = relative(properties[field]);
   const pool = properties.pool as { services?: { id?: string }[] } | undefined;
   for (const member of pool?.services ?? []) member.id = relative(member.id) as string;
   const credentials = properties.credentials as { certificateIds?: string[] } | undefined;
@@ -174,7 +176,7 @@ export function makeReferencesAbsolute(properties: Record<string, unknown>, targ
   const out = structuredClone(properties);
   const absolute = (value: unknown) =>
     typeof value === 'string' && value.startsWith('/') && !value.startsWith('/subscriptions/') ? `${targetId}${value}` : value;
-  for (const field of REFERENCE_FIELDS) if (field in out) out[field] = absolute(out[field]);
+  for (const field of [...REFERENCE_FIELDS, ...LINK_REFERENCE_FIELDS]) if (field in out) out[field] = absolute(out[field]);
   const pool = out.pool as { services?: { id?: string }[] } | undefined;
   for (const member of pool?.services ?? []) member.id = absolute(member.id) as string;
   const credentials = out.credentials as { certificateIds?: string[] } | undefined;

@@ -21,6 +21,41 @@ export interface ResourceType {
   builtIn?: string[];
 }
 
+/**
+ * Workspaces and what lives under them (2024-05-01: `service/workspaces/*`). A workspace goes first (wave 0,
+ * apiops-cli's order); under it the service's own order holds, wave for wave.
+ * Links here have a body naming their other end by full ID (`products/{p}/apiLinks/{l}` {apiId}), not a PUT with none.
+ */
+const WORKSPACE_TYPES: ResourceType[] = [
+  { pattern: 'workspaces', label: 'workspaces', wave: 0 },
+  { pattern: 'workspaces/*/certificates', label: 'workspaceCertificates', wave: 1 },
+  { pattern: 'workspaces/*/namedValues', label: 'workspaceNamedValues', wave: 1 },
+  { pattern: 'workspaces/*/tags', label: 'workspaceTags', wave: 1 },
+  { pattern: 'workspaces/*/apiVersionSets', label: 'workspaceApiVersionSets', wave: 1 },
+  { pattern: 'workspaces/*/loggers', label: 'workspaceLoggers', wave: 1 },
+  { pattern: 'workspaces/*/groups', label: 'workspaceGroups', wave: 1 },
+  { pattern: 'workspaces/*/schemas', label: 'workspaceSchemas', wave: 1 },
+  { pattern: 'workspaces/*/backends', label: 'workspaceBackends', wave: 2 },
+  { pattern: 'workspaces/*/policyFragments', label: 'workspacePolicyFragments', wave: 3, policy: true },
+  { pattern: 'workspaces/*/diagnostics', label: 'workspaceDiagnostics', wave: 4 },
+  { pattern: 'workspaces/*/policies', label: 'workspacePolicy', wave: 4, singleton: 'policy', policy: true },
+  { pattern: 'workspaces/*/products', label: 'workspaceProducts', wave: 4 },
+  { pattern: 'workspaces/*/apis', label: 'workspaceApis', wave: 4 },
+  { pattern: 'workspaces/*/apis/*/operations', label: 'workspaceOperations', wave: 5 },
+  { pattern: 'workspaces/*/apis/*/schemas', label: 'workspaceApiSchemas', wave: 5 },
+  { pattern: 'workspaces/*/apis/*/diagnostics', label: 'workspaceApiDiagnostics', wave: 5 },
+  { pattern: 'workspaces/*/products/*/apiLinks', label: 'workspaceProductApiLinks', wave: 5 },
+  { pattern: 'workspaces/*/products/*/groupLinks', label: 'workspaceProductGroupLinks', wave: 5 },
+  { pattern: 'workspaces/*/products/*/policies', label: 'workspaceProductPolicies', wave: 5, singleton: 'policy', policy: true },
+  { pattern: 'workspaces/*/tags/*/apiLinks', label: 'workspaceTagApiLinks', wave: 5 },
+  { pattern: 'workspaces/*/tags/*/productLinks', label: 'workspaceTagProductLinks', wave: 5 },
+  { pattern: 'workspaces/*/groups/*/users', label: 'workspaceGroupUsers', wave: 5, linkTo: 'users' },
+  { pattern: 'workspaces/*/tags/*/operationLinks', label: 'workspaceTagOperationLinks', wave: 6 },
+  { pattern: 'workspaces/*/apis/*/policies', label: 'workspaceApiPolicies', wave: 6, singleton: 'policy', policy: true },
+  { pattern: 'workspaces/*/apis/*/operations/*/policies', label: 'workspaceOperationPolicies', wave: 6, singleton: 'policy', policy: true },
+  { pattern: 'workspaces/*/subscriptions', label: 'workspaceSubscriptions', wave: 6 },
+];
+
 export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'certificates', label: 'certificates', wave: 0 },
   { pattern: 'namedValues', label: 'namedValues', wave: 1 },
@@ -52,6 +87,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'apis/*/policies', label: 'apiPolicies', wave: 6, singleton: 'policy', policy: true },
   { pattern: 'apis/*/operations/*/policies', label: 'operationPolicies', wave: 6, singleton: 'policy', policy: true },
   { pattern: 'subscriptions', label: 'subscriptions', wave: 6, builtIn: ['master'] },
+  ...WORKSPACE_TYPES,
 ];
 
 /** Top-level types an instance of every tier has; the others may answer MethodNotAllowedInPricingTier. */
@@ -81,3 +117,16 @@ export function typeByLabel(label: string): ResourceType | undefined {
 
 /** Fields that carry full ARM IDs of resources of the same instance: stored relative, rewritten to the target's. */
 export const REFERENCE_FIELDS = ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', 'sourceApiId'];
+/** Workspace links name their other end by full ARM ID in their body: stored relative as well. */
+export const LINK_REFERENCE_FIELDS = ['apiId', 'groupId', 'productId', 'operationId'];
+
+/** `workspaces/{w}/…` → `workspaces/{w}/`, else '': the scope a resource's names (policy references, uniqueness) live in. */
+export function workspaceOf(path: string): string {
+  const m = /^workspaces\/[^/]+\//i.exec(path);
+  return m ? m[0] : '';
+}
+
+/** The service-level pattern a type follows (`workspaces/*\/apis/*\/operations` → `apis/*\/operations`): its capture rules. */
+export function kindOf(type: ResourceType): string {
+  return type.pattern.replace(/^workspaces\/\*\//, '');
+}

@@ -23,10 +23,16 @@ export function tierLimit(tier: string, collectionPattern: string): number | und
   return index < 0 ? undefined : V2_LIMITS[collectionPattern.toLowerCase()]?.[index];
 }
 
-/** Top-level types only some tiers have (self-hosted gateways: Developer and Premium). */
+/** Top-level types only some tiers have (self-hosted gateways: Developer and Premium; workspaces, facts §5). */
 const ONLY_ON: Record<string, string[]> = {
   gateways: ['Developer', 'Premium'],
+  workspaces: ['BasicV2', 'StandardV2', 'Premium', 'PremiumV2'],
 };
+
+/** The tiers that have a top-level type, when only some do. */
+export function tiersWith(topLevelPattern: string): string[] | undefined {
+  return ONLY_ON[topLevelPattern.toLowerCase()];
+}
 
 export function tierLacks(tier: string, topLevelPattern: string): boolean {
   const tiers = ONLY_ON[topLevelPattern.toLowerCase()];

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../errors';
 import type { NotCaptured, SnapshotResource } from '../../domain/snapshot/captureResource';
-import { typeOfPath } from '../../domain/snapshot/resourceTypes';
+import { kindOf, typeOfPath } from '../../domain/snapshot/resourceTypes';
 
 /** Where a secret's value is read, by the process that writes it: an app setting (or environment variable), or a file. */
 export type SecretSource = { setting: string } | { file: string };
@@ -22,9 +22,12 @@ export interface ValueOverride {
   value: string;
 }
 
-/** `namedValues/<name>=env:VAR` or `=file:PATH` (the CLI's `--set`). A literal value is refused: it would be on a command line. */
+/**
+ * `[workspaces/<w>/]namedValues/<name>=env:VAR` or `=file:PATH` (the CLI's `--set`). A literal value is refused: it
+ * would be on a command line.
+ */
 export function parseSecretSupply(text: string): SecretSupply {
-  const m = /^(namedValues\/[^/=]+)=(env|file):(.+)$/.exec(text);
+  const m = /^((?:workspaces\/[^/=]+\/)?namedValues\/[^/=]+)=(env|file):(.+)$/.exec(text);
   if (!m) {
     throw new UserError(
       `--set '${text.replace(/=.*/, '=…')}': expected namedValues/<name>=env:<VARIABLE> or namedValues/<name>=file:<path> (a secret's value never goes on a command line)`,
@@ -87,7 +90,7 @@ export function withSecrets(
   if (secrets.size === 0) return { resources, notCaptured };
   const wanted = new Map([...secrets].map(([path, value]) => [path.toLowerCase(), value]));
   for (const path of wanted.keys()) {
-    const known = resources.some((r) => r.path.toLowerCase() === path && typeOfPath(r.path)?.label === 'namedValues');
+    const known = resources.some((r) => r.path.toLowerCase() === path && kindOfPath(r.path) === 'namedValues');
     if (!known || !notCaptured.some((n) => n.path.toLowerCase() === path)) {
       throw new UserError(`--set '${path}': the snapshot holds no secret named value of that name left out at capture`, 'usage', 'SecretNotExpected');
     }
@@ -98,4 +101,10 @@ export function withSecrets(
     ),
     notCaptured: notCaptured.filter((n) => !wanted.has(n.path.toLowerCase())),
   };
+}
+
+/** A workspace's named values are named values too. */
+function kindOfPath(path: string): string | undefined {
+  const type = typeOfPath(path);
+  return type && kindOf(type);
 }

@@ -5,7 +5,7 @@
  * carry names and counts, never configuration.
  */
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
-import { listNames, readPaths, readTypes, sortRead, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
+import { listNames, listNamesIfOnTier, readPaths, readTypes, sortRead, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
 import { snapshotDocumentSchema } from '../../domain/snapshot/snapshotDocument';
 import { TOP_LEVEL_TYPES, typeByLabel } from '../../domain/snapshot/resourceTypes';
 import { z } from 'zod';
@@ -16,7 +16,7 @@ import { configuredInstance, storeSnapshot, summarize, type SnapshotSummary, typ
 /** APIs per part: 20 APIs of 20 operations with their policies are about 900 reads and a few hundred KB. */
 export const APIS_PER_PART = 20;
 
-export type SnapshotPart = { types: string[] } | { apis: string[] };
+export type SnapshotPart = { types: string[] } | { apis: string[] } | { workspace: string };
 
 export interface SnapshotPartsPlan {
   takenAt: string;
@@ -51,8 +51,13 @@ export async function planSnapshotParts(services: Services, input: TakeSnapshotI
   const takenAt = services.clock.now().toISOString();
   const client = services.configClient(ref);
   const apis = await listNames(client, typeByLabel('apis')!);
-  const parts: SnapshotPart[] = TOP_LEVEL_TYPES.filter((t) => t.label !== 'apis').map((t) => ({ types: [t.label] }));
+  // A part per workspace (it holds APIs of its own); a tier without workspaces gets one part that records why.
+  const workspaces = await listNamesIfOnTier(client, typeByLabel('workspaces')!);
+  const parts: SnapshotPart[] = TOP_LEVEL_TYPES.filter((t) => t.label !== 'apis' && (t.label !== 'workspaces' || !workspaces)).map((t) => ({
+    types: [t.label],
+  }));
   for (let i = 0; i < apis.length; i += APIS_PER_PART) parts.push({ apis: apis.slice(i, i + APIS_PER_PART) });
+  for (const workspace of workspaces ?? []) parts.push({ workspace });
   return { takenAt, parts, armRequests: client.requests.count };
 }
 
@@ -60,16 +65,14 @@ export async function planSnapshotParts(services: Services, input: TakeSnapshotI
 export async function readSnapshotPart(services: Services, input: SnapshotPartInput): Promise<{ resources: number; armRequests: number }> {
   const ref = configuredInstance(services, input.serviceId);
   const client = services.configClient(ref);
+  const { part } = input;
   const read =
-    'types' in input.part
+    'types' in part
       ? await readTypes(
           client,
-          input.part.types.map((label) => typeByLabel(label)!),
+          part.types.map((label) => typeByLabel(label)!),
         )
-      : await readPaths(
-          client,
-          input.part.apis.map((name) => `apis/${name}`),
-        );
+      : await readPaths(client, 'apis' in part ? part.apis.map((name) => `apis/${name}`) : [`workspaces/${part.workspace}`]);
   await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any');
   return { resources: read.resources.length, armRequests: client.requests.count };
 }
