@@ -114,6 +114,26 @@ describe('snapshots of an instance with a workspace', () => {
     for (const [key, resource] of Object.entries(afterDelete)) expect(after[key]?.etag, key).toBe(resource.etag);
   });
 
+  it('brings back a whole deleted workspace with --only workspaces/<w>, and nothing of the service', async () => {
+    const name = await snapshot();
+    const before = stored(V2);
+    removeResource(h.sandbox.apim.service(V2), WS);
+    const afterDelete = stored(V2);
+    expect(Object.keys(afterDelete).some((k) => k.startsWith('workspaces/'))).toBe(false);
+    const record = await applySnapshot(h.services, {
+      snapshotName: name,
+      target: V2,
+      only: [WS],
+      requestedBy: 'test',
+      requestedAt: h.clock.now().toISOString(),
+    });
+    expect(record.failed).toEqual([]);
+    expect(record.verification?.mismatched).toEqual([]);
+    const after = stored(V2);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const [key, resource] of Object.entries(afterDelete)) expect(after[key]?.etag, key).toBe(resource.etag);
+  });
+
   it('names workspaces as not carried by a classic Standard target, with the fix, and writes none there', async () => {
     const name = await snapshot();
     const response = await h.api('POST', '/api/snapshots/apply/check', { snapshot: name, target: STANDARD.name });

@@ -108,7 +108,7 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .command('apply <snapshot>')
     .description('apply a snapshot to its own instance or a configured standby: the dry run, a snapshot of the target, the writes, the verification')
     .requiredOption('--to <instance>', "the snapshot's instance or one of its standbys")
-    .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders'", repeatable)
+    .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders', 'workspaces/team/apis/orders'", repeatable)
     .option(
       '--set <namedValues/name=env:VAR|file:PATH>',
       'a secret named value the snapshot lacks, read from an environment variable or a file (repeatable; never the value itself)',
