@@ -5,7 +5,10 @@
  * apply into an empty Standard v2 standby and the apply of one API into the live instance: requests and time. Peak
  * memory of each. Prints JSON.
  *
- *   npx tsx bench/snapshot.bench.ts [--apis 200] [--operations 20] [--concurrency 8]
+ * With `--workspaces N`, the instance also has N workspaces of 10 APIs each (same operations and policies, each
+ * workspace with its own backend and named value, as a workspace's policies may name only its own).
+ *
+ *   npx tsx bench/snapshot.bench.ts [--apis 200] [--operations 20] [--concurrency 8] [--workspaces 0]
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
@@ -13,6 +16,7 @@ import { childTypes, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/
 import { DEFAULT_PAGE_SIZE, removeResource, seedResource } from '../dev/sandbox/configApi';
 import { DEMO_V2, DEMO_V2_STANDBY, demoV2Services, demoV2Specs } from '../dev/sandbox/demoV2';
 import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox } from '../dev/sandbox/startSandbox';
+import type { SandboxService } from '../dev/sandbox/model';
 import { createServices } from '../src/services';
 import { createLogger } from '../src/telemetry/logger';
 import { applySnapshot, checkSnapshotApply, preApplyScope } from '../src/workflows/snapshot/applySnapshot';
@@ -22,8 +26,15 @@ import { snapshotOf } from '../src/workflows/snapshot/takeSnapshot';
 import { round, runBenchmark } from './support';
 
 const { values } = parseArgs({
-  options: { apis: { type: 'string', default: '200' }, operations: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '8' } },
+  options: {
+    apis: { type: 'string', default: '200' },
+    operations: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '8' },
+    workspaces: { type: 'string', default: '0' },
+  },
 });
+const WORKSPACES = Number(values.workspaces);
+const APIS_PER_WORKSPACE = 10;
 const APIS = Number(values.apis);
 const OPERATIONS = Number(values.operations);
 const CONCURRENCY = Number(values.concurrency);
@@ -72,6 +83,7 @@ async function main() {
       });
     }
   }
+  for (let w = 0; w < WORKSPACES; w++) seedWorkspace(source, `ws-${w}`);
   const raw = sandbox.config() as { services: Record<string, unknown>[] };
   raw.services = [...raw.services.filter((s) => !/\/contoso-apim-v2-/.test(String(s.id))), ...demoV2Services(v2)];
   const services = createServices(parseConfig(raw), { settings: sandbox.settings, extraCa: sandbox.caPem, logger: createLogger(() => undefined) });
@@ -159,7 +171,15 @@ async function main() {
   console.log(
     JSON.stringify(
       {
-        instance: { tier: 'StandardV2', apis: APIS, operationsPerApi: OPERATIONS, resources: take.result.resourceCount, counts: take.result.counts },
+        instance: {
+          tier: 'StandardV2',
+          apis: APIS,
+          operationsPerApi: OPERATIONS,
+          workspaces: WORKSPACES,
+          apisPerWorkspace: WORKSPACES ? APIS_PER_WORKSPACE : 0,
+          resources: take.result.resourceCount,
+          counts: take.result.counts,
+        },
         concurrency: CONCURRENCY,
         snapshot: {
           armRequests: takeRequests,
@@ -210,6 +230,29 @@ async function main() {
     ),
   );
   await sandbox.close();
+}
+
+/** A workspace of APIS_PER_WORKSPACE APIs; every name carries the workspace's (names are unique across workspaces). */
+function seedWorkspace(source: SandboxService, ws: string) {
+  const at = `workspaces/${ws}`;
+  seedResource(source, at, { displayName: ws });
+  seedResource(source, `${at}/namedValues/${ws}-host`, { displayName: `${ws}-host`, value: `${ws}.contoso.example`, secret: false });
+  seedResource(source, `${at}/backends/${ws}-backend`, { url: `https://${ws}.contoso.example`, protocol: 'http' });
+  for (let a = 0; a < APIS_PER_WORKSPACE; a++) {
+    const api = `${ws}-api-${a}`;
+    seedResource(source, `${at}/apis/${api}`, { displayName: api, path: `${ws}/${api}`, protocols: ['https'], serviceUrl: `https://${api}.contoso.example` });
+    seedResource(source, `${at}/apis/${api}/policies/policy`, {
+      format: 'rawxml',
+      value: `<policies><inbound><base /><set-backend-service backend-id="${ws}-backend" /></inbound></policies>`,
+    });
+    for (let o = 0; o < OPERATIONS; o++) {
+      seedResource(source, `${at}/apis/${api}/operations/op-${o}`, { displayName: `op ${o}`, method: 'GET', urlTemplate: `/items/${o}` });
+      seedResource(source, `${at}/apis/${api}/operations/op-${o}/policies/policy`, {
+        format: 'rawxml',
+        value: `<policies><inbound><base /><set-header name="x-host" exists-action="override"><value>{{${ws}-host}}</value></set-header></inbound></policies>`,
+      });
+    }
+  }
 }
 
 runBenchmark(main);
