@@ -105,7 +105,7 @@ const IN_WORKSPACES = [
 /** A workspace's links carry their other end in the body, by full ID (no body-less PUT as at the service level). */
 const workspaceLink = (type: string, field: string): CollectionRule => ({ type: `workspaces/${type}`, required: [field], tiers: WORKSPACE_TIERS });
 
-export const WORKSPACE_RULES: Record<string, CollectionRule> = {
+const WORKSPACE_RULES: Record<string, CollectionRule> = {
   workspaces: { type: 'workspaces', required: ['displayName'], tiers: WORKSPACE_TIERS },
   ...Object.fromEntries(
     IN_WORKSPACES.map((key) => [

@@ -111,7 +111,7 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders', 'workspaces/team/apis/orders'", repeatable)
     .option(
       '--set <namedValues/name=env:VAR|file:PATH>',
-      'a secret named value the snapshot lacks, read from an environment variable or a file (repeatable; never the value itself)',
+      "a secret named value the snapshot lacks (a workspace's: workspaces/<w>/namedValues/<name>), read from an environment variable or a file (repeatable; never the value itself)",
       repeatable,
     )
     .option(
