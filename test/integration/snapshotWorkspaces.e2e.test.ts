@@ -5,6 +5,7 @@ import { removeResource, seedResource, setPageSize } from '../../dev/sandbox/con
 import { DEMO_WORKSPACE, seedDemoWorkspace } from '../../dev/sandbox/demoV2';
 import type { RunningSandbox } from '../../dev/sandbox/startSandbox';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
+import { planSnapshotParts } from '../../src/workflows/snapshot/snapshotParts';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
@@ -66,6 +67,12 @@ describe('snapshots of an instance with a workspace', () => {
       apiId: `/${WS}/apis/partner-orders`,
     });
 
+    // In parts: the workspace without its APIs, then its APIs a page at a time, as the service's.
+    const plan = await planSnapshotParts(h.services, { serviceId: V2, trigger: 'manual', requestedBy: 'test' });
+    expect(plan.parts.filter((p) => 'workspace' in p)).toEqual([
+      { workspace: DEMO_WORKSPACE },
+      { workspace: DEMO_WORKSPACE, apis: ['partner-invoices', 'partner-orders'] },
+    ]);
     const response = await h.api('POST', '/api/snapshots', { service: V2 });
     const instance = await runToCompletion(h, response.body.id);
     expect(instance.runtimeStatus).toBe('Completed');

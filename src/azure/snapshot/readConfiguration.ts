@@ -1,6 +1,6 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
-import { childTypes, TOP_LEVEL_TYPES, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { childTypes, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
 
 export interface Unreadable {
@@ -56,6 +56,18 @@ export async function listNamesIfOnTier(client: ArmConfigClient, type: ResourceT
 
 function absentOnTier(err: unknown): boolean {
   return err instanceof ArmConfigError && err.status === 400 && ABSENT_ON_TIER.includes(err.code);
+}
+
+/**
+ * A workspace and what is under it but its APIs, which a snapshot in parts reads a page at a time (as the service's):
+ * a workspace may hold as many APIs as an instance.
+ */
+export async function readWorkspaceWithoutApis(client: ArmConfigClient, name: string): Promise<ConfigurationRead> {
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  const type = typeByLabel('workspaces')!;
+  const found = await client.get(`workspaces/${name}`);
+  if (found) await keep(client, type, `workspaces/${found.item.name}`, found.item, read, [typeByLabel('workspaceApis')!]);
+  return sortRead(read);
 }
 
 /** Reads one API (or product, …) and everything under it: what `--only` and its verification need. */
@@ -119,10 +131,18 @@ async function readType(client: ArmConfigClient, type: ResourceType, parent: str
   );
 }
 
-async function keep(client: ArmConfigClient, type: ResourceType, path: string, item: ArmItem, read: ConfigurationRead): Promise<void> {
+async function keep(
+  client: ArmConfigClient,
+  type: ResourceType,
+  path: string,
+  item: ArmItem,
+  read: ConfigurationRead,
+  without: readonly ResourceType[] = [],
+): Promise<void> {
   const captured = captureResource(type, path, item.properties, client.service.id);
   read.notCaptured.push(...captured.notCaptured);
   if (!captured.resource) return;
   read.resources.push(captured.resource);
-  await Promise.all(childTypes(type.pattern).map((child) => readType(client, child, `${path}/`, read)));
+  const children = childTypes(type.pattern).filter((child) => !without.includes(child));
+  await Promise.all(children.map((child) => readType(client, child, `${path}/`, read)));
 }

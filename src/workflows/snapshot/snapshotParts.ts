@@ -5,7 +5,16 @@
  * carry names and counts, never configuration.
  */
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
-import { listNames, listNamesIfOnTier, readPaths, readTypes, sortRead, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
+import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
+import {
+  listNames,
+  listNamesIfOnTier,
+  readPaths,
+  readTypes,
+  readWorkspaceWithoutApis,
+  sortRead,
+  type ConfigurationRead,
+} from '../../azure/snapshot/readConfiguration';
 import { snapshotDocumentSchema } from '../../domain/snapshot/snapshotDocument';
 import { TOP_LEVEL_TYPES, typeByLabel } from '../../domain/snapshot/resourceTypes';
 import { z } from 'zod';
@@ -16,7 +25,8 @@ import { configuredInstance, storeSnapshot, summarize, type SnapshotSummary, typ
 /** APIs per part: 20 APIs of 20 operations with their policies are about 900 reads and a few hundred KB. */
 export const APIS_PER_PART = 20;
 
-export type SnapshotPart = { types: string[] } | { apis: string[] } | { workspace: string };
+/** A workspace's part holds what is under it but its APIs, or (with `apis`) a page of its APIs. */
+export type SnapshotPart = { types: string[] } | { apis: string[] } | { workspace: string; apis?: string[] };
 
 export interface SnapshotPartsPlan {
   takenAt: string;
@@ -57,7 +67,11 @@ export async function planSnapshotParts(services: Services, input: TakeSnapshotI
     types: [t.label],
   }));
   for (let i = 0; i < apis.length; i += APIS_PER_PART) parts.push({ apis: apis.slice(i, i + APIS_PER_PART) });
-  for (const workspace of workspaces ?? []) parts.push({ workspace });
+  for (const workspace of workspaces ?? []) {
+    parts.push({ workspace });
+    const names = (await client.list(`workspaces/${workspace}/apis`)).map((api) => api.name);
+    for (let i = 0; i < names.length; i += APIS_PER_PART) parts.push({ workspace, apis: names.slice(i, i + APIS_PER_PART) });
+  }
   return { takenAt, parts, armRequests: client.requests.count };
 }
 
@@ -65,16 +79,27 @@ export async function planSnapshotParts(services: Services, input: TakeSnapshotI
 export async function readSnapshotPart(services: Services, input: SnapshotPartInput): Promise<{ resources: number; armRequests: number }> {
   const ref = configuredInstance(services, input.serviceId);
   const client = services.configClient(ref);
-  const { part } = input;
-  const read =
-    'types' in part
-      ? await readTypes(
-          client,
-          part.types.map((label) => typeByLabel(label)!),
-        )
-      : await readPaths(client, 'apis' in part ? part.apis.map((name) => `apis/${name}`) : [`workspaces/${part.workspace}`]);
+  const read = await readPart(client, input.part);
   await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any');
   return { resources: read.resources.length, armRequests: client.requests.count };
+}
+
+function readPart(client: ArmConfigClient, part: SnapshotPart): Promise<ConfigurationRead> {
+  if ('types' in part)
+    return readTypes(
+      client,
+      part.types.map((label) => typeByLabel(label)!),
+    );
+  if (!('workspace' in part))
+    return readPaths(
+      client,
+      part.apis.map((name) => `apis/${name}`),
+    );
+  if (!part.apis) return readWorkspaceWithoutApis(client, part.workspace);
+  return readPaths(
+    client,
+    part.apis.map((name) => `workspaces/${part.workspace}/apis/${name}`),
+  );
 }
 
 /** Puts the parts together into one snapshot, stores it, and clears the parts away. */
