@@ -83,4 +83,19 @@ describe('planning an apply of a snapshot with a workspace', () => {
       ]),
     );
   });
+
+  it('mirrors a workspace the snapshot lacks away in one delete, last, and a workspace API it lacks within --only', () => {
+    const extra = [
+      { path: 'workspaces/old', properties: { displayName: 'Old' } },
+      { path: 'workspaces/old/apis/x', properties: { displayName: 'x', path: 'x' } },
+      { path: `${WS}/apis/stale`, properties: { displayName: 'stale', path: 'stale' } },
+    ];
+    const whole = planApply(source(workspace), { ...TARGET, tier: 'StandardV2', resources: [...workspace, ...extra] }, { mirror: true });
+    expect(whole.writes).toEqual([
+      { op: 'delete', path: `${WS}/apis/stale`, wave: 4 },
+      { op: 'delete', path: 'workspaces/old', wave: 0 },
+    ]);
+    const scoped = planApply(source(workspace), { ...TARGET, tier: 'StandardV2', resources: [...workspace, ...extra] }, { mirror: true, only: [WS] });
+    expect(scoped.writes).toEqual([{ op: 'delete', path: `${WS}/apis/stale`, wave: 4 }]);
+  });
 });
