@@ -1,6 +1,7 @@
 /** Writes a planned apply to the target: waves in order, each wave's PUTs at once (bounded by the client), then deletes. */
 import { makeReferencesAbsolute, REDACTED, type SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { PlannedWrite } from '../../domain/snapshot/applyPlan';
+import { revisionBody } from '../../domain/snapshot/apiRevisions';
 import { typeOfPath } from '../../domain/snapshot/resourceTypes';
 import { ensureError } from '../../errors';
 import { ArmConfigError, type ArmConfigClient } from './armConfigClient';
@@ -30,7 +31,7 @@ export async function writeConfiguration(
         .filter((w) => w.wave === wave)
         .map(async (w) => {
           const resource = byPath.get(w.path.toLowerCase())!;
-          const body = requestBody(resource, client.service.id, options.targetClientIds);
+          const body = requestBody(resource, client.service.id, options.targetClientIds, w.op);
           await attempt(outcome, w.path, () => client.put(w.path, body), options.sleep);
           if (!outcome.failed.some((f) => f.path === w.path)) outcome.written.push(w.path);
         }),
@@ -62,9 +63,9 @@ async function attempt(outcome: WriteOutcome, path: string, write: () => Promise
 }
 
 /** The PUT body: no body for links; otherwise the properties with redacted credentials left out and references made the target's. */
-export function requestBody(resource: SnapshotResource, targetId: string, targetClientIds?: string[]): unknown {
+export function requestBody(resource: SnapshotResource, targetId: string, targetClientIds?: string[], op: PlannedWrite['op'] = 'change'): unknown {
   if (typeOfPath(resource.path)?.linkTo || !resource.properties) return undefined;
-  const properties = makeReferencesAbsolute(withoutRedacted(resource.properties), targetId);
+  const properties = revisionBody(resource.path, makeReferencesAbsolute(withoutRedacted(resource.properties), targetId), targetId, op === 'create');
   const keyVault = properties.keyVault as { identityClientId?: string | null } | undefined;
   if (keyVault && targetClientIds && keyVault.identityClientId && !targetClientIds.includes(keyVault.identityClientId)) {
     // The source's user-assigned identity is not the target's: use the target's own (system-assigned when it has none).

@@ -2,6 +2,7 @@
  * The dry run of applying a snapshot to a target: what to create, change and (in mirror mode) delete, in which wave,
  * what must be skipped and why, and the verdict. Pure: the target's current configuration is read by the caller.
  */
+import { currentRevisionAliases, isUnderApi, revisionPath, revisionWave } from './apiRevisions';
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { RESOURCE_TYPES, typeOfPath, type ResourceType } from './resourceTypes';
 import { isV2, tierLacks, tierLimit } from './tierLimits';
@@ -64,6 +65,9 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
   const current = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
   const selected = options.only?.length ? selectOnly(source.resources, options.only, findings) : new Set(byPath.keys());
+  // A release names its revision by number: `apis/orders;rev=2` is `apis/orders` where revision 2 is current.
+  const sourceAliases = currentRevisionAliases(source.resources);
+  const targetAliases = currentRevisionAliases(target.resources);
   const skipped = new Map<string, string>();
   const skip = (path: string, code: string) => skipped.has(path) || skipped.set(path, code);
 
@@ -118,7 +122,9 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     for (const key of selected) {
       if (skipped.has(key)) continue;
       for (const dependency of dependenciesOf(byPath.get(key)!)) {
-        const satisfied = (selected.has(dependency) && !skipped.has(dependency)) || current.has(dependency) || isBuiltIn(dependency);
+        const inSource = sourceAliases.get(dependency) ?? dependency;
+        const satisfied =
+          (selected.has(inSource) && !skipped.has(inSource)) || current.has(targetAliases.get(dependency) ?? dependency) || isBuiltIn(dependency);
         if (!satisfied) {
           skip(key, `Needs:${dependency}`);
           changed = true;
@@ -159,22 +165,23 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
       unchanged += 1;
       continue;
     }
-    writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: type.wave });
+    writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: revisionWave(resource, sourceAliases, type.wave) });
     // A written resource whose secrets were left out at capture reaches the target without them.
     if (type.label !== 'namedValues') {
       for (const n of notCapturedByPath.get(key) ?? [])
         findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
     }
   }
+  writes.push(...copiedChildrenToDelete(writes, byPath, current, skipped));
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
-    const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
+    const inScope = (key: string) => roots.length === 0 || roots.some((r) => isUnderApi(key, r));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
       if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
-      // A child goes with its parent.
-      if (deleted.some((d) => key.startsWith(`${d}/`))) continue;
+      // A child goes with its parent, a revision with its API.
+      if (deleted.some((d) => isUnderApi(key, d))) continue;
       deleted.push(key);
       writes.push({ op: 'delete', path: resource.path, wave: typeOfPath(key)!.wave });
     }
@@ -208,6 +215,37 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   };
 }
 
+/**
+ * A revision created on a target where its API exists starts as a copy of the API's current revision, children
+ * included (Azure copies them): what the snapshot's revision lacks of that copy is deleted, in merge mode too, for the
+ * apply made it.
+ */
+function copiedChildrenToDelete(
+  writes: PlannedWrite[],
+  byPath: Map<string, SnapshotResource>,
+  current: Map<string, SnapshotResource>,
+  skipped: Map<string, string>,
+): PlannedWrite[] {
+  const deletes: PlannedWrite[] = [];
+  for (const write of writes) {
+    const revision = write.op === 'create' ? revisionPath(write.path) : undefined;
+    const root = revision && `apis/${revision.api.toLowerCase()}`;
+    if (!revision || !root || !current.has(root)) continue;
+    const copied: string[] = [];
+    for (const [key, resource] of [...current].sort(([a], [b]) => a.length - b.length)) {
+      if (!key.startsWith(`${root}/`) || key.startsWith(`${root}/releases/`)) continue;
+      const path = `${write.path}/${resource.path.split('/').slice(2).join('/')}`;
+      const lower = path.toLowerCase();
+      if (byPath.has(lower) && !skipped.has(lower)) continue;
+      // A child goes with its parent.
+      if (copied.some((c) => lower.startsWith(`${c}/`))) continue;
+      copied.push(lower);
+      deletes.push({ op: 'delete', path, wave: typeOfPath(path)?.wave ?? 0 });
+    }
+  }
+  return deletes;
+}
+
 /** The paths `--only` selects from a snapshot (what a scoped read of the target must cover). */
 export function scopeOfOnly(resources: SnapshotResource[], only: string[]): string[] {
   const byPath = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
@@ -237,7 +275,8 @@ function selectOnly(resources: SnapshotResource[], only: string[], findings: Fin
     }
     for (const [other] of byPath) {
       const linksToIt = typeOfPath(other)?.linkTo && `${typeOfPath(other)!.linkTo!.toLowerCase()}/${other.split('/').pop()}` === key;
-      if (other === key || other.startsWith(`${key}/`) || linksToIt) add(other);
+      // An API comes back with its revisions and releases.
+      if (isUnderApi(other, key) || linksToIt) add(other);
     }
   }
   return selected;
@@ -250,8 +289,11 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   for (let end = 2; end < segments.length; end += 2) deps.push(segments.slice(0, end).join('/'));
   const type = typeOfPath(resource.path);
   if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
+  // A revision is made from its API; a release needs the revision it names (`apiId`).
+  const revision = revisionPath(resource.path);
+  if (revision) deps.push(`apis/${revision.api}`);
   const p = resource.properties ?? {};
-  for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId']) {
+  for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', 'apiId']) {
     const value = p[field];
     if (typeof value === 'string' && value.startsWith('/') && !value.startsWith('/subscriptions/') && value.split('/').length === 3) deps.push(value.slice(1));
   }
@@ -279,7 +321,8 @@ function limitFindings(
     const segments = key.split('/');
     const collection = segments.slice(0, -1).join('/');
     const pattern = typeOfPath(key)?.pattern.toLowerCase();
-    if (!pattern) continue;
+    // Revisions are not APIs of their own in the tiers' counts.
+    if (!pattern || revisionPath(key)) continue;
     const countKey = pattern.includes('/') ? collection : pattern;
     counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
   }

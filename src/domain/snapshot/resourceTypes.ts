@@ -3,6 +3,7 @@
  * under the service, what it hangs from, and when it may be written (a policy after the named values, fragments
  * and backends it names; a link after both of its ends).
  */
+import { RELEASES_WAVE } from './apiRevisions';
 
 export interface ResourceType {
   /** Collection pattern relative to the service, `*` for each parent's name: `apis/*\/operations`. */
@@ -19,6 +20,8 @@ export interface ResourceType {
   policy?: boolean;
   /** Names that are built in to every instance and never written or deleted. */
   builtIn?: string[];
+  /** The list leaves fields out (the ApiRelease list has no `apiId`): each item is read with a GET. */
+  getEach?: boolean;
 }
 
 export const RESOURCE_TYPES: ResourceType[] = [
@@ -41,6 +44,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'products', label: 'products', wave: 4, builtIn: ['starter', 'unlimited'] },
   { pattern: 'apis', label: 'apis', wave: 4, builtIn: ['echo-api'] },
   { pattern: 'apis/*/operations', label: 'operations', wave: 5 },
+  // Releases go after the API's revisions and before their children (waves in apiRevisions.ts).
+  { pattern: 'apis/*/releases', label: 'apiReleases', wave: RELEASES_WAVE, getEach: true },
   { pattern: 'apis/*/schemas', label: 'apiSchemas', wave: 5 },
   { pattern: 'apis/*/tags', label: 'apiTags', wave: 5, linkTo: 'tags' },
   { pattern: 'apis/*/diagnostics', label: 'apiDiagnostics', wave: 5 },
@@ -80,4 +85,4 @@ export function typeByLabel(label: string): ResourceType | undefined {
 }
 
 /** Fields that carry full ARM IDs of resources of the same instance: stored relative, rewritten to the target's. */
-export const REFERENCE_FIELDS = ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', 'sourceApiId'];
+export const REFERENCE_FIELDS = ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', 'sourceApiId', 'apiId'];
