@@ -114,6 +114,48 @@ describe('API revisions and releases in configuration snapshots', () => {
     expect((await revisionsOf(V2, 'orders')).revisions.map((r) => r.rev)).toEqual(['1', '2']);
   });
 
+  it('keeps a standby in step when the source releases another revision, whether the standby has that revision or not', async () => {
+    await apply(await snapshot(), V2_STANDBY);
+    // Revision 3 reaches the standby while it is not current yet.
+    await source.put('apis/orders;rev=3', { properties: { sourceApiId: `${idOf(V2)}/apis/orders`, serviceUrl: 'https://orders-r3.weu.contoso.example' } });
+    await source.put('apis/orders;rev=3/operations/refunds', { properties: { displayName: 'refunds', method: 'POST', urlTemplate: '/refunds' } });
+    expect((await apply(await snapshot(), V2_STANDBY, { mirror: true })).verification?.mismatched).toEqual([]);
+    // Then it is released on the source: the standby's revision 3 is released too, and 2 keeps its own children.
+    await source.put('apis/orders/releases/r3', { properties: { apiId: `${idOf(V2)}/apis/orders;rev=3`, notes: 'refunds' } });
+    const released = await apply(await snapshot(), V2_STANDBY, { mirror: true });
+    expect(released.failed).toEqual([]);
+    expect(released.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
+    expect((await revisionsOf(V2_STANDBY, 'orders')).revisions.find((r) => r.current)?.rev).toBe('3');
+    expect(await apiTree(V2_STANDBY, 'orders')).toEqual(await apiTree(V2, 'orders'));
+
+    // Revision 4 is made and released on the source between two syncs: the standby makes it, then releases it.
+    await source.put('apis/orders;rev=4', { properties: { sourceApiId: `${idOf(V2)}/apis/orders`, serviceUrl: 'https://orders-r4.weu.contoso.example' } });
+    await source.delete('apis/orders;rev=4/operations/returns');
+    await source.put('apis/orders/releases/r4', { properties: { apiId: `${idOf(V2)}/apis/orders;rev=4`, notes: 'no returns' } });
+    const check = await checkSnapshotApply(h.services, { snapshotName: await snapshot(), target: V2_STANDBY, mirror: true, requestedBy: 'test' });
+    // Revision 4 made from the current one, released, then given the snapshot's content; revision 3 is unchanged.
+    const waves = check.writes.filter((w) => w.op !== 'delete' && w.path.startsWith('apis/orders') && w.wave < 5).map((w) => w.path);
+    expect(waves).toEqual(['apis/orders;rev=4', 'apis/orders/releases/r4', 'apis/orders']);
+    const newest = await apply((await h.services.snapshots.list(V2))[0]!.snapshotName, V2_STANDBY, { mirror: true });
+    expect(newest.failed).toEqual([]);
+    expect(newest.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
+    expect(await apiTree(V2_STANDBY, 'orders')).toEqual(await apiTree(V2, 'orders'));
+  });
+
+  it('names, and leaves alone, an API whose current revision no release of the snapshot can restore', async () => {
+    const name = await snapshot();
+    await apply(name, V2_STANDBY);
+    // On the standby, someone rolls back to revision 1.
+    const standby = client(V2_STANDBY);
+    await standby.put('apis/orders/releases/rollback', { properties: { apiId: `${idOf(V2_STANDBY)}/apis/orders;rev=1` } });
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, mirror: true, requestedBy: 'test' });
+    expect(check.verdict).toBe('Partially restorable');
+    expect(check.findings.find((f) => f.code === 'CurrentRevisionDiffers')).toMatchObject({ resource: 'apis/orders' });
+    expect(check.writes.filter((w) => w.path.startsWith('apis/orders'))).toEqual([]);
+  });
+
   it('refuses, as Azure does, what a non-current revision cannot do', async () => {
     const refused = async (work: Promise<unknown>) => {
       const err = (await work.then(

@@ -1,7 +1,7 @@
 /** Writes a planned apply to the target: waves in order, each wave's PUTs at once (bounded by the client), then deletes. */
 import { makeReferencesAbsolute, REDACTED, type SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { PlannedWrite } from '../../domain/snapshot/applyPlan';
-import { revisionBody } from '../../domain/snapshot/apiRevisions';
+import { resourceAt, revisionBody } from '../../domain/snapshot/apiRevisions';
 import { typeOfPath } from '../../domain/snapshot/resourceTypes';
 import { ensureError } from '../../errors';
 import { ArmConfigError, type ArmConfigClient } from './armConfigClient';
@@ -30,7 +30,7 @@ export async function writeConfiguration(
       puts
         .filter((w) => w.wave === wave)
         .map(async (w) => {
-          const resource = byPath.get(w.path.toLowerCase())!;
+          const resource = resourceAt(byPath, w.path)!;
           const body = requestBody(resource, client.service.id, options.targetClientIds, w.op);
           await attempt(outcome, w.path, () => client.put(w.path, body), options.sleep);
           if (!outcome.failed.some((f) => f.path === w.path)) outcome.written.push(w.path);

@@ -6,7 +6,9 @@
  * revisions in order (each created from the current one, `sourceApiId`), then the releases, the one making the
  * snapshot's current revision current last.
  */
+import type { PlannedWrite } from './applyPlan';
 import type { SnapshotResource } from './captureResource';
+import { typeOfPath } from './resourceTypes';
 
 /** Fields of the API itself, shared by its revisions: a non-current revision cannot change them (facts §4). */
 export const API_LEVEL_FIELDS = ['displayName', 'type', 'description', 'subscriptionRequired', 'apiVersion', 'path', 'protocols'];
@@ -90,4 +92,114 @@ export function revisionBody(path: string, properties: Record<string, unknown>, 
   for (const field of API_LEVEL_FIELDS) delete body[field];
   if (create) body.sourceApiId = `${targetId}/apis/${revision.api}`;
   return body;
+}
+
+/** A switched API's own write goes after the release that switched it; the revision that was current, after that. */
+export const SWITCHED_ROOT_WAVE = 4.95;
+export const FORMER_CURRENT_WAVE = 4.97;
+
+/** An API whose current revision on the target (`from`) is not the snapshot's (`to`). */
+export interface RevisionSwitch {
+  /** Lowercased key of the API: `apis/orders`. */
+  root: string;
+  /** The API's path as the snapshot spells it. */
+  path: string;
+  from: string;
+  to: string;
+  /** The target has no revision `to`: the apply creates it (from the current one) before releasing it. */
+  create: boolean;
+}
+
+/** The APIs in `selected` that both sides have, current on the target in another revision than in the snapshot. */
+export function revisionSwitches(byPath: Map<string, SnapshotResource>, selected: Set<string>, current: Map<string, SnapshotResource>): RevisionSwitch[] {
+  const switches: RevisionSwitch[] = [];
+  for (const key of selected) {
+    const segments = key.split('/');
+    if (segments.length !== 2 || segments[0] !== 'apis' || revisionOf(segments[1]!).rev !== undefined || !current.has(key)) continue;
+    const to = revisionNumber(byPath.get(key)!.properties?.apiRevision) ?? '1';
+    const from = revisionNumber(current.get(key)!.properties?.apiRevision) ?? '1';
+    if (to !== from) switches.push({ root: key, path: byPath.get(key)!.path, from, to, create: !current.has(`${key};rev=${to.toLowerCase()}`) });
+  }
+  return switches;
+}
+
+/** Whether the apply creates a release of the snapshot that makes the switch's revision current (the only way there). */
+export function switchedByRelease(
+  change: RevisionSwitch,
+  selected: Set<string>,
+  byPath: Map<string, SnapshotResource>,
+  current: Map<string, SnapshotResource>,
+): boolean {
+  const revision = `${change.root};rev=${change.to.toLowerCase()}`;
+  return [...selected].some((k) => k.startsWith(`${change.root}/releases/`) && !current.has(k) && releasedRevision(byPath.get(k)!) === revision);
+}
+
+/**
+ * The target as it will be once each switch's release has made the snapshot's revision current: what was current moves
+ * to `;rev={from}`, the released revision to the API's own name; a revision the apply creates starts as a copy of the
+ * current one (`copied`: the children it will have, which the snapshot may not).
+ */
+export function afterSwitches(
+  current: Map<string, SnapshotResource>,
+  switches: RevisionSwitch[],
+): { current: Map<string, SnapshotResource>; copied: string[] } {
+  const out = new Map(current);
+  const copied: string[] = [];
+  for (const s of switches) {
+    const released = `${s.root};rev=${s.to.toLowerCase()}`;
+    const moves: [string, SnapshotResource][] = [];
+    for (const [key, resource] of current) {
+      const rest = resource.path.slice(s.root.length);
+      if ((key === s.root || key.startsWith(`${s.root}/`)) && !key.startsWith(`${s.root}/releases/`)) {
+        out.delete(key);
+        const path = `${s.path};rev=${s.from}${rest}`;
+        moves.push([path.toLowerCase(), { ...resource, path }]);
+        if (s.create) {
+          const properties = key === s.root ? { ...resource.properties, apiRevision: s.to } : resource.properties;
+          moves.push([`${s.root}${rest.toLowerCase()}`, { path: `${s.path}${rest}`, properties }]);
+          if (key !== s.root) copied.push(`${s.root}${rest.toLowerCase()}`);
+        }
+      } else if (key === released || key.startsWith(`${released}/`)) {
+        out.delete(key);
+        const tail = resource.path.slice(released.length);
+        moves.push([`${s.root}${tail.toLowerCase()}`, { ...resource, path: `${s.path}${tail}` }]);
+      }
+    }
+    for (const [key, resource] of moves) out.set(key, resource);
+  }
+  return { current: out, copied };
+}
+
+/** The snapshot resource a write names: a revision the apply creates to release it is the snapshot's current one. */
+export function resourceAt(byPath: Map<string, SnapshotResource>, path: string): SnapshotResource | undefined {
+  const found = byPath.get(path.toLowerCase());
+  if (found) return found;
+  const revision = revisionPath(path);
+  const root = revision && byPath.get(`apis/${revision.api.toLowerCase()}`);
+  if (!root || revisionNumber(root.properties?.apiRevision) !== revision.rev) return undefined;
+  return { path, properties: root.properties };
+}
+
+/**
+ * The writes a switch adds or moves: the revision to release, created first when the target lacks it; the API's own
+ * write after the release; the revision that was current after that (a non-current revision cannot change the API's
+ * fields, and until the release it is current); and deletes of what the copy made that the snapshot lacks.
+ */
+export function switchWrites(switches: RevisionSwitch[], writes: PlannedWrite[], copied: string[], keep: (key: string) => boolean): PlannedWrite[] {
+  const added: PlannedWrite[] = [];
+  for (const s of switches) {
+    if (s.create) added.push({ op: 'create', path: `${s.path};rev=${s.to}`, wave: revisionWave({ path: `${s.path};rev=${s.to}` }, new Map(), 0) });
+    const former = `${s.root};rev=${s.from.toLowerCase()}`;
+    for (const w of writes) {
+      if (w.path.toLowerCase() === s.root) w.wave = SWITCHED_ROOT_WAVE;
+      if (w.path.toLowerCase() === former) w.wave = FORMER_CURRENT_WAVE;
+    }
+  }
+  const gone: string[] = [];
+  for (const key of [...copied].sort((a, b) => a.length - b.length)) {
+    if (keep(key) || gone.some((g) => key.startsWith(`${g}/`))) continue;
+    gone.push(key);
+    added.push({ op: 'delete', path: key, wave: typeOfPath(key)?.wave ?? 0 });
+  }
+  return added;
 }

@@ -2,7 +2,16 @@
  * The dry run of applying a snapshot to a target: what to create, change and (in mirror mode) delete, in which wave,
  * what must be skipped and why, and the verdict. Pure: the target's current configuration is read by the caller.
  */
-import { currentRevisionAliases, isUnderApi, revisionPath, revisionWave } from './apiRevisions';
+import {
+  afterSwitches,
+  currentRevisionAliases,
+  isUnderApi,
+  revisionPath,
+  revisionSwitches,
+  revisionWave,
+  switchedByRelease,
+  switchWrites,
+} from './apiRevisions';
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { RESOURCE_TYPES, typeOfPath, type ResourceType } from './resourceTypes';
 import { isV2, tierLacks, tierLimit } from './tierLimits';
@@ -63,13 +72,29 @@ export interface SnapshotSource {
 export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
   const findings: Finding[] = [];
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
-  const current = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
+  const original = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
   const selected = options.only?.length ? selectOnly(source.resources, options.only, findings) : new Set(byPath.keys());
+  // An API current in another revision on the target is switched by the snapshot's release: the plan compares the
+  // snapshot with the target as it will be after that release.
+  const switches = revisionSwitches(byPath, selected, original);
+  const switched = switches.filter((s) => switchedByRelease(s, selected, byPath, original));
+  const { current, copied } = afterSwitches(original, switched);
   // A release names its revision by number: `apis/orders;rev=2` is `apis/orders` where revision 2 is current.
   const sourceAliases = currentRevisionAliases(source.resources);
-  const targetAliases = currentRevisionAliases(target.resources);
+  const targetAliases = currentRevisionAliases([...current.values()]);
   const skipped = new Map<string, string>();
   const skip = (path: string, code: string) => skipped.has(path) || skipped.set(path, code);
+  const leftAlone = switches.filter((x) => !switched.includes(x));
+  for (const s of leftAlone) {
+    for (const key of selected) if (isUnderApi(key, s.root)) skip(key, 'CurrentRevisionDiffers');
+    findings.push({
+      severity: 'partial',
+      code: 'CurrentRevisionDiffers',
+      resource: s.path,
+      message: `${s.path}: revision ${s.from} is current on the target, ${s.to} in the snapshot, and no release of the snapshot makes ${s.to} current`,
+      fix: `release revision ${s.to} on the target (a release of ${s.path};rev=${s.to}) or delete the API there, then apply again`,
+    });
+  }
 
   // Types the target's tier does not have at all.
   const lacking = new Set<string>();
@@ -172,14 +197,16 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
         findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
     }
   }
-  writes.push(...copiedChildrenToDelete(writes, byPath, current, skipped));
+  writes.push(...switchWrites(switched, writes, copied, (key) => selected.has(key) && !skipped.has(key)));
+  writes.push(...copiedChildrenToDelete(writes, byPath, original, skipped));
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
     const inScope = (key: string) => roots.length === 0 || roots.some((r) => isUnderApi(key, r));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
-      if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
+      if (byPath.has(key) || !inScope(key) || !typeOfPath(key) || leftAlone.some((s) => isUnderApi(key, s.root))) continue;
+      if (writes.some((w) => w.op === 'delete' && w.path.toLowerCase() === key)) continue;
       // A child goes with its parent, a revision with its API.
       if (deleted.some((d) => isUnderApi(key, d))) continue;
       deleted.push(key);
@@ -228,7 +255,8 @@ function copiedChildrenToDelete(
 ): PlannedWrite[] {
   const deletes: PlannedWrite[] = [];
   for (const write of writes) {
-    const revision = write.op === 'create' ? revisionPath(write.path) : undefined;
+    // (A revision created only to be released is the snapshot's current one: `afterSwitches` predicts its copy.)
+    const revision = write.op === 'create' && byPath.has(write.path.toLowerCase()) ? revisionPath(write.path) : undefined;
     const root = revision && `apis/${revision.api.toLowerCase()}`;
     if (!revision || !root || !current.has(root)) continue;
     const copied: string[] = [];
