@@ -133,7 +133,7 @@ export function serveConfiguration(
 ): ConfigAnswer | undefined {
   const named = rest.split('/').filter(Boolean).map(decodeURIComponent);
   // `apis/orders;rev=2` is `apis/orders` while revision 2 is current.
-  const { segments, aliased } = resolveRevisionAlias(resourcesOf(service), named);
+  const { segments, aliased } = named[0]?.toLowerCase() === 'apis' ? resolveRevisionAlias(resourcesOf(service), named) : { segments: named, aliased: false };
   const first = segments[0]?.toLowerCase();
   if (first === 'operationresults' && segments.length === 2 && method === 'GET') return operationResult(service, segments[1]!);
   const action = method === 'POST' && segments.length % 2 === 1 && segments.length > 1 ? segments.pop() : undefined;
