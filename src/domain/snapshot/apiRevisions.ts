@@ -137,7 +137,7 @@ export function switchedByRelease(
 /**
  * The target as it will be once each switch's release has made the snapshot's revision current: what was current moves
  * to `;rev={from}`, the released revision to the API's own name; a revision the apply creates starts as a copy of the
- * current one (`copied`: the children it will have, which the snapshot may not).
+ * current one (`copied`: the paths of the children it will have, which the snapshot may not).
  */
 export function afterSwitches(
   current: Map<string, SnapshotResource>,
@@ -157,7 +157,7 @@ export function afterSwitches(
         if (s.create) {
           const properties = key === s.root ? { ...resource.properties, apiRevision: s.to } : resource.properties;
           moves.push([`${s.root}${rest.toLowerCase()}`, { path: `${s.path}${rest}`, properties }]);
-          if (key !== s.root) copied.push(`${s.root}${rest.toLowerCase()}`);
+          if (key !== s.root) copied.push(`${s.path}${rest}`);
         }
       } else if (key === released || key.startsWith(`${released}/`)) {
         out.delete(key);
@@ -196,10 +196,43 @@ export function switchWrites(switches: RevisionSwitch[], writes: PlannedWrite[],
     }
   }
   const gone: string[] = [];
-  for (const key of [...copied].sort((a, b) => a.length - b.length)) {
+  for (const path of [...copied].sort((a, b) => a.length - b.length)) {
+    const key = path.toLowerCase();
     if (keep(key) || gone.some((g) => key.startsWith(`${g}/`))) continue;
     gone.push(key);
-    added.push({ op: 'delete', path: key, wave: typeOfPath(key)?.wave ?? 0 });
+    added.push({ op: 'delete', path, wave: typeOfPath(path)?.wave ?? 0 });
   }
   return added;
+}
+
+/**
+ * A revision created on a target where its API exists starts as a copy of the API's current revision, children
+ * included (Azure copies them): what the snapshot's revision lacks of that copy is deleted, in merge mode too, for the
+ * apply made it.
+ */
+export function copiedChildrenToDelete(
+  writes: PlannedWrite[],
+  byPath: Map<string, SnapshotResource>,
+  current: Map<string, SnapshotResource>,
+  skipped: Map<string, string>,
+): PlannedWrite[] {
+  const deletes: PlannedWrite[] = [];
+  for (const write of writes) {
+    // (A revision created only to be released is the snapshot's current one: `afterSwitches` predicts its copy.)
+    const revision = write.op === 'create' && byPath.has(write.path.toLowerCase()) ? revisionPath(write.path) : undefined;
+    const root = revision && `apis/${revision.api.toLowerCase()}`;
+    if (!revision || !root || !current.has(root)) continue;
+    const copied: string[] = [];
+    for (const [key, resource] of [...current].sort(([a], [b]) => a.length - b.length)) {
+      if (!key.startsWith(`${root}/`) || key.startsWith(`${root}/releases/`)) continue;
+      const path = `${write.path}/${resource.path.split('/').slice(2).join('/')}`;
+      const lower = path.toLowerCase();
+      if (byPath.has(lower) && !skipped.has(lower)) continue;
+      // A child goes with its parent.
+      if (copied.some((c) => lower.startsWith(`${c}/`))) continue;
+      copied.push(lower);
+      deletes.push({ op: 'delete', path, wave: typeOfPath(path)?.wave ?? 0 });
+    }
+  }
+  return deletes;
 }

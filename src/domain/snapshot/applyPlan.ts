@@ -4,6 +4,7 @@
  */
 import {
   afterSwitches,
+  copiedChildrenToDelete,
   currentRevisionAliases,
   isUnderApi,
   revisionPath,
@@ -240,38 +241,6 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     scope: [...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!.path),
     skipped: [...skipped].map(([path, code]) => ({ path: byPath.get(path)!.path, code })),
   };
-}
-
-/**
- * A revision created on a target where its API exists starts as a copy of the API's current revision, children
- * included (Azure copies them): what the snapshot's revision lacks of that copy is deleted, in merge mode too, for the
- * apply made it.
- */
-function copiedChildrenToDelete(
-  writes: PlannedWrite[],
-  byPath: Map<string, SnapshotResource>,
-  current: Map<string, SnapshotResource>,
-  skipped: Map<string, string>,
-): PlannedWrite[] {
-  const deletes: PlannedWrite[] = [];
-  for (const write of writes) {
-    // (A revision created only to be released is the snapshot's current one: `afterSwitches` predicts its copy.)
-    const revision = write.op === 'create' && byPath.has(write.path.toLowerCase()) ? revisionPath(write.path) : undefined;
-    const root = revision && `apis/${revision.api.toLowerCase()}`;
-    if (!revision || !root || !current.has(root)) continue;
-    const copied: string[] = [];
-    for (const [key, resource] of [...current].sort(([a], [b]) => a.length - b.length)) {
-      if (!key.startsWith(`${root}/`) || key.startsWith(`${root}/releases/`)) continue;
-      const path = `${write.path}/${resource.path.split('/').slice(2).join('/')}`;
-      const lower = path.toLowerCase();
-      if (byPath.has(lower) && !skipped.has(lower)) continue;
-      // A child goes with its parent.
-      if (copied.some((c) => lower.startsWith(`${c}/`))) continue;
-      copied.push(lower);
-      deletes.push({ op: 'delete', path, wave: typeOfPath(path)?.wave ?? 0 });
-    }
-  }
-  return deletes;
 }
 
 /** The paths `--only` selects from a snapshot (what a scoped read of the target must cover). */
