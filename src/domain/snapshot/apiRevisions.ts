@@ -8,14 +8,14 @@
  */
 import type { PlannedWrite } from './applyPlan';
 import type { SnapshotResource } from './captureResource';
-import { typeOfPath } from './resourceTypes';
+import { typeByLabel, typeOfPath } from './resourceTypes';
 
 /** Fields of the API itself, shared by its revisions: a non-current revision cannot change them (facts §4). */
 export const API_LEVEL_FIELDS = ['displayName', 'type', 'description', 'subscriptionRequired', 'apiVersion', 'path', 'protocols'];
 
 /** Apply waves (between the APIs' wave 4 and their children's wave 5): revisions, then releases, the deciding one last. */
 export const REVISIONS_WAVE = 4;
-export const RELEASES_WAVE = 4.8;
+export const RELEASES_WAVE = typeByLabel('apiReleases')!.wave;
 export const CURRENT_RELEASE_WAVE = 4.9;
 
 /** An `apiRevision` as the string ARM keeps (`2`), or undefined when there is none. */
