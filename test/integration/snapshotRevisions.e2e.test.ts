@@ -144,16 +144,29 @@ describe('API revisions and releases in configuration snapshots', () => {
     expect(await apiTree(V2_STANDBY, 'orders')).toEqual(await apiTree(V2, 'orders'));
   });
 
-  it('names, and leaves alone, an API whose current revision no release of the snapshot can restore', async () => {
+  it('makes the snapshot current revision current again on a standby rolled back by a release of its own, through a release it then deletes', async () => {
     const name = await snapshot();
     await apply(name, V2_STANDBY);
-    // On the standby, someone rolls back to revision 1.
-    const standby = client(V2_STANDBY);
-    await standby.put('apis/orders/releases/rollback', { properties: { apiId: `${idOf(V2_STANDBY)}/apis/orders;rev=1` } });
-    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, mirror: true, requestedBy: 'test' });
-    expect(check.verdict).toBe('Partially restorable');
-    expect(check.findings.find((f) => f.code === 'CurrentRevisionDiffers')).toMatchObject({ resource: 'apis/orders' });
-    expect(check.writes.filter((w) => w.path.startsWith('apis/orders'))).toEqual([]);
+    // On the standby, someone rolls back to revision 1: the snapshot's own release of revision 2 is there already.
+    await client(V2_STANDBY).put('apis/orders/releases/rollback', { properties: { apiId: `${idOf(V2_STANDBY)}/apis/orders;rev=1` } });
+    expect((await revisionsOf(V2_STANDBY, 'orders')).revisions.find((r) => r.current)?.rev).toBe('1');
+
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.writes.filter((w) => w.path.includes('/releases/'))).toEqual([
+      { op: 'create', path: 'apis/orders/releases/apim-dr-current', wave: 4.9 },
+      { op: 'delete', path: 'apis/orders/releases/apim-dr-current', wave: 4.8 },
+    ]);
+    const merged = await apply(name, V2_STANDBY);
+    expect(merged.failed).toEqual([]);
+    expect(merged.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect(await apiTree(V2_STANDBY, 'orders')).toEqual(
+      [...(await apiTree(V2, 'orders')), ...(await apiTree(V2_STANDBY, 'orders')).filter((r) => r.path === 'apis/orders/releases/rollback')].sort((a, b) =>
+        a.path.localeCompare(b.path),
+      ),
+    );
+    // Merge keeps the standby's own release; mirror removes it, and the standby is the source's again.
+    await apply(name, V2_STANDBY, { mirror: true });
+    expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
   });
 
   it('refuses, as Azure does, what a non-current revision cannot do', async () => {

@@ -94,6 +94,38 @@ export function revisionBody(path: string, properties: Record<string, unknown>, 
   return body;
 }
 
+/** The release apply creates, then deletes, where no release of the snapshot would leave its current revision current. */
+export const TEMPORARY_RELEASE = /^apim-dr-current(-\d+)?$/i;
+
+/**
+ * Where the releases the apply creates (or a switch) would leave another revision current than the snapshot's, and no
+ * release of the snapshot that the apply creates names that revision: a temporary release of it, created after the
+ * others and deleted at the end (releases are a change log; deleting one changes nothing current). Named apart from
+ * any release the target has, for only creating a release makes its revision current.
+ */
+export function temporaryReleases(
+  switched: string[],
+  writes: PlannedWrite[],
+  byPath: Map<string, SnapshotResource>,
+  current: Map<string, SnapshotResource>,
+): PlannedWrite[] {
+  const added: PlannedWrite[] = [];
+  const created = writes.filter((w) => w.op === 'create' && w.path.split('/').length === 4 && w.path.split('/')[2]!.toLowerCase() === 'releases');
+  const roots = new Set([...switched, ...created.map((w) => w.path.split('/').slice(0, 2).join('/').toLowerCase())]);
+  for (const root of roots) {
+    const api = byPath.get(root);
+    if (!api) continue;
+    const revision = `${root};rev=${(revisionNumber(api.properties?.apiRevision) ?? '1').toLowerCase()}`;
+    const mine = created.filter((w) => w.path.toLowerCase().startsWith(`${root}/releases/`));
+    if (mine.some((w) => releasedRevision(byPath.get(w.path.toLowerCase())!) === revision)) continue;
+    let name = 'apim-dr-current';
+    for (let n = 1; current.has(`${root}/releases/${name}`); n++) name = `apim-dr-current-${n}`;
+    const path = `${api.path}/releases/${name}`;
+    added.push({ op: 'create', path, wave: CURRENT_RELEASE_WAVE }, { op: 'delete', path, wave: RELEASES_WAVE });
+  }
+  return added;
+}
+
 /** A switched API's own write goes after the release that switched it; the revision that was current, after that. */
 export const SWITCHED_ROOT_WAVE = 4.95;
 export const FORMER_CURRENT_WAVE = 4.97;
@@ -121,17 +153,6 @@ export function revisionSwitches(byPath: Map<string, SnapshotResource>, selected
     if (to !== from) switches.push({ root: key, path: byPath.get(key)!.path, from, to, create: !current.has(`${key};rev=${to.toLowerCase()}`) });
   }
   return switches;
-}
-
-/** Whether the apply creates a release of the snapshot that makes the switch's revision current (the only way there). */
-export function switchedByRelease(
-  change: RevisionSwitch,
-  selected: Set<string>,
-  byPath: Map<string, SnapshotResource>,
-  current: Map<string, SnapshotResource>,
-): boolean {
-  const revision = `${change.root};rev=${change.to.toLowerCase()}`;
-  return [...selected].some((k) => k.startsWith(`${change.root}/releases/`) && !current.has(k) && releasedRevision(byPath.get(k)!) === revision);
 }
 
 /**
@@ -174,6 +195,12 @@ export function afterSwitches(
 export function resourceAt(byPath: Map<string, SnapshotResource>, path: string): SnapshotResource | undefined {
   const found = byPath.get(path.toLowerCase());
   if (found) return found;
+  const segments = path.split('/');
+  if (segments.length === 4 && TEMPORARY_RELEASE.test(segments[3]!)) {
+    const api = byPath.get(segments.slice(0, 2).join('/').toLowerCase());
+    const rev = revisionNumber(api?.properties?.apiRevision);
+    if (api && rev) return { path, properties: { apiId: `/apis/${segments[1]!};rev=${rev}`, notes: 'apim-dr: makes the snapshot’s current revision current' } };
+  }
   const revision = revisionPath(path);
   const root = revision && byPath.get(`apis/${revision.api.toLowerCase()}`);
   if (!root || revisionNumber(root.properties?.apiRevision) !== revision.rev) return undefined;

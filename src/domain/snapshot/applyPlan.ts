@@ -10,8 +10,8 @@ import {
   revisionPath,
   revisionSwitches,
   revisionWave,
-  switchedByRelease,
   switchWrites,
+  temporaryReleases,
 } from './apiRevisions';
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { RESOURCE_TYPES, typeOfPath, type ResourceType } from './resourceTypes';
@@ -77,25 +77,13 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   const selected = options.only?.length ? selectOnly(source.resources, options.only, findings) : new Set(byPath.keys());
   // An API current in another revision on the target is switched by the snapshot's release: the plan compares the
   // snapshot with the target as it will be after that release.
-  const switches = revisionSwitches(byPath, selected, original);
-  const switched = switches.filter((s) => switchedByRelease(s, selected, byPath, original));
+  const switched = revisionSwitches(byPath, selected, original);
   const { current, copied } = afterSwitches(original, switched);
   // A release names its revision by number: `apis/orders;rev=2` is `apis/orders` where revision 2 is current.
   const sourceAliases = currentRevisionAliases(source.resources);
   const targetAliases = currentRevisionAliases([...current.values()]);
   const skipped = new Map<string, string>();
   const skip = (path: string, code: string) => skipped.has(path) || skipped.set(path, code);
-  const leftAlone = switches.filter((x) => !switched.includes(x));
-  for (const s of leftAlone) {
-    for (const key of selected) if (isUnderApi(key, s.root)) skip(key, 'CurrentRevisionDiffers');
-    findings.push({
-      severity: 'partial',
-      code: 'CurrentRevisionDiffers',
-      resource: s.path,
-      message: `${s.path}: revision ${s.from} is current on the target, ${s.to} in the snapshot, and no release of the snapshot makes ${s.to} current`,
-      fix: `release revision ${s.to} on the target (a release of ${s.path};rev=${s.to}) or delete the API there, then apply again`,
-    });
-  }
 
   // Types the target's tier does not have at all.
   const lacking = new Set<string>();
@@ -200,13 +188,21 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   }
   writes.push(...switchWrites(switched, writes, copied, (key) => selected.has(key) && !skipped.has(key)));
   writes.push(...copiedChildrenToDelete(writes, byPath, original, skipped));
+  writes.push(
+    ...temporaryReleases(
+      switched.map((s) => s.root),
+      writes,
+      byPath,
+      original,
+    ),
+  );
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
     const inScope = (key: string) => roots.length === 0 || roots.some((r) => isUnderApi(key, r));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
-      if (byPath.has(key) || !inScope(key) || !typeOfPath(key) || leftAlone.some((s) => isUnderApi(key, s.root))) continue;
+      if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
       if (writes.some((w) => w.op === 'delete' && w.path.toLowerCase() === key)) continue;
       // A child goes with its parent, a revision with its API.
       if (deleted.some((d) => isUnderApi(key, d))) continue;
