@@ -3,6 +3,7 @@ import type { ArmConfigError, ArmConfigClient } from '../../src/azure/snapshot/a
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
 import { parseServiceId } from '../../src/domain/resourceId';
 import { removeResource } from '../../dev/sandbox/configApi';
+import { seedDemoV2 } from '../../dev/sandbox/demoV2';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';
@@ -166,6 +167,16 @@ describe('API revisions and releases in configuration snapshots', () => {
     );
     // Merge keeps the standby's own release; mirror removes it, and the standby is the source's again.
     await apply(name, V2_STANDBY, { mirror: true });
+    expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
+  });
+
+  it("captures the demo's orders revisions and applies them to its standby", async () => {
+    removeResource(h.sandbox.apim.service(V2), 'apis/orders');
+    seedDemoV2(h.sandbox.apim.service(V2));
+    const manifest = await h.services.snapshots.readManifest(await snapshot());
+    expect(manifest.counts).toMatchObject({ apiRevisions: 1, apiReleases: 1 });
+    const record = await apply(manifest.snapshotName, V2_STANDBY);
+    expect(record.verification?.mismatched).toEqual([]);
     expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
   });
 
