@@ -5,6 +5,17 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  API_LEVEL_FIELDS,
+  copyChildren,
+  currentRevision,
+  listRevisions,
+  makeCurrent,
+  refusedRevisionPut,
+  resolveRevisionAlias,
+  revisionNumber,
+  revisionOf,
+} from './apiRevisions';
 import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from './configRules';
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
@@ -55,7 +66,7 @@ export function resourcesOf(service: SandboxService): Store {
     }
     for (const key of Object.keys(store)) {
       const parts = key.split('/');
-      if (parts[0] === collection && !names.has(parts[1]!)) delete store[key];
+      if (parts[0] === collection && !names.has(revisionOf(parts[1]!).api)) delete store[key];
     }
   }
   synced.set(store, signature);
@@ -64,11 +75,14 @@ export function resourcesOf(service: SandboxService): Store {
 
 /** Writes a resource directly (seeding a demo or a test), as a PUT would, without the HTTP checks. */
 export function seedResource(service: SandboxService, path: string, properties: Record<string, unknown> = {}): void {
-  resourcesOf(service);
-  const key = path.toLowerCase();
-  service.configuration.resources![key] = { path, properties: structuredClone(properties), etag: nextEtag() };
+  const store = resourcesOf(service);
+  const kept = structuredClone(properties);
   const segments = path.split('/');
-  const legacy = segments.length === 2 ? LEGACY[segments[0]!.toLowerCase()] : undefined;
+  // An API is created with revision 1 unless it says otherwise.
+  if (segments.length === 2 && segments[0]!.toLowerCase() === 'apis')
+    kept.apiRevision = revisionNumber(kept.apiRevision) ?? revisionOf(segments[1]!).rev ?? '1';
+  store[path.toLowerCase()] = { path, properties: kept, etag: nextEtag() };
+  const legacy = segments.length === 2 && !revisionOf(segments[1]!).rev ? LEGACY[segments[0]!.toLowerCase()] : undefined;
   if (legacy && !service.configuration[legacy].some((n) => n.toLowerCase() === segments[1]!.toLowerCase())) service.configuration[legacy].push(segments[1]!);
   resourcesOf(service);
 }
@@ -80,6 +94,8 @@ export function removeResource(service: SandboxService, path: string): void {
   const key = path.toLowerCase();
   const segments = key.split('/');
   const id = `${service.id}/${key}`.toLowerCase();
+  // Deleting an API deletes all of its revisions.
+  const revisions = segments.length === 2 && segments[0] === 'apis' ? `${key};rev=` : undefined;
   for (const other of Object.keys(store)) {
     // A workspace's links name their other end in the body: they go with it.
     const linked =
@@ -88,7 +104,7 @@ export function removeResource(service: SandboxService, path: string): void {
         const end = store[other]!.properties[f];
         return typeof end === 'string' && (end.toLowerCase() === id || end.toLowerCase().startsWith(`${id}/`));
       });
-    if (other === key || other.startsWith(`${key}/`) || linked) delete store[other];
+    if (other === key || other.startsWith(`${key}/`) || linked || (revisions && other.startsWith(revisions))) delete store[other];
   }
   const legacy = segments.length === 2 ? LEGACY[segments[0]!] : undefined;
   if (legacy) service.configuration[legacy] = service.configuration[legacy].filter((n) => n.toLowerCase() !== segments[1]);
@@ -124,7 +140,9 @@ export function serveConfiguration(
   /** Whose write budget (one sandbox's) and what time it is there, and its page size for lists when it sets one. */
   throttle: { scope: object; now: number; pageSize?: number },
 ): ConfigAnswer | undefined {
-  const segments = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  const named = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  // `apis/orders;rev=2` is `apis/orders` while revision 2 is current.
+  const { segments, aliased } = named[0]?.toLowerCase() === 'apis' ? resolveRevisionAlias(resourcesOf(service), named) : { segments: named, aliased: false };
   const first = segments[0]?.toLowerCase();
   if (first === 'operationresults' && segments.length === 2 && method === 'GET') return operationResult(service, segments[1]!);
   const action = method === 'POST' && segments.length % 2 === 1 && segments.length > 1 ? segments.pop() : undefined;
@@ -141,10 +159,22 @@ export function serveConfiguration(
     const parent = collectionSegments.slice(0, end).join('/').toLowerCase();
     if (!has(store, parent)) return fail(404, 'config.notfound', 'ResourceNotFound', `'${collectionSegments.slice(0, end).join('/')}' was not found.`);
   }
+  if (rule.type === 'apis/releases' && revisionOf(collectionSegments[1]!).rev !== undefined)
+    return fail(
+      400,
+      'config.refused',
+      'ValidationError',
+      `Releases belong to the API '${revisionOf(collectionSegments[1]!).api}', not to one of its revisions.`,
+    );
   if (segments.length % 2 === 1) {
     if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
+    if (rule.type === 'apis/revisions') {
+      const value = listRevisions(store, revisionOf(collectionSegments[1]!).api);
+      return { status: 200, kind: 'config.list', body: { value, count: value.length } };
+    }
     return newWorkspaceFailure(store, collectionSegments) ?? list(service, store, collectionSegments, rule, url, origin, throttle.pageSize);
   }
+  if (rule.type === 'apis/revisions') return fail(405, 'config.refused', 'MethodNotAllowed', 'Revisions are listed, never read or written one by one.');
   if (method === 'PUT' || method === 'DELETE') {
     const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
     if (waitSeconds !== undefined) {
@@ -169,6 +199,8 @@ export function serveConfiguration(
       const ifMatch = headers['if-match'];
       if (!ifMatch) return fail(400, 'config.delete', 'InvalidParameters', "The 'If-Match' header is required to delete an entity.");
       if (!current) return { status: 204, kind: 'config.delete' };
+      if (aliased && segments.length === 2)
+        return fail(400, 'config.delete', 'ValidationError', `'${named[1]}' is the current revision: release another revision before deleting it.`);
       if (ifMatch !== '*' && ifMatch !== current.etag)
         return fail(412, 'config.delete', 'PreconditionFailed', `The entity '${path}' has changed (ETag mismatch).`);
       removeResource(service, current.path);
@@ -190,14 +222,18 @@ function list(
 ): ConfigAnswer {
   const prefix = `${collection.join('/').toLowerCase()}/`;
   const depth = collection.length + 1;
+  // `GET apis` lists current revisions only (the non-current are listed by `apis/{a}/revisions`).
   const items = Object.entries(store)
-    .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth)
+    .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth && !(depth === 2 && key.includes(';rev=')))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, r]) => r);
   const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
   const top = Math.min(Number(url.searchParams.get('$top') ?? Infinity) || Infinity, pageSizes.get(service) ?? defaultPageSize ?? DEFAULT_PAGE_SIZE);
   const page = items.slice(skip, skip + top);
-  const body: Record<string, unknown> = { value: page.map((r) => toArm(service, r, rule, store)), count: items.length };
+  const value = page.map((r) => toArm(service, r, rule, store));
+  // The ApiRelease list omits `apiId`: only a GET of the release says which revision it released.
+  if (rule.type === 'apis/releases') for (const item of value) delete (item.properties as Record<string, unknown>).apiId;
+  const body: Record<string, unknown> = { value, count: items.length };
   if (skip + top < items.length) {
     const next = new URL(`${url.pathname}${url.search}`, origin);
     next.searchParams.set('$skip', String(skip + top));
@@ -235,14 +271,20 @@ function put(
     }
     for (const field of Object.keys(rule.readOnly?.(properties) ?? {})) if (field !== 'keyVault') delete properties[field];
     if (properties.keyVault) delete (properties.keyVault as Record<string, unknown>).lastStatus;
+    if (rule.type === 'apis' || rule.type === 'apis/releases') {
+      const checked = rule.type === 'apis' ? revisionPut(service, store, path, properties, current) : releasePut(service, store, path, properties);
+      if ('code' in checked) return fail(checked.status, 'config.put', checked.code, checked.message);
+      properties = checked.properties;
+    }
     const invalid = validate(service, store, rule, path, properties, current);
     if (invalid) return fail(400, 'config.put', 'ValidationError', invalid);
   }
   const segments = path.split('/');
-  const limit = current ? undefined : tierLimit(service.spec.sku.name, collectionKey(segments.slice(0, -1)));
+  // A revision is not another API: the tiers' API limits count APIs.
+  const limit = current || revisionOf(name).rev ? undefined : tierLimit(service.spec.sku.name, collectionKey(segments.slice(0, -1)));
   if (limit !== undefined) {
     const prefix = `${segments.slice(0, -1).join('/').toLowerCase()}/`;
-    const count = Object.keys(store).filter((k) => k.startsWith(prefix) && k.split('/').length === segments.length).length;
+    const count = Object.keys(store).filter((k) => k.startsWith(prefix) && k.split('/').length === segments.length && !k.includes(';rev=')).length;
     if (count >= limit) {
       return fail(400, 'config.put', 'ServiceLimitReached', `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} here; delete some first.`);
     }
@@ -251,8 +293,12 @@ function put(
     properties.primaryKey ??= randomBytes(16).toString('hex');
     properties.secondaryKey ??= randomBytes(16).toString('hex');
   }
+  const source = rule.type === 'apis' && !current ? sourceRevisions.get(properties) : undefined;
   seedResource(service, current?.path ?? path, properties);
-  const stored = resourcesOf(service)[path.toLowerCase()]!;
+  if (source) copyChildren(store, source, path, nextEtag);
+  // Creating a release makes the revision it names current.
+  if (rule.type === 'apis/releases' && !current) makeCurrent(store, segments[1]!, revisionOf(String(properties.apiId).split('/').pop()!).rev!);
+  const stored = resourcesOf(service)[(current?.path ?? path).toLowerCase()]!;
   if (!current && rule.type === 'workspaces') newWorkspaces.set(stored, new Map());
   const answer = toArm(service, stored, rule, store);
   if (rule.lro) {
@@ -285,6 +331,65 @@ function secretAction(service: SandboxService, rule: CollectionRule, current: St
   const secrets: Record<string, unknown> = {};
   for (const field of rule.writeOnly ?? []) if (current.properties[field] !== undefined) secrets[field] = current.properties[field];
   return { status: 200, kind: 'config.post', body: secrets };
+}
+
+type Checked = { properties: Record<string, unknown> } | { status: number; code: string; message: string };
+
+/** Store key of the revision a new one is copied from, by the properties object being written. */
+const sourceRevisions = new WeakMap<object, string>();
+
+/**
+ * An API PUT: the current revision keeps its number; a non-current revision may not change the API's own fields; a new
+ * revision needs an existing API and a `sourceApiId` to copy (spec example ApiManagementCreateApiRevisionFromExistingApi).
+ */
+function revisionPut(service: SandboxService, store: Store, path: string, body: Record<string, unknown>, current: StoredResource | undefined): Checked {
+  const properties = { ...body };
+  const sourceApiId = properties.sourceApiId;
+  delete properties.sourceApiId;
+  const { api, rev } = revisionOf(path.split('/')[1]!);
+  if (rev === undefined) {
+    const [asked, kept] = [revisionNumber(properties.apiRevision), revisionNumber(current?.properties.apiRevision)];
+    if (current && asked !== undefined && asked !== kept) {
+      const message = `'apiRevision' of '${api}' is '${kept}': create revision ${asked} and release it instead.`;
+      return { status: 400, code: 'ValidationError', message };
+    }
+    return { properties };
+  }
+  const root = get(store, `apis/${api.toLowerCase()}`);
+  if (!root) return { status: 404, code: 'ResourceNotFound', message: `API '${api}' was not found: create it before its revisions.` };
+  const refused = refusedRevisionPut(store, api, rev, properties);
+  if (refused) return { status: 400, code: 'ValidationError', message: refused };
+  for (const field of API_LEVEL_FIELDS) delete properties[field];
+  properties.apiRevision = rev;
+  if (current) return { properties };
+  const prefix = `${service.id.toLowerCase()}/`;
+  if (typeof sourceApiId !== 'string' || !sourceApiId.toLowerCase().startsWith(prefix))
+    return { status: 400, code: 'ValidationError', message: `'sourceApiId' (an API of this service) is required to create revision '${api};rev=${rev}'.` };
+  const named = sourceApiId.slice(prefix.length).split('/');
+  const source = resolveRevisionAlias(store, named).segments.join('/').toLowerCase();
+  if (named.length !== 2 || named[0]!.toLowerCase() !== 'apis' || !get(store, source))
+    return { status: 404, code: 'ResourceNotFound', message: `'sourceApiId' names '${sourceApiId}', which does not exist.` };
+  // The copy describes itself: the source revision's description is the source's (not confirmed against Azure).
+  const { apiRevisionDescription: _described, ...copied } = structuredClone(get(store, source)!.properties);
+  const copy = { ...copied, ...properties };
+  for (const field of API_LEVEL_FIELDS) if (root.properties[field] !== undefined) copy[field] = root.properties[field];
+  sourceRevisions.set(copy, source);
+  return { properties: copy };
+}
+
+/** A release names a revision of its own API (`apiId`, a full ID, `;rev=n` or the current one). */
+function releasePut(service: SandboxService, store: Store, path: string, body: Record<string, unknown>): Checked {
+  const api = path.split('/')[1]!;
+  const apiId = body.apiId;
+  const prefix = `${service.id.toLowerCase()}/apis/`;
+  const invalid = { status: 400, code: 'ValidationError', message: `'apiId' must name a revision of API '${api}' ('${String(apiId)}' does not).` };
+  if (typeof apiId !== 'string' || !apiId.toLowerCase().startsWith(prefix)) return invalid;
+  const named = revisionOf(apiId.slice(prefix.length));
+  if (named.api.toLowerCase() !== api.toLowerCase()) return invalid;
+  const rev = named.rev ?? currentRevision(store, api)!;
+  const exists = rev === currentRevision(store, api) || has(store, `apis/${api.toLowerCase()};rev=${rev.toLowerCase()}`);
+  if (!exists) return { status: 404, code: 'ResourceNotFound', message: `Revision '${rev}' of API '${api}' was not found.` };
+  return { properties: { ...body, apiId: `${service.id}/apis/${api};rev=${rev}` } };
 }
 
 /** What Azure refuses on PUT: missing required fields, references to what does not exist, IDs of another instance. */
@@ -343,6 +448,13 @@ function toArm(service: SandboxService, resource: StoredResource, rule: Collecti
     properties = { ...(get(store, `${rule.linkTo}/${name.toLowerCase()}`)?.properties ?? {}) };
   } else {
     properties = { ...resource.properties, ...rule.readOnly?.(resource.properties) };
+    const revision = rule.type === 'apis' ? revisionOf(name).rev : undefined;
+    if (revision !== undefined) {
+      // A non-current revision shows the API's own fields as the current revision has them.
+      const root = get(store, `apis/${revisionOf(name).api.toLowerCase()}`)?.properties ?? {};
+      for (const field of API_LEVEL_FIELDS) if (root[field] !== undefined) properties[field] = root[field];
+      properties.isCurrent = false;
+    }
     const secret = !rule.type.endsWith('namedValues') || properties.secret === true || properties.keyVault !== undefined;
     for (const field of rule.writeOnly ?? []) if (secret) delete properties[field];
     if (rule.type.endsWith('policies')) properties.format = 'rawxml';

@@ -38,6 +38,12 @@ export const COLLECTION_RULES: Record<string, CollectionRule> = {
   'apis/*/schemas': { type: 'apis/schemas', lro: true, required: ['contentType'] },
   'apis/*/tags': { type: 'apis/tags', linkTo: 'tags' },
   'apis/*/diagnostics': { type: 'apis/diagnostics', required: ['loggerId'] },
+  'apis/*/revisions': { type: 'apis/revisions' },
+  'apis/*/releases': {
+    type: 'apis/releases',
+    required: ['apiId'],
+    readOnly: () => ({ createdDateTime: '2026-01-01T00:00:00Z', updatedDateTime: '2026-01-01T00:00:00Z' }),
+  },
   products: { type: 'products', required: ['displayName'] },
   'products/*/apis': { type: 'products/apis', linkTo: 'apis' },
   'products/*/groups': { type: 'products/groups', linkTo: 'groups' },

@@ -40,7 +40,9 @@ export function seedDemoV2(service: SandboxService): void {
   seedResource(service, 'tags/public', { displayName: 'public' });
   seedResource(service, 'products/partners', { displayName: 'Partners', state: 'published', subscriptionRequired: true });
   for (const api of ['orders', 'payments', 'catalog']) {
-    seedResource(service, `apis/${api}`, { displayName: api, path: api, protocols: ['https'], serviceUrl: `https://${api}.weu.contoso.example` });
+    // orders is at revision 2, released as r2 (which added `create`); revision 1 is kept (see seedOrdersRevisions).
+    const revision = api === 'orders' ? { apiRevision: '2', apiRevisionDescription: 'adds create' } : {};
+    seedResource(service, `apis/${api}`, { displayName: api, path: api, protocols: ['https'], serviceUrl: `https://${api}.weu.contoso.example`, ...revision });
     seedResource(service, `apis/${api}/policies/policy`, {
       format: 'rawxml',
       value: '<policies><inbound><base /><set-backend-service backend-id="orders" /><rate-limit calls="100" renewal-period="60" /></inbound></policies>',
@@ -55,6 +57,7 @@ export function seedDemoV2(service: SandboxService): void {
       });
     }
   }
+  seedOrdersRevisions(service);
   seedDemoWorkspace(service);
 }
 
@@ -99,4 +102,13 @@ export function seedDemoWorkspace(service: SandboxService, workspace = DEMO_WORK
     seedResource(service, `${ws}/tags/partner/apiLinks/${api}`, { apiId: id(`apis/${api}`) });
   }
   seedResource(service, `${ws}/tags/partner/operationLinks/partner-orders-get`, { operationId: id('apis/partner-orders/operations/get') });
+}
+
+/** The demo's API revisions, as a release would leave them: revision 1 of orders kept beside the current revision 2. */
+function seedOrdersRevisions(service: SandboxService): void {
+  seedResource(service, 'apis/orders;rev=1', { displayName: 'orders', path: 'orders', protocols: ['https'], serviceUrl: 'https://orders.weu.contoso.example' });
+  for (const op of ['list', 'get']) {
+    seedResource(service, `apis/orders;rev=1/operations/${op}`, { displayName: `${op} orders`, method: 'GET', urlTemplate: op === 'get' ? '/{id}' : '/' });
+  }
+  seedResource(service, 'apis/orders/releases/r2', { apiId: `${service.id}/apis/orders;rev=2`, notes: 'adds create' });
 }

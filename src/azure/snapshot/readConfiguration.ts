@@ -1,5 +1,6 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
+import { revisionOf, revisionPath } from '../../domain/snapshot/apiRevisions';
 import { childTypes, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
 
@@ -86,9 +87,11 @@ export async function readSubtree(client: ArmConfigClient, type: ResourceType, n
 export async function readPaths(client: ArmConfigClient, paths: string[]): Promise<ConfigurationRead> {
   const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
   const wanted = [...new Set(paths)].sort((a, b) => a.length - b.length);
-  const roots = wanted.filter(
-    (p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && p.toLowerCase().startsWith(`${q.toLowerCase()}/`)),
-  );
+  // An API is read with its revisions: `apis/orders;rev=2` needs no read of its own when `apis/orders` is wanted.
+  const under = (p: string, q: string) =>
+    p.toLowerCase().startsWith(`${q.toLowerCase()}/`) ||
+    (!!revisionPath(p.split('/').slice(0, 2).join('/')) && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
+  const roots = wanted.filter((p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && under(p, q)));
   await Promise.all(
     roots.map(async (path) => {
       const type = typeOfPath(path);
@@ -117,6 +120,7 @@ async function readType(client: ArmConfigClient, type: ResourceType, parent: str
       items = found ? [found.item] : [];
     } else {
       items = await client.list(collection);
+      if (type.getEach) items = (await Promise.all(items.map(async (i) => (await client.get(`${collection}/${i.name}`))?.item))).filter((i) => !!i);
     }
   } catch (err) {
     if (absentOnTier(err) && !parent) {
@@ -143,6 +147,24 @@ async function keep(
   read.notCaptured.push(...captured.notCaptured);
   if (!captured.resource) return;
   read.resources.push(captured.resource);
-  const children = childTypes(type.pattern).filter((child) => !without.includes(child));
-  await Promise.all(children.map((child) => readType(client, child, `${path}/`, read)));
+  const revision = type.pattern === 'apis' ? revisionOf(path.split('/')[1]!).rev : undefined;
+  // Releases belong to the API, not to each of its revisions.
+  const children = childTypes(type.pattern).filter((child) => !without.includes(child) && (revision === undefined || child.label !== 'apiReleases'));
+  await Promise.all([
+    ...children.map((child) => readType(client, child, `${path}/`, read)),
+    type.pattern === 'apis' && revision === undefined ? readRevisions(client, type, path, read) : undefined,
+  ]);
+}
+
+/** `GET apis` lists current revisions only: the others are found in `apis/{a}/revisions` and read as `apis/{a};rev={n}`. */
+async function readRevisions(client: ArmConfigClient, type: ResourceType, path: string, read: ConfigurationRead): Promise<void> {
+  const revisions = (await client.list(`${path}/revisions`)) as unknown as { apiRevision?: string; isCurrent?: boolean }[];
+  await Promise.all(
+    revisions
+      .filter((r) => r.isCurrent === false && r.apiRevision)
+      .map(async (r) => {
+        const found = await client.get(`${path};rev=${r.apiRevision}`);
+        if (found) await keep(client, type, `${path};rev=${r.apiRevision}`, found.item, read);
+      }),
+  );
 }

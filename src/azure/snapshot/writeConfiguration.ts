@@ -1,6 +1,7 @@
 /** Writes a planned apply to the target: waves in order, each wave's PUTs at once (bounded by the client), then deletes. */
 import { makeReferencesAbsolute, REDACTED, type SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { PlannedWrite } from '../../domain/snapshot/applyPlan';
+import { resourceAt, revisionBody } from '../../domain/snapshot/apiRevisions';
 import { typeOfPath, workspaceOf } from '../../domain/snapshot/resourceTypes';
 import { ensureError } from '../../errors';
 import { ArmConfigError, type ArmConfigClient } from './armConfigClient';
@@ -29,8 +30,8 @@ export async function writeConfiguration(
       puts
         .filter((w) => w.wave === wave)
         .map(async (w) => {
-          const resource = byPath.get(w.path.toLowerCase())!;
-          const body = requestBody(resource, client.service.id, options.targetClientIds);
+          const resource = resourceAt(byPath, w.path)!;
+          const body = requestBody(resource, client.service.id, options.targetClientIds, w.op);
           await attempt(outcome, w.path, () => client.put(w.path, body), options.sleep);
           if (!outcome.failed.some((f) => f.path === w.path)) outcome.written.push(w.path);
         }),
@@ -62,9 +63,9 @@ async function attempt(outcome: WriteOutcome, path: string, write: () => Promise
 }
 
 /** The PUT body: no body for links; otherwise the properties with redacted credentials left out and references made the target's. */
-export function requestBody(resource: SnapshotResource, targetId: string, targetClientIds?: string[]): unknown {
+export function requestBody(resource: SnapshotResource, targetId: string, targetClientIds?: string[], op: PlannedWrite['op'] = 'change'): unknown {
   if (typeOfPath(resource.path)?.linkTo || !resource.properties) return undefined;
-  const properties = makeReferencesAbsolute(withoutRedacted(resource.properties), targetId);
+  const properties = revisionBody(resource.path, makeReferencesAbsolute(withoutRedacted(resource.properties), targetId), targetId, op === 'create');
   const keyVault = properties.keyVault as { identityClientId?: string | null } | undefined;
   // A workspace has no managed identity of its own to rewrite to (the dry run says so).
   const inWorkspace = !!workspaceOf(resource.path);

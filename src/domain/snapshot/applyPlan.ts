@@ -2,6 +2,17 @@
  * The dry run of applying a snapshot to a target: what to create, change and (in mirror mode) delete, in which wave,
  * what must be skipped and why, and the verdict. Pure: the target's current configuration is read by the caller.
  */
+import {
+  afterSwitches,
+  copiedChildrenToDelete,
+  currentRevisionAliases,
+  isUnderApi,
+  revisionPath,
+  revisionSwitches,
+  revisionWave,
+  switchWrites,
+  temporaryReleases,
+} from './apiRevisions';
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf, type ResourceType } from './resourceTypes';
 import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
@@ -63,8 +74,15 @@ export interface SnapshotSource {
 export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
   const findings: Finding[] = [];
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
-  const current = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
+  const original = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
   const selected = options.only?.length ? selectOnly(source.resources, options.only, findings) : new Set(byPath.keys());
+  // An API current in another revision on the target is switched by the snapshot's release: the plan compares the
+  // snapshot with the target as it will be after that release.
+  const switched = revisionSwitches(byPath, selected, original);
+  const { current, copied } = afterSwitches(original, switched);
+  // A release names its revision by number: `apis/orders;rev=2` is `apis/orders` where revision 2 is current.
+  const sourceAliases = currentRevisionAliases(source.resources);
+  const targetAliases = currentRevisionAliases([...current.values()]);
   const skipped = new Map<string, string>();
   const skip = (path: string, code: string) => skipped.has(path) || skipped.set(path, code);
 
@@ -126,7 +144,9 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     for (const key of selected) {
       if (skipped.has(key)) continue;
       for (const dependency of dependenciesOf(byPath.get(key)!)) {
-        const satisfied = (selected.has(dependency) && !skipped.has(dependency)) || current.has(dependency) || isBuiltIn(dependency);
+        const inSource = sourceAliases.get(dependency) ?? dependency;
+        const satisfied =
+          (selected.has(inSource) && !skipped.has(inSource)) || current.has(targetAliases.get(dependency) ?? dependency) || isBuiltIn(dependency);
         if (!satisfied) {
           skip(key, `Needs:${dependency}`);
           changed = true;
@@ -176,22 +196,33 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
       unchanged += 1;
       continue;
     }
-    writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: type.wave });
+    writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: revisionWave(resource, sourceAliases, type.wave) });
     // A written resource whose secrets were left out at capture reaches the target without them.
     if (kindOf(type) !== 'namedValues') {
       for (const n of notCapturedByPath.get(key) ?? [])
         findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
     }
   }
+  writes.push(...switchWrites(switched, writes, copied, (key) => selected.has(key) && !skipped.has(key)));
+  writes.push(...copiedChildrenToDelete(writes, byPath, original, skipped));
+  writes.push(
+    ...temporaryReleases(
+      switched.map((s) => s.root),
+      writes,
+      byPath,
+      original,
+    ),
+  );
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
-    const inScope = (key: string) => roots.length === 0 || roots.some((r) => key === r || key.startsWith(`${r}/`));
+    const inScope = (key: string) => roots.length === 0 || roots.some((r) => isUnderApi(key, r));
     const deleted: string[] = [];
     for (const [key, resource] of current) {
       if (byPath.has(key) || !inScope(key) || !typeOfPath(key)) continue;
-      // A child goes with its parent.
-      if (deleted.some((d) => key.startsWith(`${d}/`))) continue;
+      if (writes.some((w) => w.op === 'delete' && w.path.toLowerCase() === key)) continue;
+      // A child goes with its parent, a revision with its API.
+      if (deleted.some((d) => isUnderApi(key, d))) continue;
       deleted.push(key);
       writes.push({ op: 'delete', path: resource.path, wave: typeOfPath(key)!.wave });
     }
@@ -260,7 +291,8 @@ function selectOnly(resources: SnapshotResource[], only: string[], findings: Fin
           const end = byPath.get(other)!.properties?.[f];
           return typeof end === 'string' && (end.toLowerCase() === `/${key}` || end.toLowerCase().startsWith(`/${key}/`));
         });
-      if (other === key || other.startsWith(`${key}/`) || linksToIt) add(other);
+      // An API comes back with its revisions and releases.
+      if (isUnderApi(other, key) || linksToIt) add(other);
     }
   }
   return selected;
@@ -273,6 +305,9 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   for (let end = 2; end < segments.length; end += 2) deps.push(segments.slice(0, end).join('/'));
   const type = typeOfPath(resource.path);
   if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
+  // A revision is made from its API; a release needs the revision it names (`apiId`).
+  const revision = revisionPath(resource.path);
+  if (revision) deps.push(`apis/${revision.api}`);
   const p = resource.properties ?? {};
   for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', ...LINK_REFERENCE_FIELDS]) {
     const value = p[field];
@@ -307,7 +342,8 @@ function limitFindings(
     const segments = key.split('/');
     const collection = segments.slice(0, -1).join('/');
     const pattern = typeOfPath(key)?.pattern.toLowerCase();
-    if (!pattern) continue;
+    // Revisions are not APIs of their own in the tiers' counts.
+    if (!pattern || revisionPath(key)) continue;
     const countKey = pattern.includes('/') ? collection : pattern;
     counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
   }

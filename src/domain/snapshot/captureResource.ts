@@ -29,7 +29,9 @@ export interface Captured {
 
 const READ_ONLY: Record<string, string[]> = {
   '*': ['provisioningState', 'createdDate'],
-  apis: ['isCurrent', 'isOnline'],
+  // `sourceApiId` only says what a new API or revision is copied from: apply names the target's own.
+  apis: ['isCurrent', 'isOnline', 'sourceApiId'],
+  'apis/*/releases': ['createdDateTime', 'updatedDateTime'],
   groups: ['builtIn'],
   users: ['registrationDate', 'groups', 'identities'],
   subscriptions: ['createdDate', 'startDate', 'expirationDate', 'endDate', 'notificationDate'],

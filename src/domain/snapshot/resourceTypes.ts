@@ -3,7 +3,6 @@
  * under the service, what it hangs from, and when it may be written (a policy after the named values, fragments
  * and backends it names; a link after both of its ends).
  */
-
 export interface ResourceType {
   /** Collection pattern relative to the service, `*` for each parent's name: `apis/*\/operations`. */
   pattern: string;
@@ -19,6 +18,8 @@ export interface ResourceType {
   policy?: boolean;
   /** Names that are built in to every instance and never written or deleted. */
   builtIn?: string[];
+  /** The list leaves fields out (the ApiRelease list has no `apiId`): each item is read with a GET. */
+  getEach?: boolean;
 }
 
 /**
@@ -76,6 +77,8 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'products', label: 'products', wave: 4, builtIn: ['starter', 'unlimited'] },
   { pattern: 'apis', label: 'apis', wave: 4, builtIn: ['echo-api'] },
   { pattern: 'apis/*/operations', label: 'operations', wave: 5 },
+  // Releases go after the API's revisions (4.001…) and before their children (the other waves in apiRevisions.ts).
+  { pattern: 'apis/*/releases', label: 'apiReleases', wave: 4.8, getEach: true },
   { pattern: 'apis/*/schemas', label: 'apiSchemas', wave: 5 },
   { pattern: 'apis/*/tags', label: 'apiTags', wave: 5, linkTo: 'tags' },
   { pattern: 'apis/*/diagnostics', label: 'apiDiagnostics', wave: 5 },

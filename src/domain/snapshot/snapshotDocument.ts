@@ -1,6 +1,7 @@
 /** The snapshot document: every captured resource by path, and what was left out. Stored as gzip JSON. */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { revisionPath } from './apiRevisions';
 import type { SnapshotResource } from './captureResource';
 import { SNAPSHOT_FORMAT } from './snapshotManifest';
 import { typeOfPath } from './resourceTypes';
@@ -18,7 +19,8 @@ export type SnapshotDocument = z.infer<typeof snapshotDocumentSchema>;
 export function countByType(resources: SnapshotResource[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of resources) {
-    const label = typeOfPath(r.path)?.label ?? 'unknown';
+    // A non-current revision is counted apart from the APIs (the tiers' limits count APIs).
+    const label = revisionPath(r.path) ? 'apiRevisions' : (typeOfPath(r.path)?.label ?? 'unknown');
     counts[label] = (counts[label] ?? 0) + 1;
   }
   return counts;
