@@ -434,7 +434,10 @@ function validate(
   for (const [field, value] of references) {
     if (typeof value !== 'string' || !value) continue;
     if (!value.toLowerCase().startsWith(`${service.id.toLowerCase()}/`)) return `'${field}' must be a resource of this service ('${value}' is not).`;
-    const target = value.slice(service.id.length + 1).toLowerCase();
+    // A release names its revision by number, the current one too (`apis/orders;rev=2` is `apis/orders`).
+    const target = resolveRevisionAlias(store, value.slice(service.id.length + 1).split('/'))
+      .segments.join('/')
+      .toLowerCase();
     if (target !== 'apis' && !has(store, target)) return `'${field}' names '${value}', which does not exist.`;
   }
   return undefined;
