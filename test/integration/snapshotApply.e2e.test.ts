@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JsonBlobStore } from '../../src/azure/jsonBlobStore';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
+import { applyFindingsBlob } from '../../src/domain/snapshot/applyRecord';
+import { FINDING_EXAMPLES } from '../../src/domain/snapshot/boundFindings';
 import { parseServiceId } from '../../src/domain/resourceId';
 import { removeResource, seedResource } from '../../dev/sandbox/configApi';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
@@ -88,6 +91,28 @@ describe('applying a snapshot', () => {
     expect(h.sandbox.apim.service(V2_STANDBY).configuration.resources?.['apis/orders']?.properties.apiVersionSetId).toBe(
       `${idOf(V2_STANDBY)}/apiVersionSets/orders-vs`,
     );
+  });
+
+  it('answers and records the first findings of each kind with every one counted, and keeps them all in a blob the record names', async () => {
+    seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 14, operations: 1 });
+    const name = await snapshot(V2);
+    const request = { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' };
+    const check = await checkSnapshotApply(h.services, request);
+    const serviceUrls = check.findingGroups.find((g) => g.code === 'EnvironmentValue' && g.fix.includes('<resource>.serviceUrl'));
+    expect(serviceUrls).toMatchObject({ severity: 'notice', count: 14, examples: expect.arrayContaining(['apis/api-1']) });
+    expect(serviceUrls?.examples).toHaveLength(FINDING_EXAMPLES);
+    expect(check.findings.filter((f) => f.code === 'EnvironmentValue' && f.message.includes('serviceUrl'))).toHaveLength(FINDING_EXAMPLES);
+    expect(check.findingsOmitted).toBeGreaterThan(0);
+    const all = await checkSnapshotApply(h.services, request, { all: true });
+    expect(all.findings).toHaveLength(check.findings.length + check.findingsOmitted);
+    expect(all.verdict).toBe(check.verdict);
+
+    const record = await applySnapshot(h.services, { ...request, requestedAt: h.clock.now().toISOString() });
+    expect(record.findings).toEqual(check.findings);
+    expect(record.findingsOmitted).toBe(check.findingsOmitted);
+    expect(record.findingsBlob).toBe(applyFindingsBlob(record.recordName));
+    const kept = await new JsonBlobStore(h.services.snapshots.container).readText(record.findingsBlob!);
+    expect(JSON.parse(kept!.text)).toEqual(all.findings);
   });
 
   it('names what a v2 standby cannot carry when a Premium snapshot is checked against it', async () => {
