@@ -147,6 +147,31 @@ describe('applying a snapshot', () => {
     expect(h.sandbox.apim.count('config.put')).toBe(puts);
   });
 
+  it("counts an --only apply against the whole target's tier limits, from one count per limited collection", async () => {
+    const name = await snapshot(V2);
+    const service = h.sandbox.apim.service(V2);
+    removeResource(service, 'apis/api-1');
+    // Standard v2 holds at most 500 APIs: the target is full again without api-1.
+    for (let i = 0; i < 498; i++) seedResource(service, `apis/filler-${i}`, { displayName: `filler ${i}`, path: `filler-${i}`, protocols: ['https'] });
+    const reads = h.sandbox.apim.requests.length;
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test' });
+    expect(check.verdict).toBe('Not restorable');
+    const limit = check.findings.find((f) => f.code === 'TierLimit');
+    expect(limit).toMatchObject({ severity: 'blocking', resource: 'apis', message: 'StandardV2 allows 500 apis; the target would hold 501' });
+    expect(limit?.fix).toBe('the target holds 500 apis already: delete apis it no longer needs, or apply to a larger tier');
+    // Still a scoped read: the counts are a page of one each, not a read of 500 APIs.
+    expect(h.sandbox.apim.requests.length - reads).toBeLessThan(40);
+    const puts = h.sandbox.apim.count('config.put');
+    await expect(
+      applySnapshot(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test', requestedAt: h.clock.now().toISOString() }),
+    ).rejects.toMatchObject({ kind: 'refused', code: 'NotRestorable' });
+    expect(h.sandbox.apim.count('config.put')).toBe(puts);
+
+    // An API the target has already is changed, not added: within the limit.
+    const within = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-2'], requestedBy: 'test' });
+    expect(within.findings.map((f) => f.code)).not.toContain('TierLimit');
+  });
+
   it('deletes what the snapshot lacks only in mirror mode, and mirrors in place only with consent', async () => {
     const name = await snapshot(V2);
     seedResource(h.sandbox.apim.service(V2), 'tags/added-later', { displayName: 'later' });
