@@ -1,7 +1,8 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
-import { childTypes, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { childTypes, listedUnder, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
+import { readOperationTags } from './readOperationTags';
 
 export interface Unreadable {
   type: string;
@@ -143,6 +144,11 @@ async function keep(
   read.notCaptured.push(...captured.notCaptured);
   if (!captured.resource) return;
   read.resources.push(captured.resource);
-  const children = childTypes(type.pattern).filter((child) => !without.includes(child));
-  await Promise.all(children.map((child) => readType(client, child, `${path}/`, read)));
+  const children = childTypes(type.pattern).filter(
+    (child) => !without.includes(child) && !child.listedBy && (!child.underApiType || item.properties?.type === child.underApiType),
+  );
+  await Promise.all([
+    ...children.map((child) => readType(client, child, `${path}/`, read)),
+    ...listedUnder(type.pattern).map((nested) => readOperationTags(client, nested, path, (linkPath) => keep(client, nested, linkPath, { name: '' }, read))),
+  ]);
 }

@@ -288,6 +288,8 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   }
   for (const member of (p.pool as { services?: { id?: string }[] } | undefined)?.services ?? []) if (member.id?.startsWith('/')) deps.push(member.id.slice(1));
   for (const id of (p.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []) if (id.startsWith('/')) deps.push(id.slice(1));
+  // An API's wiki lists documentations of the service by name.
+  for (const d of (p.documents as { documentationId?: string }[] | undefined) ?? []) if (d.documentationId) deps.push(`documentations/${d.documentationId}`);
   if (type?.policy && typeof p.value === 'string') {
     // A workspace's policies name the workspace's own named values, fragments and backends.
     const scope = workspaceOf(resource.path);
