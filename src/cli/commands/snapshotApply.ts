@@ -98,7 +98,8 @@ function parseTarget(check: ApplyCheck) {
   return { id: check.targetId, subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name! };
 }
 
-function printCheck(check: ApplyCheck, out: Output, all: boolean): void {
+/** The dry run for a reader: alike findings once per group with their count, fix and first resources (every one with `all`). */
+export function printCheck(check: ApplyCheck, out: Output, all: boolean): void {
   out.line(`${check.verdict}: ${check.snapshotName} → ${check.target} (${check.targetTier})`);
   const c = check.counts;
   out.line(`  ${c.create} to create, ${c.change} to change, ${c.delete} to delete, ${c.unchanged} unchanged, ${c.skipped} skipped`);
