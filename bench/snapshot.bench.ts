@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
 import { revisionPath } from '../src/domain/snapshot/apiRevisions';
-import { childTypes, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/resourceTypes';
+import { childTypes, listedUnder, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/resourceTypes';
 import { DEFAULT_PAGE_SIZE, removeResource, seedResource } from '../dev/sandbox/configApi';
 import { DEMO_V2, DEMO_V2_STANDBY, demoV2Services, demoV2Specs } from '../dev/sandbox/demoV2';
 import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox } from '../dev/sandbox/startSandbox';
@@ -106,10 +106,13 @@ async function main() {
   for (const t of TOP_LEVEL_TYPES) collections.set(t.pattern.toLowerCase(), 0);
   for (const r of document.resources) {
     const type = typeOfPath(r.path)!;
-    const collection = r.path.split('/').slice(0, -1).join('/').toLowerCase();
+    // Operation tags come in one list per API (operationsByTags); resolvers are listed under GraphQL APIs alone.
+    const collection = (type.listedBy ? `${r.path.split('/').slice(0, 2).join('/')}/${type.listedBy}` : r.path.split('/').slice(0, -1).join('/')).toLowerCase();
     collections.set(collection, (collections.get(collection) ?? 0) + 1);
+    for (const nested of listedUnder(type.pattern))
+      collections.set(`${r.path}/${nested.listedBy}`.toLowerCase(), collections.get(`${r.path}/${nested.listedBy}`.toLowerCase()) ?? 0);
     if (!type.linkTo)
-      for (const child of childTypes(type.pattern))
+      for (const child of childTypes(type.pattern).filter((c) => !c.listedBy && (!c.underApiType || r.properties?.type === c.underApiType)))
         collections.set(
           `${r.path}/${child.pattern.split('/').pop()}`.toLowerCase(),
           collections.get(`${r.path}/${child.pattern.split('/').pop()}`.toLowerCase()) ?? 0,

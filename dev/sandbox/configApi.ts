@@ -20,6 +20,7 @@ import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from 
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
 import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
+import { apiExtraInvalid, operationTagEntries } from './apiExtras';
 
 export interface StoredResource {
   /** Relative to the service, as first written (`apis/orders/operations/get`). */
@@ -145,6 +146,12 @@ export function serveConfiguration(
   const { segments, aliased } = named[0]?.toLowerCase() === 'apis' ? resolveRevisionAlias(resourcesOf(service), named) : { segments: named, aliased: false };
   const first = segments[0]?.toLowerCase();
   if (first === 'operationresults' && segments.length === 2 && method === 'GET') return operationResult(service, segments[1]!);
+  if (segments.length === 3 && first === 'apis' && segments[2]!.toLowerCase() === 'operationsbytags' && method === 'GET') {
+    const store = resourcesOf(service);
+    const api = `apis/${segments[1]!.toLowerCase()}`;
+    if (!has(store, api)) return fail(404, 'config.notfound', 'ResourceNotFound', `'apis/${segments[1]}' was not found.`);
+    return pageOf(service, operationTagEntries(store, api), (entry) => entry, url, origin, throttle.pageSize);
+  }
   const action = method === 'POST' && segments.length % 2 === 1 && segments.length > 1 ? segments.pop() : undefined;
   const collectionSegments = segments.length % 2 === 1 ? segments : segments.slice(0, -1);
   const rule = COLLECTION_RULES[collectionKey(collectionSegments)];
@@ -227,13 +234,20 @@ function list(
     .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth && !(depth === 2 && key.includes(';rev=')))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, r]) => r);
+  const toItem = (r: StoredResource) => {
+    const item = toArm(service, r, rule, store);
+    // The ApiRelease list omits `apiId`: only a GET of the release says which revision it released.
+    if (rule.type === 'apis/releases') delete (item.properties as Record<string, unknown>).apiId;
+    return item;
+  };
+  return pageOf(service, items, toItem, url, origin, defaultPageSize);
+}
+
+/** One page of a list's items, with the whole list's `count` and a `nextLink` when more follow. */
+function pageOf<T>(service: SandboxService, items: T[], toItem: (item: T) => unknown, url: URL, origin: string, defaultPageSize?: number): ConfigAnswer {
   const skip = Number(url.searchParams.get('$skip') ?? 0) || 0;
   const top = Math.min(Number(url.searchParams.get('$top') ?? Infinity) || Infinity, pageSizes.get(service) ?? defaultPageSize ?? DEFAULT_PAGE_SIZE);
-  const page = items.slice(skip, skip + top);
-  const value = page.map((r) => toArm(service, r, rule, store));
-  // The ApiRelease list omits `apiId`: only a GET of the release says which revision it released.
-  if (rule.type === 'apis/releases') for (const item of value) delete (item.properties as Record<string, unknown>).apiId;
-  const body: Record<string, unknown> = { value, count: items.length };
+  const body: Record<string, unknown> = { value: items.slice(skip, skip + top).map(toItem), count: items.length };
   if (skip + top < items.length) {
     const next = new URL(`${url.pathname}${url.search}`, origin);
     next.searchParams.set('$skip', String(skip + top));
@@ -422,6 +436,8 @@ function validate(
       if (!has(store, `${scope}backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
     }
   }
+  const extra = apiExtraInvalid(store, rule, path, properties);
+  if (extra) return extra;
   if (rule.type.endsWith('namedValues') && typeof properties.value === 'string' && properties.value.length > 4096)
     return 'A named value may not exceed 4,096 characters.';
   const references: [string, unknown][] = [

@@ -120,4 +120,23 @@ describe('taking a configuration snapshot', () => {
     expect(after).not.toContain(first.snapshotName);
     expect(await foreign.exists()).toBe(true);
   });
+
+  it('keeps the newest whole snapshots through a burst of scoped ones, which go with age', async () => {
+    const whole = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
+    await h.clock.advance(100 * 86_400_000);
+    // Twelve --only applies' way backs, more than the ten kept.
+    const scope = { snapshotName: whole.snapshotName, only: ['apis/api-1'] };
+    for (let i = 0; i < 12; i++) {
+      await takeSnapshot(h.services, { serviceId: WEU, trigger: 'pre-apply', requestedBy: 'test', scope });
+      await h.clock.advance(60_000);
+    }
+    const listed = await h.services.snapshots.list(WEU);
+    expect(listed.filter((e) => e.scoped)).toHaveLength(12);
+    expect(listed.map((e) => e.snapshotName)).toContain(whole.snapshotName);
+
+    await h.clock.advance(100 * 86_400_000);
+    const next = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'test' });
+    // The scoped ones, 100 days old, are retired; both whole snapshots are among the newest ten whole ones.
+    expect((await h.services.snapshots.list(WEU)).map((e) => e.snapshotName).sort()).toEqual([whole.snapshotName, next.snapshotName].sort());
+  });
 });

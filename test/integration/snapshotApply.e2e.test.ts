@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JsonBlobStore } from '../../src/azure/jsonBlobStore';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
+import { applyFindingsBlob } from '../../src/domain/snapshot/applyRecord';
+import { FINDING_EXAMPLES } from '../../src/domain/snapshot/boundFindings';
 import { parseServiceId } from '../../src/domain/resourceId';
 import { removeResource, seedResource } from '../../dev/sandbox/configApi';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
@@ -90,6 +93,28 @@ describe('applying a snapshot', () => {
     );
   });
 
+  it('answers and records the first findings of each kind with every one counted, and keeps them all in a blob the record names', async () => {
+    seedFullConfiguration(h.sandbox.apim.service(V2), { apis: 14, operations: 1 });
+    const name = await snapshot(V2);
+    const request = { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' };
+    const check = await checkSnapshotApply(h.services, request);
+    const serviceUrls = check.findingGroups.find((g) => g.code === 'EnvironmentValue' && g.fix.includes('<resource>.serviceUrl'));
+    expect(serviceUrls).toMatchObject({ severity: 'notice', count: 14, examples: expect.arrayContaining(['apis/api-1']) });
+    expect(serviceUrls?.examples).toHaveLength(FINDING_EXAMPLES);
+    expect(check.findings.filter((f) => f.code === 'EnvironmentValue' && f.message.includes('serviceUrl'))).toHaveLength(FINDING_EXAMPLES);
+    expect(check.findingsOmitted).toBeGreaterThan(0);
+    const all = await checkSnapshotApply(h.services, request, { all: true });
+    expect(all.findings).toHaveLength(check.findings.length + check.findingsOmitted);
+    expect(all.verdict).toBe(check.verdict);
+
+    const record = await applySnapshot(h.services, { ...request, requestedAt: h.clock.now().toISOString() });
+    expect(record.findings).toEqual(check.findings);
+    expect(record.findingsOmitted).toBe(check.findingsOmitted);
+    expect(record.findingsBlob).toBe(applyFindingsBlob(record.recordName));
+    const kept = await new JsonBlobStore(h.services.snapshots.container).readText(record.findingsBlob!);
+    expect(JSON.parse(kept!.text)).toEqual(all.findings);
+  });
+
   it('names what a v2 standby cannot carry when a Premium snapshot is checked against it', async () => {
     const premium = h.sandbox.apim.service(PREMIUM);
     seedFullConfiguration(premium, { apis: 1, operations: 1 });
@@ -120,6 +145,31 @@ describe('applying a snapshot', () => {
       code: 'NotRestorable',
     });
     expect(h.sandbox.apim.count('config.put')).toBe(puts);
+  });
+
+  it("counts an --only apply against the whole target's tier limits, from one count per limited collection", async () => {
+    const name = await snapshot(V2);
+    const service = h.sandbox.apim.service(V2);
+    removeResource(service, 'apis/api-1');
+    // Standard v2 holds at most 500 APIs: the target is full again without api-1.
+    for (let i = 0; i < 498; i++) seedResource(service, `apis/filler-${i}`, { displayName: `filler ${i}`, path: `filler-${i}`, protocols: ['https'] });
+    const reads = h.sandbox.apim.requests.length;
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test' });
+    expect(check.verdict).toBe('Not restorable');
+    const limit = check.findings.find((f) => f.code === 'TierLimit');
+    expect(limit).toMatchObject({ severity: 'blocking', resource: 'apis', message: 'StandardV2 allows 500 apis; the target would hold 501' });
+    expect(limit?.fix).toBe('the target holds 500 apis already: delete apis it no longer needs, or apply to a larger tier');
+    // Still a scoped read: the counts are a page of one each, not a read of 500 APIs.
+    expect(h.sandbox.apim.requests.length - reads).toBeLessThan(40);
+    const puts = h.sandbox.apim.count('config.put');
+    await expect(
+      applySnapshot(h.services, { snapshotName: name, target: V2, only: ['apis/api-1'], requestedBy: 'test', requestedAt: h.clock.now().toISOString() }),
+    ).rejects.toMatchObject({ kind: 'refused', code: 'NotRestorable' });
+    expect(h.sandbox.apim.count('config.put')).toBe(puts);
+
+    // An API the target has already is changed, not added: within the limit.
+    const within = await checkSnapshotApply(h.services, { snapshotName: name, target: V2, only: ['apis/api-2'], requestedBy: 'test' });
+    expect(within.findings.map((f) => f.code)).not.toContain('TierLimit');
   });
 
   it('deletes what the snapshot lacks only in mirror mode, and mirrors in place only with consent', async () => {

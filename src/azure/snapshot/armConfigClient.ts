@@ -97,6 +97,14 @@ export class ArmConfigClient {
     return items;
   }
 
+  /** How many items a collection holds: one page of one, whose `count` spans all pages; the whole list if ARM omits it. */
+  async count(collection: string): Promise<number> {
+    const answer = await this.send('GET', this.url(collection, { $top: '1' }));
+    if (answer.status !== 200) throw this.error(collection, answer);
+    const count = (answer.body as { count?: unknown } | undefined)?.count;
+    return typeof count === 'number' ? count : (await this.list(collection)).length;
+  }
+
   /** One resource, or undefined when it does not exist. */
   async get(path: string, query: Record<string, string> = {}): Promise<{ item: ArmItem; etag?: string } | undefined> {
     const answer = await this.send('GET', this.url(path, query));

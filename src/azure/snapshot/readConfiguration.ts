@@ -1,8 +1,9 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
 import { revisionOf, revisionPath } from '../../domain/snapshot/apiRevisions';
-import { childTypes, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { childTypes, listedUnder, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
+import { readOperationTags } from './readOperationTags';
 
 export interface Unreadable {
   type: string;
@@ -148,10 +149,17 @@ async function keep(
   if (!captured.resource) return;
   read.resources.push(captured.resource);
   const revision = type.pattern === 'apis' ? revisionOf(path.split('/')[1]!).rev : undefined;
-  // Releases belong to the API, not to each of its revisions.
-  const children = childTypes(type.pattern).filter((child) => !without.includes(child) && (revision === undefined || child.label !== 'apiReleases'));
+  const children = childTypes(type.pattern).filter(
+    (child) =>
+      !without.includes(child) &&
+      !child.listedBy &&
+      (!child.underApiType || item.properties?.type === child.underApiType) &&
+      // Releases belong to the API, not to each of its revisions.
+      (revision === undefined || child.label !== 'apiReleases'),
+  );
   await Promise.all([
     ...children.map((child) => readType(client, child, `${path}/`, read)),
+    ...listedUnder(type.pattern).map((nested) => readOperationTags(client, nested, path, (linkPath) => keep(client, nested, linkPath, { name: '' }, read))),
     type.pattern === 'apis' && revision === undefined ? readRevisions(client, type, path, read) : undefined,
   ]);
 }

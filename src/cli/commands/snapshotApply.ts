@@ -20,6 +20,8 @@ export interface SnapshotApplyOptions {
   mirror?: boolean;
   inPlace?: boolean;
   dryRun?: boolean;
+  /** Every finding and skipped path, not the first of each kind. */
+  all?: boolean;
   yes?: boolean;
   set?: string[];
   override?: string[];
@@ -43,8 +45,8 @@ export async function snapshotApplyCommand(
     ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
   };
   const requestedAt = services.clock.now().toISOString();
-  const check = await applySnapshotModule().checkSnapshotApply(services, request);
-  if (options.dryRun || out.json === false) printCheck(check, out);
+  const check = await applySnapshotModule().checkSnapshotApply(services, request, { all: options.all });
+  if (options.dryRun || out.json === false) printCheck(check, out, !!options.all);
   if (options.dryRun) {
     if (out.json) out.data(check);
     return check.verdict === 'Not restorable' ? ExitCode.refused : ExitCode.ok;
@@ -96,11 +98,27 @@ function parseTarget(check: ApplyCheck) {
   return { id: check.targetId, subscriptionId: subscriptionId!, resourceGroup: resourceGroup!, name: name! };
 }
 
-function printCheck(check: ApplyCheck, out: Output): void {
+/** The dry run for a reader: alike findings once per group with their count, fix and first resources (every one with `all`). */
+export function printCheck(check: ApplyCheck, out: Output, all: boolean): void {
   out.line(`${check.verdict}: ${check.snapshotName} → ${check.target} (${check.targetTier})`);
   const c = check.counts;
   out.line(`  ${c.create} to create, ${c.change} to change, ${c.delete} to delete, ${c.unchanged} unchanged, ${c.skipped} skipped`);
-  for (const f of check.findings) out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}\n           fix: ${f.fix}`);
+  const line = (f: ApplyCheck['findings'][number]) => out.line(`  ${f.severity.padEnd(8)} ${f.code}: ${f.message}\n           fix: ${f.fix}`);
+  if (all) {
+    for (const f of check.findings) line(f);
+    return;
+  }
+  // A group of alike findings once, with its count, its fix and its first resources; a lone finding as it is.
+  for (const g of check.findingGroups) {
+    const lone = g.count === 1 && check.findings.find((f) => f.code === g.code && f.severity === g.severity && (f.resource ?? '') === (g.examples[0] ?? ''));
+    if (lone) {
+      line(lone);
+      continue;
+    }
+    const more = g.count > g.examples.length ? `, and ${g.count - g.examples.length} more` : '';
+    out.line(`  ${g.severity.padEnd(8)} ${g.code} × ${g.count}: ${g.examples.join(', ')}${more}\n           fix: ${g.fix}`);
+  }
+  if (check.findingsOmitted || check.skippedOmitted) out.line(`  every finding and skipped path: add --all (with --json, as data)`);
 }
 
 export function registerSnapshotApply(snapshot: Command, cli: CliContext): void {
@@ -122,6 +140,7 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .option('--mirror', 'also delete what the snapshot lacks')
     .option('--in-place', 'consent to --mirror into the snapshot’s own instance')
     .option('--dry-run', 'only say what would happen: Fully, Partially or Not restorable (exit 3)')
+    .option('--all', 'show every finding and skipped path, not the first of each kind (with --json: all of them as data)')
     .option('--yes', 'do not ask for the target’s name')
     .action((name: string, options: SnapshotApplyOptions) => cli.run(() => snapshotApplyCommand(cli.services(), name, options, cli.output())));
 }

@@ -51,6 +51,11 @@ export interface ApplyTarget {
   tier: string;
   /** The target's configuration as a snapshot would capture it (relative references, secrets absent). */
   resources: SnapshotResource[];
+  /**
+   * When `resources` is part of the target (an `--only` apply reads its scope): the whole target's count of each
+   * limited collection (lowercase), so the tier's limits are counted on the whole.
+   */
+  counts?: Record<string, number>;
 }
 
 export interface ApplyOptions {
@@ -318,6 +323,8 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   }
   for (const member of (p.pool as { services?: { id?: string }[] } | undefined)?.services ?? []) if (member.id?.startsWith('/')) deps.push(member.id.slice(1));
   for (const id of (p.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []) if (id.startsWith('/')) deps.push(id.slice(1));
+  // An API's wiki lists documentations of the service by name.
+  for (const d of (p.documents as { documentationId?: string }[] | undefined) ?? []) if (d.documentationId) deps.push(`documentations/${d.documentationId}`);
   if (type?.policy && typeof p.value === 'string') {
     // A workspace's policies name the workspace's own named values, fragments and backends.
     const scope = workspaceOf(resource.path);
@@ -337,17 +344,12 @@ function limitFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const after = new Set([...(mirror ? [] : current.keys()), ...[...selected].filter((k) => !skipped.has(k))]);
-  const counts = new Map<string, number>();
-  for (const key of after) {
-    const segments = key.split('/');
-    const collection = segments.slice(0, -1).join('/');
-    const pattern = typeOfPath(key)?.pattern.toLowerCase();
-    // Revisions are not APIs of their own in the tiers' counts.
-    if (!pattern || revisionPath(key)) continue;
-    const countKey = pattern.includes('/') ? collection : pattern;
-    counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
-  }
-  for (const [collection, count] of counts) {
+  const counts = tally(after);
+  const read = tally(current.keys());
+  for (const [collection, inScope] of counts) {
+    // Counted on the whole target when only part was read: what was not read stays as it is.
+    const whole = target.counts?.[collection];
+    const count = whole === undefined ? inScope : whole - (read.get(collection) ?? 0) + inScope;
     const pattern = collection
       .split('/')
       .map((s, i) => (i % 2 === 1 ? '*' : s))
@@ -359,11 +361,27 @@ function limitFindings(
         code: 'TierLimit',
         resource: collection,
         message: `${target.tier} allows ${limit} ${collection}; the target would hold ${count}`,
-        fix: `apply part of the snapshot (--only), or use a larger tier`,
+        fix:
+          whole === undefined
+            ? `apply part of the snapshot (--only), or use a larger tier`
+            : `the target holds ${whole} ${collection} already: delete ${collection} it no longer needs, or apply to a larger tier`,
       });
     }
   }
   return findings;
+}
+
+/** Resources per collection a tier may limit: a top-level collection by its pattern, a child one per parent. */
+function tally(keys: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) {
+    const pattern = typeOfPath(key)?.pattern.toLowerCase();
+    // Revisions are not APIs of their own in the tiers' counts.
+    if (!pattern || revisionPath(key)) continue;
+    const countKey = pattern.includes('/') ? key.split('/').slice(0, -1).join('/') : pattern;
+    counts.set(countKey, (counts.get(countKey) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Values that point at the source's own region or resources: a copy in another region would still call them. */

@@ -22,7 +22,12 @@ export const applyRecordSchema = z.object({
   state: z.enum(['succeeded', 'partial', 'failed', 'refused']),
   verdict: z.string(),
   counts: z.object({ create: z.number(), change: z.number(), delete: z.number(), unchanged: z.number(), skipped: z.number() }),
+  /** The first findings of each group (boundFindings.ts); absent groups and omissions in records written before. */
   findings: z.array(z.object({ severity: z.string(), code: z.string(), resource: z.string().optional(), message: z.string(), fix: z.string() })),
+  findingGroups: z.array(z.object({ severity: z.string(), code: z.string(), count: z.number(), fix: z.string(), examples: z.array(z.string()) })).optional(),
+  findingsOmitted: z.number().optional(),
+  /** When findings were left out: the blob in the state container that holds every one (`applyFindingsBlob`). */
+  findingsBlob: z.string().optional(),
   failed: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
   verification: z.object({ checked: z.number(), mismatched: z.array(z.string()), stillPresent: z.array(z.string()) }).optional(),
   startedAt: z.string(),
@@ -39,4 +44,9 @@ export function applyRecordName(target: string, at: Date, id: string): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
   return `snapshot-applies/${target}.${stamp}.${id}.json`;
+}
+
+/** Every finding of an apply whose record keeps only the first of each group: `snapshot-apply-findings/<record>.json`. */
+export function applyFindingsBlob(recordName: string): string {
+  return `snapshot-apply-findings/${recordName.slice(recordName.indexOf('/') + 1)}`;
 }

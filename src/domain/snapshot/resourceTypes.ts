@@ -20,7 +20,26 @@ export interface ResourceType {
   builtIn?: string[];
   /** The list leaves fields out (the ApiRelease list has no `apiId`): each item is read with a GET. */
   getEach?: boolean;
+  /**
+   * Read for the whole API from one list (`operationsByTags`: every tagged operation of the API), not one list per
+   * parent: an API of 20 operations is then one request, not 20.
+   */
+  listedBy?: 'operationsByTags';
+  /** Read only under an API of this `type` (resolvers: GraphQL); other APIs have none, and asking would cost a list each. */
+  underApiType?: string;
 }
+
+/**
+ * What an API carries beside its operations and policies (2024-05-01): its operations' tags, a GraphQL API's resolvers
+ * and their policies, its wiki (`default`, a list of the service's documentations).
+ */
+const API_EXTRA_TYPES: ResourceType[] = [
+  { pattern: 'documentations', label: 'documentations', wave: 1 },
+  { pattern: 'apis/*/operations/*/tags', label: 'operationTags', wave: 6, linkTo: 'tags', listedBy: 'operationsByTags' },
+  { pattern: 'apis/*/resolvers', label: 'resolvers', wave: 5, underApiType: 'graphql' },
+  { pattern: 'apis/*/resolvers/*/policies', label: 'resolverPolicies', wave: 6, singleton: 'policy', policy: true },
+  { pattern: 'apis/*/wikis', label: 'apiWikis', wave: 5, singleton: 'default' },
+];
 
 /**
  * Workspaces and what lives under them (2024-05-01: `service/workspaces/*`). A workspace goes first (wave 0,
@@ -91,6 +110,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'apis/*/operations/*/policies', label: 'operationPolicies', wave: 6, singleton: 'policy', policy: true },
   { pattern: 'subscriptions', label: 'subscriptions', wave: 6, builtIn: ['master'] },
   ...WORKSPACE_TYPES,
+  ...API_EXTRA_TYPES,
 ];
 
 /** Top-level types an instance of every tier has; the others may answer MethodNotAllowedInPricingTier. */
@@ -100,6 +120,12 @@ export const TOP_LEVEL_TYPES = RESOURCE_TYPES.filter((t) => !t.pattern.includes(
 export function childTypes(parentPattern: string): ResourceType[] {
   const prefix = `${parentPattern}/*/`;
   return RESOURCE_TYPES.filter((t) => t.pattern.startsWith(prefix) && !t.pattern.slice(prefix.length).includes('/'));
+}
+
+/** Types read once for the whole of a resource of `parentPattern` rather than per child (`apis` → operation tags). */
+export function listedUnder(parentPattern: string): ResourceType[] {
+  const prefix = `${parentPattern}/*/`;
+  return RESOURCE_TYPES.filter((t) => t.listedBy && t.pattern.startsWith(prefix) && t.pattern.slice(prefix.length).split('/').length === 3);
 }
 
 /** The type of a resource path (`apis/orders/operations/get` → operations). */

@@ -23,6 +23,11 @@ export function tierLimit(tier: string, collectionPattern: string): number | und
   return index < 0 ? undefined : V2_LIMITS[collectionPattern.toLowerCase()]?.[index];
 }
 
+/** The top-level collections (lowercase) whose size the tier limits: what a scoped apply counts on the whole target. */
+export function limitedCollections(tier: string): string[] {
+  return isV2(tier) ? Object.keys(V2_LIMITS).filter((c) => !c.includes('/')) : [];
+}
+
 /** Top-level types only some tiers have (self-hosted gateways: Developer and Premium; workspaces, facts §5). */
 const ONLY_ON: Record<string, string[]> = {
   gateways: ['Developer', 'Premium'],

@@ -10,7 +10,8 @@ import { JsonBlobStore } from '../../azure/jsonBlobStore';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { writeConfiguration, type WriteOutcome } from '../../azure/snapshot/writeConfiguration';
 import { applyObservations } from '../../domain/incidents';
-import { applyRecordName, applyRecordSchema, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { applyFindingsBlob, applyRecordName, applyRecordSchema, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { boundFindings } from '../../domain/snapshot/boundFindings';
 import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { ApplyInput } from './applySnapshot';
@@ -57,9 +58,14 @@ const STAGED = { what: 'apim-dr apply plan', code: 'InvalidApplyPlan' };
 /** Plans the apply and keeps the plan; refuses (recorded) what is not restorable. Returns the steps to run. */
 export async function planApplyRun(services: Services, input: ApplyRunInput): Promise<{ steps: ApplyStep[] }> {
   const { plan, target, manifest, tier, client } = await planFor(services, input);
+  const recordName = applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex'));
+  // The record (an activity's output, the orchestration's output) keeps the findings bounded; every one is kept apart.
+  const bounded = boundFindings(plan.findings);
+  const findingsBlob = bounded.findingsOmitted > 0 ? applyFindingsBlob(recordName) : undefined;
+  if (findingsBlob) await new JsonBlobStore(services.snapshots.container).write(findingsBlob, plan.findings, 'any');
   const base = {
     schemaVersion: 1 as const,
-    recordName: applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex')),
+    recordName,
     snapshotName: input.snapshotName,
     source: manifest.service.name,
     target: target.name,
@@ -74,7 +80,8 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
     verdict: plan.verdict,
     counts: plan.counts,
-    findings: plan.findings,
+    ...bounded,
+    ...(findingsBlob ? { findingsBlob } : {}),
     startedAt: input.requestedAt,
   };
   if (plan.verdict === 'Not restorable') {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApplyPlan, Finding } from '../../domain/snapshot/applyPlan';
+import { boundFindings, boundSkipped, type FindingGroup } from '../../domain/snapshot/boundFindings';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SecretSupply, ValueOverride } from './applySupplies';
 import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';
@@ -38,10 +39,16 @@ export interface ApplyCheck {
   targetTier: string;
   verdict: ApplyPlan['verdict'];
   counts: ApplyPlan['counts'];
+  /** The first findings of each group (all of them with `all`): a large instance has thousands alike. */
   findings: Finding[];
+  /** Every finding counted, by severity, code and fix, with the first resources as examples. */
+  findingGroups: FindingGroup[];
+  findingsOmitted: number;
   /** The first writes, for a reader; all of them are in `counts`. */
   writes: ApplyPlan['writes'];
+  /** The first paths skipped for each reason (all of them with `all`). */
   skipped: ApplyPlan['skipped'];
+  skippedOmitted: number;
 }
 
 export interface ApplyInput extends ApplyRequest {
@@ -50,10 +57,14 @@ export interface ApplyInput extends ApplyRequest {
   requestedAt: string;
 }
 
-/** The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. */
-export async function checkSnapshotApply(services: Services, request: ApplyRequest): Promise<ApplyCheck> {
+/**
+ * The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. Its answer is
+ * bounded (the first findings and skipped paths of each kind, every one counted); `all` gives every one, for a caller
+ * in this process (the CLI's `--all`) — never for a Durable payload.
+ */
+export async function checkSnapshotApply(services: Services, request: ApplyRequest, options: { all?: boolean } = {}): Promise<ApplyCheck> {
   const { plan, target, manifest, tier } = await planFor(services, request);
-  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan);
+  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan, options.all ? Infinity : undefined);
 }
 
 /**
@@ -75,7 +86,7 @@ export function preApplyScope(request: Pick<ApplyRequest, 'snapshotName' | 'only
   return request.only?.length && !request.mirror ? { snapshotName: request.snapshotName, only: request.only } : undefined;
 }
 
-function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan): ApplyCheck {
+export function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan, examples?: number): ApplyCheck {
   return {
     snapshotName,
     source,
@@ -84,8 +95,8 @@ function toCheck(snapshotName: string, source: string, target: ServiceRef, tier:
     targetTier: tier,
     verdict: plan.verdict,
     counts: plan.counts,
-    findings: plan.findings,
+    ...boundFindings(plan.findings, examples),
     writes: plan.writes.slice(0, 200),
-    skipped: plan.skipped,
+    ...boundSkipped(plan.skipped, examples),
   };
 }

@@ -15,6 +15,7 @@ import type { Services } from '../../services';
 import type { ApplyRequest } from './applySnapshot';
 import { withOverrides, withSecrets } from './applySupplies';
 import { readSecrets } from './readSecrets';
+import { wholeTargetCounts } from './wholeTargetCounts';
 
 /** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
 export function applyTarget(services: Services, sourceId: string, sourceName: string, target: string, mirror: boolean, allowInPlace: boolean): ServiceRef {
@@ -67,16 +68,21 @@ export async function planFor(services: Services, request: ApplyRequest & { preA
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
   // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
   // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
-  const current = request.preApplySnapshot
-    ? (await services.snapshots.readDocument(await services.snapshots.readManifest(request.preApplySnapshot))).resources
+  const before = request.preApplySnapshot ? await services.snapshots.readManifest(request.preApplySnapshot) : undefined;
+  const current = before
+    ? (await services.snapshots.readDocument(before)).resources
     : request.only?.length
       ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
       : manifest.scope
         ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
         : (await readConfiguration(client)).resources;
+  // Part of the target read, part of its counts seen: the tier's limits are counted on the whole target.
+  const partial = before ? !!before.scope : !!request.only?.length || !!manifest.scope;
+  const inScope = request.only?.length ? scopeOfOnly(document.resources, request.only) : document.resources.map((r) => r.path);
+  const counts = partial ? await wholeTargetCounts(client, instance.sku.name, inScope) : undefined;
   const plan = planApply(
     { id: manifest.service.id, tier: manifest.service.sku.name, resources: supplied.resources, notCaptured: supplied.notCaptured },
-    { id: target.id, name: target.name, tier: instance.sku.name, resources: current },
+    { id: target.id, name: target.name, tier: instance.sku.name, resources: current, ...(counts ? { counts } : {}) },
     { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
   return { ...prepared, plan };

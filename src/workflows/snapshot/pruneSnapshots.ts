@@ -1,4 +1,7 @@
-/** Retires one configured instance's old snapshots (after each new one), only those storage shows to be apim-dr's. */
+/**
+ * Retires one configured instance's old snapshots (after each new one), only those storage shows to be apim-dr's. The
+ * listing marks the scoped ones (blob tag `scope=part`), which take no place among the newest kept (snapshotRetention.ts).
+ */
 import { planSnapshotRetention } from '../../domain/snapshot/snapshotRetention';
 import type { Services } from '../../services';
 

@@ -17,4 +17,15 @@ describe('snapshot retention', () => {
   it('keeps snapshots older than 30 days: a snapshot has no APIM restore window', () => {
     expect(planSnapshotRetention([entry(0), entry(31), entry(60), entry(89)], now, 90 * DAY, 1)).toEqual([]);
   });
+
+  it('keeps the newest whole snapshots however many scoped ones were taken since', () => {
+    const scoped = (daysAgo: number) => ({ ...entry(daysAgo), snapshotName: `part${daysAgo}`, scoped: true });
+    const entries = [entry(200), entry(150), entry(120), scoped(95), scoped(94), scoped(1), scoped(0)];
+    expect(planSnapshotRetention(entries, now, 90 * DAY, 2)).toEqual(['part94', 'part95', 's200']);
+  });
+
+  it('retires a scoped snapshot past the retention even when it is the newest there is', () => {
+    const entries = [{ ...entry(91), snapshotName: 'part91', scoped: true }, entry(300)];
+    expect(planSnapshotRetention(entries, now, 90 * DAY, 10)).toEqual(['part91']);
+  });
 });
