@@ -87,6 +87,19 @@ describe('restore dry run against the sandbox', () => {
     expect(read.mock.calls).toEqual([[backupName]]);
   });
 
+  it('reads a named restorable backup on its own, listing nothing; one of another instance is not in the catalog', async () => {
+    const list = vi.spyOn(h.services.catalog, 'list');
+    const response = await check({ source: WEU, target: NEU, backup: backupName });
+    expect(response.body).toMatchObject({ backupName, source: WEU, target: NEU });
+    expect(response.body.findings.map((f: { code: string }) => f.code)).not.toContain('BackupBlobMissing');
+    expect(list).not.toHaveBeenCalled();
+
+    const theirs = (await backupNow(h, NEU)).backupName;
+    const refused = await check({ source: WEU, target: NEU, backup: theirs });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toContain(`is not in the catalog of '${WEU}'`);
+  });
+
   it('does not trust an index entry that storage does not bear out: it lists the catalog instead', async () => {
     const newer = (await backupNow(h, WEU)).backupName;
     // Its manifest loses apim-dr's tags (another tool rewrote it): not apim-dr's, whatever the index says.

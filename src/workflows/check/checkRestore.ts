@@ -1,8 +1,9 @@
 /**
  * The restore dry run: gathers the backup and the target (2 ARM reads, a few storage reads) and applies the rules.
- * Without a backup named, the newest restorable one comes from the catalog index and is proven in storage (its
- * manifest's tags, its blob, its manifest): a standby's sync costs the same on day 30 as on day 1. Only when the index
- * has none, or what it names does not hold, is the instance's catalog listed.
+ * The backup named (a standby's sync names the one just taken), or else the newest restorable one the catalog index
+ * names, is read on its own and proven in storage (its manifest's tags, its blob, its manifest): a standby's sync
+ * costs the same on day 30 as on day 1. Only when that backup is not restorable, or what the index names does not
+ * hold, is the instance's catalog listed, so that the report can say why and offer the newest restorable one.
  */
 import { clip } from '../../validation';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
@@ -29,14 +30,17 @@ export async function checkRestore(services: Services, request: CheckRequest): P
 
   const wanted = request.backup && request.backup !== 'latest' ? request.backup : undefined;
   const [indexed, snapshot, gateways] = await Promise.all([
-    wanted ? undefined : provenNewest(services, source.ref.name, now, margin),
+    provenRestorable(services, source.ref.name, wanted, now, margin),
     services.apim.getService(target.ref),
     services.apim.countWorkspaceGateways(target.ref),
   ]);
   let newest: CatalogEntry | undefined;
   let entry: CatalogEntry | undefined;
-  if (indexed) newest = entry = indexed.entry;
-  else {
+  if (indexed) {
+    entry = indexed.entry;
+    // A restorable backup is refused by no rule, so none needs the newest restorable one offered instead.
+    newest = wanted ? undefined : indexed.entry;
+  } else {
     const entries = await services.catalog.list(source.ref.name);
     newest = newestRestorable(entries, now, margin);
     // Without a name: the newest restorable backup, else the newest one of all, so the report can say why it is not.
@@ -75,19 +79,21 @@ export async function checkRestore(services: Services, request: CheckRequest): P
 }
 
 /**
- * The newest restorable backup the index names for `source`, with its manifest, when storage bears it out: its
- * manifest carries apim-dr's tags for it and they say restorable, and the manifest describes that very backup in this
- * catalog's container. Its blob's size is read as a listing would give it. Undefined when any of that fails.
+ * The backup `wanted`, or else the newest restorable one the index names for `source`, with its manifest, when storage
+ * bears out that it is one of `source`'s and restorable: its manifest carries apim-dr's tags for it and they say so,
+ * and the manifest describes that very backup in this catalog's container. Its blob's size is read as a listing would
+ * give it. Undefined when any of that fails.
  */
-async function provenNewest(
+async function provenRestorable(
   services: Services,
   source: string,
+  wanted: string | undefined,
   now: Date,
   margin: number,
 ): Promise<{ entry: CatalogEntry; stored: StoredManifest } | undefined> {
-  const hint = newestRestorable((await services.catalogIndex.instance(source))?.entries ?? [], now, margin);
-  if (!hint) return undefined;
-  const [entry, stored] = await Promise.all([services.catalog.entry(hint.backupName), services.catalog.read(hint.backupName).catch(() => undefined)]);
+  const name = wanted ?? newestRestorable((await services.catalogIndex.instance(source))?.entries ?? [], now, margin)?.backupName;
+  if (!name) return undefined;
+  const [entry, stored] = await Promise.all([services.catalog.entry(name), services.catalog.read(name).catch(() => undefined)]);
   const { container } = services.catalog;
   const proven =
     entry &&
