@@ -11,6 +11,7 @@ import { deleteBackups, type DeleteOutcome } from './backupCatalog/deleteBackups
 import { createManifest, readManifest, updateManifest, type StoredManifest } from './backupCatalog/manifests';
 import { ownership } from './backupCatalog/ownership';
 import { corsRuleCount, ensureReachable } from './backupCatalog/reachability';
+import { readCatalogEntry } from './backupCatalog/readCatalogEntry';
 import { scanCatalog, type CatalogEntry } from './backupCatalog/scanCatalog';
 import type { CatalogStores } from './backupCatalog/stores';
 import type { JsonBlobStore } from './jsonBlobStore';
@@ -62,6 +63,11 @@ export class BackupCatalog {
   /** Every catalogued backup (one listing call per 5,000 blobs), newest first; foreign ones are left out (see scan). */
   async list(service?: string): Promise<CatalogEntry[]> {
     return (await this.scan(service)).entries;
+  }
+
+  /** One backup's entry as a listing would give it (its blob included), from two reads; undefined when not apim-dr's. */
+  entry(backupName: string): Promise<CatalogEntry | undefined> {
+    return readCatalogEntry(this.stores, backupName);
   }
 
   scan(service?: string): Promise<{ entries: CatalogEntry[]; foreign: string[] }> {

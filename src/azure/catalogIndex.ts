@@ -17,6 +17,7 @@ import { dailyOutcomesOf, dayOf, daysFrom, recordOutcome, unionOutcomes, type Da
 import { groupBy } from '../domain/groupBy';
 import { BACKUP_STATES, type BackupManifest } from '../domain/manifest';
 import { recentBackupDurations } from '../domain/rpoPlan';
+import { sweepHorizon, widenHorizon, type SweepHorizon } from '../domain/sweepPlan';
 import { AzureError } from '../errors';
 import { parseStored } from './blobText';
 import type { BackupCatalog, CatalogEntry } from './catalog';
@@ -71,6 +72,13 @@ const shardSchema = z.object({
   entries: z.array(entrySchema),
   durations: z.array(z.object({ backupName: z.string(), ms: z.number() })),
   days: z.record(z.string(), z.object({ succeeded: count, failed: count, newestSuccessAt: z.string().optional() })),
+  /**
+   * The earliest creation and expiry among the instance's entries the sweep may still act on (domain/sweepPlan.ts),
+   * null when none, absent when unknown: set from a listing (the daily rebuild, a sweep after a backup that listed),
+   * only ever moved earlier by the backups recorded since. Deletions leave it early until the next listing: a hint
+   * that errs towards listing.
+   */
+  sweepHorizon: z.object({ createdAt: z.string(), expiresAt: z.string() }).nullable().optional(),
 });
 
 const builtSchema = z.object({ schemaVersion: z.literal(2), builtAt: z.string() });
@@ -131,7 +139,13 @@ export class CatalogIndex {
     const fresh: IndexShard[] = [];
     for (const [service, mine] of groupBy(entries, (e) => e.service.toLowerCase())) {
       const kept = mine.map(withoutBlob);
-      fresh.push({ schemaVersion: 2, service, ...digestEntries(kept), days: daysFrom(dailyOutcomesOf(kept), firstDay) });
+      fresh.push({
+        schemaVersion: 2,
+        service,
+        ...digestEntries(kept),
+        days: daysFrom(dailyOutcomesOf(kept), firstDay),
+        sweepHorizon: sweepHorizon(kept),
+      });
     }
     await this.addFailureReasons(fresh);
     const existing = await this.listShards();
@@ -159,9 +173,29 @@ export class CatalogIndex {
           entry,
         );
         Object.assign(shard, mergeDigest(shard, entry));
+        // Unknown stays unknown (a blob created here knows nothing of the instance's older entries).
+        if (shard.sweepHorizon !== undefined) shard.sweepHorizon = widenHorizon(shard.sweepHorizon, entry);
       },
       { create: true },
     );
+  }
+
+  /**
+   * One instance's blob when the index is current (its marker younger than INDEX_STALE_AFTER_MS) and the blob readable;
+   * undefined otherwise. Two reads, however long the instance's history. A hint: whoever acts on what it names
+   * checks that in the catalog first.
+   */
+  async instance(service: string): Promise<IndexShard | undefined> {
+    const [built, stored] = await Promise.all([this.read(CATALOG_INDEX_BUILT_BLOB, builtSchema), this.read(catalogIndexShard(service), shardSchema)]);
+    if (!built?.value || this.clock.now().getTime() - Date.parse(built.value.builtAt) >= INDEX_STALE_AFTER_MS) return undefined;
+    return stored?.value;
+  }
+
+  /** Sets an instance's sweep horizon from a listing of its catalog made just now (and the backups recorded since). */
+  async recordSweepHorizon(service: string, listed: SweepHorizon | null): Promise<void> {
+    await this.update(service, (shard) => {
+      shard.sweepHorizon = shard.entries.reduce(widenHorizon, listed);
+    });
   }
 
   /**
@@ -321,5 +355,11 @@ function unionShards(ours: IndexShard, theirs: IndexShard): IndexShard {
     },
     { entries: ours.entries, durations: ours.durations },
   );
-  return { ...ours, ...digestEntries(merged.entries, [...ours.durations, ...theirs.durations]), days: unionOutcomes(ours.days, theirs.days) };
+  return {
+    ...ours,
+    ...digestEntries(merged.entries, [...ours.durations, ...theirs.durations]),
+    days: unionOutcomes(ours.days, theirs.days),
+    // Ours is from the listing; theirs may hold backups recorded since.
+    sweepHorizon: ours.sweepHorizon === undefined ? undefined : theirs.entries.reduce(widenHorizon, ours.sweepHorizon),
+  };
 }

@@ -68,3 +68,44 @@ export function planExpirySweep(entries: SweepCandidate[], now: Date, policy: Sw
     return item(policy.expiredAction, reason);
   });
 }
+
+/** An item the apply step must act on: a delete, an archive, or a mark as expired. */
+export function isWork(item: SweepItem): boolean {
+  return item.action !== 'keep' || item.markExpired;
+}
+
+/**
+ * The earliest creation and expiry among an instance's entries the sweep may still act on (every entry but an archived
+ * one already marked expired, which is kept for good); null when there is none. Kept in the catalog index so that the
+ * sweep after a backup knows without a listing whether anything of that instance can be retired yet.
+ */
+export interface SweepHorizon {
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The horizon once `entry` is in the catalog too. */
+export function widenHorizon(
+  horizon: SweepHorizon | null,
+  entry: Pick<SweepCandidate, 'state' | 'createdAt' | 'expiresAt' | 'archivedAt'>,
+): SweepHorizon | null {
+  if (entry.archivedAt && entry.state === 'expired') return horizon;
+  if (!horizon) return { createdAt: entry.createdAt, expiresAt: entry.expiresAt };
+  return {
+    createdAt: entry.createdAt < horizon.createdAt ? entry.createdAt : horizon.createdAt,
+    expiresAt: entry.expiresAt < horizon.expiresAt ? entry.expiresAt : horizon.expiresAt,
+  };
+}
+
+export function sweepHorizon(entries: readonly Pick<SweepCandidate, 'state' | 'createdAt' | 'expiresAt' | 'archivedAt'>[]): SweepHorizon | null {
+  return entries.reduce<SweepHorizon | null>(widenHorizon, null);
+}
+
+/**
+ * The first moment planExpirySweep can have work for entries within `horizon`: an entry is acted on only once it is
+ * expired or past the retention, never before. Infinity when there is nothing the sweep may act on.
+ */
+export function sweepDueAt(horizon: SweepHorizon | null, retentionMs: number): number {
+  if (!horizon) return Infinity;
+  return Math.min(Date.parse(horizon.expiresAt), Date.parse(horizon.createdAt) + retentionMs);
+}

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogEntry } from '../../src/azure/catalog';
 import { CATALOG_INDEX_BUILT_BLOB, INDEX_STALE_AFTER_MS, catalogIndexShard } from '../../src/azure/catalogIndex';
 import { newestRestorable } from '../../src/domain/expiry';
+import { sweepHorizon } from '../../src/domain/sweepPlan';
 import { backupNow, startHarness, sweepNow, type Harness } from '../support/harness';
 
 describe('the catalog index', () => {
@@ -66,5 +67,34 @@ describe('the catalog index', () => {
     expect(await indexBlob().exists()).toBe(true);
     const view = await h.services.catalogIndex.view();
     expect(newestOf(view.entries, 'contoso-apim-dev')).toBe(newestOf(await h.services.catalog.list(), 'contoso-apim-dev'));
+  });
+
+  it("keeps each instance's sweep horizon: from a listing, moved earlier only by backups recorded since, unknown when not listed", async () => {
+    const WEU = 'contoso-apim-weu';
+    const horizonOf = async (service: string) => (await h.services.catalogIndex.instance(service))?.sweepHorizon;
+    const listedHorizon = async (service: string) => sweepHorizon((await h.services.catalog.list(service)).filter((e) => e.service === service));
+    // The sweep after the first backup listed the instance and kept what it showed.
+    const first = (await backupNow(h, WEU)).backupName;
+    const { createdAt, expiresAt } = (await h.services.catalog.read(first))!.manifest;
+    expect(await horizonOf(WEU)).toEqual({ createdAt, expiresAt });
+    await h.clock.advance(3_600_000);
+    await backupNow(h, WEU);
+    expect(await horizonOf(WEU)).toEqual({ createdAt, expiresAt });
+    await h.services.catalogIndex.rebuild();
+    expect(await horizonOf(WEU)).toEqual(await listedHorizon(WEU));
+
+    // An instance's blob written by a recorded backup alone knows nothing of older entries: unknown, not "none".
+    const NEU = 'contoso-apim-neu';
+    const neu = (await backupNow(h, NEU)).backupName;
+    await shardBlob(NEU).delete();
+    await h.services.catalogIndex.record((await h.services.catalog.read(neu))!.manifest);
+    expect((await h.services.catalogIndex.instance(NEU))?.entries.map((e) => e.backupName)).toEqual([neu]);
+    expect(await horizonOf(NEU)).toBeUndefined();
+    await h.services.catalogIndex.recordSweepHorizon(NEU, await listedHorizon(NEU));
+    expect(await horizonOf(NEU)).toEqual(await listedHorizon(NEU));
+
+    // Only a current index is read: a day and a bit without the daily sweep, and there is nothing to trust.
+    await h.clock.advance(INDEX_STALE_AFTER_MS);
+    expect(await h.services.catalogIndex.instance(WEU)).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { catalogIndexShard, manifestCopy } from '../../src/azure/stateLayout';
+import { manifestName } from '../../src/domain/backupName';
 import { backupNow, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
@@ -53,15 +55,62 @@ describe('restore dry run against the sandbox', () => {
     expect(response.body.findings[0]).toMatchObject({ code: 'BackupExpired', message: expect.stringContaining('expired 2026-03-31T') });
   });
 
-  it('reads at most 3 times from ARM and 2 times from storage', async () => {
+  it('reads at most 3 times from ARM and, without the instance in the index, 2 times from storage', async () => {
+    // The index has lost the instance's blob: the check lists the instance's catalog instead.
+    await h.sandbox.stateContainer().getBlockBlobClient(catalogIndexShard(WEU)).delete();
     const before = h.sandbox.apim.requests.length;
     const list = vi.spyOn(h.services.catalog, 'list');
     const read = vi.spyOn(h.services.catalog, 'read');
-    await check({ source: WEU, target: NEU });
+    const response = await check({ source: WEU, target: NEU });
+    expect(response.body).toMatchObject({ backupName });
     const arm = h.sandbox.apim.requests.slice(before);
     expect(arm.length).toBeLessThanOrEqual(3);
     expect(arm.every((r) => r.method === 'GET')).toBe(true);
     expect(list.mock.calls.length + read.mock.calls.length).toBe(2);
+  });
+
+  it('takes the newest restorable backup from the index and proves it in storage, listing nothing', async () => {
+    const before = h.sandbox.apim.requests.length;
+    const list = vi.spyOn(h.services.catalog, 'list');
+    const scan = vi.spyOn(h.services.catalog, 'scan');
+    const read = vi.spyOn(h.services.catalog, 'read');
+    const entry = vi.spyOn(h.services.catalog, 'entry');
+    const response = await check({ source: WEU, target: NEU });
+    expect(response.body).toMatchObject({ backupName });
+    // Its blob's size came with it: the report does not call the blob missing.
+    expect(response.body.findings.map((f: { code: string }) => f.code)).not.toContain('BackupBlobMissing');
+    const arm = h.sandbox.apim.requests.slice(before);
+    expect(arm.length).toBeLessThanOrEqual(3);
+    expect(list).not.toHaveBeenCalled();
+    expect(scan).not.toHaveBeenCalled();
+    expect(entry.mock.calls).toEqual([[backupName]]);
+    expect(read.mock.calls).toEqual([[backupName]]);
+  });
+
+  it('reads a named restorable backup on its own, listing nothing; one of another instance is not in the catalog', async () => {
+    const list = vi.spyOn(h.services.catalog, 'list');
+    const response = await check({ source: WEU, target: NEU, backup: backupName });
+    expect(response.body).toMatchObject({ backupName, source: WEU, target: NEU });
+    expect(response.body.findings.map((f: { code: string }) => f.code)).not.toContain('BackupBlobMissing');
+    expect(list).not.toHaveBeenCalled();
+
+    const theirs = (await backupNow(h, NEU)).backupName;
+    const refused = await check({ source: WEU, target: NEU, backup: theirs });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toContain(`is not in the catalog of '${WEU}'`);
+  });
+
+  it('does not trust an index entry that storage does not bear out: it lists the catalog instead', async () => {
+    const newer = (await backupNow(h, WEU)).backupName;
+    // Its manifest loses apim-dr's tags (another tool rewrote it): not apim-dr's, whatever the index says.
+    await h.sandbox
+      .stateContainer()
+      .getBlockBlobClient(manifestCopy(manifestName(newer)))
+      .setTags({});
+    const list = vi.spyOn(h.services.catalog, 'list');
+    const response = await check({ source: WEU, target: NEU });
+    expect(list).toHaveBeenCalledTimes(1);
+    expect(response.body).toMatchObject({ backupName });
   });
 
   it('answers bad input with 400 naming the field, and unknown instances or backups with 404', async () => {

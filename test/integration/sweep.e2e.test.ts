@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SweepItem } from '../../src/domain/sweepPlan';
 import { backupNow, runToCompletion, startHarness, sweepNow, type Harness, type HarnessOptions } from '../support/harness';
 
@@ -179,6 +179,38 @@ describe('the expiry sweep', () => {
     const next = await backupNow(h, WEU);
     expect(next.state).toBe('succeeded');
     expect(await blobExists(h, only.backupName)).toBe(false);
+  });
+
+  it('lists the instance after a backup only when the index shows something of it old enough to retire', async () => {
+    const h = await start();
+    const scanned = () => scan.mock.calls.filter(([service]) => service === WEU).length;
+    const scan = vi.spyOn(h.services.catalog, 'scan');
+    // The first backup: the index knows nothing yet of the instance's older entries, so its sweep lists them.
+    const first = await backupNow(h, WEU);
+    expect(scanned()).toBe(1);
+    await h.clock.advance(10 * DAY);
+    const second = await backupNow(h, WEU);
+    expect(scanned()).toBe(1);
+    expect(await blobExists(h, first.backupName)).toBe(true);
+
+    // Past the first one's 30 days: this sweep lists (to plan, and again to confirm before deleting), deletes it, and
+    // keeps the second.
+    await h.clock.advance(21 * DAY);
+    const third = await backupNow(h, WEU);
+    expect(scanned()).toBe(3);
+    expect(await blobExists(h, first.backupName)).toBe(false);
+    expect(await h.services.catalog.read(first.backupName)).toBeUndefined();
+    expect(await blobExists(h, second.backupName)).toBe(true);
+    expect(await blobExists(h, third.backupName)).toBe(true);
+
+    // The index keeps what that listing showed: the next backup's sweep lists nothing until the second one is due.
+    await h.clock.advance(DAY);
+    await backupNow(h, WEU);
+    expect(scanned()).toBe(3);
+    await h.clock.advance(9 * DAY);
+    await backupNow(h, WEU);
+    expect(scanned()).toBe(5);
+    expect(await blobExists(h, second.backupName)).toBe(false);
   });
 
   it('renews instances with no restorable backup, starting one backup each even when two sweeps ask', async () => {

@@ -35,20 +35,8 @@ export async function scanCatalog(stores: CatalogStores, service?: string): Prom
   const entries = new Map<string, CatalogEntry>();
   for (const { name, tags } of await stores.state.list(`${MANIFESTS_PREFIX}${prefix}`, true)) {
     const backupName = backupNameOfManifest(name.slice(MANIFESTS_PREFIX.length));
-    const parsed = backupName ? parseBackupName(backupName) : undefined;
-    if (!backupName || !parsed || !hasCatalogTags(tags, parsed.service)) continue;
-    entries.set(backupName, {
-      backupName,
-      service: parsed.service,
-      createdAt: tags['createdAt']!,
-      expiresAt: tags['expiresAt']!,
-      state: tags['state'] as BackupState,
-      trigger: parsed.trigger,
-      archivedAt: tags['archivedAt'],
-      refusedAt: tags['refusedAt'],
-      ...(tags['platform'] ? { platform: tags['platform'] } : {}),
-      ...(tags['completedAt'] ? { completedAt: tags['completedAt'] } : {}),
-    });
+    const entry = backupName ? entryOfTags(backupName, tags) : undefined;
+    if (entry) entries.set(entry.backupName, entry);
   }
   // The backup container gives the blobs' sizes and tiers; a manifest there that apim-dr has no copy of is foreign.
   const foreign: string[] = [];
@@ -63,4 +51,22 @@ export async function scanCatalog(stores: CatalogStores, service?: string): Prom
   }
   for (const [name, entry] of entries) entry.blob = blobs.get(name);
   return { entries: [...entries.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), foreign };
+}
+
+/** The entry a manifest's index tags make, or undefined when they are not apim-dr's for that backup (it is foreign). */
+export function entryOfTags(backupName: string, tags: Record<string, string>): CatalogEntry | undefined {
+  const parsed = parseBackupName(backupName);
+  if (!parsed || !hasCatalogTags(tags, parsed.service)) return undefined;
+  return {
+    backupName,
+    service: parsed.service,
+    createdAt: tags['createdAt']!,
+    expiresAt: tags['expiresAt']!,
+    state: tags['state'] as BackupState,
+    trigger: parsed.trigger,
+    archivedAt: tags['archivedAt'],
+    refusedAt: tags['refusedAt'],
+    ...(tags['platform'] ? { platform: tags['platform'] } : {}),
+    ...(tags['completedAt'] ? { completedAt: tags['completedAt'] } : {}),
+  };
 }

@@ -1,12 +1,13 @@
 /** Activity: carry out planned sweep items (one chunk): delete or archive retired backups, mark expired ones. */
-import type { SweepItem } from '../../domain/sweepPlan';
-import { expiredState } from '../../azure/catalog';
+import { sweepHorizon, widenHorizon, type SweepItem } from '../../domain/sweepPlan';
+import { expiredState, type CatalogEntry } from '../../azure/catalog';
 import { parseBackupName } from '../../domain/backupName';
 import { groupBy } from '../../domain/groupBy';
 import type { Services } from '../../services';
 import type { SweepApplied } from './types';
 
-export async function applySweep(services: Services, planned: SweepItem[]): Promise<SweepApplied> {
+/** `listed`: a listing of each instance made just before (lower-case name → its entries), for the index's sweep horizon. */
+export async function applySweep(services: Services, planned: SweepItem[], listed: ReadonlyMap<string, CatalogEntry[]> = new Map()): Promise<SweepApplied> {
   const now = services.clock.now();
   const applied: SweepApplied = { deleted: [], archived: [], marked: [], refused: [], foreign: [] };
   // Nothing is deleted, archived or marked that storage does not show, right now, to be apim-dr's.
@@ -39,7 +40,7 @@ export async function applySweep(services: Services, planned: SweepItem[]): Prom
       applied.marked.push(item.backupName);
     }
   }
-  await patchCatalogIndex(services, applied, now);
+  await patchCatalogIndex(services, applied, now, listed);
   if (applied.deleted.length || applied.archived.length || applied.refused.length) {
     services.logger.event('apim-dr.sweep.applied', {
       deleted: applied.deleted.length,
@@ -53,9 +54,11 @@ export async function applySweep(services: Services, planned: SweepItem[]): Prom
 
 /**
  * What the sweep changed, in the index too: deleted entries leave it, archived and expired ones change state. A deleted
- * backup still counts in its day's outcomes until the next rebuild: it is a month old, at the timeline's far end.
+ * backup still counts in its day's outcomes until the next rebuild: it is a month old, at the timeline's far end. An
+ * instance listed just before gets its sweep horizon from that listing as it is now, so that the sweep after its next
+ * backup need not list it again until something else is due.
  */
-async function patchCatalogIndex(services: Services, applied: SweepApplied, now: Date): Promise<void> {
+async function patchCatalogIndex(services: Services, applied: SweepApplied, now: Date, listed: ReadonlyMap<string, CatalogEntry[]>): Promise<void> {
   const deleted = new Set(applied.deleted);
   const archived = new Set(applied.archived);
   const changed = new Set([...applied.archived, ...applied.marked, ...applied.refused.map((r) => r.backupName)]);
@@ -68,6 +71,14 @@ async function patchCatalogIndex(services: Services, applied: SweepApplied, now:
         .map((e) =>
           changed.has(e.backupName) ? { ...e, state: expiredState(e, now), ...(archived.has(e.backupName) ? { archivedAt: now.toISOString() } : {}) } : e,
         );
+      const mine = listed.get(service);
+      if (mine) {
+        const left = mine
+          .filter((e) => !deleted.has(e.backupName))
+          .map((e) => (archived.has(e.backupName) ? { ...e, state: expiredState(e, now), archivedAt: now.toISOString() } : e));
+        // With the backups recorded since the listing.
+        shard.sweepHorizon = shard.entries.reduce(widenHorizon, sweepHorizon(left));
+      }
     });
   }
 }

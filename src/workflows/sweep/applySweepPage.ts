@@ -30,7 +30,8 @@ export async function applySweepPage(services: Services, request: SweepPageReque
     return { deleted: 0, archived: 0, marked: 0, refused: 0, foreign: 0, refusedPages: 1 };
   }
   // Ownership is checked again right before each touch (applySweep); the action itself is decided again here.
-  const applied = await applySweep(services, await replanItems(services, items));
+  const { confirmed, listed } = await replanItems(services, items);
+  const applied = await applySweep(services, confirmed, listed);
   await services.sweepRuns.write(runId, part.applied(page), applied, services.clock.now());
   return {
     deleted: applied.deleted.length,

@@ -2,7 +2,7 @@
 import { resolveService } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
 import { parseServiceId } from '../../domain/resourceId';
-import { planExpirySweep, type SweepPolicy } from '../../domain/sweepPlan';
+import { isWork, planExpirySweep, sweepDueAt, sweepHorizon, type SweepPolicy } from '../../domain/sweepPlan';
 import type { Services } from '../../services';
 import { assessFleet } from '../status/assessFleet';
 import type { SweepPlan } from './types';
@@ -21,6 +21,14 @@ export function sweepPolicy(services: Services): SweepPolicy {
 export async function planSweep(services: Services, service?: string, retired: readonly string[] = []): Promise<SweepPlan> {
   const now = services.clock.now();
   const name = service ? resolveService(services.config, service).ref.name : undefined;
+  if (name) {
+    // After a backup: when the index shows nothing of this instance old enough to retire, the plan has no work and
+    // the instance's history need not be listed. Skipping only ever postpones work to the daily sweep, which lists all.
+    const indexed = await services.catalogIndex.instance(name);
+    if (indexed?.sweepHorizon !== undefined && now.getTime() < sweepDueAt(indexed.sweepHorizon, sweepPolicy(services).retentionMs)) {
+      return { at: now.toISOString(), items: [], protection: assessFleet(services, indexed.entries, now, name), listed: false };
+    }
+  }
   const { entries, foreign } = await services.catalog.scan(name);
   // The daily walk of the whole catalog: the index the tick and the status read is rebuilt from it.
   if (!name) await services.catalogIndex.rebuild(entries);
@@ -33,7 +41,10 @@ export async function planSweep(services: Services, service?: string, retired: r
     now,
     sweepPolicy(services),
   );
-  return { at: now.toISOString(), items, protection: assessFleet(services, entries, now, name) };
+  // Nothing to do: the index can say so until the next entry is due. With work to do, the apply step says it after.
+  if (name && !items.some(isWork))
+    await services.catalogIndex.recordSweepHorizon(name, sweepHorizon(entries.filter((e) => e.service.toLowerCase() === name.toLowerCase())));
+  return { at: now.toISOString(), items, protection: assessFleet(services, entries, now, name), listed: true };
 }
 
 /** Every instance the config names: protected ones, their standbys and drill targets. */

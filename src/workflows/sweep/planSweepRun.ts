@@ -2,7 +2,7 @@
  * Activity: plan a sweep run and keep the plan in storage, in pages, keyed by the run's instance ID. The
  * orchestration gets counts and one digest per page of work: its payloads stay small however large the catalog.
  */
-import type { SweepItem } from '../../domain/sweepPlan';
+import { isWork, type SweepItem } from '../../domain/sweepPlan';
 import type { Services } from '../../services';
 import { planSweep } from './planSweep';
 import { part } from './runParts';
@@ -45,12 +45,8 @@ export async function planSweepRun(services: Services, request: SweepRunRequest)
     instances: plan.protection.length,
     renew: plan.protection.filter((p) => p.renew).length,
     rpoBreached: plan.protection.filter((p) => p.rpoBreached).length,
+    listed: plan.listed,
   };
-}
-
-/** An item the apply step must act on: a delete, an archive, or a mark as expired. */
-export function isWork(item: SweepItem): boolean {
-  return item.action !== 'keep' || item.markExpired;
 }
 
 function countItems(items: SweepItem[]): SweepCounts {

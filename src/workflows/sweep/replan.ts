@@ -3,17 +3,21 @@
  * listing of that instance's catalog, reaches the same action. A page that was forged or went stale can then only
  * ask for what the sweep would decide itself right now; everything else is left alone and logged.
  */
+import type { CatalogEntry } from '../../azure/catalog';
 import { planExpirySweep, type SweepItem } from '../../domain/sweepPlan';
 import type { Services } from '../../services';
 import { configuredInstanceNames, sweepPolicy } from './planSweep';
 
-export async function replanItems(services: Services, items: SweepItem[]): Promise<SweepItem[]> {
+/** The confirmed items, and the fresh listing of each instance planned again (lower-case name → its entries). */
+export async function replanItems(services: Services, items: SweepItem[]): Promise<{ confirmed: SweepItem[]; listed: Map<string, CatalogEntry[]> }> {
   const now = services.clock.now();
   const sweepable = new Set([...configuredInstanceNames(services.config), ...services.config.retired].map((n) => n.toLowerCase()));
   const decided = new Map<string, SweepItem>();
+  const listed = new Map<string, CatalogEntry[]>();
   for (const service of new Set(items.map((i) => i.service.toLowerCase()))) {
     if (!sweepable.has(service)) continue;
     const { entries } = await services.catalog.scan(service);
+    listed.set(service, entries);
     for (const item of planExpirySweep(entries, now, sweepPolicy(services))) decided.set(item.backupName, item);
   }
   const confirmed: SweepItem[] = [];
@@ -29,5 +33,5 @@ export async function replanItems(services: Services, items: SweepItem[]): Promi
       'warn',
     );
   }
-  return confirmed;
+  return { confirmed, listed };
 }

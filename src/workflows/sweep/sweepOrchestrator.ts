@@ -31,6 +31,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
     workPages: plan.workDigests.length,
     instances: plan.instances,
     rpoBreached: plan.rpoBreached,
+    ...(plan.listed === false ? { listed: false as const } : {}),
     report: SweepRunStore.folder(runId),
   };
   // Records are the whole container's: the daily sweep retires them, not the one after each backup.

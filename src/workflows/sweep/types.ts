@@ -14,6 +14,11 @@ export interface SweepPlan {
   at: string;
   items: SweepItem[];
   protection: Protection[];
+  /**
+   * False when the sweep after a backup did not list the instance's catalog: the index showed nothing of it old enough
+   * to retire (its items are then empty, as there is nothing to do; the daily sweep plans every entry).
+   */
+  listed: boolean;
 }
 
 export interface SweepApplied {
@@ -58,6 +63,8 @@ export interface SweepPlanSummary {
   instances: number;
   renew: number;
   rpoBreached: number;
+  /** See SweepPlan.listed. */
+  listed: boolean;
 }
 
 /** One page of work to carry out: which run, which page, and the digest the planner returned for it. */
@@ -88,6 +95,8 @@ export interface SweepSummary {
   workPages: number;
   instances: number;
   rpoBreached: number;
+  /** Present (false) only when the catalog was not listed: nothing of the instance was old enough to retire. */
+  listed?: false;
   applied?: SweepAppliedCounts;
   renewals?: { started: number; coalesced: number };
   retiredRecords?: number;

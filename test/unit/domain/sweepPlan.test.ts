@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiresAt } from '../../../src/domain/expiry';
-import { planExpirySweep, type SweepCandidate, type SweepPolicy } from '../../../src/domain/sweepPlan';
+import { isWork, planExpirySweep, sweepDueAt, sweepHorizon, widenHorizon, type SweepCandidate, type SweepPolicy } from '../../../src/domain/sweepPlan';
 
 const DAY = 86_400_000;
 const policy: SweepPolicy = { retentionMs: 30 * DAY, expiredAction: 'delete', refusalBackoffMs: 7 * DAY };
@@ -74,5 +74,41 @@ describe('planning the expiry sweep', () => {
       ['b.9d', 'keep', 'newest-restorable'],
       ['b.10d', 'delete', 'past-retention'],
     ]);
+  });
+
+  it('has no work for an instance until its sweep horizon is due, whatever its entries', () => {
+    // A deterministic walk over many catalogs: states, ages, archives, refusals and retentions mixed.
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const states = ['running', 'succeeded', 'failed', 'expired'] as const;
+    let quiet = 0;
+    for (let run = 0; run < 2_000; run++) {
+      const p = { ...policy, retentionMs: [7, 30, 90][next(3)]! * DAY, expiredAction: next(2) ? ('delete' as const) : ('archive' as const) };
+      const entries = Array.from({ length: 1 + next(6) }, (_, i) =>
+        entry('a', next(50) + i / 10, {
+          state: states[next(4)]!,
+          ...(next(5) === 0 ? { archivedAt: now.toISOString() } : {}),
+          ...(next(6) === 0 ? { refusedAt: new Date(now.getTime() - next(10) * DAY).toISOString() } : {}),
+        }),
+      );
+      const work = planExpirySweep(entries, now, p).filter(isWork);
+      if (now.getTime() < sweepDueAt(sweepHorizon(entries), p.retentionMs)) {
+        quiet += 1;
+        expect(work).toEqual([]);
+      }
+    }
+    // The walk must reach both sides, or it shows nothing.
+    expect(quiet).toBeGreaterThan(100);
+    expect(quiet).toBeLessThan(1_900);
+  });
+
+  it('leaves an archived backup marked expired out of the horizon: the sweep never acts on it again', () => {
+    const archived = entry('a', 40, { state: 'expired', archivedAt: now.toISOString() });
+    expect(sweepHorizon([archived])).toBeNull();
+    expect(sweepDueAt(null, policy.retentionMs)).toBe(Infinity);
+    expect(planExpirySweep([archived], now, { ...policy, expiredAction: 'archive' }).map((i) => [i.action, i.markExpired])).toEqual([['keep', false]]);
+    const young = entry('a', 2);
+    expect(widenHorizon(sweepHorizon([archived]), young)).toEqual({ createdAt: young.createdAt, expiresAt: young.expiresAt });
+    expect(sweepDueAt(sweepHorizon([young, entry('a', 5)]), policy.retentionMs)).toBe(now.getTime() + 25 * DAY);
   });
 });
