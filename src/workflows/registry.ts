@@ -38,6 +38,7 @@ import { applySweepPage } from './sweep/applySweepPage';
 import { planSweepRun } from './sweep/planSweepRun';
 import { renewBackupsForRun, retireRecordsForRun } from './sweep/sweepRunSteps';
 import { sweepOrchestrator } from './sweep/sweepOrchestrator';
+import { sweepStagingForRun } from './sweep/sweepStaging';
 import type { SweepRequest } from './sweep/types';
 import { watchOrchestrator, type WatchRequest } from './watch';
 
@@ -93,6 +94,8 @@ export const workflowActivities = {
   applySweep: activity(Activities.applySweep, applySweepPage),
   retireRecords: activity(Activities.retireRecords, retireRecordsForRun),
   renewBackups: startingActivity(Activities.renewBackups, renewBackupsForRun),
+  // Asks the task hub whether a staged run's orchestration still runs before removing what it left.
+  sweepStaging: startingActivity(Activities.sweepStaging, sweepStagingForRun),
   prepareRestore: activity(Activities.prepareRestore, prepareRestore),
   startRestore: activity(Activities.startRestore, startRestore),
   checkRestoreOperation: activity(Activities.checkRestoreOperation, checkRestoreOperation),

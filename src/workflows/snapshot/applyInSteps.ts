@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
+import { APPLY_STAGING_PREFIX } from '../../azure/stateLayout';
+import { stagingTags } from '../../domain/stagingSweepPlan';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { writeConfiguration, type WriteOutcome } from '../../azure/snapshot/writeConfiguration';
 import { applyObservations } from '../../domain/incidents';
@@ -36,9 +38,8 @@ export interface ApplyStepInput extends ApplyRunInput {
   step: ApplyStep;
 }
 
-const FOLDER = 'apply-staging';
-const planBlob = (runId: string) => `${FOLDER}/${runId}/plan.json`;
-const outcomeBlob = (runId: string, index: number) => `${FOLDER}/${runId}/${String(index).padStart(4, '0')}.json`;
+const planBlob = (runId: string) => `${APPLY_STAGING_PREFIX}${runId}/plan.json`;
+const outcomeBlob = (runId: string, index: number) => `${APPLY_STAGING_PREFIX}${runId}/${String(index).padStart(4, '0')}.json`;
 const writeSchema = z.object({ op: z.enum(['create', 'change', 'delete']), path: z.string(), wave: z.number() });
 const stagedSchema = z.object({
   base: applyRecordSchema.omit({ state: true, failed: true, verification: true, completedAt: true, rtoMs: true, armRequests: true }),
@@ -99,6 +100,7 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     planBlob(input.runId),
     { base, writes: plan.writes, scope: plan.scope, armRequests: client.requests.count },
     'any',
+    stagingTags(input.runId, services.clock.now()),
   );
   return { steps: stepsOf(plan.writes) };
 }
@@ -123,7 +125,12 @@ export async function applyRunStep(services: Services, input: ApplyStepInput): P
   const staged = await readStaged(store, input.runId);
   const { writable, client, clientIds } = await planFor(services, input, { planned: true });
   const outcome: WriteOutcome = await writeConfiguration(client, writable, staged.writes.slice(input.step.from, input.step.to), { targetClientIds: clientIds });
-  await store.write(outcomeBlob(input.runId, input.index), { ...outcome, armRequests: client.requests.count }, 'any');
+  await store.write(
+    outcomeBlob(input.runId, input.index),
+    { ...outcome, armRequests: client.requests.count },
+    'any',
+    stagingTags(input.runId, services.clock.now()),
+  );
   return { written: outcome.written.length + outcome.deleted.length, failed: outcome.failed.length };
 }
 

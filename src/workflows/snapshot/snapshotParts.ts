@@ -5,6 +5,8 @@
  * carry names and counts, never configuration.
  */
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
+import { SNAPSHOT_STAGING_PREFIX } from '../../azure/stateLayout';
+import { stagingTags } from '../../domain/stagingSweepPlan';
 import { listNames, readPaths, readTypes, sortRead, type ConfigurationRead } from '../../azure/snapshot/readConfiguration';
 import { snapshotDocumentSchema } from '../../domain/snapshot/snapshotDocument';
 import { TOP_LEVEL_TYPES, typeByLabel } from '../../domain/snapshot/resourceTypes';
@@ -38,8 +40,7 @@ export interface FinishPartsInput extends TakeSnapshotInput {
   armRequests: number;
 }
 
-const STAGING = 'snapshot-staging';
-const partBlob = (runId: string, index: number) => `${STAGING}/${runId}/${String(index).padStart(4, '0')}.json`;
+const partBlob = (runId: string, index: number) => `${SNAPSHOT_STAGING_PREFIX}${runId}/${String(index).padStart(4, '0')}.json`;
 const partSchema = z.object({
   resources: snapshotDocumentSchema.shape.resources,
   notCaptured: snapshotDocumentSchema.shape.notCaptured,
@@ -70,7 +71,8 @@ export async function readSnapshotPart(services: Services, input: SnapshotPartIn
           client,
           input.part.apis.map((name) => `apis/${name}`),
         );
-  await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any');
+  // Tagged for its run: the sweep removes what a dead run left, and nothing it did not write (sweepStaging.ts).
+  await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any', stagingTags(input.runId, services.clock.now()));
   return { resources: read.resources.length, armRequests: client.requests.count };
 }
 
