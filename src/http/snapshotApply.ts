@@ -24,7 +24,12 @@ const applySchema = z.strictObject({
   set: z
     .array(
       z.strictObject({
-        path: z.string().regex(/^namedValues\/[^/]+$/, "must be 'namedValues/<name>'"),
+        path: z
+          .string()
+          .regex(
+            /^[A-Za-z]+\/[^/=]+(\/[A-Za-z]+\/[^/=]+)*$/,
+            "must be 'namedValues/<name>' or '<type>/<name>.<field>' as the snapshot lists what it did not capture",
+          ),
         setting: z.string().regex(/^APIM_DR_SECRET_[A-Za-z0-9_]+$/, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
       }),
     )

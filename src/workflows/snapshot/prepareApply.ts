@@ -107,8 +107,12 @@ export async function verify(
   const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);
   const after = new Map(read.resources.map((r) => [r.path.toLowerCase(), r]));
   const wanted = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  // What the snapshot holds no part of (a certificate written from the PFX supplied) is checked to exist, nothing more.
+  const suppliedOnly = plan.scope.filter((path) => !wanted.has(path.toLowerCase()));
+  const missing = new Set((await Promise.all(suppliedOnly.map(async (path) => ((await client.exists(path)) ? [] : [path])))).flat());
   const mismatched = plan.scope.filter((path) => {
-    const expected = wanted.get(path.toLowerCase())!;
+    const expected = wanted.get(path.toLowerCase());
+    if (!expected) return missing.has(path);
     const actual = after.get(path.toLowerCase());
     const comparable = (r: SnapshotResource) => r.properties && withoutRedacted(r.properties);
     return !actual || !sameContent(comparable(expected), comparable(actual));
