@@ -31,7 +31,7 @@ import { snapshotApplyOrchestrator } from './snapshot/snapshotApplyOrchestrator'
 import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
 import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
 import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
-import { finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
+import { clearStagedParts, finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
 import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
 import { applySweepPage } from './sweep/applySweepPage';
@@ -114,6 +114,7 @@ export const workflowActivities = {
   planSnapshotParts: activity(SnapshotActivities.planParts, planSnapshotParts),
   readSnapshotPart: activity(SnapshotActivities.readPart, readSnapshotPart),
   finishSnapshotParts: activity(SnapshotActivities.finishParts, finishSnapshotParts),
+  clearSnapshotParts: activity(SnapshotActivities.clearParts, clearStagedParts),
   observeSnapshotTake: activity(SnapshotActivities.observeTake, observeSnapshotTake),
   checkSnapshotApply: activity(SnapshotActivities.checkApply, checkSnapshotApply),
   applySnapshot: activity(SnapshotActivities.apply, applySnapshot),

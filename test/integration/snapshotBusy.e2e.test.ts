@@ -25,8 +25,8 @@ describe('an instance a snapshot apply runs into is busy', () => {
     return ((await runToCompletion(h, response.body.id)).output as SnapshotSummary).snapshotName;
   };
   /**
-   * Starts an apply into `target` that stays running: the second read of the target's tags (the pre-apply snapshot's,
-   * after the dry run's) is refused once, so the apply waits on its retry until the clock moves.
+   * Starts an apply into `target` that stays running: the first read of the target's tags (its part of the target read
+   * in parts, for the dry run and the way back) is refused once, so the apply waits on its retry until the clock moves.
    */
   const heldApply = async (snapshot: string, target: string) => {
     h.sandbox.apim.faults.add({
@@ -34,7 +34,6 @@ describe('an instance a snapshot apply runs into is busy', () => {
       path: new RegExp(`/service/${target}/tags$`),
       fault: { kind: 'status', status: 400, code: 'InvalidParameters', message: 'refused once' },
       times: 1,
-      every: 2,
     });
     const response = await h.api('POST', '/api/snapshots/apply', { snapshot, target, confirm: target });
     expect(response.status).toBe(202);
@@ -52,7 +51,7 @@ describe('an instance a snapshot apply runs into is busy', () => {
 
     const status = (await h.api('GET', '/api/status')).body as FleetStatus;
     const weu = status.instances.find((i) => i.service === WEU)!;
-    expect(weu.restoring).toMatchObject({ operation: id, via: 'snapshot', snapshotName: weuSnapshot, phase: 'pre-apply snapshot' });
+    expect(weu.restoring).toMatchObject({ operation: id, via: 'snapshot', snapshotName: weuSnapshot, phase: 'checking' });
     const dashboard = await (await fetch(`${h.host.origin}/api/dashboard`)).text();
     expect(dashboard).toContain(`snapshot apply of ${weuSnapshot} running`);
 

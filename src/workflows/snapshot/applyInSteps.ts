@@ -17,6 +17,7 @@ import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { ApplyInput } from './applySnapshot';
 import { planFor, verify } from './prepareApply';
+import { clearStagedParts, type StagedRead } from './snapshotParts';
 
 /** Writes per activity: a wave of a 200-API instance is thousands of PUTs; a chunk of 500 is minutes at ARM's write pace. */
 export const WRITES_PER_STEP = 500;
@@ -135,7 +136,7 @@ export async function applyRunStep(services: Services, input: ApplyStepInput): P
 }
 
 /** Reads the target back, records the apply with its RTO, and clears the run's plan and outcomes away. */
-export async function finishApplyRun(services: Services, input: ApplyRunInput & { steps: number }): Promise<ApplyRecord> {
+export async function finishApplyRun(services: Services, input: ApplyRunInput & { steps: number; readBack?: StagedRead }): Promise<ApplyRecord> {
   const store = new JsonBlobStore(services.snapshots.container);
   const staged = await readStaged(store, input.runId);
   const outcome = { written: 0, deleted: 0, failed: [] as ApplyRecord['failed'], armRequests: staged.armRequests };
@@ -149,7 +150,14 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
   }
   const { target, expected, manifest } = await planFor(services, input, { planned: true });
   // Read back against the snapshot as overridden; a supplied secret is not readable back (GET leaves it out), as in the snapshot.
-  const verification = await verify(services, target, expected, { scope: staged.scope, writes: staged.writes }, !!input.only?.length || !!manifest.scope);
+  const verification = await verify(
+    services,
+    target,
+    expected,
+    { scope: staged.scope, writes: staged.writes },
+    !!input.only?.length || !!manifest.scope,
+    input.readBack,
+  );
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const { armRequests: reads, ...kept } = verification;
@@ -173,6 +181,7 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
     rtoMs: record.rtoMs,
   });
   await services.snapshots.container.getBlockBlobClient(planBlob(input.runId)).deleteIfExists();
+  if (input.readBack) await clearStagedParts(services, input.readBack);
   for (let index = 0; index < input.steps; index++) await services.snapshots.container.getBlockBlobClient(outcomeBlob(input.runId, index)).deleteIfExists();
   return record;
 }

@@ -10,6 +10,7 @@ import type { SecretSupply, ValueOverride } from './applySupplies';
 import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';
 import { planFor } from './prepareApply';
 import type { SnapshotScope } from './takeSnapshot';
+import type { StagedRead } from './snapshotParts';
 import type { ServiceRef } from '../../domain/resourceId';
 import type { Services } from '../../services';
 
@@ -42,6 +43,8 @@ export interface ApplyCheck {
   /** The first writes, for a reader; all of them are in `counts`. */
   writes: ApplyPlan['writes'];
   skipped: ApplyPlan['skipped'];
+  /** The apply reads and verifies within a scope (`--only`, or a scoped snapshot), not the whole target. */
+  scoped: boolean;
 }
 
 export interface ApplyInput extends ApplyRequest {
@@ -50,10 +53,13 @@ export interface ApplyInput extends ApplyRequest {
   requestedAt: string;
 }
 
-/** The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. */
-export async function checkSnapshotApply(services: Services, request: ApplyRequest): Promise<ApplyCheck> {
+/**
+ * The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. The apply
+ * orchestration hands it the target read in parts (`targetRead`); the HTTP dry run and the CLI read it here.
+ */
+export async function checkSnapshotApply(services: Services, request: ApplyRequest & { targetRead?: StagedRead }): Promise<ApplyCheck> {
   const { plan, target, manifest, tier } = await planFor(services, request);
-  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan);
+  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan, !!request.only?.length || !!manifest.scope);
 }
 
 /**
@@ -75,7 +81,7 @@ export function preApplyScope(request: Pick<ApplyRequest, 'snapshotName' | 'only
   return request.only?.length && !request.mirror ? { snapshotName: request.snapshotName, only: request.only } : undefined;
 }
 
-function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan): ApplyCheck {
+function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan, scoped: boolean): ApplyCheck {
   return {
     snapshotName,
     source,
@@ -87,5 +93,6 @@ function toCheck(snapshotName: string, source: string, target: ServiceRef, tier:
     findings: plan.findings,
     writes: plan.writes.slice(0, 200),
     skipped: plan.skipped,
+    scoped,
   };
 }

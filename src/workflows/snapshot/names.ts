@@ -11,6 +11,7 @@ export const SnapshotActivities = {
   planParts: 'planSnapshotParts',
   readPart: 'readSnapshotPart',
   finishParts: 'finishSnapshotParts',
+  clearParts: 'clearSnapshotParts',
   observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
   apply: 'applySnapshot',
