@@ -31,6 +31,7 @@ import { snapshotApplyOrchestrator } from './snapshot/snapshotApplyOrchestrator'
 import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
 import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
 import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
+import { checkApplyTarget } from './snapshot/prepareApply';
 import { clearStagedParts, finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
 import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
@@ -117,6 +118,7 @@ export const workflowActivities = {
   clearSnapshotParts: activity(SnapshotActivities.clearParts, clearStagedParts),
   observeSnapshotTake: activity(SnapshotActivities.observeTake, observeSnapshotTake),
   checkSnapshotApply: activity(SnapshotActivities.checkApply, checkSnapshotApply),
+  checkSnapshotApplyTarget: activity(SnapshotActivities.checkTarget, checkApplyTarget),
   applySnapshot: activity(SnapshotActivities.apply, applySnapshot),
   // An apply runs in steps (a plan, then one dependency level at a time in chunks), each payload a few hundred bytes.
   planApplyRun: activity(SnapshotActivities.planApply, planApplyRun),

@@ -132,4 +132,19 @@ describe('a snapshot taken in bounded parts', () => {
     for await (const blob of h.services.snapshots.container.listBlobsFlat({ prefix: 'snapshot-staging/' })) left.push(blob.name);
     expect(left).toEqual([]);
   });
+
+  it('refuses an apply into an instance that is not a standby before reading any of it', async () => {
+    const response = await h.api('POST', '/api/snapshots', { service: V2 });
+    const summary = (await runToCompletion(h, response.body.id)).output as SnapshotSummary;
+    const reads = () => h.sandbox.apim.count('config.list', 'contoso-apim-dev') + h.sandbox.apim.count('config.get', 'contoso-apim-dev');
+    const before = reads();
+    activities.length = 0;
+    // As a sync would start it, past the HTTP edge's own check.
+    h.host.engine.start('snapshotApplyOrchestrator', 'apply-into-dev', { snapshotName: summary.snapshotName, target: 'contoso-apim-dev', requestedBy: 'test' });
+    const instance = await runToCompletion(h, 'apply-into-dev');
+    expect(instance.runtimeStatus).toBe('Failed');
+    expect(JSON.stringify(instance.output)).toContain('is not a configured standby');
+    expect(reads()).toBe(before);
+    expect(activities.filter((a) => a === 'readSnapshotPart' || a === 'planSnapshotParts')).toHaveLength(0);
+  });
 });

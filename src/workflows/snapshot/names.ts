@@ -14,6 +14,7 @@ export const SnapshotActivities = {
   clearParts: 'clearSnapshotParts',
   observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
+  checkTarget: 'checkSnapshotApplyTarget',
   apply: 'applySnapshot',
   planApply: 'planSnapshotApply',
   applyStep: 'applySnapshotStep',

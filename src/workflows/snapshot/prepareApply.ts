@@ -38,6 +38,13 @@ export function applyTarget(services: Services, sourceId: string, sourceName: st
   return resolved.ref;
 }
 
+/** Activity: the target checked against the snapshot's source (no ARM read), before anything of it is read. */
+export async function checkApplyTarget(services: Services, request: ApplyRequest): Promise<{ target: string; targetId: string }> {
+  const manifest = await services.snapshots.readManifest(request.snapshotName);
+  const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
+  return { target: target.name, targetId: target.id };
+}
+
 /**
  * The snapshot (overridden, secrets supplied) and the target, checked; with `planned`, no more: a step of a planned
  * apply reads neither the target's state nor plans again.

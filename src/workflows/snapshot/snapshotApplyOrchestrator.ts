@@ -62,7 +62,9 @@ function* checkAndTakeWayBack(
     context.df.setCustomStatus({ snapshot: request.snapshotName, phase: 'pre-apply snapshot', target: check.target });
     return { check, before: yield* takeInParts(context, { ...take, serviceId: check.targetId }) };
   }
-  const read = yield* readInParts(context, take);
+  // The target checked first (not a standby, mirror in place without consent: refused before any read of it).
+  const { targetId } = (yield context.df.callActivity(SnapshotActivities.checkTarget, request)) as { targetId: string };
+  const read = yield* readInParts(context, { ...take, serviceId: targetId });
   let check: ApplyCheck;
   try {
     check = (yield context.df.callActivity(SnapshotActivities.checkApply, { ...request, targetRead: { runId: read.runId, parts: read.parts } })) as ApplyCheck;
@@ -75,5 +77,5 @@ function* checkAndTakeWayBack(
     return { refused: check };
   }
   context.df.setCustomStatus({ snapshot: request.snapshotName, phase: 'pre-apply snapshot', target: check.target });
-  return { check, before: yield* finishInParts(context, take, read) };
+  return { check, before: yield* finishInParts(context, { ...take, serviceId: targetId }, read) };
 }
