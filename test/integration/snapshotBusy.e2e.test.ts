@@ -42,7 +42,7 @@ describe('an instance a snapshot apply runs into is busy', () => {
     return response.body.id as string;
   };
 
-  it('holds the target lock: status and the dashboard show it, another apply, a restore and a backup are refused', async () => {
+  it('holds the target lock: status and the dashboard show it, another apply, a restore, a backup and a snapshot are refused', async () => {
     await backupNow(h, WEU);
     const weuSnapshot = await snapshotOf(WEU);
     const id = await heldApply(weuSnapshot, WEU);
@@ -64,6 +64,8 @@ describe('an instance a snapshot apply runs into is busy', () => {
     const backup = await h.api('POST', '/api/backups', { service: WEU });
     expect(backup.status).toBe(409);
     expect(JSON.stringify(backup.body)).toContain(`a snapshot apply into '${WEU}' is running`);
+    const snapshot = await h.api('POST', '/api/snapshots', { service: WEU });
+    expect([snapshot.status, JSON.stringify(snapshot.body)]).toEqual([409, expect.stringContaining(`a snapshot apply into '${WEU}' is running`)]);
 
     // Once it ends the instance is free again.
     expect((await runToCompletion(h, id)).runtimeStatus).toBe('Completed');
