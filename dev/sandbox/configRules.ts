@@ -80,7 +80,13 @@ export const COLLECTION_RULES: Record<string, CollectionRule> = {
   policies: { ...policy, type: 'policies' },
   gateways: { type: 'gateways', tiers: ['Developer', 'Premium'] },
   identityproviders: { type: 'identityProviders', writeOnly: ['clientSecret'], secretAction: 'listSecrets', tiers: NOT_CONSUMPTION },
-  authorizationservers: { type: 'authorizationServers', writeOnly: ['clientSecret'], secretAction: 'listSecrets', tiers: NOT_CONSUMPTION },
+  // listSecrets answers the client secret and the resource owner's credentials (AuthorizationServerSecretsContract); GET none of them.
+  authorizationservers: {
+    type: 'authorizationServers',
+    writeOnly: ['clientSecret', 'resourceOwnerUsername', 'resourceOwnerPassword'],
+    secretAction: 'listSecrets',
+    tiers: NOT_CONSUMPTION,
+  },
   openidconnectproviders: { type: 'openidConnectProviders', writeOnly: ['clientSecret'], secretAction: 'listSecrets' },
 };
 

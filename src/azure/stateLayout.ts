@@ -48,3 +48,11 @@ export const manifestCopy = (manifestBlobName: string): string => `${MANIFESTS_P
  */
 export const OPERATION_LOGS_PREFIX = 'logs/';
 export const operationLogPrefix = (correlationId: string): string => `${OPERATION_LOGS_PREFIX}${correlationId}/`;
+
+/**
+ * What a snapshot taken in parts and an apply in steps keep between their activities, one folder per run
+ * (`<folder>/<run>/…`): the finish clears it; the daily sweep removes what a dead run left (sweepStaging.ts).
+ */
+export const SNAPSHOT_STAGING_PREFIX = 'snapshot-staging/';
+export const APPLY_STAGING_PREFIX = 'apply-staging/';
+export const STAGING_PREFIXES = [SNAPSHOT_STAGING_PREFIX, APPLY_STAGING_PREFIX] as const;

@@ -28,11 +28,12 @@ async function importActing() {
       import('../workflows/migrate/migrationRollback.js'),
       import('../workflows/restore/requestRestore.js'),
     ]);
-  const [applySweep, planSweep, renewBackups, retireRecords, takeSnapshot, applySnapshot] = await Promise.all([
+  const [applySweep, planSweep, renewBackups, retireRecords, sweepStaging, takeSnapshot, applySnapshot] = await Promise.all([
     import('../workflows/sweep/applySweep.js'),
     import('../workflows/sweep/planSweep.js'),
     import('../workflows/sweep/renewBackups.js'),
     import('../workflows/sweep/retireRecords.js'),
+    import('../workflows/sweep/sweepStaging.js'),
     import('../workflows/snapshot/takeSnapshot.js'),
     import('../workflows/snapshot/applySnapshot.js'),
   ]);
@@ -47,7 +48,7 @@ async function importActing() {
     requestRestore,
     takeSnapshot,
     applySnapshot,
-    sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords },
+    sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords, ...sweepStaging },
   };
 }
 

@@ -196,7 +196,9 @@ function lastApply(a: StandbySync['lastApply']): string {
 function restoring(r: RestoreInto, now: string): string {
   const phase = r.phase ? `: ${esc(r.phase)}${r.percent !== undefined ? ` ${count(r.percent)}%` : ''}` : '';
   const record = r.recordName ? ` <code data-record>${esc(r.recordName)}</code>` : '';
-  return `restore${r.source ? ` from ${esc(r.source)}` : ''} running${phase}${r.since ? `, started ${ago(r.since, now)}` : ''}${record}`;
+  const what =
+    r.via === 'snapshot' ? `snapshot apply${r.snapshotName ? ` of ${esc(r.snapshotName)}` : ''}` : `restore${r.source ? ` from ${esc(r.source)}` : ''}`;
+  return `${what} running${phase}${r.since ? `, started ${ago(r.since, now)}` : ''}${record}`;
 }
 
 /** The two largest units, as a person reads an age: '1d 6h', '59m 40s'. */

@@ -12,9 +12,12 @@ export function backupInstanceId(serviceName: string, resourceId: string): strin
 }
 
 /**
- * The lock on a target: the instance ID of the one restore or in-place migration running into it at a time. A backup
+ * The lock on a target: the instance ID of the one restore, in-place migration or snapshot apply running into it at a time. A backup
  * of the instance waits while it is held. Its `restore-` prefix stays: running orchestrations already carry it.
  */
 export function targetLockId(targetName: string, targetId: string): string {
-  return `restore-${targetName.toLowerCase()}-${hash8(targetId)}`;
+  return `${TARGET_LOCK_PREFIX}${targetName.toLowerCase()}-${hash8(targetId)}`;
 }
+
+/** What every target lock's ID starts with: one query lists the restores, migrations and snapshot applies running. */
+export const TARGET_LOCK_PREFIX = 'restore-';

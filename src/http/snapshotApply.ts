@@ -6,6 +6,7 @@ import type { OrchestrationStarter } from '../workflows/starter';
 import { checkSnapshotApply, type ApplyRequest } from '../workflows/snapshot/applySnapshot';
 import { applyTarget } from '../workflows/snapshot/prepareApply';
 import { snapshotApplyInstanceId, SnapshotOrchestrations } from '../workflows/snapshot/names';
+import { lockConflict } from '../workflows/targetLock';
 import { UserError } from '../errors';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
@@ -24,7 +25,12 @@ const applySchema = z.strictObject({
   set: z
     .array(
       z.strictObject({
-        path: z.string().regex(/^(workspaces\/[^/]+\/)?namedValues\/[^/]+$/, "must be '[workspaces/<w>/]namedValues/<name>'"),
+        path: z
+          .string()
+          .regex(
+            /^[A-Za-z]+\/[^/=]+(\/[A-Za-z]+\/[^/=]+)*$/,
+            "must be '[workspaces/<w>/]namedValues/<name>' or '<type>/<name>.<field>' as the snapshot lists what it did not capture",
+          ),
         setting: z.string().regex(/^APIM_DR_SECRET_[A-Za-z0-9_]+$/, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
       }),
     )
@@ -73,7 +79,9 @@ export async function postSnapshotApply(services: Services, starter: Orchestrati
     ...supplies(body),
   };
   const instanceId = snapshotApplyInstanceId(target.name, target.id);
+  // Refused, as a restore is, while the target's lock is held: by a restore, a migration or another apply.
   const { started } = await starter.start(SnapshotOrchestrations.apply, instanceId, input);
+  if (!started) throw await lockConflict(starter, target.name, target.id, 'the apply');
   return accepted(request, instanceId, 5, { snapshot: body.snapshot, target: target.name, started });
 }
 

@@ -19,6 +19,7 @@ export const Activities = {
   applySweep: 'applySweep',
   renewBackups: 'renewBackups',
   retireRecords: 'retireRecords',
+  sweepStaging: 'sweepStaging',
   prepareRestore: 'prepareRestore',
   startRestore: 'startRestore',
   checkRestoreOperation: 'checkRestoreOperation',

@@ -7,12 +7,29 @@ import * as df from 'durable-functions';
 import { ensureError, UserError } from '../errors';
 import type { OrchestrationContext, Task } from 'durable-functions';
 
+/** The retry policy of every activity: first wait, attempts, backoff, longest wait. */
+export const ACTIVITY_RETRY = { firstRetryMs: 5_000, attempts: 5, backoff: 2, maxRetryMs: 60_000 } as const;
+
+/** host.json's `functionTimeout`: no attempt of an activity runs longer (a unit test holds the two equal). */
+export const FUNCTION_TIMEOUT_MS = 10 * 60_000;
+
 /** Transient failures (ARM 5xx after the SDK's own retries, storage hiccups) are retried with backoff; user errors never reach it. */
 export function activityRetry(): df.RetryOptions {
-  const retry = new df.RetryOptions(5_000, 5);
-  retry.backoffCoefficient = 2;
-  retry.maxRetryIntervalInMilliseconds = 60_000;
+  const retry = new df.RetryOptions(ACTIVITY_RETRY.firstRetryMs, ACTIVITY_RETRY.attempts);
+  retry.backoffCoefficient = ACTIVITY_RETRY.backoff;
+  retry.maxRetryIntervalInMilliseconds = ACTIVITY_RETRY.maxRetryMs;
   return retry;
+}
+
+/**
+ * The longest one activity can take, retries included: every attempt up to the function timeout, and the waits between
+ * them (5 × 10 min + 5 + 10 + 20 + 40 s = 51 min 15 s).
+ */
+export function activityBoundMs(): number {
+  let waits = 0;
+  for (let retry = 0; retry < ACTIVITY_RETRY.attempts - 1; retry++)
+    waits += Math.min(ACTIVITY_RETRY.firstRetryMs * ACTIVITY_RETRY.backoff ** retry, ACTIVITY_RETRY.maxRetryMs);
+  return ACTIVITY_RETRY.attempts * FUNCTION_TIMEOUT_MS + waits;
 }
 
 /** How long to wait before asking again when the instance is busy with another operation. */

@@ -31,13 +31,15 @@ import { snapshotApplyOrchestrator } from './snapshot/snapshotApplyOrchestrator'
 import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
 import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
 import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
-import { finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
+import { checkApplyTarget } from './snapshot/prepareApply';
+import { clearStagedParts, finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
 import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
 import { applySweepPage } from './sweep/applySweepPage';
 import { planSweepRun } from './sweep/planSweepRun';
 import { renewBackupsForRun, retireRecordsForRun } from './sweep/sweepRunSteps';
 import { sweepOrchestrator } from './sweep/sweepOrchestrator';
+import { sweepStagingForRun } from './sweep/sweepStaging';
 import type { SweepRequest } from './sweep/types';
 import { watchOrchestrator, type WatchRequest } from './watch';
 
@@ -93,6 +95,8 @@ export const workflowActivities = {
   applySweep: activity(Activities.applySweep, applySweepPage),
   retireRecords: activity(Activities.retireRecords, retireRecordsForRun),
   renewBackups: startingActivity(Activities.renewBackups, renewBackupsForRun),
+  // Asks the task hub whether a staged run's orchestration still runs before removing what it left.
+  sweepStaging: startingActivity(Activities.sweepStaging, sweepStagingForRun),
   prepareRestore: activity(Activities.prepareRestore, prepareRestore),
   startRestore: activity(Activities.startRestore, startRestore),
   checkRestoreOperation: activity(Activities.checkRestoreOperation, checkRestoreOperation),
@@ -111,8 +115,10 @@ export const workflowActivities = {
   planSnapshotParts: activity(SnapshotActivities.planParts, planSnapshotParts),
   readSnapshotPart: activity(SnapshotActivities.readPart, readSnapshotPart),
   finishSnapshotParts: activity(SnapshotActivities.finishParts, finishSnapshotParts),
+  clearSnapshotParts: activity(SnapshotActivities.clearParts, clearStagedParts),
   observeSnapshotTake: activity(SnapshotActivities.observeTake, observeSnapshotTake),
   checkSnapshotApply: activity(SnapshotActivities.checkApply, checkSnapshotApply),
+  checkSnapshotApplyTarget: activity(SnapshotActivities.checkTarget, checkApplyTarget),
   applySnapshot: activity(SnapshotActivities.apply, applySnapshot),
   // An apply runs in steps (a plan, then one dependency level at a time in chunks), each payload a few hundred bytes.
   planApplyRun: activity(SnapshotActivities.planApply, planApplyRun),

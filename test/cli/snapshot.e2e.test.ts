@@ -41,6 +41,9 @@ describe('apim-dr snapshot (the compiled bin)', () => {
     const show = await cli(['snapshot', 'show', name, '--config', config], env);
     expect(show.stdout).toContain('namedValues/orders-key');
     expect(show.stdout).toContain('move it to Key Vault or supply it at apply');
+    // Each secret that can be supplied at apply, by the exact name --set takes.
+    expect(show.stdout).toContain('backends/orders-backend.credentials.header.x-api-key');
+    expect(show.stdout).toContain('identityProviders/aad.clientSecret');
 
     removeResource(sandbox.apim.service(V2), 'apis/api-1');
     const dryRun = await cli(['snapshot', 'apply', name, '--to', V2, '--only', 'apis/api-1', '--dry-run', '--config', config], env);

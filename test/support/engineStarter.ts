@@ -8,7 +8,17 @@ export function engineStarter(h: Harness): OrchestrationStarter {
     start: (name, instanceId, input) => Promise.resolve({ started: engine.start(name, instanceId, input) }),
     status: (instanceId) => {
       const i = engine.instances.get(instanceId);
-      return Promise.resolve(i && { instanceId, name: i.name, runtimeStatus: i.runtimeStatus, customStatus: i.customStatus, output: i.output });
+      return Promise.resolve(
+        i && {
+          instanceId,
+          name: i.name,
+          runtimeStatus: i.runtimeStatus,
+          createdTime: i.createdTime.toISOString(),
+          lastUpdatedTime: i.lastUpdatedTime.toISOString(),
+          customStatus: i.customStatus,
+          output: i.output,
+        },
+      );
     },
     running: (prefix) =>
       Promise.resolve([...engine.instances.values()].filter((i) => i.instanceId.startsWith(prefix) && i.runtimeStatus === 'Running').map((i) => i.instanceId)),

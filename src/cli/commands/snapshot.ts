@@ -6,6 +6,7 @@ import { takeSnapshotModule } from '../lazy';
 import { ExitCode, table, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import { registerSnapshotApply } from './snapshotApply';
+import { fieldsOf, isSuppliable, secretPath } from '../../domain/snapshot/secretFields';
 
 export async function snapshotCreateCommand(services: Services, service: string, out: Output): Promise<number> {
   const ref = takeSnapshotModule().configuredInstance(services, service, '<service>');
@@ -69,8 +70,18 @@ export async function snapshotShowCommand(services: Services, snapshot: string, 
     out.line('\nnot captured:');
     out.line(
       table(
-        manifest.notCaptured.map((n) => ({ resource: n.path, what: n.what, reason: n.reason, fix: n.fix })),
-        ['resource', 'what', 'reason', 'fix'],
+        manifest.notCaptured.map((n) => ({
+          resource: n.path,
+          what: n.what,
+          reason: n.reason,
+          fix: n.fix,
+          // The exact name `apply --set` takes for each field, where one can be supplied.
+          'apply --set': fieldsOf(n)
+            .filter((f) => isSuppliable(n.path, f))
+            .map((f) => secretPath(n.path, f))
+            .join(' '),
+        })),
+        ['resource', 'what', 'reason', 'fix', 'apply --set'],
       ),
     );
   }

@@ -128,8 +128,8 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .requiredOption('--to <instance>', "the snapshot's instance or one of its standbys")
     .option('--only <type/name>', "apply only this resource and what it needs (repeatable), e.g. 'apis/orders', 'workspaces/team/apis/orders'", repeatable)
     .option(
-      '--set <namedValues/name=env:VAR|file:PATH>',
-      "a secret named value the snapshot lacks (a workspace's: workspaces/<w>/namedValues/<name>), read from an environment variable or a file (repeatable; never the value itself)",
+      '--set <secret=env:VAR|file:PATH>',
+      "a secret the snapshot lacks, read from an environment variable or a file (repeatable; never the value itself): '[workspaces/<w>/]namedValues/<name>' or '<type>/<name>.<field>' as 'snapshot show' lists it, e.g. 'backends/orders.credentials.header.x-api-key', 'identityProviders/aad.clientSecret', 'certificates/client.data' (a .pfx file)",
       repeatable,
     )
     .option(

@@ -74,7 +74,8 @@ function standbyText(b: InstanceStatus['standbys'][number]): string {
 /** A restore running into an instance: from where, its phase, a percent only where its history gives one, since when. */
 function restoringText(r: NonNullable<InstanceStatus['restoring']>): string {
   const phase = r.phase ? `: ${r.phase}${r.percent !== undefined ? ` ${r.percent}%` : ''}` : '';
-  return `restore${r.source ? ` from ${r.source}` : ''} running${phase}${r.since ? ` since ${r.since.replace(/\.\d{3}Z$/, 'Z')}` : ''}`;
+  const what = r.via === 'snapshot' ? `snapshot apply${r.snapshotName ? ` of ${r.snapshotName}` : ''}` : `restore${r.source ? ` from ${r.source}` : ''}`;
+  return `${what} running${phase}${r.since ? ` since ${r.since.replace(/\.\d{3}Z$/, 'Z')}` : ''}`;
 }
 
 function migration(m: InstanceStatus['migration']): string {

@@ -10,7 +10,7 @@ import { inProcessStarterModule, sweepModules } from '../lazy';
 import { ExitCode, type Output } from '../output';
 
 export async function sweepCommand(services: Services, dryRun: boolean, out: Output, retired: readonly string[] = []): Promise<number> {
-  const { applySweep, planSweep, renewBackups, retireRecords } = sweepModules();
+  const { applySweep, planSweep, renewBackups, retireRecords, sweepStaging, inProcessLiveness } = sweepModules();
   const plan = await planSweep(services, undefined, retired);
   const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
   const verb = dryRun ? 'would' : 'will';
@@ -49,6 +49,9 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
   }
   report.retiredRecords = await retireRecords(services, dryRun);
   if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} restore record(s) past the record retention`);
+  report.staging = await sweepStaging(services, inProcessLiveness, dryRun);
+  for (const run of report.staging.removed)
+    out.line(`${verb} remove ${run.folder} (${run.blobs} staged blob(s), last written ${run.newestWrite}: its run has ended)`);
   if (out.json) out.data(report);
   return report.applied?.refused.length ? ExitCode.failed : ExitCode.ok;
 }

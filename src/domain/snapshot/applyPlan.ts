@@ -15,6 +15,7 @@ import {
 } from './apiRevisions';
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf, type ResourceType } from './resourceTypes';
+import { fieldsOf, supplyFlags } from './secretFields';
 import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
 import { workspaceFindings } from './workspaceFindings';
 
@@ -76,6 +77,9 @@ export interface SnapshotSource {
   notCaptured: NotCaptured[];
 }
 
+/** The left-out field a resource cannot be created without: the target must have it already, or it is supplied. */
+const REQUIRED_TO_CREATE: Record<string, string> = { namedValues: 'value', identityProviders: 'clientSecret', certificates: 'data' };
+
 export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
   const findings: Finding[] = [];
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
@@ -123,21 +127,32 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     const resource = byPath.get(key)!;
     const type = typeOfPath(key)!;
     const missing = notCapturedByPath.get(key) ?? [];
-    const namedValue = kindOf(type) === 'namedValues';
-    const needsSecretToCreate = (namedValue && missing.length > 0) || type.label === 'identityProviders';
-    if (needsSecretToCreate && !current.has(key)) {
+    const missingFields = missing.flatMap(fieldsOf);
+    const required = REQUIRED_TO_CREATE[kindOf(type)];
+    if (required && missingFields.includes(required) && !current.has(key)) {
       skip(key, 'SecretNotCaptured');
+      const flags = supplyFlags(resource.path, missingFields);
       findings.push({
         severity: 'partial',
         code: 'SecretNotCaptured',
         resource: resource.path,
         message: `${resource.path}: ${missing[0]?.reason ?? 'its secret is not in the snapshot'}`,
-        fix: namedValue
-          ? `${missing[0]?.fix ?? 'supply it at apply'}: --set ${resource.path}=env:<VARIABLE> or =file:<path> (HTTP: set [{ path, setting: 'APIM_DR_SECRET_…' }])`
-          : (missing[0]?.fix ?? 'create it on the target with its secret'),
+        fix: `${missing[0]?.fix ?? 'supply it at apply'}${flags ? `: ${flags}` : ''}`,
       });
     }
     if (type.policy && JSON.stringify(resource.properties ?? {}).includes(REDACTED)) skip(key, 'PolicyRedacted');
+  }
+  // A certificate whose private key was all of it is in the snapshot by name alone: written only when its PFX is given.
+  for (const n of options.only?.length ? [] : source.notCaptured) {
+    const key = n.path.toLowerCase();
+    if (typeOfPath(key)?.label !== 'certificates' || byPath.has(key) || current.has(key)) continue;
+    findings.push({
+      severity: 'partial',
+      code: 'SecretNotCaptured',
+      resource: n.path,
+      message: `${n.path}: ${n.reason}`,
+      fix: `${n.fix}: ${supplyFlags(n.path, fieldsOf(n))}`,
+    });
   }
 
   findings.push(...workspaceFindings(byPath, current, selected, skipped, skip));
@@ -204,8 +219,16 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
     writes.push({ op: existing ? 'change' : 'create', path: resource.path, wave: revisionWave(resource, sourceAliases, type.wave) });
     // A written resource whose secrets were left out at capture reaches the target without them.
     if (kindOf(type) !== 'namedValues') {
-      for (const n of notCapturedByPath.get(key) ?? [])
-        findings.push({ severity: 'partial', code: 'SecretRedacted', resource: n.path, message: `${n.path}: ${n.what}: ${n.reason}`, fix: n.fix });
+      for (const n of notCapturedByPath.get(key) ?? []) {
+        const flags = supplyFlags(n.path, fieldsOf(n));
+        findings.push({
+          severity: 'partial',
+          code: 'SecretRedacted',
+          resource: n.path,
+          message: `${n.path}: ${n.what}: ${n.reason}`,
+          fix: flags ? `${n.fix}, or supply it at apply: ${flags}` : n.fix,
+        });
+      }
     }
   }
   writes.push(...switchWrites(switched, writes, copied, (key) => selected.has(key) && !skipped.has(key)));

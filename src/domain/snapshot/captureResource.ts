@@ -75,10 +75,11 @@ export function captureResource(type: ResourceType, path: string, properties: Re
       delete kept.data;
       delete kept.password;
       if (!kept.keyVault) {
+        // Nothing else of it is writable: an apply given its PFX writes it from that alone.
         leaveOut(
           'data, password',
           'certificate private key: not captured',
-          'keep the certificate in Key Vault (keyVault.secretIdentifier) or upload it to the target',
+          'keep the certificate in Key Vault (keyVault.secretIdentifier), or supply the PFX and its password at apply',
         );
         return { notCaptured };
       }
@@ -88,7 +89,12 @@ export function captureResource(type: ResourceType, path: string, properties: Re
     case 'authorizationServers':
     case 'openidConnectProviders':
       delete kept.clientSecret;
-      leaveOut('clientSecret', 'client secret: not captured', 'supply the client secret on the target after apply');
+      leaveOut('clientSecret', 'client secret: not captured', 'supply the client secret at apply');
+      // The resource owner's credentials go with the grant that uses them (listSecrets returns them; GET never does).
+      delete kept.resourceOwnerUsername;
+      delete kept.resourceOwnerPassword;
+      if (Array.isArray(kept.grantTypes) && kept.grantTypes.includes('resourceOwnerPassword'))
+        leaveOut('resourceOwnerUsername, resourceOwnerPassword', 'resource owner credentials: not captured', 'supply them at apply');
       break;
     case 'backends':
       redactBackendCredentials(kept, (what) => leaveOut(what, 'literal credential in a backend: redacted', 'reference a named value (Key Vault) instead'));

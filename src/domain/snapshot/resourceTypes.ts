@@ -159,3 +159,9 @@ export function workspaceOf(path: string): string {
 export function kindOf(type: ResourceType): string {
   return type.pattern.replace(/^workspaces\/\*\//, '');
 }
+
+/** The kind of the resource at a path: a workspace's named value is a named value (`workspaces/w/namedValues/n`). */
+export function kindOfPath(path: string): string | undefined {
+  const type = typeOfPath(path);
+  return type && kindOf(type);
+}

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { resolveService } from '../../config/resolveService';
 import type { Config } from '../../config/schema';
 import type { BackupTrigger } from '../../domain/backupName';
-import { backupInstanceId, targetLockId } from '../../domain/instanceIds';
+import { backupInstanceId } from '../../domain/instanceIds';
+import { lockHolder } from '../targetLock';
 import { UserError } from '../../errors';
 import { Orchestrations } from '../names';
-import { isActive, type OrchestrationStarter } from '../starter';
+import type { OrchestrationStarter } from '../starter';
 import type { BackupRequest } from './types';
 
 export interface BackupRequested {
@@ -29,12 +30,11 @@ export async function requestBackup(
 ): Promise<BackupRequested> {
   const resolved = resolveService(config, service);
   const instanceId = backupInstanceId(resolved.ref.name, resolved.ref.id);
-  const restore = await starter.status(targetLockId(resolved.ref.name, resolved.ref.id));
-  if (restore && isActive(restore.runtimeStatus)) {
-    // A backup taken mid-restore would hold half of the old configuration and half of the new; a migration takes its own.
-    const what = restore.name === Orchestrations.migrate ? 'a migration of' : 'a restore into';
+  const holder = await lockHolder(starter, resolved.ref.name, resolved.ref.id);
+  if (holder) {
+    // A backup taken mid-restore (or mid-apply) would hold half of the old configuration and half of the new; a migration takes its own.
     throw new UserError(
-      `${what} '${resolved.ref.name}' is running (since ${restore.createdTime}); back it up once it has finished`,
+      `${holder.what} '${resolved.ref.name}' is running (since ${holder.since}); back it up once it has finished`,
       'conflict',
       RESTORE_RUNNING,
     );

@@ -6,12 +6,12 @@ import { resolveInstance, restoreRelation, type ResolvedInstance } from '../../c
 import type { Config } from '../../config/schema';
 import { checkBackupReadiness, type ReadinessProblem } from '../../domain/backupReadiness';
 import { targetLockId } from '../../domain/instanceIds';
+import { holderWords } from '../targetLock';
 import { checkMigration, checkSideBySide, regionsOf, type MigrationMode, type MigrationReport, type SideBySideReport } from '../../domain/migration';
 import type { ServiceSnapshot } from '../../domain/service';
 import type { Services } from '../../services';
 import { storageProblems } from '../check/checkReadiness';
 import { consentProblem } from '../restore/consent';
-import { Orchestrations } from '../names';
 import { isActive, type OrchestrationStarter } from '../starter';
 
 export interface InPlaceCheckRequest {
@@ -93,7 +93,8 @@ export async function runningChange(starter: OrchestrationStarter | undefined, i
   const id = targetLockId(instance.ref.name, instance.ref.id);
   const status = await starter.status(id);
   if (!status || !isActive(status.runtimeStatus)) return undefined;
-  const what = status.name === Orchestrations.migrate ? 'a migration' : 'a restore';
+  // 'a migration of' → 'a migration': the sentence names the instance elsewhere.
+  const what = holderWords(status.name).replace(/ (of|into)$/, '');
   return `${what} (operation ${id}, since ${status.createdTime ?? 'unknown'}) is running`;
 }
 

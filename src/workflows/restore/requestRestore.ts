@@ -3,6 +3,7 @@ import { quoteInput } from '../../validation';
 import { randomUUID } from 'node:crypto';
 import { resolveInstance, resolveService, restoreRelation } from '../../config/resolveService';
 import { targetLockId } from '../../domain/instanceIds';
+import { lockConflict } from '../targetLock';
 import type { RestorePurpose } from '../../domain/restoreRecord';
 import { UserError, ValidationError } from '../../errors';
 import { restoreApprovalReason } from '../../domain/approvalNeed';
@@ -89,7 +90,7 @@ export async function requestRestore(
     approvalReason,
     subject: target.ref.name,
   });
-  if (!started) throw new UserError(`a restore into '${target.ref.name}' is already running (operation ${instanceId})`, 'conflict', 'TargetBusy');
+  if (!started) throw await lockConflict(starter, target.ref.name, target.ref.id, 'the restore');
   const awaiting = record.state === 'awaiting' ? { requestedBy: record.requestedBy, expiresAt: record.expiresAt!, reason: record.reason! } : undefined;
   return { instanceId, target: target.ref.name, ...(awaiting ? { awaitingApproval: awaiting } : {}) };
 }

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
+import { APPLY_STAGING_PREFIX } from '../../azure/stateLayout';
+import { stagingTags } from '../../domain/stagingSweepPlan';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { writeConfiguration, type WriteOutcome } from '../../azure/snapshot/writeConfiguration';
 import { applyObservations } from '../../domain/incidents';
@@ -16,6 +18,7 @@ import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { ApplyInput } from './applySnapshot';
 import { planFor, verify } from './prepareApply';
+import { clearStagedParts, type StagedRead } from './snapshotParts';
 
 /** Writes per activity: a wave of a 200-API instance is thousands of PUTs; a chunk of 500 is minutes at ARM's write pace. */
 export const WRITES_PER_STEP = 500;
@@ -37,9 +40,8 @@ export interface ApplyStepInput extends ApplyRunInput {
   step: ApplyStep;
 }
 
-const FOLDER = 'apply-staging';
-const planBlob = (runId: string) => `${FOLDER}/${runId}/plan.json`;
-const outcomeBlob = (runId: string, index: number) => `${FOLDER}/${runId}/${String(index).padStart(4, '0')}.json`;
+const planBlob = (runId: string) => `${APPLY_STAGING_PREFIX}${runId}/plan.json`;
+const outcomeBlob = (runId: string, index: number) => `${APPLY_STAGING_PREFIX}${runId}/${String(index).padStart(4, '0')}.json`;
 const writeSchema = z.object({ op: z.enum(['create', 'change', 'delete']), path: z.string(), wave: z.number() });
 const stagedSchema = z.object({
   base: applyRecordSchema.omit({ state: true, failed: true, verification: true, completedAt: true, rtoMs: true, armRequests: true }),
@@ -106,6 +108,7 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     planBlob(input.runId),
     { base, writes: plan.writes, scope: plan.scope, armRequests: client.requests.count },
     'any',
+    stagingTags(input.runId, services.clock.now()),
   );
   return { steps: stepsOf(plan.writes) };
 }
@@ -130,12 +133,17 @@ export async function applyRunStep(services: Services, input: ApplyStepInput): P
   const staged = await readStaged(store, input.runId);
   const { writable, client, clientIds } = await planFor(services, input, { planned: true });
   const outcome: WriteOutcome = await writeConfiguration(client, writable, staged.writes.slice(input.step.from, input.step.to), { targetClientIds: clientIds });
-  await store.write(outcomeBlob(input.runId, input.index), { ...outcome, armRequests: client.requests.count }, 'any');
+  await store.write(
+    outcomeBlob(input.runId, input.index),
+    { ...outcome, armRequests: client.requests.count },
+    'any',
+    stagingTags(input.runId, services.clock.now()),
+  );
   return { written: outcome.written.length + outcome.deleted.length, failed: outcome.failed.length };
 }
 
 /** Reads the target back, records the apply with its RTO, and clears the run's plan and outcomes away. */
-export async function finishApplyRun(services: Services, input: ApplyRunInput & { steps: number }): Promise<ApplyRecord> {
+export async function finishApplyRun(services: Services, input: ApplyRunInput & { steps: number; readBack?: StagedRead }): Promise<ApplyRecord> {
   const store = new JsonBlobStore(services.snapshots.container);
   const staged = await readStaged(store, input.runId);
   const outcome = { written: 0, deleted: 0, failed: [] as ApplyRecord['failed'], armRequests: staged.armRequests };
@@ -149,7 +157,14 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
   }
   const { target, expected, manifest } = await planFor(services, input, { planned: true });
   // Read back against the snapshot as overridden; a supplied secret is not readable back (GET leaves it out), as in the snapshot.
-  const verification = await verify(services, target, expected, { scope: staged.scope, writes: staged.writes }, !!input.only?.length || !!manifest.scope);
+  const verification = await verify(
+    services,
+    target,
+    expected,
+    { scope: staged.scope, writes: staged.writes },
+    !!input.only?.length || !!manifest.scope,
+    input.readBack,
+  );
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const { armRequests: reads, ...kept } = verification;
@@ -173,6 +188,7 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
     rtoMs: record.rtoMs,
   });
   await services.snapshots.container.getBlockBlobClient(planBlob(input.runId)).deleteIfExists();
+  if (input.readBack) await clearStagedParts(services, input.readBack);
   for (let index = 0; index < input.steps; index++) await services.snapshots.container.getBlockBlobClient(outcomeBlob(input.runId, index)).deleteIfExists();
   return record;
 }

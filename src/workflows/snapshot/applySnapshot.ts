@@ -11,6 +11,7 @@ import type { SecretSupply, ValueOverride } from './applySupplies';
 import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';
 import { planFor } from './prepareApply';
 import type { SnapshotScope } from './takeSnapshot';
+import type { StagedRead } from './snapshotParts';
 import type { ServiceRef } from '../../domain/resourceId';
 import type { Services } from '../../services';
 
@@ -49,6 +50,8 @@ export interface ApplyCheck {
   /** The first paths skipped for each reason (all of them with `all`). */
   skipped: ApplyPlan['skipped'];
   skippedOmitted: number;
+  /** The apply reads and verifies within a scope (`--only`, or a scoped snapshot), not the whole target. */
+  scoped: boolean;
 }
 
 export interface ApplyInput extends ApplyRequest {
@@ -58,13 +61,19 @@ export interface ApplyInput extends ApplyRequest {
 }
 
 /**
- * The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. Its answer is
- * bounded (the first findings and skipped paths of each kind, every one counted); `all` gives every one, for a caller
- * in this process (the CLI's `--all`) — never for a Durable payload.
+ * The dry run: reads the snapshot and the target, plans, and says Fully, Partially or Not restorable. The apply
+ * orchestration hands it the target read in parts (`targetRead`); the HTTP dry run and the CLI read it here. Its answer
+ * is bounded (the first findings and skipped paths of each kind, every one counted); `all` gives every one, for a
+ * caller in this process (the CLI's `--all`) — never for a Durable payload.
  */
-export async function checkSnapshotApply(services: Services, request: ApplyRequest, options: { all?: boolean } = {}): Promise<ApplyCheck> {
+export async function checkSnapshotApply(
+  services: Services,
+  request: ApplyRequest & { targetRead?: StagedRead },
+  options: { all?: boolean } = {},
+): Promise<ApplyCheck> {
   const { plan, target, manifest, tier } = await planFor(services, request);
-  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan, options.all ? Infinity : undefined);
+  const scoped = !!request.only?.length || !!manifest.scope;
+  return toCheck(request.snapshotName, manifest.service.name, target, tier, plan, scoped, options.all ? Infinity : undefined);
 }
 
 /**
@@ -86,7 +95,15 @@ export function preApplyScope(request: Pick<ApplyRequest, 'snapshotName' | 'only
   return request.only?.length && !request.mirror ? { snapshotName: request.snapshotName, only: request.only } : undefined;
 }
 
-export function toCheck(snapshotName: string, source: string, target: ServiceRef, tier: string, plan: ApplyPlan, examples?: number): ApplyCheck {
+export function toCheck(
+  snapshotName: string,
+  source: string,
+  target: ServiceRef,
+  tier: string,
+  plan: ApplyPlan,
+  scoped: boolean,
+  examples?: number,
+): ApplyCheck {
   return {
     snapshotName,
     source,
@@ -98,5 +115,6 @@ export function toCheck(snapshotName: string, source: string, target: ServiceRef
     ...boundFindings(plan.findings, examples),
     writes: plan.writes.slice(0, 200),
     ...boundSkipped(plan.skipped, examples),
+    scoped,
   };
 }

@@ -1,5 +1,5 @@
 /** The snapshot orchestrations and activities, named once: functions/snapshot.ts registers them, orchestrators call them. */
-import { hash8 } from '../../domain/instanceIds';
+import { hash8, targetLockId } from '../../domain/instanceIds';
 
 export const SnapshotOrchestrations = {
   take: 'snapshotOrchestrator',
@@ -11,8 +11,10 @@ export const SnapshotActivities = {
   planParts: 'planSnapshotParts',
   readPart: 'readSnapshotPart',
   finishParts: 'finishSnapshotParts',
+  clearParts: 'clearSnapshotParts',
   observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
+  checkTarget: 'checkSnapshotApplyTarget',
   apply: 'applySnapshot',
   planApply: 'planSnapshotApply',
   applyStep: 'applySnapshotStep',
@@ -24,7 +26,10 @@ export function snapshotInstanceId(serviceName: string, resourceId: string): str
   return `snapshot-${serviceName.toLowerCase()}-${hash8(resourceId)}`;
 }
 
-/** One apply per target at a time. */
+/**
+ * One apply per target at a time, under the target's lock (the ID native restores and migrations run under): while
+ * it runs, status shows the instance busy, and a restore, a backup, a migration or another apply into it waits or is refused.
+ */
 export function snapshotApplyInstanceId(targetName: string, targetId: string): string {
-  return `snapshot-apply-${targetName.toLowerCase()}-${hash8(targetId)}`;
+  return targetLockId(targetName, targetId);
 }

@@ -16,6 +16,7 @@ import type { ApplyRequest } from './applySnapshot';
 import { withOverrides, withSecrets } from './applySupplies';
 import { readSecrets } from './readSecrets';
 import { wholeTargetCounts } from './wholeTargetCounts';
+import { readStagedParts, type StagedRead } from './snapshotParts';
 
 /** The target, checked: the snapshot's own instance or a configured standby of it; mirror in place only with consent. */
 export function applyTarget(services: Services, sourceId: string, sourceName: string, target: string, mirror: boolean, allowInPlace: boolean): ServiceRef {
@@ -38,13 +39,20 @@ export function applyTarget(services: Services, sourceId: string, sourceName: st
   return resolved.ref;
 }
 
+/** Activity: the target checked against the snapshot's source (no ARM read), before anything of it is read. */
+export async function checkApplyTarget(services: Services, request: ApplyRequest): Promise<{ target: string; targetId: string }> {
+  const manifest = await services.snapshots.readManifest(request.snapshotName);
+  const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
+  return { target: target.name, targetId: target.id };
+}
+
 /**
  * The snapshot (overridden, secrets supplied) and the target, checked; with `planned`, no more: a step of a planned
  * apply reads neither the target's state nor plans again.
  */
-export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options: { planned: true }): Promise<Prepared>;
-export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }): Promise<Prepared & { plan: ApplyPlan }>;
-export async function planFor(services: Services, request: ApplyRequest & { preApplySnapshot?: string }, options?: { planned: true }) {
+export async function planFor(services: Services, request: PlanRequest, options: { planned: true }): Promise<Prepared>;
+export async function planFor(services: Services, request: PlanRequest): Promise<Prepared & { plan: ApplyPlan }>;
+export async function planFor(services: Services, request: PlanRequest, options?: { planned: true }) {
   const manifest = await services.snapshots.readManifest(request.snapshotName);
   const target = applyTarget(services, manifest.service.id, manifest.service.name, request.target, !!request.mirror, !!request.allowInPlace);
   const [document, instance, secrets] = await Promise.all([
@@ -69,13 +77,16 @@ export async function planFor(services: Services, request: ApplyRequest & { preA
   // With --only, the target is read within the scope alone (its size, not the instance's, sets the cost); so it is
   // for a scoped snapshot (an --only apply's way back), with the roots it covers, where the apply may have created.
   const before = request.preApplySnapshot ? await services.snapshots.readManifest(request.preApplySnapshot) : undefined;
+  // The orchestration's dry run reads the target in parts first (staged), so no one activity reads it whole.
   const current = before
     ? (await services.snapshots.readDocument(before)).resources
-    : request.only?.length
-      ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
-      : manifest.scope
-        ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
-        : (await readConfiguration(client)).resources;
+    : request.targetRead
+      ? (await readStagedParts(services, request.targetRead)).resources
+      : request.only?.length
+        ? (await readPaths(client, scopeOfOnly(document.resources, request.only))).resources
+        : manifest.scope
+          ? (await readPaths(client, [...document.resources.map((r) => r.path), ...manifest.scope])).resources
+          : (await readConfiguration(client)).resources;
   // Part of the target read, part of its counts seen: the tier's limits are counted on the whole target.
   const partial = before ? !!before.scope : !!request.only?.length || !!manifest.scope;
   const inScope = request.only?.length ? scopeOfOnly(document.resources, request.only) : document.resources.map((r) => r.path);
@@ -87,6 +98,9 @@ export async function planFor(services: Services, request: ApplyRequest & { preA
   );
   return { ...prepared, plan };
 }
+
+/** An apply's request, with what the target's state is read from: its pre-apply snapshot, or a read staged in parts. */
+type PlanRequest = ApplyRequest & { preApplySnapshot?: string; targetRead?: StagedRead };
 
 interface Prepared {
   target: ServiceRef;
@@ -107,14 +121,24 @@ export async function verify(
   resources: SnapshotResource[],
   plan: Pick<ApplyPlan, 'scope' | 'writes'>,
   scoped: boolean,
+  readBack?: StagedRead,
 ) {
   const client = services.configClient(target);
   const deleted = plan.writes.filter((w) => w.op === 'delete').map((w) => w.path);
-  const read = scoped ? await readPaths(client, [...plan.scope, ...deleted]) : await readConfiguration(client);
+  // The orchestration reads a whole target back in parts first (staged); a scoped apply reads its scope alone.
+  const read = scoped
+    ? await readPaths(client, [...plan.scope, ...deleted])
+    : readBack
+      ? await readStagedParts(services, readBack)
+      : await readConfiguration(client);
   const after = new Map(read.resources.map((r) => [r.path.toLowerCase(), r]));
   const wanted = new Map(resources.map((r) => [r.path.toLowerCase(), r]));
+  // What the snapshot holds no part of (a certificate written from the PFX supplied) is checked to exist, nothing more.
+  const suppliedOnly = plan.scope.filter((path) => !wanted.has(path.toLowerCase()));
+  const missing = new Set((await Promise.all(suppliedOnly.map(async (path) => ((await client.exists(path)) ? [] : [path])))).flat());
   const mismatched = plan.scope.filter((path) => {
-    const expected = wanted.get(path.toLowerCase())!;
+    const expected = wanted.get(path.toLowerCase());
+    if (!expected) return missing.has(path);
     const actual = after.get(path.toLowerCase());
     const comparable = (r: SnapshotResource) => r.properties && withoutRedacted(r.properties);
     return !actual || !sameContent(comparable(expected), comparable(actual));

@@ -20,8 +20,12 @@ export async function readSecrets(services: Services, supplies: readonly SecretS
   return secrets;
 }
 
+/** A certificate's `data` is the PFX itself: its file is read as bytes and written base64, as ARM takes it. */
+const PFX_DATA = /^certificates\/[^/]+\.data$/i;
+
 async function readSecretFile(path: string, file: string): Promise<string> {
   try {
+    if (PFX_DATA.test(path)) return (await readFile(file)).toString('base64');
     // A file ends with a newline more often than a secret does.
     return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
   } catch (err) {

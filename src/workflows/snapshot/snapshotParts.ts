@@ -5,6 +5,8 @@
  * carry names and counts, never configuration.
  */
 import { JsonBlobStore } from '../../azure/jsonBlobStore';
+import { SNAPSHOT_STAGING_PREFIX } from '../../azure/stateLayout';
+import { stagingTags } from '../../domain/stagingSweepPlan';
 import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
 import {
   listNames,
@@ -48,8 +50,7 @@ export interface FinishPartsInput extends TakeSnapshotInput {
   armRequests: number;
 }
 
-const STAGING = 'snapshot-staging';
-const partBlob = (runId: string, index: number) => `${STAGING}/${runId}/${String(index).padStart(4, '0')}.json`;
+const partBlob = (runId: string, index: number) => `${SNAPSHOT_STAGING_PREFIX}${runId}/${String(index).padStart(4, '0')}.json`;
 const partSchema = z.object({
   resources: snapshotDocumentSchema.shape.resources,
   notCaptured: snapshotDocumentSchema.shape.notCaptured,
@@ -80,7 +81,8 @@ export async function readSnapshotPart(services: Services, input: SnapshotPartIn
   const ref = configuredInstance(services, input.serviceId);
   const client = services.configClient(ref);
   const read = await readPart(client, input.part);
-  await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any');
+  // Tagged for its run: the sweep removes what a dead run left, and nothing it did not write (sweepStaging.ts).
+  await new JsonBlobStore(services.snapshots.container).write(partBlob(input.runId, input.index), read, 'any', stagingTags(input.runId, services.clock.now()));
   return { resources: read.resources.length, armRequests: client.requests.count };
 }
 
@@ -102,25 +104,42 @@ function readPart(client: ArmConfigClient, part: SnapshotPart): Promise<Configur
   );
 }
 
+/** A read staged in parts: which run, how many parts. */
+export interface StagedRead {
+  runId: string;
+  parts: number;
+}
+
 /** Puts the parts together into one snapshot, stores it, and clears the parts away. */
 export async function finishSnapshotParts(services: Services, input: FinishPartsInput): Promise<SnapshotSummary> {
   const ref = configuredInstance(services, input.serviceId);
-  const store = new JsonBlobStore(services.snapshots.container);
-  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
-  for (let index = 0; index < input.parts; index++) {
-    const part = await store.read(partBlob(input.runId, index), partSchema, { what: 'apim-dr snapshot part', code: 'InvalidSnapshotPart' });
-    if (!part) throw new AzureError(`snapshot part ${index} of run '${input.runId}' is missing from the state container`, 'SnapshotPartMissing');
-    read.resources.push(...part.value.resources);
-    read.notCaptured.push(...part.value.notCaptured);
-    read.unreadable.push(...part.value.unreadable);
-  }
+  const read = await readStagedParts(services, input);
   const manifest = await storeSnapshot(services, ref, {
     takenAt: new Date(input.takenAt),
-    read: sortRead(read),
+    read,
     armRequests: input.armRequests,
     trigger: input.trigger,
     requestedBy: input.requestedBy,
   });
-  for (let index = 0; index < input.parts; index++) await services.snapshots.container.getBlockBlobClient(partBlob(input.runId, index)).deleteIfExists();
+  await clearStagedParts(services, input);
   return summarize(manifest);
+}
+
+/** The parts of a staged read put together, as one read of the whole instance would have answered. */
+export async function readStagedParts(services: Services, staged: StagedRead): Promise<ConfigurationRead> {
+  const store = new JsonBlobStore(services.snapshots.container);
+  const read: ConfigurationRead = { resources: [], notCaptured: [], unreadable: [] };
+  for (let index = 0; index < staged.parts; index++) {
+    const part = await store.read(partBlob(staged.runId, index), partSchema, { what: 'apim-dr snapshot part', code: 'InvalidSnapshotPart' });
+    if (!part) throw new AzureError(`snapshot part ${index} of run '${staged.runId}' is missing from the state container`, 'SnapshotPartMissing');
+    read.resources.push(...part.value.resources);
+    read.notCaptured.push(...part.value.notCaptured);
+    read.unreadable.push(...part.value.unreadable);
+  }
+  return sortRead(read);
+}
+
+/** Activity: clears a staged read's parts away (a dry run that refused, a verification done). */
+export async function clearStagedParts(services: Services, staged: StagedRead): Promise<void> {
+  for (let index = 0; index < staged.parts; index++) await services.snapshots.container.getBlockBlobClient(partBlob(staged.runId, index)).deleteIfExists();
 }

@@ -13,6 +13,7 @@ import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
 import { instanceTier } from './instanceTier';
 import { requestSnapshot } from './requestSnapshot';
+import { UserError } from '../../errors';
 
 export async function runSnapshotTick(services: Services, starter: OrchestrationStarter): Promise<{ started: string[]; coalesced: string[] }> {
   const protectedBySnapshots = protectedServices(services.config)
@@ -37,7 +38,17 @@ export async function runSnapshotTick(services: Services, starter: Orchestration
   const started: string[] = [];
   const coalesced: string[] = [];
   for (const d of due) {
-    const requested = await requestSnapshot(services, starter, d.name, d.trigger, 'apim-dr schedule');
+    let requested: Awaited<ReturnType<typeof requestSnapshot>>;
+    try {
+      requested = await requestSnapshot(services, starter, d.name, d.trigger, 'apim-dr schedule');
+    } catch (err) {
+      // Held by a restore or an apply into it: the next tick takes it, once that has ended.
+      if (err instanceof UserError && err.code === 'TargetBusy') {
+        services.logger.event('apim-dr.snapshot.held', { service: d.name, reason: err.message });
+        continue;
+      }
+      throw err;
+    }
     (requested.started ? started : coalesced).push(d.name);
     if (requested.started) services.logger.event('apim-dr.snapshot.started', { service: d.name, trigger: d.trigger, reason: d.reason });
   }

@@ -16,6 +16,7 @@ import type { OrchestrationStarter } from '../starter';
 import type { ApplyRequest } from './applySnapshot';
 import { instanceTier } from './instanceTier';
 import { snapshotApplyInstanceId, SnapshotOrchestrations } from './names';
+import { TARGET_LOCK_PREFIX } from '../../domain/instanceIds';
 import { snapshotOnlyServices } from './snapshotTick';
 
 /**
@@ -64,7 +65,7 @@ export async function startSnapshotSyncs(
   const targets = new Set(sources.flatMap((s) => s.standbys.map((b) => b.name.toLowerCase())));
   const due = sources.filter((s) => s.standbys.some((b) => b.sync !== 'manual'));
   if (due.length === 0) return { started: [], targets };
-  const [entries, records, running] = await Promise.all([services.snapshots.list(), applyRecordsOf(services, due), starter.running('snapshot-apply-')]);
+  const [entries, records, running] = await Promise.all([services.snapshots.list(), applyRecordsOf(services, due), starter.running(TARGET_LOCK_PREFIX)]);
   const snapshots = new Map([...groupBy(entries, (e) => e.service.toLowerCase())].map(([k, v]) => [k, v.map((e) => e.snapshotName)]));
   const runningIds = new Set(running);
   const busy = new Set(

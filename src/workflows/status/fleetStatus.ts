@@ -154,9 +154,10 @@ export async function fleetStatusOf(services: Services, catalog: Promise<Catalog
             const name = parseServiceId(b.id)?.name ?? b.id;
             // A standby kept by snapshots: its state from the newest apply into it.
             const bySnapshots = snapshotStandbys.get(`${s.ref.name}→${name}`.toLowerCase());
-            if (bySnapshots) return bySnapshots;
             const progress = restoreInto(name);
-            return { ...standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name)), ...(progress ? { progress } : {}) };
+            const sync = bySnapshots ?? standbySync({ service: name, sync: b.sync }, s.ref.name, p.newestRestorable, recentRestores(name));
+            // A restore or a snapshot apply running into it holds it: restoring, whatever its newest record says.
+            return progress ? { ...sync, state: 'restoring' as const, progress } : sync;
           }),
         };
       }),

@@ -2,6 +2,7 @@
 import type { Services } from '../../services';
 import { appliedPartSchema, namesPartSchema, part, planPageSchema, protectionPartSchema, renewalsPartSchema } from './runParts';
 import { PLAN_PAGE } from './planSweepRun';
+import { stagingPartSchema } from './sweepStaging';
 import type { SweepApplied, SweepReport, SweepSummary } from './types';
 
 export async function readSweepReport(services: Services, summary: SweepSummary): Promise<SweepReport> {
@@ -30,6 +31,7 @@ export async function readSweepReport(services: Services, summary: SweepSummary)
     report.applied = applied;
   }
   if (summary.retiredRecords !== undefined) report.retiredRecords = (await store.readReport(runId, part.records, namesPartSchema))?.names ?? [];
+  if (summary.staging) report.staging = await store.readReport(runId, part.staging, stagingPartSchema);
   if (summary.renewals) report.renewals = await store.readReport(runId, part.renewals, renewalsPartSchema);
   return report;
 }

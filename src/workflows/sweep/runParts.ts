@@ -43,4 +43,5 @@ export const part = {
   protection: 'protection',
   records: 'records',
   renewals: 'renewals',
+  staging: 'staging',
 } as const;

@@ -8,6 +8,7 @@ import type { OrchestrationContext, OrchestrationHandler } from 'durable-functio
 import { activityRetry, setPhase } from '../operation';
 import { Activities } from '../names';
 import type { RunRecordsRequest, RunRenewalsRequest } from './sweepRunSteps';
+import type { SweepStagingRequest } from './sweepStaging';
 import { SweepRunStore } from '../../azure/sweepRunStore';
 import type { SweepAppliedCounts, SweepPageRequest, SweepPlanSummary, SweepRequest, SweepRunRequest, SweepSummary } from './types';
 
@@ -39,8 +40,16 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
     const input: RunRecordsRequest = { runId, dryRun: recordsDryRun };
     return context.df.callActivityWithRetry(Activities.retireRecords, retry, input);
   };
+  // Staged parts and plans of snapshot runs that died: the whole container's, as records are.
+  const sweepStaging = (stagingDryRun: boolean) => {
+    const input: SweepStagingRequest = { runId, dryRun: stagingDryRun };
+    return context.df.callActivityWithRetry(Activities.sweepStaging, retry, input);
+  };
   if (dryRun) {
-    if (!service) summary.retiredRecords = (yield retireRecords(true)) as number;
+    if (!service) {
+      summary.retiredRecords = (yield retireRecords(true)) as number;
+      summary.staging = (yield sweepStaging(true)) as SweepSummary['staging'];
+    }
     return summary;
   }
 
@@ -55,6 +64,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   if (!service) {
     setPhase(context, { phase: 'applying', records: true });
     summary.retiredRecords = (yield retireRecords(false)) as number;
+    summary.staging = (yield sweepStaging(false)) as SweepSummary['staging'];
   }
   if (plan.renew > 0) {
     setPhase(context, { phase: 'renewing' });

@@ -2,6 +2,7 @@
 import type { Protection } from '../../domain/protection';
 import type { SweepItem } from '../../domain/sweepPlan';
 import type { DeleteOutcome } from '../../azure/catalog';
+import type { StagingReport } from './sweepStaging';
 
 export interface SweepRequest {
   dryRun: boolean;
@@ -100,6 +101,8 @@ export interface SweepSummary {
   applied?: SweepAppliedCounts;
   renewals?: { started: number; coalesced: number };
   retiredRecords?: number;
+  /** Staged runs (snapshot parts, apply plans) left by dead runs: removed (or, in a dry run, that would be). */
+  staging?: { removedRuns: number; removedBlobs: number; kept: number; foreign: number };
   /** The blob folder holding this run's plan and outcome. */
   report: string;
 }
@@ -114,4 +117,6 @@ export interface SweepReport {
   renewals?: RenewalResult;
   /** Restore records retired (or, in a dry run, that would be). */
   retiredRecords?: string[];
+  /** What the staging step removed, kept and left alone as not apim-dr's. */
+  staging?: StagingReport;
 }

@@ -18,7 +18,7 @@ const plan = planApply(
 function printed(all: boolean): string[] {
   const lines: string[] = [];
   const out = { json: false, line: (text: string) => lines.push(...text.split('\n')), data: () => undefined } as unknown as Output;
-  printCheck(toCheck('snap', 'weu', TARGET, 'Premium', plan, all ? Infinity : undefined), out, all);
+  printCheck(toCheck('snap', 'weu', TARGET, 'Premium', plan, false, all ? Infinity : undefined), out, all);
   return lines;
 }
 

@@ -71,4 +71,17 @@ describe('apim-dr status: an instance being overwritten', () => {
   it('shows the percent the app has, from the target’s earlier restores', async () => {
     expect(await printed(status(40))).toContain('being overwritten: restore from contoso-apim-weu running: restoring 40% since');
   });
+
+  it('names a snapshot apply holding an instance, with its snapshot and the share of its steps done', async () => {
+    const apply = {
+      operation: 'restore-contoso-apim-neu-1a2b3c4d',
+      phase: 'applying',
+      percent: 50,
+      since,
+      via: 'snapshot' as const,
+      snapshotName: 'contoso-apim-weu.20261207T000000Z.manual',
+    };
+    const text = await printed({ ...status(), instances: [instance('contoso-apim-neu', { restoring: apply })] });
+    expect(text).toContain('being overwritten: snapshot apply of contoso-apim-weu.20261207T000000Z.manual running: applying 50% since 2026-12-07T01:00:00Z');
+  });
 });

@@ -6,7 +6,7 @@ import type { ArmOutages } from '../../../azure/armHealth';
 import type { CatalogIndexView } from '../../../azure/catalogIndex';
 import { protectedServices, type ResolvedService } from '../../../config/resolveService';
 import type { ScheduledService } from '../../../domain/dueBackups';
-import { backupInstanceId, targetLockId } from '../../../domain/instanceIds';
+import { backupInstanceId, TARGET_LOCK_PREFIX, targetLockId } from '../../../domain/instanceIds';
 import type { PendingChanges } from '../../../domain/pendingChanges';
 import type { Services } from '../../../services';
 import { snapshotOnlyServices } from '../../snapshot/snapshotTick';
@@ -44,7 +44,7 @@ export async function listTick(services: Services, starter: OrchestrationStarter
     services.catalogIndex.view(),
     services.changes.pending(),
     starter.running('backup-'),
-    starter.running('restore-'),
+    starter.running(TARGET_LOCK_PREFIX),
     services.armHealth.read(),
     readRestoreTargets(services),
   ]);

@@ -35,8 +35,8 @@ describe("the dry run's answer for a large instance", () => {
   );
 
   it('stays small whatever the number of APIs, with every finding counted and the verdict unchanged', () => {
-    const bounded = toCheck('snap', 'contoso-weu', TARGET, 'Premium', plan);
-    const all = toCheck('snap', 'contoso-weu', TARGET, 'Premium', plan, Infinity);
+    const bounded = toCheck('snap', 'contoso-weu', TARGET, 'Premium', plan, false);
+    const all = toCheck('snap', 'contoso-weu', TARGET, 'Premium', plan, false, Infinity);
     const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
     // Measured at 2,000 APIs: 1,428,975 bytes with every finding (over the 1 MiB a Durable payload may carry); 17,841
     // bounded, of which about 10 KB are the first 200 writes.

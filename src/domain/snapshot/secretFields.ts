@@ -1,0 +1,71 @@
+/**
+ * The secrets a snapshot leaves out that an apply can be given, each named `<resource path>.<field>` exactly as the
+ * snapshot lists it (`backends/orders.credentials.header.x-api-key`, `identityProviders/aad.clientSecret`; a named
+ * value's is its path alone): which fields may be supplied, the flag that supplies one, and how it is set. Pure.
+ */
+import { REDACTED, type NotCaptured } from './captureResource';
+import { kindOfPath } from './resourceTypes';
+
+/** Per type, the left-out fields apim-dr writes when given; a policy's literal secret is not among them (no field names it). */
+const SUPPLIABLE: Record<string, RegExp> = {
+  namedValues: /^value$/,
+  backends: /^(credentials\.(header|query)\..+|credentials\.authorization\.parameter|proxy\.password)$/,
+  loggers: /^credentials\..+$/,
+  identityProviders: /^clientSecret$/,
+  authorizationServers: /^(clientSecret|resourceOwnerUsername|resourceOwnerPassword)$/,
+  openidConnectProviders: /^clientSecret$/,
+  subscriptions: /^(primaryKey|secondaryKey)$/,
+  certificates: /^(data|password)$/,
+};
+
+/** The fields one not-captured entry names (`data, password` → both). */
+export function fieldsOf(entry: NotCaptured): string[] {
+  return entry.what.split(', ');
+}
+
+export function isSuppliable(path: string, field: string): boolean {
+  const label = kindOfPath(path);
+  return !!label && !!SUPPLIABLE[label]?.test(field);
+}
+
+/** How the operator names one secret: a named value by its path, anything else by `<path>.<field>`. */
+export function secretPath(path: string, field: string): string {
+  return kindOfPath(path) === 'namedValues' && field === 'value' ? path : `${path}.${field}`;
+}
+
+/** The exact flags that supply these fields, for a finding's fix. */
+export function supplyFlags(path: string, fields: readonly string[]): string {
+  const flags = fields.filter((f) => isSuppliable(path, f)).map((f) => `--set ${secretPath(path, f)}=env:<VARIABLE>`);
+  if (flags.length === 0) return '';
+  const file = kindOfPath(path) === 'certificates' ? ' or =file:<path> (a .pfx file is read as bytes)' : ' or =file:<path>';
+  return `${flags.join(' ')}${file}; HTTP: "set": [{ "path": "${secretPath(
+    path,
+    fields.find((f) => isSuppliable(path, f))!,
+  )}", "setting": "APIM_DR_SECRET_…" }]`;
+}
+
+/** `properties` with one supplied field set: a redacted header or query value replaced, any other field written as given. */
+export function setSecretField(properties: Record<string, unknown>, field: string, value: string): Record<string, unknown> {
+  const out = structuredClone(properties);
+  const bag = /^credentials\.(header|query)\.(.+)$/.exec(field);
+  if (bag) {
+    const credentials = (out.credentials ??= {}) as Record<string, unknown>;
+    const values = (credentials[bag[1]!] ??= {}) as Record<string, unknown>;
+    const list = Array.isArray(values[bag[2]!]) ? (values[bag[2]!] as unknown[]) : [];
+    values[bag[2]!] = list.includes(REDACTED) ? list.map((v) => (v === REDACTED ? value : v)) : [...list, value];
+    return out;
+  }
+  setDottedField(out, field, value);
+  return out;
+}
+
+/** Sets `a.b.c` in `properties` (in place), making the objects on the way. */
+export function setDottedField(properties: Record<string, unknown>, field: string, value: unknown): void {
+  const keys = field.split('.');
+  let at: Record<string, unknown> = properties;
+  for (const key of keys.slice(0, -1)) {
+    const next = at[key];
+    at = (at[key] = next && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+  }
+  at[keys.at(-1)!] = value;
+}
