@@ -1,7 +1,7 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
-import { revisionOf, revisionPath } from '../../domain/snapshot/apiRevisions';
-import { childTypes, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { apiPlace } from '../../domain/snapshot/apiRevisions';
+import { childTypes, kindOf, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
 
 export interface Unreadable {
@@ -90,7 +90,7 @@ export async function readPaths(client: ArmConfigClient, paths: string[]): Promi
   // An API is read with its revisions: `apis/orders;rev=2` needs no read of its own when `apis/orders` is wanted.
   const under = (p: string, q: string) =>
     p.toLowerCase().startsWith(`${q.toLowerCase()}/`) ||
-    (!!revisionPath(p.split('/').slice(0, 2).join('/')) && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
+    (apiPlace(p)?.rev !== undefined && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
   const roots = wanted.filter((p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && under(p, q)));
   await Promise.all(
     roots.map(async (path) => {
@@ -147,16 +147,21 @@ async function keep(
   read.notCaptured.push(...captured.notCaptured);
   if (!captured.resource) return;
   read.resources.push(captured.resource);
-  const revision = type.pattern === 'apis' ? revisionOf(path.split('/')[1]!).rev : undefined;
+  // At the service and in a workspace alike.
+  const api = kindOf(type) === 'apis';
+  const revision = api ? apiPlace(path)?.rev : undefined;
   // Releases belong to the API, not to each of its revisions.
-  const children = childTypes(type.pattern).filter((child) => !without.includes(child) && (revision === undefined || child.label !== 'apiReleases'));
+  const children = childTypes(type.pattern).filter((child) => !without.includes(child) && (revision === undefined || kindOf(child) !== 'apis/*/releases'));
   await Promise.all([
     ...children.map((child) => readType(client, child, `${path}/`, read)),
-    type.pattern === 'apis' && revision === undefined ? readRevisions(client, type, path, read) : undefined,
+    api && revision === undefined ? readRevisions(client, type, path, read) : undefined,
   ]);
 }
 
-/** `GET apis` lists current revisions only: the others are found in `apis/{a}/revisions` and read as `apis/{a};rev={n}`. */
+/**
+ * `GET apis` lists current revisions only: the others are found in `apis/{a}/revisions` and read as `apis/{a};rev={n}`
+ * (in a workspace: `workspaces/{w}/apis/{a}/revisions`, WorkspaceApiRevision_ListByService).
+ */
 async function readRevisions(client: ArmConfigClient, type: ResourceType, path: string, read: ConfigurationRead): Promise<void> {
   const revisions = (await client.list(`${path}/revisions`)) as unknown as { apiRevision?: string; isCurrent?: boolean }[];
   await Promise.all(

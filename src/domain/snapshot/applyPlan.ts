@@ -307,7 +307,7 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
   // A revision is made from its API; a release needs the revision it names (`apiId`).
   const revision = revisionPath(resource.path);
-  if (revision) deps.push(`apis/${revision.api}`);
+  if (revision) deps.push(revision.root);
   const p = resource.properties ?? {};
   for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', ...LINK_REFERENCE_FIELDS]) {
     const value = p[field];
