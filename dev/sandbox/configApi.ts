@@ -368,9 +368,14 @@ function revisionPut(service: SandboxService, store: Store, path: string, body: 
   const source = resolveRevisionAlias(store, named).segments.join('/').toLowerCase();
   // The source is an API (or revision) where the new revision lives: the service's, or the same workspace's.
   const sourcePlace = apiPlace(named.join('/'));
-  const sameScope = sourcePlace?.rest.length === 0 && sourcePlace.root.slice(0, -sourcePlace.api.length).toLowerCase() === rootPath.slice(0, -api.length).toLowerCase();
+  const sameScope =
+    sourcePlace?.rest.length === 0 && sourcePlace.root.slice(0, -sourcePlace.api.length).toLowerCase() === rootPath.slice(0, -api.length).toLowerCase();
   if (sourcePlace && !sameScope)
-    return { status: 400, code: 'ValidationError', message: `'sourceApiId' must name an API where revision '${api};rev=${rev}' lives ('${sourceApiId}' does not).` };
+    return {
+      status: 400,
+      code: 'ValidationError',
+      message: `'sourceApiId' must name an API where revision '${api};rev=${rev}' lives ('${sourceApiId}' does not).`,
+    };
   if (!sourcePlace || !get(store, source))
     return { status: 404, code: 'ResourceNotFound', message: `'sourceApiId' names '${sourceApiId}', which does not exist.` };
   // The copy describes itself: the source revision's description is the source's (not confirmed against Azure).

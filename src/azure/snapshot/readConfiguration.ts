@@ -89,8 +89,7 @@ export async function readPaths(client: ArmConfigClient, paths: string[]): Promi
   const wanted = [...new Set(paths)].sort((a, b) => a.length - b.length);
   // An API is read with its revisions: `apis/orders;rev=2` needs no read of its own when `apis/orders` is wanted.
   const under = (p: string, q: string) =>
-    p.toLowerCase().startsWith(`${q.toLowerCase()}/`) ||
-    (apiPlace(p)?.rev !== undefined && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
+    p.toLowerCase().startsWith(`${q.toLowerCase()}/`) || (apiPlace(p)?.rev !== undefined && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
   const roots = wanted.filter((p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && under(p, q)));
   await Promise.all(
     roots.map(async (path) => {

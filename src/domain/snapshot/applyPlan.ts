@@ -16,6 +16,7 @@ import {
 import { REDACTED, type NotCaptured, type SnapshotResource } from './captureResource';
 import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf, type ResourceType } from './resourceTypes';
 import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
+import { leftoverReleaseDeletes, withoutOwnTemporaryReleases } from './leftoverReleases';
 import { workspaceFindings } from './workspaceFindings';
 
 export type Verdict = 'Fully restorable' | 'Partially restorable' | 'Not restorable';
@@ -71,7 +72,9 @@ export interface SnapshotSource {
   notCaptured: NotCaptured[];
 }
 
-export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
+export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
+  // apim-dr's own temporary release, caught by a snapshot while an apply had it there, is no configuration to carry.
+  const source = withoutOwnTemporaryReleases(snapshot);
   const findings: Finding[] = [];
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
   const original = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
@@ -213,6 +216,8 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
       original,
     ),
   );
+  // The temporary release an apply that died left behind goes, merge or mirror, under the APIs this apply covers.
+  writes.push(...leftoverReleaseDeletes(original, (api) => !options.only?.length || selected.has(api), writes));
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
