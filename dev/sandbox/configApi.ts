@@ -18,6 +18,7 @@ import {
   revisionOf,
 } from './apiRevisions';
 import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from './configRules';
+import { limitCounter, type LimitCounter } from '../../src/domain/snapshot/tierLimits';
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
 import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
@@ -280,13 +281,16 @@ function put(
   }
   const segments = path.split('/');
   // A revision is not another API: the tiers' API limits count APIs.
-  const limit = current || revisionOf(name).rev ? undefined : tierLimit(service.spec.sku.name, collectionKey(segments.slice(0, -1)));
-  if (limit !== undefined) {
-    const prefix = `${segments.slice(0, -1).join('/').toLowerCase()}/`;
-    const count = Object.keys(store).filter((k) => k.startsWith(prefix) && k.split('/').length === segments.length && !k.includes(';rev=')).length;
-    if (count >= limit) {
-      return fail(400, 'config.put', 'ServiceLimitReached', `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} here; delete some first.`);
-    }
+  const counter = current || revisionOf(name).rev ? undefined : limitCounter(path);
+  const limit = counter && tierLimit(service.spec.sku.name, counter.pattern);
+  if (counter && limit !== undefined && countedWith(store, counter) >= limit) {
+    const where = counter.group.includes('/') ? `in '${segments.slice(0, -1).join('/')}'` : 'in this instance, its workspaces included';
+    return fail(
+      400,
+      'config.put',
+      'ServiceLimitReached',
+      `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} ${where}; delete some first.`,
+    );
   }
   if (rule.secretAction === 'listSecrets' && rule.type.endsWith('subscriptions')) {
     properties.primaryKey ??= randomBytes(16).toString('hex');
@@ -502,6 +506,17 @@ function newWorkspaceFailure(store: Store, collection: string[]): ConfigAnswer |
   if (count >= NEW_WORKSPACE_FAILURES) return undefined;
   failures.set(key, count + 1);
   return fail(500, 'config.notready', 'InternalServerError', 'Something went wrong. The workspace is not ready yet.');
+}
+
+/** How many resources count against the same limit: per parent (one API's operations), or per instance (every API). */
+function countedWith(store: Store, counter: LimitCounter): number {
+  const perParent = counter.group.includes('/');
+  const kind = counter.pattern;
+  const candidate = (key: string) =>
+    perParent
+      ? key.startsWith(`${counter.group}/`) && key.split('/').length === counter.group.split('/').length + 1
+      : (key.startsWith(`${kind}/`) || (key.startsWith('workspaces/') && key.split('/')[2] === kind)) && !key.includes(';rev=');
+  return Object.keys(store).filter((key) => candidate(key) && limitCounter(key)?.group === counter.group).length;
 }
 
 /** The service-level rule a workspace's follows (`workspaces/apis/releases` → `apis/releases`). */

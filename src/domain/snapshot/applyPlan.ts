@@ -18,6 +18,7 @@ import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf,
 import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
 import { leftoverReleaseDeletes, withoutOwnTemporaryReleases } from './leftoverReleases';
 import { workspaceFindings } from './workspaceFindings';
+import { workspaceLimitFindings } from './workspaceLimits';
 
 export type Verdict = 'Fully restorable' | 'Partially restorable' | 'Not restorable';
 
@@ -234,6 +235,8 @@ export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options
   }
 
   findings.push(...limitFindings(target, current, selected, skipped, options.mirror === true));
+  const kept = [...selected].filter((k) => !skipped.has(k));
+  findings.push(...workspaceLimitFindings(target.tier, new Set([...(options.mirror ? [] : current.keys()), ...kept])));
   if (!sameInstance(source.id, target.id)) findings.push(...environmentFindings([...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!)));
 
   const verdict: Verdict = findings.some((f) => f.severity === 'blocking')
