@@ -7,7 +7,7 @@ import { DEMO_WORKSPACE, seedDemoWorkspace } from '../../dev/sandbox/demoV2';
 import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';
-import { startHarness, type Harness } from '../support/harness';
+import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
 
 const WS = `workspaces/${DEMO_WORKSPACE}`;
@@ -62,6 +62,13 @@ describe('API revisions and releases of a workspace in configuration snapshots',
     // The release's revision, kept relative, from a GET of the release (the list leaves it out).
     expect(byPath.get(`${API}/releases/r2`)).toEqual({ apiId: `/${API};rev=2`, notes: 'returns' });
     expect(manifest.counts).toMatchObject({ workspaceApis: 2, workspaceApiRevisions: 1, workspaceApiReleases: 1 });
+
+    // Taken in parts (the workspace's APIs a page at a time), the same resources.
+    const response = await h.api('POST', '/api/snapshots', { service: V2 });
+    const instance = await runToCompletion(h, response.body.id);
+    expect(instance.runtimeStatus).toBe('Completed');
+    const inParts = await h.services.snapshots.readManifest((instance.output as { snapshotName: string }).snapshotName);
+    expect((await h.services.snapshots.readDocument(inParts)).resources).toEqual(document.resources);
   });
 
   it('makes an empty v2 standby hold the workspace API’s revisions, its current one and its releases', async () => {
@@ -90,6 +97,20 @@ describe('API revisions and releases of a workspace in configuration snapshots',
     expect(record.verification?.mismatched).toEqual([]);
     expect(await revisionsOf(V2)).toEqual(before);
     expect(await apiTree(V2)).toEqual(tree);
+  });
+
+  it('keeps a standby in step when the source releases another revision of a workspace API', async () => {
+    await apply(await snapshot(), V2_STANDBY);
+    // Revision 3 is made and released on the source between two syncs: the standby makes it, then releases it.
+    await source.put(`${API};rev=3`, { properties: { sourceApiId: `${idOf(V2)}/${API}`, serviceUrl: 'https://partner-orders-r3.weu.contoso.example' } });
+    await source.delete(`${API};rev=3/operations/returns`);
+    await source.put(`${API}/releases/r3`, { properties: { apiId: `${idOf(V2)}/${API};rev=3`, notes: 'no returns' } });
+    const record = await apply(await snapshot(), V2_STANDBY, { mirror: true });
+    expect(record.failed).toEqual([]);
+    expect(record.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect((await revisionsOf(V2_STANDBY)).revisions.find((r) => r.current)?.rev).toBe('3');
+    expect(await revisionsOf(V2_STANDBY)).toEqual(await revisionsOf(V2));
+    expect(await apiTree(V2_STANDBY)).toEqual(await apiTree(V2));
   });
 
   it('deletes a workspace API revision the snapshot lacks only when mirroring', async () => {
