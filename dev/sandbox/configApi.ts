@@ -510,13 +510,14 @@ function newWorkspaceFailure(store: Store, collection: string[]): ConfigAnswer |
 
 /** How many resources count against the same limit: per parent (one API's operations), or per instance (every API). */
 function countedWith(store: Store, counter: LimitCounter): number {
-  const perParent = counter.group.includes('/');
+  // A direct item of `collection/` (not something under one), a non-current revision not counted as an API.
+  const itemOf = (key: string, collection: string) =>
+    key.startsWith(`${collection}/`) && key.indexOf('/', collection.length + 1) === -1 && !key.slice(collection.length).includes(';rev=');
+  if (counter.group.includes('/')) return Object.keys(store).filter((key) => itemOf(key, counter.group)).length;
   const kind = counter.pattern;
-  const candidate = (key: string) =>
-    perParent
-      ? key.startsWith(`${counter.group}/`) && key.split('/').length === counter.group.split('/').length + 1
-      : (key.startsWith(`${kind}/`) || (key.startsWith('workspaces/') && key.split('/')[2] === kind)) && !key.includes(';rev=');
-  return Object.keys(store).filter((key) => candidate(key) && limitCounter(key)?.group === counter.group).length;
+  return Object.keys(store).filter(
+    (key) => itemOf(key, kind) || (key.startsWith('workspaces/') && key.split('/')[2] === kind && itemOf(key, key.split('/').slice(0, 3).join('/'))),
+  ).length;
 }
 
 /** The service-level rule a workspace's follows (`workspaces/apis/releases` → `apis/releases`). */
