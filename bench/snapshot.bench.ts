@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/loadConfig';
 import { revisionPath } from '../src/domain/snapshot/apiRevisions';
-import { childTypes, listedUnder, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/resourceTypes';
+import { childTypes, kindOf, listedUnder, TOP_LEVEL_TYPES, typeOfPath } from '../src/domain/snapshot/resourceTypes';
 import { DEFAULT_PAGE_SIZE, removeResource, seedResource } from '../dev/sandbox/configApi';
 import { DEMO_V2, DEMO_V2_STANDBY, demoV2Services, demoV2Specs } from '../dev/sandbox/demoV2';
 import { SAMPLE_SERVICES, SANDBOX_SUBSCRIPTION, startSandbox } from '../dev/sandbox/startSandbox';
@@ -118,10 +118,12 @@ async function main() {
           collections.get(`${r.path}/${child.pattern.split('/').pop()}`.toLowerCase()) ?? 0,
         );
   }
-  // Also needed: each API's list of revisions (`GET apis` shows current revisions only) and a GET of each item whose
-  // list leaves fields out (releases).
-  for (const r of document.resources)
-    if (typeOfPath(r.path)?.label === 'apis' && !revisionPath(r.path)) collections.set(`${r.path}/revisions`.toLowerCase(), 0);
+  // Also needed: each API's list of revisions (`GET apis` shows current revisions only), the service's and each
+  // workspace's, and a GET of each item whose list leaves fields out (releases).
+  for (const r of document.resources) {
+    const type = typeOfPath(r.path);
+    if (type && kindOf(type) === 'apis' && !revisionPath(r.path)) collections.set(`${r.path}/revisions`.toLowerCase(), 0);
+  }
   const readOneByOne = document.resources.filter((r) => typeOfPath(r.path)?.getEach).length;
   const minimum = [...collections.values()].reduce((n, items) => n + Math.max(1, Math.ceil(items / DEFAULT_PAGE_SIZE)), 0) + readOneByOne;
 

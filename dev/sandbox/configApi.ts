@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   API_LEVEL_FIELDS,
+  apiPlace,
   copyChildren,
   currentRevision,
   listRevisions,
@@ -17,6 +18,7 @@ import {
   revisionOf,
 } from './apiRevisions';
 import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from './configRules';
+import { limitCounter, type LimitCounter } from '../../src/domain/snapshot/tierLimits';
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
 import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
@@ -79,9 +81,9 @@ export function seedResource(service: SandboxService, path: string, properties: 
   const store = resourcesOf(service);
   const kept = structuredClone(properties);
   const segments = path.split('/');
-  // An API is created with revision 1 unless it says otherwise.
-  if (segments.length === 2 && segments[0]!.toLowerCase() === 'apis')
-    kept.apiRevision = revisionNumber(kept.apiRevision) ?? revisionOf(segments[1]!).rev ?? '1';
+  // An API is created with revision 1 unless it says otherwise (at the service or in a workspace).
+  const place = apiPlace(path);
+  if (place?.rest.length === 0) kept.apiRevision = revisionNumber(kept.apiRevision) ?? place.rev ?? '1';
   store[path.toLowerCase()] = { path, properties: kept, etag: nextEtag() };
   const legacy = segments.length === 2 && !revisionOf(segments[1]!).rev ? LEGACY[segments[0]!.toLowerCase()] : undefined;
   if (legacy && !service.configuration[legacy].some((n) => n.toLowerCase() === segments[1]!.toLowerCase())) service.configuration[legacy].push(segments[1]!);
@@ -96,7 +98,8 @@ export function removeResource(service: SandboxService, path: string): void {
   const segments = key.split('/');
   const id = `${service.id}/${key}`.toLowerCase();
   // Deleting an API deletes all of its revisions.
-  const revisions = segments.length === 2 && segments[0] === 'apis' ? `${key};rev=` : undefined;
+  const place = apiPlace(key);
+  const revisions = place?.rev === undefined && place?.rest.length === 0 ? `${key};rev=` : undefined;
   for (const other of Object.keys(store)) {
     // A workspace's links name their other end in the body: they go with it.
     const linked =
@@ -142,8 +145,8 @@ export function serveConfiguration(
   throttle: { scope: object; now: number; pageSize?: number },
 ): ConfigAnswer | undefined {
   const named = rest.split('/').filter(Boolean).map(decodeURIComponent);
-  // `apis/orders;rev=2` is `apis/orders` while revision 2 is current.
-  const { segments, aliased } = named[0]?.toLowerCase() === 'apis' ? resolveRevisionAlias(resourcesOf(service), named) : { segments: named, aliased: false };
+  // `apis/orders;rev=2` is `apis/orders` while revision 2 is current (`workspaces/{w}/apis/…` too).
+  const { segments, aliased } = apiPlace(named.join('/')) ? resolveRevisionAlias(resourcesOf(service), named) : { segments: named, aliased: false };
   const first = segments[0]?.toLowerCase();
   if (first === 'operationresults' && segments.length === 2 && method === 'GET') return operationResult(service, segments[1]!);
   if (segments.length === 3 && first === 'apis' && segments[2]!.toLowerCase() === 'operationsbytags' && method === 'GET') {
@@ -166,22 +169,19 @@ export function serveConfiguration(
     const parent = collectionSegments.slice(0, end).join('/').toLowerCase();
     if (!has(store, parent)) return fail(404, 'config.notfound', 'ResourceNotFound', `'${collectionSegments.slice(0, end).join('/')}' was not found.`);
   }
-  if (rule.type === 'apis/releases' && revisionOf(collectionSegments[1]!).rev !== undefined)
-    return fail(
-      400,
-      'config.refused',
-      'ValidationError',
-      `Releases belong to the API '${revisionOf(collectionSegments[1]!).api}', not to one of its revisions.`,
-    );
+  const kind = kindOfRule(rule);
+  const place = apiPlace(collectionSegments.join('/'));
+  if (kind === 'apis/releases' && place?.rev !== undefined)
+    return fail(400, 'config.refused', 'ValidationError', `Releases belong to the API '${place.api}', not to one of its revisions.`);
   if (segments.length % 2 === 1) {
     if (method !== 'GET') return fail(405, 'config.refused', 'MethodNotAllowed', `${method} is not allowed on a collection.`);
-    if (rule.type === 'apis/revisions') {
-      const value = listRevisions(store, revisionOf(collectionSegments[1]!).api);
+    if (kind === 'apis/revisions') {
+      const value = listRevisions(store, place!.root);
       return { status: 200, kind: 'config.list', body: { value, count: value.length } };
     }
     return newWorkspaceFailure(store, collectionSegments) ?? list(service, store, collectionSegments, rule, url, origin, throttle.pageSize);
   }
-  if (rule.type === 'apis/revisions') return fail(405, 'config.refused', 'MethodNotAllowed', 'Revisions are listed, never read or written one by one.');
+  if (kind === 'apis/revisions') return fail(405, 'config.refused', 'MethodNotAllowed', 'Revisions are listed, never read or written one by one.');
   if (method === 'PUT' || method === 'DELETE') {
     const waitSeconds = takeWriteToken(throttle.scope, service.spec.subscriptionId.toLowerCase(), throttle.now);
     if (waitSeconds !== undefined) {
@@ -206,7 +206,7 @@ export function serveConfiguration(
       const ifMatch = headers['if-match'];
       if (!ifMatch) return fail(400, 'config.delete', 'InvalidParameters', "The 'If-Match' header is required to delete an entity.");
       if (!current) return { status: 204, kind: 'config.delete' };
-      if (aliased && segments.length === 2)
+      if (aliased && apiPlace(path)?.rest.length === 0)
         return fail(400, 'config.delete', 'ValidationError', `'${named[1]}' is the current revision: release another revision before deleting it.`);
       if (ifMatch !== '*' && ifMatch !== current.etag)
         return fail(412, 'config.delete', 'PreconditionFailed', `The entity '${path}' has changed (ETag mismatch).`);
@@ -231,13 +231,13 @@ function list(
   const depth = collection.length + 1;
   // `GET apis` lists current revisions only (the non-current are listed by `apis/{a}/revisions`).
   const items = Object.entries(store)
-    .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth && !(depth === 2 && key.includes(';rev=')))
+    .filter(([key]) => key.startsWith(prefix) && key.split('/').length === depth && !(key.includes(';rev=') && apiPlace(key)?.rest.length === 0))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, r]) => r);
   const toItem = (r: StoredResource) => {
     const item = toArm(service, r, rule, store);
     // The ApiRelease list omits `apiId`: only a GET of the release says which revision it released.
-    if (rule.type === 'apis/releases') delete (item.properties as Record<string, unknown>).apiId;
+    if (kindOfRule(rule) === 'apis/releases') delete (item.properties as Record<string, unknown>).apiId;
     return item;
   };
   return pageOf(service, items, toItem, url, origin, defaultPageSize);
@@ -285,8 +285,8 @@ function put(
     }
     for (const field of Object.keys(rule.readOnly?.(properties) ?? {})) if (field !== 'keyVault') delete properties[field];
     if (properties.keyVault) delete (properties.keyVault as Record<string, unknown>).lastStatus;
-    if (rule.type === 'apis' || rule.type === 'apis/releases') {
-      const checked = rule.type === 'apis' ? revisionPut(service, store, path, properties, current) : releasePut(service, store, path, properties);
+    if (kindOfRule(rule) === 'apis' || kindOfRule(rule) === 'apis/releases') {
+      const checked = kindOfRule(rule) === 'apis' ? revisionPut(service, store, path, properties, current) : releasePut(service, store, path, properties);
       if ('code' in checked) return fail(checked.status, 'config.put', checked.code, checked.message);
       properties = checked.properties;
     }
@@ -295,23 +295,26 @@ function put(
   }
   const segments = path.split('/');
   // A revision is not another API: the tiers' API limits count APIs.
-  const limit = current || revisionOf(name).rev ? undefined : tierLimit(service.spec.sku.name, collectionKey(segments.slice(0, -1)));
-  if (limit !== undefined) {
-    const prefix = `${segments.slice(0, -1).join('/').toLowerCase()}/`;
-    const count = Object.keys(store).filter((k) => k.startsWith(prefix) && k.split('/').length === segments.length && !k.includes(';rev=')).length;
-    if (count >= limit) {
-      return fail(400, 'config.put', 'ServiceLimitReached', `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} here; delete some first.`);
-    }
+  const counter = current || revisionOf(name).rev ? undefined : limitCounter(path);
+  const limit = counter && tierLimit(service.spec.sku.name, counter.pattern);
+  if (counter && limit !== undefined && countedWith(store, counter) >= limit) {
+    const where = counter.group.includes('/') ? `in '${segments.slice(0, -1).join('/')}'` : 'in this instance, its workspaces included';
+    return fail(
+      400,
+      'config.put',
+      'ServiceLimitReached',
+      `The ${service.spec.sku.name} tier allows at most ${limit} ${rule.type} ${where}; delete some first.`,
+    );
   }
   if (rule.secretAction === 'listSecrets' && rule.type.endsWith('subscriptions')) {
     properties.primaryKey ??= randomBytes(16).toString('hex');
     properties.secondaryKey ??= randomBytes(16).toString('hex');
   }
-  const source = rule.type === 'apis' && !current ? sourceRevisions.get(properties) : undefined;
+  const source = kindOfRule(rule) === 'apis' && !current ? sourceRevisions.get(properties) : undefined;
   seedResource(service, current?.path ?? path, properties);
   if (source) copyChildren(store, source, path, nextEtag);
   // Creating a release makes the revision it names current.
-  if (rule.type === 'apis/releases' && !current) makeCurrent(store, segments[1]!, revisionOf(String(properties.apiId).split('/').pop()!).rev!);
+  if (kindOfRule(rule) === 'apis/releases' && !current) makeCurrent(store, apiPlace(path)!.root, revisionOf(String(properties.apiId).split('/').pop()!).rev!);
   const stored = resourcesOf(service)[(current?.path ?? path).toLowerCase()]!;
   if (!current && rule.type === 'workspaces') newWorkspaces.set(stored, new Map());
   const answer = toArm(service, stored, rule, store);
@@ -360,7 +363,7 @@ function revisionPut(service: SandboxService, store: Store, path: string, body: 
   const properties = { ...body };
   const sourceApiId = properties.sourceApiId;
   delete properties.sourceApiId;
-  const { api, rev } = revisionOf(path.split('/')[1]!);
+  const { api, rev, root: rootPath } = apiPlace(path)!;
   if (rev === undefined) {
     const [asked, kept] = [revisionNumber(properties.apiRevision), revisionNumber(current?.properties.apiRevision)];
     if (current && asked !== undefined && asked !== kept) {
@@ -369,9 +372,9 @@ function revisionPut(service: SandboxService, store: Store, path: string, body: 
     }
     return { properties };
   }
-  const root = get(store, `apis/${api.toLowerCase()}`);
+  const root = get(store, rootPath.toLowerCase());
   if (!root) return { status: 404, code: 'ResourceNotFound', message: `API '${api}' was not found: create it before its revisions.` };
-  const refused = refusedRevisionPut(store, api, rev, properties);
+  const refused = refusedRevisionPut(store, rootPath, rev, properties);
   if (refused) return { status: 400, code: 'ValidationError', message: refused };
   for (const field of API_LEVEL_FIELDS) delete properties[field];
   properties.apiRevision = rev;
@@ -381,7 +384,17 @@ function revisionPut(service: SandboxService, store: Store, path: string, body: 
     return { status: 400, code: 'ValidationError', message: `'sourceApiId' (an API of this service) is required to create revision '${api};rev=${rev}'.` };
   const named = sourceApiId.slice(prefix.length).split('/');
   const source = resolveRevisionAlias(store, named).segments.join('/').toLowerCase();
-  if (named.length !== 2 || named[0]!.toLowerCase() !== 'apis' || !get(store, source))
+  // The source is an API (or revision) where the new revision lives: the service's, or the same workspace's.
+  const sourcePlace = apiPlace(named.join('/'));
+  const sameScope =
+    sourcePlace?.rest.length === 0 && sourcePlace.root.slice(0, -sourcePlace.api.length).toLowerCase() === rootPath.slice(0, -api.length).toLowerCase();
+  if (sourcePlace && !sameScope)
+    return {
+      status: 400,
+      code: 'ValidationError',
+      message: `'sourceApiId' must name an API where revision '${api};rev=${rev}' lives ('${sourceApiId}' does not).`,
+    };
+  if (!sourcePlace || !get(store, source))
     return { status: 404, code: 'ResourceNotFound', message: `'sourceApiId' names '${sourceApiId}', which does not exist.` };
   // The copy describes itself: the source revision's description is the source's (not confirmed against Azure).
   const { apiRevisionDescription: _described, ...copied } = structuredClone(get(store, source)!.properties);
@@ -393,17 +406,17 @@ function revisionPut(service: SandboxService, store: Store, path: string, body: 
 
 /** A release names a revision of its own API (`apiId`, a full ID, `;rev=n` or the current one). */
 function releasePut(service: SandboxService, store: Store, path: string, body: Record<string, unknown>): Checked {
-  const api = path.split('/')[1]!;
+  const { api, root } = apiPlace(path)!;
   const apiId = body.apiId;
-  const prefix = `${service.id.toLowerCase()}/apis/`;
+  const prefix = `${service.id.toLowerCase()}/`;
   const invalid = { status: 400, code: 'ValidationError', message: `'apiId' must name a revision of API '${api}' ('${String(apiId)}' does not).` };
   if (typeof apiId !== 'string' || !apiId.toLowerCase().startsWith(prefix)) return invalid;
-  const named = revisionOf(apiId.slice(prefix.length));
-  if (named.api.toLowerCase() !== api.toLowerCase()) return invalid;
-  const rev = named.rev ?? currentRevision(store, api)!;
-  const exists = rev === currentRevision(store, api) || has(store, `apis/${api.toLowerCase()};rev=${rev.toLowerCase()}`);
+  const named = apiPlace(apiId.slice(prefix.length));
+  if (!named || named.rest.length > 0 || named.root.toLowerCase() !== root.toLowerCase()) return invalid;
+  const rev = named.rev ?? currentRevision(store, root)!;
+  const exists = rev === currentRevision(store, root) || has(store, `${root.toLowerCase()};rev=${rev.toLowerCase()}`);
   if (!exists) return { status: 404, code: 'ResourceNotFound', message: `Revision '${rev}' of API '${api}' was not found.` };
-  return { properties: { ...body, apiId: `${service.id}/apis/${api};rev=${rev}` } };
+  return { properties: { ...body, apiId: `${service.id}/${root};rev=${rev}` } };
 }
 
 /** What Azure refuses on PUT: missing required fields, references to what does not exist, IDs of another instance. */
@@ -467,10 +480,10 @@ function toArm(service: SandboxService, resource: StoredResource, rule: Collecti
     properties = { ...(get(store, `${rule.linkTo}/${name.toLowerCase()}`)?.properties ?? {}) };
   } else {
     properties = { ...resource.properties, ...rule.readOnly?.(resource.properties) };
-    const revision = rule.type === 'apis' ? revisionOf(name).rev : undefined;
+    const revision = kindOfRule(rule) === 'apis' ? revisionOf(name).rev : undefined;
     if (revision !== undefined) {
       // A non-current revision shows the API's own fields as the current revision has them.
-      const root = get(store, `apis/${revisionOf(name).api.toLowerCase()}`)?.properties ?? {};
+      const root = get(store, apiPlace(resource.path)!.root.toLowerCase())?.properties ?? {};
       for (const field of API_LEVEL_FIELDS) if (root[field] !== undefined) properties[field] = root[field];
       properties.isCurrent = false;
     }
@@ -509,6 +522,23 @@ function newWorkspaceFailure(store: Store, collection: string[]): ConfigAnswer |
   if (count >= NEW_WORKSPACE_FAILURES) return undefined;
   failures.set(key, count + 1);
   return fail(500, 'config.notready', 'InternalServerError', 'Something went wrong. The workspace is not ready yet.');
+}
+
+/** How many resources count against the same limit: per parent (one API's operations), or per instance (every API). */
+function countedWith(store: Store, counter: LimitCounter): number {
+  // A direct item of `collection/` (not something under one), a non-current revision not counted as an API.
+  const itemOf = (key: string, collection: string) =>
+    key.startsWith(`${collection}/`) && key.indexOf('/', collection.length + 1) === -1 && !key.slice(collection.length).includes(';rev=');
+  if (counter.group.includes('/')) return Object.keys(store).filter((key) => itemOf(key, counter.group)).length;
+  const kind = counter.pattern;
+  return Object.keys(store).filter(
+    (key) => itemOf(key, kind) || (key.startsWith('workspaces/') && key.split('/')[2] === kind && itemOf(key, key.split('/').slice(0, 3).join('/'))),
+  ).length;
+}
+
+/** The service-level rule a workspace's follows (`workspaces/apis/releases` → `apis/releases`). */
+function kindOfRule(rule: CollectionRule): string {
+  return rule.type.replace(/^workspaces\//, '');
 }
 
 function isLinkTo(key: string, target: string): boolean {

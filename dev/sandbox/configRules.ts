@@ -101,6 +101,9 @@ const IN_WORKSPACES = [
   'apis/*/policies',
   'apis/*/schemas',
   'apis/*/diagnostics',
+  // Revisions and releases of a workspace's APIs (WorkspaceApiRevision, WorkspaceApiRelease), by the service's rules.
+  'apis/*/revisions',
+  'apis/*/releases',
   'products',
   'products/*/policies',
   'namedvalues',

@@ -53,6 +53,28 @@ describe('the sandbox configuration API, through the ARM pipeline', () => {
     await expect(standardV2.put('tags/one-more', { properties: { displayName: 'x' } })).rejects.toMatchObject({ code: 'ServiceLimitReached' });
   });
 
+  it('holds the v2 limits in a workspace: per API there, and per instance with the service', async () => {
+    const v2 = h.sandbox.apim.service(V2);
+    seedResource(v2, 'workspaces/team', { displayName: 'team' });
+    seedResource(v2, 'workspaces/team/apis/big', { displayName: 'big', path: 'big' });
+    for (let i = 0; i < 100; i++)
+      seedResource(v2, `workspaces/team/apis/big/operations/op${i}`, { displayName: `op${i}`, method: 'GET', urlTemplate: `/${i}` });
+    const operation = { properties: { displayName: 'more', method: 'GET', urlTemplate: '/more' } };
+    await expect(standardV2.put('workspaces/team/apis/big/operations/one-more', operation)).rejects.toMatchObject({ code: 'ServiceLimitReached' });
+    // Another API of the workspace has its own 100; a change of an existing operation is no new one.
+    await standardV2.put('workspaces/team/apis/small', { properties: { displayName: 'small', path: 'small' } });
+    await standardV2.put('workspaces/team/apis/small/operations/one-more', operation);
+    await standardV2.put('workspaces/team/apis/big/operations/op0', operation);
+    // APIs are counted per instance, the workspaces' with the service's: 500 on Standard v2.
+    for (let i = 0; i < 498; i++) seedResource(v2, `apis/s${i}`, { displayName: `s${i}`, path: `s${i}` });
+    await expect(standardV2.put('workspaces/team/apis/third', { properties: { displayName: 'third', path: 'third' } })).rejects.toMatchObject({
+      code: 'ServiceLimitReached',
+    });
+    await expect(standardV2.put('apis/one-more', { properties: { displayName: 'one-more', path: 'one-more' } })).rejects.toMatchObject({
+      code: 'ServiceLimitReached',
+    });
+  });
+
   it('changes ETags on every write and deletes a resource with its children and the links to it', async () => {
     await standardV2.put('tags/public', { properties: { displayName: 'public' } });
     const first = (await standardV2.get('tags/public'))!.etag;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArmConfigError, ArmConfigClient } from '../../src/azure/snapshot/armConfigClient';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
+import { TEMPORARY_RELEASE_NOTES } from '../../src/domain/snapshot/apiRevisions';
 import { parseServiceId } from '../../src/domain/resourceId';
 import { removeResource } from '../../dev/sandbox/configApi';
 import { seedDemoV2 } from '../../dev/sandbox/demoV2';
@@ -168,6 +169,38 @@ describe('API revisions and releases in configuration snapshots', () => {
     // Merge keeps the standby's own release; mirror removes it, and the standby is the source's again.
     await apply(name, V2_STANDBY, { mirror: true });
     expect(await revisionsOf(V2_STANDBY, 'orders')).toEqual(await revisionsOf(V2, 'orders'));
+  });
+
+  it('removes, in merge mode too, the temporary release an apply that died left behind, and no release apim-dr did not make', async () => {
+    const name = await snapshot();
+    await apply(name, V2_STANDBY);
+    // A dead apply's leftover: apim-dr's name and notes. Beside it, a release someone made with the same kind of name.
+    const standby = client(V2_STANDBY);
+    const release = (notes: string) => ({ properties: { apiId: `${idOf(V2_STANDBY)}/apis/orders;rev=1`, notes } });
+    await standby.put('apis/orders/releases/apim-dr-current', release(TEMPORARY_RELEASE_NOTES));
+    await standby.put('apis/orders/releases/apim-dr-current-1', release('rolled back by hand'));
+    await standby.put('apis/orders/releases/r2-again', { properties: { apiId: `${idOf(V2_STANDBY)}/apis/orders;rev=2` } });
+
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.writes.filter((w) => w.op === 'delete')).toEqual([{ op: 'delete', path: 'apis/orders/releases/apim-dr-current', wave: 4.8 }]);
+    const record = await apply(name, V2_STANDBY);
+    expect(record.failed).toEqual([]);
+    expect(record.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect((await revisionsOf(V2_STANDBY, 'orders')).releases.map((r) => r.name).sort()).toEqual(['apim-dr-current-1', 'r2', 'r2-again']);
+  });
+
+  it('carries no leftover temporary release from a snapshot that caught one, and verifies clean without it', async () => {
+    await source.put('apis/orders/releases/apim-dr-current', { properties: { apiId: `${idOf(V2)}/apis/orders;rev=2`, notes: TEMPORARY_RELEASE_NOTES } });
+    const name = await snapshot();
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.writes.filter((w) => w.path.includes('apim-dr-current'))).toEqual([]);
+    const record = await apply(name, V2_STANDBY);
+    expect(record.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect((await revisionsOf(V2_STANDBY, 'orders')).releases.map((r) => r.name)).toEqual(['r2']);
+    // Applied back to its own instance, it removes the leftover there.
+    const back = await apply(name, V2, { allowInPlace: true });
+    expect(back.verification).toMatchObject({ mismatched: [], stillPresent: [] });
+    expect((await revisionsOf(V2, 'orders')).releases.map((r) => r.name)).toEqual(['r2']);
   });
 
   it("captures the demo's orders revisions and applies them to its standby", async () => {

@@ -121,6 +121,28 @@ describe('snapshots of an instance with a workspace', () => {
     for (const [key, resource] of Object.entries(afterDelete)) expect(after[key]?.etag, key).toBe(resource.etag);
   });
 
+  it('refuses, before any write, a workspace API with more operations than the v2 target allows per API', async () => {
+    // Held in the source only as an instance of a tier without that limit would hold it (seeded past the sandbox's check).
+    const v2 = h.sandbox.apim.service(V2);
+    for (let i = 0; i < 99; i++)
+      seedResource(v2, `${WS}/apis/partner-orders/operations/more-${i}`, { displayName: `more ${i}`, method: 'GET', urlTemplate: `/more/${i}` });
+    const name = await snapshot();
+    const check = await checkSnapshotApply(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test' });
+    expect(check.verdict).toBe('Not restorable');
+    expect(check.findings.filter((f) => f.code === 'TierLimit')).toEqual([
+      expect.objectContaining({
+        resource: `${WS}/apis/partner-orders/operations`,
+        message: `StandardV2 allows 100 operations per API; ${WS}/apis/partner-orders would have 101`,
+        fix: expect.stringContaining('--only'),
+      }),
+    ]);
+    const puts = h.sandbox.apim.count('config.put');
+    await expect(
+      applySnapshot(h.services, { snapshotName: name, target: V2_STANDBY, requestedBy: 'test', requestedAt: h.clock.now().toISOString() }),
+    ).rejects.toMatchObject({ kind: 'refused', code: 'NotRestorable' });
+    expect(h.sandbox.apim.count('config.put')).toBe(puts);
+  });
+
   it('brings back a whole deleted workspace with --only workspaces/<w>, and nothing of the service', async () => {
     const name = await snapshot();
     const before = stored(V2);

@@ -1,7 +1,7 @@
 /** Reads an instance's whole configuration through ARM: every type, every page, children under their parents. */
 import { captureResource, type NotCaptured, type SnapshotResource } from '../../domain/snapshot/captureResource';
-import { revisionOf, revisionPath } from '../../domain/snapshot/apiRevisions';
-import { childTypes, listedUnder, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
+import { apiPlace } from '../../domain/snapshot/apiRevisions';
+import { childTypes, kindOf, listedUnder, TOP_LEVEL_TYPES, typeByLabel, typeOfPath, type ResourceType } from '../../domain/snapshot/resourceTypes';
 import { ArmConfigError, type ArmConfigClient, type ArmItem } from './armConfigClient';
 import { readOperationTags } from './readOperationTags';
 
@@ -90,8 +90,7 @@ export async function readPaths(client: ArmConfigClient, paths: string[]): Promi
   const wanted = [...new Set(paths)].sort((a, b) => a.length - b.length);
   // An API is read with its revisions: `apis/orders;rev=2` needs no read of its own when `apis/orders` is wanted.
   const under = (p: string, q: string) =>
-    p.toLowerCase().startsWith(`${q.toLowerCase()}/`) ||
-    (!!revisionPath(p.split('/').slice(0, 2).join('/')) && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
+    p.toLowerCase().startsWith(`${q.toLowerCase()}/`) || (apiPlace(p)?.rev !== undefined && p.toLowerCase().startsWith(`${q.toLowerCase()};rev=`));
   const roots = wanted.filter((p, i) => !wanted.slice(0, i).some((q) => childTypes(typeOfPath(q)?.pattern ?? '').length > 0 && under(p, q)));
   await Promise.all(
     roots.map(async (path) => {
@@ -148,23 +147,28 @@ async function keep(
   read.notCaptured.push(...captured.notCaptured);
   if (!captured.resource) return;
   read.resources.push(captured.resource);
-  const revision = type.pattern === 'apis' ? revisionOf(path.split('/')[1]!).rev : undefined;
+  // At the service and in a workspace alike.
+  const api = kindOf(type) === 'apis';
+  const revision = api ? apiPlace(path)?.rev : undefined;
   const children = childTypes(type.pattern).filter(
     (child) =>
       !without.includes(child) &&
       !child.listedBy &&
       (!child.underApiType || item.properties?.type === child.underApiType) &&
       // Releases belong to the API, not to each of its revisions.
-      (revision === undefined || child.label !== 'apiReleases'),
+      (revision === undefined || kindOf(child) !== 'apis/*/releases'),
   );
   await Promise.all([
     ...children.map((child) => readType(client, child, `${path}/`, read)),
     ...listedUnder(type.pattern).map((nested) => readOperationTags(client, nested, path, (linkPath) => keep(client, nested, linkPath, { name: '' }, read))),
-    type.pattern === 'apis' && revision === undefined ? readRevisions(client, type, path, read) : undefined,
+    api && revision === undefined ? readRevisions(client, type, path, read) : undefined,
   ]);
 }
 
-/** `GET apis` lists current revisions only: the others are found in `apis/{a}/revisions` and read as `apis/{a};rev={n}`. */
+/**
+ * `GET apis` lists current revisions only: the others are found in `apis/{a}/revisions` and read as `apis/{a};rev={n}`
+ * (in a workspace: `workspaces/{w}/apis/{a}/revisions`, WorkspaceApiRevision_ListByService).
+ */
 async function readRevisions(client: ArmConfigClient, type: ResourceType, path: string, read: ConfigurationRead): Promise<void> {
   const revisions = (await client.list(`${path}/revisions`)) as unknown as { apiRevision?: string; isCurrent?: boolean }[];
   await Promise.all(

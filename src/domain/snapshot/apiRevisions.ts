@@ -29,17 +29,46 @@ export function revisionOf(name: string): { api: string; rev?: string } {
   return match ? { api: match[1]!, rev: match[2]! } : { api: name };
 }
 
-/** `apis/orders;rev=2` → `{ api: 'orders', rev: '2' }` for a non-current revision itself (not its children), else undefined. */
-export function revisionPath(path: string): { api: string; rev: string } | undefined {
+/** Where a path sits under an API, at the service (`apis/…`) or in a workspace (`workspaces/{w}/apis/…`). */
+export interface ApiPlace {
+  /** The API's own path, revision left out: `apis/orders`, `workspaces/team/apis/orders`. */
+  root: string;
+  api: string;
+  rev?: string;
+  /** The segments below the API (or revision): `['releases', 'r2']`; none for the API itself. */
+  rest: string[];
+}
+
+/** `workspaces/team/apis/orders;rev=2/operations/get` → its API, revision and what is below; undefined outside an API. */
+export function apiPlace(path: string): ApiPlace | undefined {
   const segments = path.split('/');
-  if (segments.length !== 2 || segments[0]!.toLowerCase() !== 'apis') return undefined;
-  const { api, rev } = revisionOf(segments[1]!);
-  return rev === undefined ? undefined : { api, rev };
+  const at = segments[0]?.toLowerCase() === 'apis' ? 0 : segments[0]?.toLowerCase() === 'workspaces' && segments[2]?.toLowerCase() === 'apis' ? 2 : -1;
+  if (at < 0 || segments.length < at + 2) return undefined;
+  const { api, rev } = revisionOf(segments[at + 1]!);
+  return { root: [...segments.slice(0, at + 1), api].join('/'), api, rev, rest: segments.slice(at + 2) };
+}
+
+/** An API itself (current revision), not one of its revisions nor a child: `apis/orders`, `workspaces/w/apis/orders`. */
+export function isApiRoot(path: string): boolean {
+  const place = apiPlace(path);
+  return !!place && place.rev === undefined && place.rest.length === 0;
+}
+
+/** A release of an API: `apis/orders/releases/r2`, `workspaces/w/apis/orders/releases/r2`. */
+export function isRelease(path: string): boolean {
+  const place = apiPlace(path);
+  return !!place && place.rev === undefined && place.rest.length === 2 && place.rest[0]!.toLowerCase() === 'releases';
+}
+
+/** `apis/orders;rev=2` → `{ api: 'orders', rev: '2', root: 'apis/orders' }` for a non-current revision itself (not its children). */
+export function revisionPath(path: string): { api: string; rev: string; root: string } | undefined {
+  const place = apiPlace(path);
+  return place && place.rev !== undefined && place.rest.length === 0 ? { api: place.api, rev: place.rev, root: place.root } : undefined;
 }
 
 /** Whether `key` is the API `root` (`apis/orders`), one of its revisions, or under either (lowercased keys). */
 export function isUnderApi(key: string, root: string): boolean {
-  return key === root || key.startsWith(`${root}/`) || (root.split('/').length === 2 && root.startsWith('apis/') && key.startsWith(`${root};rev=`));
+  return key === root || key.startsWith(`${root}/`) || (isApiRoot(root) && key.startsWith(`${root};rev=`));
 }
 
 /**
@@ -49,8 +78,7 @@ export function isUnderApi(key: string, root: string): boolean {
 export function currentRevisionAliases(resources: SnapshotResource[]): Map<string, string> {
   const aliases = new Map<string, string>();
   for (const r of resources) {
-    const segments = r.path.toLowerCase().split('/');
-    if (segments.length !== 2 || segments[0] !== 'apis' || revisionOf(segments[1]!).rev !== undefined) continue;
+    if (!isApiRoot(r.path)) continue;
     aliases.set(`${r.path.toLowerCase()};rev=${(revisionNumber(r.properties?.apiRevision) ?? '1').toLowerCase()}`, r.path.toLowerCase());
   }
   return aliases;
@@ -67,18 +95,17 @@ export function revisionWave(resource: SnapshotResource, aliases: Map<string, st
     const n = Number(revision.rev);
     return REVISIONS_WAVE + (Number.isInteger(n) && n > 0 && n < 500 ? n : 500) / 1000;
   }
-  const segments = resource.path.split('/');
-  if (segments.length === 4 && segments[0]!.toLowerCase() === 'apis' && segments[2]!.toLowerCase() === 'releases') {
+  if (isRelease(resource.path)) {
     const released = releasedRevision(resource);
-    return released && aliases.get(released) === `apis/${segments[1]!.toLowerCase()}` ? CURRENT_RELEASE_WAVE : RELEASES_WAVE;
+    return released && aliases.get(released) === apiPlace(resource.path)!.root.toLowerCase() ? CURRENT_RELEASE_WAVE : RELEASES_WAVE;
   }
   return wave;
 }
 
-/** The revision a release names (`apis/orders;rev=2`, lowercased), from its relative `apiId`. */
+/** The revision a release names (`apis/orders;rev=2`, `workspaces/w/apis/orders;rev=2`, lowercased), from its relative `apiId`. */
 export function releasedRevision(resource: SnapshotResource): string | undefined {
   const apiId = resource.properties?.apiId;
-  return typeof apiId === 'string' && apiId.startsWith('/apis/') ? apiId.slice(1).toLowerCase() : undefined;
+  return typeof apiId === 'string' && apiId.startsWith('/') && apiPlace(apiId.slice(1))?.rest.length === 0 ? apiId.slice(1).toLowerCase() : undefined;
 }
 
 /**
@@ -90,12 +117,14 @@ export function revisionBody(path: string, properties: Record<string, unknown>, 
   if (!revision) return properties;
   const body = { ...properties };
   for (const field of API_LEVEL_FIELDS) delete body[field];
-  if (create) body.sourceApiId = `${targetId}/apis/${revision.api}`;
+  if (create) body.sourceApiId = `${targetId}/${revision.root}`;
   return body;
 }
 
 /** The release apply creates, then deletes, where no release of the snapshot would leave its current revision current. */
 export const TEMPORARY_RELEASE = /^apim-dr-current(-\d+)?$/i;
+/** The notes apim-dr writes on its temporary release: with the name, what tells a leftover of its own from anyone's. */
+export const TEMPORARY_RELEASE_NOTES = 'apim-dr: makes the snapshot’s current revision current';
 
 /**
  * Where the releases the apply creates (or a switch) would leave another revision current than the snapshot's, and no
@@ -110,8 +139,8 @@ export function temporaryReleases(
   current: Map<string, SnapshotResource>,
 ): PlannedWrite[] {
   const added: PlannedWrite[] = [];
-  const created = writes.filter((w) => w.op === 'create' && w.path.split('/').length === 4 && w.path.split('/')[2]!.toLowerCase() === 'releases');
-  const roots = new Set([...switched, ...created.map((w) => w.path.split('/').slice(0, 2).join('/').toLowerCase())]);
+  const created = writes.filter((w) => w.op === 'create' && isRelease(w.path));
+  const roots = new Set([...switched, ...created.map((w) => apiPlace(w.path)!.root.toLowerCase())]);
   for (const root of roots) {
     const api = byPath.get(root);
     if (!api) continue;
@@ -146,8 +175,7 @@ export interface RevisionSwitch {
 export function revisionSwitches(byPath: Map<string, SnapshotResource>, selected: Set<string>, current: Map<string, SnapshotResource>): RevisionSwitch[] {
   const switches: RevisionSwitch[] = [];
   for (const key of selected) {
-    const segments = key.split('/');
-    if (segments.length !== 2 || segments[0] !== 'apis' || revisionOf(segments[1]!).rev !== undefined || !current.has(key)) continue;
+    if (!isApiRoot(key) || !current.has(key)) continue;
     const to = revisionNumber(byPath.get(key)!.properties?.apiRevision) ?? '1';
     const from = revisionNumber(current.get(key)!.properties?.apiRevision) ?? '1';
     if (to !== from) switches.push({ root: key, path: byPath.get(key)!.path, from, to, create: !current.has(`${key};rev=${to.toLowerCase()}`) });
@@ -195,14 +223,14 @@ export function afterSwitches(
 export function resourceAt(byPath: Map<string, SnapshotResource>, path: string): SnapshotResource | undefined {
   const found = byPath.get(path.toLowerCase());
   if (found) return found;
-  const segments = path.split('/');
-  if (segments.length === 4 && TEMPORARY_RELEASE.test(segments[3]!)) {
-    const api = byPath.get(segments.slice(0, 2).join('/').toLowerCase());
+  const place = apiPlace(path);
+  if (place && isRelease(path) && TEMPORARY_RELEASE.test(place.rest[1]!)) {
+    const api = byPath.get(place.root.toLowerCase());
     const rev = revisionNumber(api?.properties?.apiRevision);
-    if (api && rev) return { path, properties: { apiId: `/apis/${segments[1]!};rev=${rev}`, notes: 'apim-dr: makes the snapshot’s current revision current' } };
+    if (api && rev) return { path, properties: { apiId: `/${place.root};rev=${rev}`, notes: TEMPORARY_RELEASE_NOTES } };
   }
   const revision = revisionPath(path);
-  const root = revision && byPath.get(`apis/${revision.api.toLowerCase()}`);
+  const root = revision && byPath.get(revision.root.toLowerCase());
   if (!root || revisionNumber(root.properties?.apiRevision) !== revision.rev) return undefined;
   return { path, properties: root.properties };
 }
@@ -247,12 +275,12 @@ export function copiedChildrenToDelete(
   for (const write of writes) {
     // (A revision created only to be released is the snapshot's current one: `afterSwitches` predicts its copy.)
     const revision = write.op === 'create' && byPath.has(write.path.toLowerCase()) ? revisionPath(write.path) : undefined;
-    const root = revision && `apis/${revision.api.toLowerCase()}`;
+    const root = revision && revision.root.toLowerCase();
     if (!revision || !root || !current.has(root)) continue;
     const copied: string[] = [];
     for (const [key, resource] of [...current].sort(([a], [b]) => a.length - b.length)) {
       if (!key.startsWith(`${root}/`) || key.startsWith(`${root}/releases/`)) continue;
-      const path = `${write.path}/${resource.path.split('/').slice(2).join('/')}`;
+      const path = `${write.path}/${resource.path.slice(root.length + 1)}`;
       const lower = path.toLowerCase();
       if (byPath.has(lower) && !skipped.has(lower)) continue;
       // A child goes with its parent.

@@ -17,7 +17,9 @@ import { REDACTED, type NotCaptured, type SnapshotResource } from './captureReso
 import { kindOf, LINK_REFERENCE_FIELDS, RESOURCE_TYPES, typeOfPath, workspaceOf, type ResourceType } from './resourceTypes';
 import { fieldsOf, supplyFlags } from './secretFields';
 import { isV2, tierLacks, tierLimit, tiersWith } from './tierLimits';
+import { leftoverReleaseDeletes, withoutOwnTemporaryReleases } from './leftoverReleases';
 import { workspaceFindings } from './workspaceFindings';
+import { workspaceLimitFindings } from './workspaceLimits';
 
 export type Verdict = 'Fully restorable' | 'Partially restorable' | 'Not restorable';
 
@@ -80,7 +82,9 @@ export interface SnapshotSource {
 /** The left-out field a resource cannot be created without: the target must have it already, or it is supplied. */
 const REQUIRED_TO_CREATE: Record<string, string> = { namedValues: 'value', identityProviders: 'clientSecret', certificates: 'data' };
 
-export function planApply(source: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
+export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
+  // apim-dr's own temporary release, caught by a snapshot while an apply had it there, is no configuration to carry.
+  const source = withoutOwnTemporaryReleases(snapshot);
   const findings: Finding[] = [];
   const byPath = new Map(source.resources.map((r) => [r.path.toLowerCase(), r]));
   const original = new Map(target.resources.map((r) => [r.path.toLowerCase(), r]));
@@ -241,6 +245,8 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
       original,
     ),
   );
+  // The temporary release an apply that died left behind goes, merge or mirror, under the APIs this apply covers.
+  writes.push(...leftoverReleaseDeletes(original, (api) => !options.only?.length || selected.has(api), writes));
   if (options.mirror) {
     // Within --only, mirror deletes under the named resources alone, never under what they merely need.
     const roots = (options.mirrorWithin ?? options.only ?? []).map((o) => o.toLowerCase());
@@ -257,6 +263,8 @@ export function planApply(source: SnapshotSource, target: ApplyTarget, options: 
   }
 
   findings.push(...limitFindings(target, current, selected, skipped, options.mirror === true));
+  const kept = [...selected].filter((k) => !skipped.has(k));
+  findings.push(...workspaceLimitFindings(target.tier, new Set([...(options.mirror ? [] : current.keys()), ...kept])));
   if (!sameInstance(source.id, target.id)) findings.push(...environmentFindings([...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!)));
 
   const verdict: Verdict = findings.some((f) => f.severity === 'blocking')
@@ -335,7 +343,7 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   if (type?.linkTo) deps.push(`${type.linkTo}/${segments[segments.length - 1]}`);
   // A revision is made from its API; a release needs the revision it names (`apiId`).
   const revision = revisionPath(resource.path);
-  if (revision) deps.push(`apis/${revision.api}`);
+  if (revision) deps.push(revision.root);
   const p = resource.properties ?? {};
   for (const field of ['apiVersionSetId', 'loggerId', 'scope', 'ownerId', ...LINK_REFERENCE_FIELDS]) {
     const value = p[field];

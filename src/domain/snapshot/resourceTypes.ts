@@ -62,6 +62,8 @@ const WORKSPACE_TYPES: ResourceType[] = [
   { pattern: 'workspaces/*/products', label: 'workspaceProducts', wave: 4 },
   { pattern: 'workspaces/*/apis', label: 'workspaceApis', wave: 4 },
   { pattern: 'workspaces/*/apis/*/operations', label: 'workspaceOperations', wave: 5 },
+  // A workspace API's releases, as the service's (WorkspaceApiRelease): after its revisions, before its children.
+  { pattern: 'workspaces/*/apis/*/releases', label: 'workspaceApiReleases', wave: 4.8, getEach: true },
   { pattern: 'workspaces/*/apis/*/schemas', label: 'workspaceApiSchemas', wave: 5 },
   { pattern: 'workspaces/*/apis/*/diagnostics', label: 'workspaceApiDiagnostics', wave: 5 },
   { pattern: 'workspaces/*/products/*/apiLinks', label: 'workspaceProductApiLinks', wave: 5 },

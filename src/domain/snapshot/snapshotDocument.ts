@@ -20,7 +20,11 @@ export function countByType(resources: SnapshotResource[]): Record<string, numbe
   const counts: Record<string, number> = {};
   for (const r of resources) {
     // A non-current revision is counted apart from the APIs (the tiers' limits count APIs).
-    const label = revisionPath(r.path) ? 'apiRevisions' : (typeOfPath(r.path)?.label ?? 'unknown');
+    const label = revisionPath(r.path)
+      ? r.path.toLowerCase().startsWith('workspaces/')
+        ? 'workspaceApiRevisions'
+        : 'apiRevisions'
+      : (typeOfPath(r.path)?.label ?? 'unknown');
     counts[label] = (counts[label] ?? 0) + 1;
   }
   return counts;
