@@ -20,7 +20,8 @@ import { COLLECTION_RULES, collectionKey, tierLimit, type CollectionRule } from 
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
 import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
-import { apiExtraInvalid, operationTagEntries } from './apiExtras';
+import { apiExtraInvalid, operationTagEntries, tagDescriptionView } from './apiExtras';
+import { cacheInvalid, cacheNamedValue, cacheSecret, isCachePath } from './caches';
 
 export interface StoredResource {
   /** Relative to the service, as first written (`apis/orders/operations/get`). */
@@ -82,7 +83,9 @@ export function seedResource(service: SandboxService, path: string, properties: 
   // An API is created with revision 1 unless it says otherwise.
   if (segments.length === 2 && segments[0]!.toLowerCase() === 'apis')
     kept.apiRevision = revisionNumber(kept.apiRevision) ?? revisionOf(segments[1]!).rev ?? '1';
-  store[path.toLowerCase()] = { path, properties: kept, etag: nextEtag() };
+  const cache = isCachePath(path) ? cacheSecret(store, path, kept) : undefined;
+  if (cache?.namedValue) seedResource(service, cache.namedValue.path, cache.namedValue.properties);
+  store[path.toLowerCase()] = { path, properties: cache?.properties ?? kept, etag: nextEtag() };
   const legacy = segments.length === 2 && !revisionOf(segments[1]!).rev ? LEGACY[segments[0]!.toLowerCase()] : undefined;
   if (legacy && !service.configuration[legacy].some((n) => n.toLowerCase() === segments[1]!.toLowerCase())) service.configuration[legacy].push(segments[1]!);
   resourcesOf(service);
@@ -97,6 +100,7 @@ export function removeResource(service: SandboxService, path: string): void {
   const id = `${service.id}/${key}`.toLowerCase();
   // Deleting an API deletes all of its revisions.
   const revisions = segments.length === 2 && segments[0] === 'apis' ? `${key};rev=` : undefined;
+  const cacheSecretPath = isCachePath(key) ? cacheNamedValue(store, key) : undefined;
   for (const other of Object.keys(store)) {
     // A workspace's links name their other end in the body: they go with it.
     const linked =
@@ -110,6 +114,7 @@ export function removeResource(service: SandboxService, path: string): void {
   const legacy = segments.length === 2 ? LEGACY[segments[0]!] : undefined;
   if (legacy) service.configuration[legacy] = service.configuration[legacy].filter((n) => n.toLowerCase() !== segments[1]);
   resourcesOf(service);
+  if (cacheSecretPath) removeResource(service, cacheSecretPath);
 }
 
 /** ARM's write budget per subscription as a token bucket: 200 writes, refilled 10 a second. */
@@ -436,7 +441,7 @@ function validate(
       if (!has(store, `${scope}backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
     }
   }
-  const extra = apiExtraInvalid(store, rule, path, properties);
+  const extra = apiExtraInvalid(store, rule, path, properties) ?? (rule.type === 'caches' ? cacheInvalid(store, path, properties) : undefined);
   if (extra) return extra;
   if (rule.type.endsWith('namedValues') && typeof properties.value === 'string' && properties.value.length > 4096)
     return 'A named value may not exceed 4,096 characters.';
@@ -477,6 +482,7 @@ function toArm(service: SandboxService, resource: StoredResource, rule: Collecti
     const secret = !rule.type.endsWith('namedValues') || properties.secret === true || properties.keyVault !== undefined;
     for (const field of rule.writeOnly ?? []) if (secret) delete properties[field];
     if (rule.type.endsWith('policies')) properties.format = 'rawxml';
+    if (rule.type === 'apis/tagDescriptions') Object.assign(properties, tagDescriptionView(service.id, store, name));
   }
   return { id: `${service.id}/${resource.path}`, type: `Microsoft.ApiManagement/service/${rule.type}`, name, properties };
 }
