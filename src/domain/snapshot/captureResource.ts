@@ -162,7 +162,9 @@ function redactBackendCredentials(properties: Record<string, unknown>, report: (
 function redactLoggerCredentials(properties: Record<string, unknown>, report: (what: string) => void): void {
   const credentials = properties.credentials as Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(credentials ?? {})) {
-    if (typeof value === 'string' && !isReference(value)) {
+    // `{{<24-hex>}}` names the named value APIM made of the key, which a snapshot leaves out: the key is supplied instead.
+    const own = typeof value === 'string' && AUTO_NAMED_VALUE.test(/^\{\{([^{}]+)\}\}$/.exec(value.trim())?.[1] ?? '');
+    if (typeof value === 'string' && (!isReference(value) || own)) {
       credentials![name] = REDACTED;
       report(`credentials.${name}`);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependenciesOf, planApply, type SnapshotSource } from '../../../../src/domain/snapshot/applyPlan';
-import { captureResource, type SnapshotResource } from '../../../../src/domain/snapshot/captureResource';
+import { captureResource, REDACTED, type SnapshotResource } from '../../../../src/domain/snapshot/captureResource';
 import { typeOfPath } from '../../../../src/domain/snapshot/resourceTypes';
 import { isSuppliable, supplyFlags } from '../../../../src/domain/snapshot/secretFields';
 
@@ -28,6 +28,13 @@ describe('capturing caches, tag descriptions and product wikis', () => {
   it('leaves out the named value APIM makes of a connection string, and what a tag description echoes of its tag', () => {
     expect(capture('namedValues/5f7fbca77a891a2200f3db38', { displayName: 'x', secret: true })).toEqual({ notCaptured: [] });
     expect(capture('namedValues/orders-key', { displayName: 'orders-key', secret: false, value: 'v' }).resource).toBeDefined();
+    // A logger's key kept the same way is then named as left out, to be supplied, not as a reference to nothing.
+    const logger = capture('loggers/ai', {
+      loggerType: 'applicationInsights',
+      credentials: { instrumentationKey: '{{5f7fbca77a891a2200f3db39}}', x: '{{mine}}' },
+    });
+    expect(logger.notCaptured.map((n) => n.what)).toEqual(['credentials.instrumentationKey']);
+    expect(logger.resource?.properties?.credentials).toEqual({ instrumentationKey: REDACTED, x: '{{mine}}' });
     const description = capture('apis/a/tagDescriptions/t', { tagId: `${SOURCE_ID}/tags/t`, displayName: 'T', description: 'd', externalDocsUrl: 'u' });
     expect(description.resource?.properties).toEqual({ description: 'd', externalDocsUrl: 'u' });
     expect(typeOfPath('products/p/wikis/default')?.label).toBe('productWikis');
