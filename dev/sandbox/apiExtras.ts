@@ -30,15 +30,23 @@ export function operationTagEntries(store: Store, apiKey: string): unknown[] {
     });
 }
 
-/** Why ARM would refuse this PUT of a resolver or a wiki, if it would. */
+/** Why ARM would refuse this PUT of a resolver, a wiki (an API's or a product's) or a tag description, if it would. */
 export function apiExtraInvalid(store: Store, rule: CollectionRule, path: string, properties: Record<string, unknown>): string | undefined {
   const api = path.split('/').slice(0, 2).join('/').toLowerCase();
   if (rule.type === 'apis/resolvers' && store[api]?.properties.type !== 'graphql') return `'${path}': resolvers can only be added to a GraphQL API.`;
-  if (rule.type === 'apis/wikis') {
+  // A tag description is named after a tag of the service (TagDescription_CreateOrUpdate's tagDescriptionId).
+  if (rule.type === 'apis/tagDescriptions' && !store[`tags/${path.split('/').pop()!.toLowerCase()}`])
+    return `'${path}': tag '${path.split('/').pop()}' was not found.`;
+  if (rule.type === 'apis/wikis' || rule.type === 'products/wikis') {
     for (const document of (properties.documents as { documentationId?: string }[] | undefined) ?? []) {
       const id = document.documentationId ?? '';
       if (!store[`documentations/${id.toLowerCase()}`]) return `'${path}': documentation '${id}' was not found.`;
     }
   }
   return undefined;
+}
+
+/** What a tag description's GET adds: its tag, by full ID and display name (TagDescriptionContractProperties). */
+export function tagDescriptionView(serviceId: string, store: Store, tag: string): Record<string, unknown> {
+  return { tagId: `${serviceId}/tags/${tag}`, displayName: store[`tags/${tag.toLowerCase()}`]?.properties.displayName ?? tag };
 }

@@ -22,7 +22,8 @@ import { limitCounter, type LimitCounter } from '../../src/domain/snapshot/tierL
 import { fakeGuid, type SandboxConfiguration, type SandboxService } from './model';
 import { LINK_REFERENCE_FIELDS as LINK_FIELDS } from '../../src/domain/snapshot/resourceTypes';
 import { uniqueName } from '../../src/domain/snapshot/workspaceFindings';
-import { apiExtraInvalid, operationTagEntries } from './apiExtras';
+import { apiExtraInvalid, operationTagEntries, tagDescriptionView } from './apiExtras';
+import { cacheInvalid, cacheNamedValue, cacheSecret, isCachePath } from './caches';
 
 export interface StoredResource {
   /** Relative to the service, as first written (`apis/orders/operations/get`). */
@@ -84,7 +85,9 @@ export function seedResource(service: SandboxService, path: string, properties: 
   // An API is created with revision 1 unless it says otherwise (at the service or in a workspace).
   const place = apiPlace(path);
   if (place?.rest.length === 0) kept.apiRevision = revisionNumber(kept.apiRevision) ?? place.rev ?? '1';
-  store[path.toLowerCase()] = { path, properties: kept, etag: nextEtag() };
+  const cache = isCachePath(path) ? cacheSecret(store, path, kept) : undefined;
+  if (cache?.namedValue) seedResource(service, cache.namedValue.path, cache.namedValue.properties);
+  store[path.toLowerCase()] = { path, properties: cache?.properties ?? kept, etag: nextEtag() };
   const legacy = segments.length === 2 && !revisionOf(segments[1]!).rev ? LEGACY[segments[0]!.toLowerCase()] : undefined;
   if (legacy && !service.configuration[legacy].some((n) => n.toLowerCase() === segments[1]!.toLowerCase())) service.configuration[legacy].push(segments[1]!);
   resourcesOf(service);
@@ -100,6 +103,7 @@ export function removeResource(service: SandboxService, path: string): void {
   // Deleting an API deletes all of its revisions.
   const place = apiPlace(key);
   const revisions = place?.rev === undefined && place?.rest.length === 0 ? `${key};rev=` : undefined;
+  const cacheSecretPath = isCachePath(key) ? cacheNamedValue(store, key) : undefined;
   for (const other of Object.keys(store)) {
     // A workspace's links name their other end in the body: they go with it.
     const linked =
@@ -113,6 +117,7 @@ export function removeResource(service: SandboxService, path: string): void {
   const legacy = segments.length === 2 ? LEGACY[segments[0]!] : undefined;
   if (legacy) service.configuration[legacy] = service.configuration[legacy].filter((n) => n.toLowerCase() !== segments[1]);
   resourcesOf(service);
+  if (cacheSecretPath) removeResource(service, cacheSecretPath);
 }
 
 /** ARM's write budget per subscription as a token bucket: 200 writes, refilled 10 a second. */
@@ -449,7 +454,7 @@ function validate(
       if (!has(store, `${scope}backends/${id!.toLowerCase()}`)) return `The backend '${id}' referenced in the policy was not found.`;
     }
   }
-  const extra = apiExtraInvalid(store, rule, path, properties);
+  const extra = apiExtraInvalid(store, rule, path, properties) ?? (rule.type === 'caches' ? cacheInvalid(store, path, properties) : undefined);
   if (extra) return extra;
   if (rule.type.endsWith('namedValues') && typeof properties.value === 'string' && properties.value.length > 4096)
     return 'A named value may not exceed 4,096 characters.';
@@ -490,6 +495,7 @@ function toArm(service: SandboxService, resource: StoredResource, rule: Collecti
     const secret = !rule.type.endsWith('namedValues') || properties.secret === true || properties.keyVault !== undefined;
     for (const field of rule.writeOnly ?? []) if (secret) delete properties[field];
     if (rule.type.endsWith('policies')) properties.format = 'rawxml';
+    if (rule.type === 'apis/tagDescriptions') Object.assign(properties, tagDescriptionView(service.id, store, name));
   }
   return { id: `${service.id}/${resource.path}`, type: `Microsoft.ApiManagement/service/${rule.type}`, name, properties };
 }

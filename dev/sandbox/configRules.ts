@@ -48,6 +48,10 @@ export const COLLECTION_RULES: Record<string, CollectionRule> = {
   'apis/*/resolvers/*/policies': { ...policy, type: 'apis/resolvers/policies' },
   'apis/*/wikis': { type: 'apis/wikis', singleton: 'default' },
   documentations: { type: 'documentations' },
+  // The connection string is answered as `{{<24-hex>}}` of the named value made of it (caches.ts), never in clear.
+  caches: { type: 'caches', required: ['connectionString', 'useFromLocation'] },
+  'apis/*/tagdescriptions': { type: 'apis/tagDescriptions' },
+  'products/*/wikis': { type: 'products/wikis', singleton: 'default' },
   products: { type: 'products', required: ['displayName'] },
   'products/*/apis': { type: 'products/apis', linkTo: 'apis' },
   'products/*/groups': { type: 'products/groups', linkTo: 'groups' },

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setPageSize } from '../../dev/sandbox/configApi';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
-import { SEEDED_SECRETS, seedFullConfiguration, seedWorkspaceSecrets } from '../support/configSeed';
+import { SEEDED_SECRETS, seedCache, seedFullConfiguration, seedWorkspaceSecrets } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 
 const WEU = 'contoso-apim-weu';
@@ -61,6 +61,10 @@ describe('taking a configuration snapshot', () => {
   it('writes no secret in clear to any blob', async () => {
     // A workspace's secrets too: its secret named value, its backend's literal key, its subscription's key.
     seedWorkspaceSecrets(h.sandbox.apim.service(WEU));
+    // An external cache: its connection string lives in a secret named value APIM made of it, the cache naming it.
+    seedCache(h.sandbox.apim.service(WEU));
+    const stored = Object.values(h.sandbox.apim.service(WEU).configuration.resources!);
+    expect(stored.some((r) => r.properties.value === SEEDED_SECRETS.cacheConnection)).toBe(true);
     const summary = await takeSnapshot(h.services, { serviceId: WEU, trigger: 'manual', requestedBy: 'alice@contoso.example' });
     expect(summary.counts).toMatchObject({ workspaces: 1, workspaceNamedValues: 1, workspaceBackends: 1, workspaceSubscriptions: 1 });
     const left = (await h.services.snapshots.readManifest(summary.snapshotName)).notCaptured.map((n) => `${n.path} ${n.what}`);
@@ -69,6 +73,7 @@ describe('taking a configuration snapshot', () => {
         'workspaces/team/namedValues/team-key value',
         'workspaces/team/backends/team-backend credentials.header.x-api-key',
         'workspaces/team/subscriptions/team-sub primaryKey, secondaryKey',
+        'caches/default connectionString',
       ]),
     );
     const texts: string[] = [];

@@ -21,7 +21,21 @@ export const SEEDED_SECRETS = {
   workspaceNamedValue: 'ws-nv-secret-4c6e8a0b2d1f',
   workspaceBackendHeader: 'ws-backend-key-7e9a1c3b5d0f',
   workspaceSubscriptionPrimary: 'ws-sub-primary-2b4d6f8a0c1e',
+  cacheConnection: 'contoso-weu.redis.cache.windows.net:6380,password=cache-key-5a7c9e1b3d0f,ssl=True,abortConnect=False',
 };
+
+/** The source's Redis, in its region: what a cache's `resourceId` names. */
+export const CACHE_RESOURCE_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-redis/providers/Microsoft.Cache/redis/contoso-weu';
+
+/** An external cache used from every location, its connection string given as a PUT gives it (the sandbox keeps it in a secret named value). */
+export function seedCache(service: SandboxService, id = 'default'): void {
+  seedResource(service, `caches/${id}`, {
+    connectionString: SEEDED_SECRETS.cacheConnection,
+    useFromLocation: 'default',
+    description: 'Redis in West Europe',
+    resourceId: CACHE_RESOURCE_ID,
+  });
+}
 
 /** A workspace holding its own secrets: a secret named value, a literal backend credential and a subscription's keys. */
 export function seedWorkspaceSecrets(service: SandboxService, workspace = 'team'): void {

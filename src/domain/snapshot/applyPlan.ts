@@ -80,7 +80,14 @@ export interface SnapshotSource {
 }
 
 /** The left-out field a resource cannot be created without: the target must have it already, or it is supplied. */
-const REQUIRED_TO_CREATE: Record<string, string> = { namedValues: 'value', identityProviders: 'clientSecret', certificates: 'data' };
+const REQUIRED_TO_CREATE: Record<string, string> = {
+  namedValues: 'value',
+  identityProviders: 'clientSecret',
+  certificates: 'data',
+  caches: 'connectionString',
+};
+/** A cache's connection string is required in every PUT's body (CacheContractProperties), an update's too. */
+const REQUIRED_TO_CHANGE = new Set(['caches']);
 
 export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options: ApplyOptions = {}): ApplyPlan {
   // apim-dr's own temporary release, caught by a snapshot while an apply had it there, is no configuration to carry.
@@ -133,7 +140,9 @@ export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options
     const missing = notCapturedByPath.get(key) ?? [];
     const missingFields = missing.flatMap(fieldsOf);
     const required = REQUIRED_TO_CREATE[kindOf(type)];
-    if (required && missingFields.includes(required) && !current.has(key)) {
+    const existing = current.get(key);
+    const written = !existing || (REQUIRED_TO_CHANGE.has(kindOf(type)) && !sameContent(resource.properties, existing.properties));
+    if (required && missingFields.includes(required) && written) {
       skip(key, 'SecretNotCaptured');
       const flags = supplyFlags(resource.path, missingFields);
       findings.push({
@@ -356,6 +365,9 @@ export function dependenciesOf(resource: SnapshotResource): string[] {
   for (const id of (p.credentials as { certificateIds?: string[] } | undefined)?.certificateIds ?? []) if (id.startsWith('/')) deps.push(id.slice(1));
   // An API's wiki lists documentations of the service by name.
   for (const d of (p.documents as { documentationId?: string }[] | undefined) ?? []) if (d.documentationId) deps.push(`documentations/${d.documentationId}`);
+  // A tag description is named after a tag of the service; a cache's connection string may name a named value.
+  if (type?.label === 'apiTagDescriptions') deps.push(`tags/${segments[segments.length - 1]}`);
+  if (typeof p.connectionString === 'string') for (const [, name] of p.connectionString.matchAll(/\{\{([^}]+)\}\}/g)) deps.push(`namedValues/${name}`);
   if (type?.policy && typeof p.value === 'string') {
     // A workspace's policies name the workspace's own named values, fragments and backends.
     const scope = workspaceOf(resource.path);
@@ -438,6 +450,11 @@ function environmentFindings(resources: SnapshotResource[]): Finding[] {
       note(r, 'resourceId', p.resourceId);
     }
     if (kind === 'loggers') note(r, 'resourceId', p.resourceId);
+    // An external cache names the source's Redis (`resourceId`) and may be bound to the source's region.
+    if (kind === 'caches') {
+      note(r, 'resourceId', p.resourceId);
+      if (p.useFromLocation !== 'default') note(r, 'useFromLocation', p.useFromLocation);
+    }
     if (kind === 'namedValues' && p.keyVault && !workspaceOf(r.path)) {
       findings.push({
         severity: 'notice',

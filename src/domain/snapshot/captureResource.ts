@@ -36,7 +36,15 @@ const READ_ONLY: Record<string, string[]> = {
   users: ['registrationDate', 'groups', 'identities'],
   subscriptions: ['createdDate', 'startDate', 'expirationDate', 'endDate', 'notificationDate'],
   certificates: ['subject', 'thumbprint', 'expirationDate'],
+  // A tag description's GET echoes its tag (ID and name); the PUT takes neither (TagDescriptionBaseProperties).
+  'apis/*/tagDescriptions': ['tagId', 'displayName'],
 };
+
+/**
+ * The secret named value APIM makes of a cache's connection string (or an Application Insights key): named by a
+ * 24-hex ID, referenced as `{{<id>}}`, re-created by the PUT that supplies the secret (apiops-cli leaves these out too).
+ */
+const AUTO_NAMED_VALUE = /^[0-9a-f]{24}$/i;
 
 const SECRET_HEADERS = /^(authorization|ocp-apim-subscription-key|x-functions-key|api-key|x-api-key)$/i;
 const SECRET_QUERY = /^(code|sig|subscription-key|api-key)$/i;
@@ -53,6 +61,7 @@ export function captureResource(type: ResourceType, path: string, properties: Re
 
   switch (kind) {
     case 'namedValues': {
+      if (AUTO_NAMED_VALUE.test(path.split('/').pop()!)) return { notCaptured };
       const keyVault = kept.keyVault as Record<string, unknown> | undefined;
       if (keyVault) {
         delete keyVault.lastStatus;
@@ -99,6 +108,19 @@ export function captureResource(type: ResourceType, path: string, properties: Re
     case 'backends':
       redactBackendCredentials(kept, (what) => leaveOut(what, 'literal credential in a backend: redacted', 'reference a named value (Key Vault) instead'));
       break;
+    case 'caches': {
+      // ARM answers `{{<24-hex>}}` (its own secret named value) or nothing: only a `{{name}}` of the operator's is kept.
+      const reference = typeof kept.connectionString === 'string' ? /^\{\{([^{}]+)\}\}$/.exec(kept.connectionString.trim())?.[1] : undefined;
+      if (!reference || AUTO_NAMED_VALUE.test(reference)) {
+        delete kept.connectionString;
+        leaveOut(
+          'connectionString',
+          'cache connection string: not captured',
+          "supply it at apply (the cache's access key), or keep it in a Key Vault named value the cache names",
+        );
+      }
+      break;
+    }
     case 'loggers':
       redactLoggerCredentials(kept, (what) => leaveOut(what, 'logger credential: redacted', 'supply the logger key on the target (a named value)'));
       break;
@@ -140,7 +162,9 @@ function redactBackendCredentials(properties: Record<string, unknown>, report: (
 function redactLoggerCredentials(properties: Record<string, unknown>, report: (what: string) => void): void {
   const credentials = properties.credentials as Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(credentials ?? {})) {
-    if (typeof value === 'string' && !isReference(value)) {
+    // `{{<24-hex>}}` names the named value APIM made of the key, which a snapshot leaves out: the key is supplied instead.
+    const own = typeof value === 'string' && AUTO_NAMED_VALUE.test(/^\{\{([^{}]+)\}\}$/.exec(value.trim())?.[1] ?? '');
+    if (typeof value === 'string' && (!isReference(value) || own)) {
       credentials![name] = REDACTED;
       report(`credentials.${name}`);
     }

@@ -42,6 +42,18 @@ const API_EXTRA_TYPES: ResourceType[] = [
 ];
 
 /**
+ * More of what an instance carries (2024-05-01): external caches (`caches/{id}`, service level only — the spec has no
+ * workspace caches), an API's tag descriptions (`apis/{a}/tagDescriptions/{tag}`, named after a tag of the service) and
+ * a product's wiki (`products/{p}/wikis/default`, a list of documentations as an API's wiki is). A cache goes after
+ * the named values its connection string may name.
+ */
+const MORE_KINDS: ResourceType[] = [
+  { pattern: 'caches', label: 'caches', wave: 2 },
+  { pattern: 'apis/*/tagDescriptions', label: 'apiTagDescriptions', wave: 5 },
+  { pattern: 'products/*/wikis', label: 'productWikis', wave: 5, singleton: 'default' },
+];
+
+/**
  * Workspaces and what lives under them (2024-05-01: `service/workspaces/*`). A workspace goes first (wave 0,
  * apiops-cli's order); under it the service's own order holds, wave for wave.
  * Links here have a body naming their other end by full ID (`products/{p}/apiLinks/{l}` {apiId}), not a PUT with none.
@@ -113,6 +125,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { pattern: 'subscriptions', label: 'subscriptions', wave: 6, builtIn: ['master'] },
   ...WORKSPACE_TYPES,
   ...API_EXTRA_TYPES,
+  ...MORE_KINDS,
 ];
 
 /** Top-level types an instance of every tier has; the others may answer MethodNotAllowedInPricingTier. */

@@ -16,6 +16,7 @@ const SUPPLIABLE: Record<string, RegExp> = {
   openidConnectProviders: /^clientSecret$/,
   subscriptions: /^(primaryKey|secondaryKey)$/,
   certificates: /^(data|password)$/,
+  caches: /^connectionString$/,
 };
 
 /** The fields one not-captured entry names (`data, password` → both). */
