@@ -85,12 +85,14 @@ export async function snapshotApplyCommand(
       `${record.state}: ${record.counts.create} created, ${record.counts.change} changed, ${record.counts.delete} deleted, ${record.counts.unchanged} unchanged`,
     );
     out.line(
-      `verified ${record.verification?.checked ?? 0} resources, ${record.verification?.mismatched.length ?? 0} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
+      `verified ${record.verification?.checked ?? 0} resources, ${(record.verification?.mismatched.length ?? 0) + (record.verification?.mismatchedOmitted ?? 0)} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
     );
     out.line(`way back: apim-dr snapshot apply ${before.snapshotName} --to ${check.target} --mirror${check.target === check.targetId ? '' : ' --in-place'}`);
     if (record.supplied?.length) out.line(`secrets supplied (values not shown): ${record.supplied.join(', ')}`);
     for (const o of record.overrides ?? []) out.line(`override: ${o.path}.${o.field} = ${o.value}`);
     for (const f of record.failed) out.line(`  failed ${f.path}: ${f.code}: ${f.message}`);
+    if (record.failedOmitted || record.verification?.mismatchedOmitted || record.verification?.stillPresentOmitted)
+      out.line(`  the first of each kind shown; every one: ${record.findingsBlob} in the state container`);
   }
   return record.state === 'failed' ? ExitCode.failed : ExitCode.ok;
 }
