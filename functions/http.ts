@@ -66,6 +66,8 @@ export const httpFunctions: FunctionDefinition[] = [
   route('describe', 'GET', 'describe', 'DR.Reader', (s, _starter, request) => getDescribe(s, request)),
   route('postSnapshot', 'POST', 'snapshots', 'DR.Operator', (s, starter, request, caller) => postSnapshot(s, starter, request, caller)),
   route('listSnapshots', 'GET', 'snapshots', 'DR.Reader', (s, _starter, request) => listSnapshots(s, request)),
-  route('postSnapshotApplyCheck', 'POST', 'snapshots/apply/check', 'DR.Reader', (s, _starter, request, caller) => postSnapshotApplyCheck(s, request, caller)),
+  route('postSnapshotApplyCheck', 'POST', 'snapshots/apply/check', 'DR.Reader', (s, starter, request, caller) =>
+    postSnapshotApplyCheck(s, starter, request, caller),
+  ),
   route('postSnapshotApply', 'POST', 'snapshots/apply', 'DR.Restore', (s, starter, request, caller) => postSnapshotApply(s, starter, request, caller)),
 ];

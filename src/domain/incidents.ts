@@ -103,17 +103,19 @@ export function restoreObservations(
  * different (secrets the snapshot never held are the dry run's findings, not a failure).
  */
 export function applyObservations(
-  record: Pick<ApplyRecord, 'purpose' | 'state' | 'target' | 'completedAt' | 'failed' | 'verification' | 'findings'>,
+  record: Pick<ApplyRecord, 'purpose' | 'state' | 'target' | 'completedAt' | 'failed' | 'failedOmitted' | 'verification' | 'findings'>,
 ): Observation[] {
   if (record.state === 'refused' && record.purpose !== 'sync') return [];
-  const mismatched = record.verification?.mismatched.length ?? 0;
-  const active = record.state === 'failed' || record.state === 'refused' || record.failed.length > 0 || mismatched > 0;
+  // The record keeps the first of each group; the counts are of every one.
+  const mismatched = (record.verification?.mismatched.length ?? 0) + (record.verification?.mismatchedOmitted ?? 0);
+  const failed = record.failed.length + (record.failedOmitted ?? 0);
+  const active = record.state === 'failed' || record.state === 'refused' || failed > 0 || mismatched > 0;
   const blocking = record.findings.filter((f) => f.severity === 'blocking').map((f) => `${f.code}: ${f.message}`);
   const detail =
     record.state === 'refused'
       ? blocking.join('; ')
       : [
-          record.failed.length ? `${record.failed.length} writes failed (${record.failed[0]!.path}: ${record.failed[0]!.code})` : '',
+          failed ? `${failed} writes failed (${record.failed[0]!.path}: ${record.failed[0]!.code})` : '',
           mismatched ? `${mismatched} resources read back different` : '',
         ]
           .filter(Boolean)

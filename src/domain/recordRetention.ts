@@ -14,10 +14,10 @@ export interface RecordRetention {
 
 /**
  * `restores/<target>.<yyyyMMddTHHmmssZ>[.<ms><id>].json` and `migrations/<service>.…`, as timedRecordName writes them
- * (older restore records lack the id).
+ * (older restore records lack the id); `snapshot-applies/<target>.<yyyyMMddTHHmmssZ>.<id8>.json` (applyRecordName).
  */
 const RECORD = new RegExp(
-  `^(?:restores|migrations)/(${SERVICE_NAME_PATTERN})\\.(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})Z(?:\\.\\d{3}[0-9a-f]{4})?\\.json$`,
+  `^(?:restores|migrations|snapshot-applies)/(${SERVICE_NAME_PATTERN})\\.(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})Z(?:\\.\\d{3}[0-9a-f]{4}|\\.[0-9a-f]{8})?\\.json$`,
 );
 
 export function parseRecordName(name: string): { target: string; at: Date } | undefined {

@@ -3,7 +3,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../services';
 import type { OrchestrationStarter } from '../workflows/starter';
-import { checkSnapshotApply, type ApplyRequest } from '../workflows/snapshot/applySnapshot';
+import type { ApplyRequest } from '../workflows/snapshot/applySnapshot';
+import { requestSnapshotCheck } from '../workflows/snapshot/requestSnapshotCheck';
 import { applyTarget } from '../workflows/snapshot/prepareApply';
 import { snapshotApplyInstanceId, SnapshotOrchestrations } from '../workflows/snapshot/names';
 import { lockConflict } from '../workflows/targetLock';
@@ -48,9 +49,18 @@ const applySchema = z.strictObject({
   confirm: z.string().optional(),
 });
 
-export async function postSnapshotApplyCheck(services: Services, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {
+/**
+ * The dry run: 200 with the answer when its read is bounded (a small `only` scope); otherwise 202 with a status URL,
+ * the whole target being read in parts by an orchestration whose output is the same answer (requestSnapshotCheck.ts).
+ */
+export async function postSnapshotApplyCheck(
+  services: Services,
+  starter: OrchestrationStarter,
+  request: HttpRequest,
+  caller: Caller,
+): Promise<HttpResponseInit> {
   const body = await parseBody(request, applySchema);
-  const check = await checkSnapshotApply(services, {
+  const answer = await requestSnapshotCheck(services, starter, {
     snapshotName: body.snapshot,
     target: body.target,
     only: body.only,
@@ -59,7 +69,8 @@ export async function postSnapshotApplyCheck(services: Services, request: HttpRe
     requestedBy: caller.requestedBy,
     ...supplies(body),
   });
-  return { status: 200, jsonBody: check };
+  if ('check' in answer) return { status: 200, jsonBody: answer.check };
+  return accepted(request, answer.instanceId, 5, { snapshot: body.snapshot, target: answer.target, started: answer.started });
 }
 
 export async function postSnapshotApply(services: Services, starter: OrchestrationStarter, request: HttpRequest, caller: Caller): Promise<HttpResponseInit> {

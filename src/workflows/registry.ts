@@ -28,6 +28,7 @@ import type { RestoreRequest } from './restore/types';
 import { applySnapshot, checkSnapshotApply, type ApplyRequest } from './snapshot/applySnapshot';
 import { SnapshotActivities, SnapshotOrchestrations } from './snapshot/names';
 import { snapshotApplyOrchestrator } from './snapshot/snapshotApplyOrchestrator';
+import { snapshotCheckOrchestrator } from './snapshot/snapshotCheckOrchestrator';
 import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
 import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
 import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
@@ -84,6 +85,7 @@ export const workflowOrchestrations = {
   watch: orchestration<WatchRequest>(Orchestrations.watch, watchOrchestrator),
   snapshot: orchestration<TakeSnapshotInput>(SnapshotOrchestrations.take, snapshotOrchestrator),
   snapshotApply: orchestration<ApplyRequest>(SnapshotOrchestrations.apply, snapshotApplyOrchestrator),
+  snapshotCheck: orchestration<ApplyRequest>(SnapshotOrchestrations.check, snapshotCheckOrchestrator),
 } as const;
 
 export const workflowActivities = {

@@ -21,6 +21,9 @@ import type { FleetStatus } from '../../src/workflows/status/fleetStatus';
 import type { OperationLog } from '../../src/workflows/records/operationLog';
 import { targetLockId } from '../../src/domain/instanceIds';
 import { createServices, type Services } from '../../src/services';
+import { parseServiceId } from '../../src/domain/resourceId';
+import { checkSnapshotApply, type ApplyCheck } from '../../src/workflows/snapshot/applySnapshot';
+import { snapshotOf } from '../../src/workflows/snapshot/takeSnapshot';
 import { createLogger } from '../../src/telemetry/logger';
 import { startAppServiceAuth, TestEntraId, type RunningAuthFront, type TestUser } from '../support/appServiceAuth';
 
@@ -325,6 +328,20 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     const missing = await cli(['describe', 'restores/contoso-apim-neu.20200101T000000Z.json', '--app', front.origin, '--audience', AUDIENCE]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("'apim-dr restores' lists them");
+  });
+
+  it('dry-runs a snapshot apply through the app as a reader: a whole target followed to its end, the same answer as in process', async () => {
+    const weu = parseServiceId(services.config.services.find((s) => s.id.endsWith('/contoso-apim-weu'))!.id)!;
+    const name = (await snapshotOf(services, weu, 'manual', 'test')).snapshotName;
+    const json = await viaApp(['snapshot', 'apply', name, '--to', 'contoso-apim-neu', '--dry-run', '--json'], READER);
+    expect(json.stderr).toContain(`via the app at ${front.origin}`);
+    const check = JSON.parse(json.stdout) as ApplyCheck;
+    expect(check).toEqual(await checkSnapshotApply(services, { snapshotName: name, target: 'contoso-apim-neu', requestedBy: 'test' }));
+    expect(json.code, json.stderr).toBe(check.verdict === 'Not restorable' ? 3 : 0);
+    // Read by an orchestration (the whole target in parts), not within the HTTP request.
+    expect([...host.engine.instances.keys()].some((id) => id.startsWith('snapshot-check-contoso-apim-neu-'))).toBe(true);
+    const text = await viaApp(['snapshot', 'apply', name, '--to', 'contoso-apim-neu', '--dry-run'], READER);
+    expect(text.stdout.split('\n')[0]).toBe(`${check.verdict}: ${name} → contoso-apim-neu (${check.targetTier})`);
   });
 
   it('when the app does not answer, says so and offers --break-glass; it never runs in process by itself', async () => {

@@ -7,6 +7,7 @@ import { applySnapshot, checkSnapshotApply } from '../../src/workflows/snapshot/
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SEEDED_SECRETS, seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
+import { checkOverHttp } from '../support/snapshotCheck';
 import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
 import { parseServiceId } from '../../src/domain/resourceId';
 
@@ -49,8 +50,8 @@ describe('secrets and overrides at apply', () => {
         { path: 'apis/orders', field: 'serviceUrl', value: 'https://orders.neu.contoso.example/api' },
       ],
     };
-    const check = await h.api('POST', '/api/snapshots/apply/check', body);
-    expect(check.status).toBe(200);
+    const check = await checkOverHttp(h, body);
+    expect(check.status).toBe(202);
     const findings = check.body.findings.map((f: { code: string; resource?: string }) => `${f.code} ${f.resource ?? ''}`);
     // The secret is supplied: the named value and the policies naming it are no longer left out.
     expect(findings).not.toContain('SecretNotCaptured namedValues/orders-key');
@@ -83,7 +84,7 @@ describe('secrets and overrides at apply', () => {
       for (const f of findings) all.set(`${f.code} ${f.resource}`, `${all.get(`${f.code} ${f.resource}`) ?? ''}${f.fix}\n`);
       return all;
     };
-    const before = fixes((await h.api('POST', '/api/snapshots/apply/check', { snapshot: name, target: V2_STANDBY })).body.findings);
+    const before = fixes((await checkOverHttp(h, { snapshot: name, target: V2_STANDBY })).body.findings);
     // Each finding's fix names the flag that supplies exactly the field left out.
     expect(before.get('SecretRedacted backends/orders-backend')).toContain('--set backends/orders-backend.credentials.header.x-api-key=env:<VARIABLE>');
     expect(before.get('SecretNotCaptured identityProviders/aad')).toContain('--set identityProviders/aad.clientSecret=env:<VARIABLE>');
@@ -102,7 +103,7 @@ describe('secrets and overrides at apply', () => {
       ['certificates/client.data', 'APIM_DR_SECRET_CERT_DATA'],
       ['certificates/client.password', 'APIM_DR_SECRET_CERT_PASSWORD'],
     ].map(([path, setting]) => ({ path, setting }));
-    const after = fixes((await h.api('POST', '/api/snapshots/apply/check', { snapshot: name, target: V2_STANDBY, set })).body.findings);
+    const after = fixes((await checkOverHttp(h, { snapshot: name, target: V2_STANDBY, set })).body.findings);
     for (const gone of ['SecretNotCaptured identityProviders/aad', 'SecretNotCaptured certificates/client', 'SecretRedacted backends/orders-backend'])
       expect(after.has(gone), gone).toBe(false);
 

@@ -9,6 +9,7 @@ import { planSnapshotParts } from '../../src/workflows/snapshot/snapshotParts';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { seedFullConfiguration } from '../support/configSeed';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
+import { checkOverHttp } from '../support/snapshotCheck';
 import { emptyInstance, idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
 
 /** A classic Standard standby: no workspaces on that tier. */
@@ -165,8 +166,8 @@ describe('snapshots of an instance with a workspace', () => {
 
   it('names workspaces as not carried by a classic Standard target, with the fix, and writes none there', async () => {
     const name = await snapshot();
-    const response = await h.api('POST', '/api/snapshots/apply/check', { snapshot: name, target: STANDARD.name });
-    expect(response.status).toBe(200);
+    const response = await checkOverHttp(h, { snapshot: name, target: STANDARD.name });
+    expect(response.status).toBe(202);
     expect(response.body.verdict).toBe('Partially restorable');
     const finding = response.body.findings.find((f: { code: string; resource?: string }) => f.code === 'UnsupportedOnTier' && f.resource === 'workspaces');
     expect(finding).toMatchObject({ severity: 'partial' });

@@ -12,6 +12,9 @@ import { applySnapshotModule, takeSnapshotModule } from '../lazy';
 import { parseOverride, parseSecretSupply } from '../../workflows/snapshot/applySupplies';
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
+import type { AppClient } from '../remote/appClient';
+import { followOperation, type Accepted } from '../remote/followOperation';
+import { printAccepted } from './backup';
 import { askForName } from './restore';
 
 export interface SnapshotApplyOptions {
@@ -82,14 +85,56 @@ export async function snapshotApplyCommand(
       `${record.state}: ${record.counts.create} created, ${record.counts.change} changed, ${record.counts.delete} deleted, ${record.counts.unchanged} unchanged`,
     );
     out.line(
-      `verified ${record.verification?.checked ?? 0} resources, ${record.verification?.mismatched.length ?? 0} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
+      `verified ${record.verification?.checked ?? 0} resources, ${(record.verification?.mismatched.length ?? 0) + (record.verification?.mismatchedOmitted ?? 0)} differ; RTO ${Math.round(record.rtoMs / 1000)} s`,
     );
     out.line(`way back: apim-dr snapshot apply ${before.snapshotName} --to ${check.target} --mirror${check.target === check.targetId ? '' : ' --in-place'}`);
     if (record.supplied?.length) out.line(`secrets supplied (values not shown): ${record.supplied.join(', ')}`);
     for (const o of record.overrides ?? []) out.line(`override: ${o.path}.${o.field} = ${o.value}`);
     for (const f of record.failed) out.line(`  failed ${f.path}: ${f.code}: ${f.message}`);
+    if (record.failedOmitted || record.verification?.mismatchedOmitted || record.verification?.stillPresentOmitted)
+      out.line(`  the first of each kind shown; every one: ${record.findingsBlob} in the state container`);
   }
   return record.state === 'failed' ? ExitCode.failed : ExitCode.ok;
+}
+
+/**
+ * Remote: the app's dry run (`POST /api/snapshots/apply/check`), as DR.Reader. A small `--only` scope is answered at
+ * once; a whole target is read by an orchestration (202), followed to its end, and printed as the same answer.
+ * Undefined (run in this process) for what the HTTP API does not take: `--all`, and `--set` (an env variable or a file
+ * here, not an app setting there).
+ */
+export function remoteSnapshotCheck(
+  snapshot: string,
+  options: SnapshotApplyOptions,
+  wait: boolean,
+  out: Output,
+): ((app: AppClient) => Promise<number>) | undefined {
+  if (options.all || options.set?.length) return undefined;
+  return async (app) => {
+    const body = {
+      snapshot,
+      target: options.to,
+      ...(options.only?.length ? { only: options.only } : {}),
+      ...(options.mirror ? { mirror: true } : {}),
+      ...(options.inPlace ? { allowInPlace: true } : {}),
+      ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
+    };
+    const answer = await app.post<ApplyCheck | (Accepted & { target: string; started: boolean })>('/api/snapshots/apply/check', body);
+    let check: ApplyCheck;
+    if (answer.status === 202) {
+      const accepted = answer.body as Accepted & { target: string };
+      if (!wait) return printAccepted(accepted, `dry run of ${snapshot} against ${accepted.target} started`, out);
+      const done = await followOperation(app, accepted, `checking ${snapshot} against ${accepted.target}`, out);
+      if (done.runtimeStatus !== 'Completed' || !done.output) {
+        out.error(`the dry run against ${accepted.target} did not finish (${done.runtimeStatus}): ${String(done.output)}`);
+        return ExitCode.failed;
+      }
+      check = done.output as ApplyCheck;
+    } else check = answer.body as ApplyCheck;
+    printCheck(check, out, false);
+    if (out.json) out.data(check);
+    return check.verdict === 'Not restorable' ? ExitCode.refused : ExitCode.ok;
+  };
 }
 
 function parseTarget(check: ApplyCheck) {
@@ -142,7 +187,12 @@ export function registerSnapshotApply(snapshot: Command, cli: CliContext): void 
     .option('--dry-run', 'only say what would happen: Fully, Partially or Not restorable (exit 3)')
     .option('--all', 'show every finding and skipped path, not the first of each kind (with --json: all of them as data)')
     .option('--yes', 'do not ask for the target’s name')
-    .action((name: string, options: SnapshotApplyOptions) => cli.run(() => snapshotApplyCommand(cli.services(), name, options, cli.output())));
+    .action((name: string, options: SnapshotApplyOptions) => {
+      const local = () => snapshotApplyCommand(cli.services(), name, options, cli.output());
+      // The dry run is the app's to answer where there is an app; the apply itself runs in this process.
+      if (options.dryRun) return cli.dispatch('snapshot apply --dry-run', remoteSnapshotCheck(name, options, cli.wait(), cli.output()), local);
+      return cli.run(local);
+    });
 }
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];

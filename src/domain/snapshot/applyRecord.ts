@@ -1,6 +1,10 @@
 /** The record of a snapshot apply (`snapshot-applies/<target>.<yyyyMMddTHHmmssZ>.<id>.json`): who, what, verdict, RTO, verification. */
 import { z } from 'zod';
 
+const failedWrite = z.object({ path: z.string(), code: z.string(), message: z.string() });
+const outcomeGroup = z.object({ kind: z.string(), count: z.number(), examples: z.array(z.string()) });
+const finding = z.object({ severity: z.string(), code: z.string(), resource: z.string().optional(), message: z.string(), fix: z.string() });
+
 export const applyRecordSchema = z.object({
   schemaVersion: z.literal(1),
   recordName: z.string(),
@@ -23,13 +27,27 @@ export const applyRecordSchema = z.object({
   verdict: z.string(),
   counts: z.object({ create: z.number(), change: z.number(), delete: z.number(), unchanged: z.number(), skipped: z.number() }),
   /** The first findings of each group (boundFindings.ts); absent groups and omissions in records written before. */
-  findings: z.array(z.object({ severity: z.string(), code: z.string(), resource: z.string().optional(), message: z.string(), fix: z.string() })),
+  findings: z.array(finding),
   findingGroups: z.array(z.object({ severity: z.string(), code: z.string(), count: z.number(), fix: z.string(), examples: z.array(z.string()) })).optional(),
   findingsOmitted: z.number().optional(),
   /** When findings were left out: the blob in the state container that holds every one (`applyFindingsBlob`). */
   findingsBlob: z.string().optional(),
-  failed: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
-  verification: z.object({ checked: z.number(), mismatched: z.array(z.string()), stillPresent: z.array(z.string()) }).optional(),
+  /** The first failed writes of each code (boundOutcome.ts); every one in `findingsBlob` when some are left out. */
+  failed: z.array(failedWrite),
+  failedGroups: z.array(outcomeGroup).optional(),
+  failedOmitted: z.number().optional(),
+  /** The first paths of each resource type that read back different or were not deleted; likewise bounded. */
+  verification: z
+    .object({
+      checked: z.number(),
+      mismatched: z.array(z.string()),
+      stillPresent: z.array(z.string()),
+      mismatchedGroups: z.array(outcomeGroup).optional(),
+      mismatchedOmitted: z.number().optional(),
+      stillPresentGroups: z.array(outcomeGroup).optional(),
+      stillPresentOmitted: z.number().optional(),
+    })
+    .optional(),
   startedAt: z.string(),
   completedAt: z.string(),
   /** From the request to a verified target. */
@@ -46,7 +64,22 @@ export function applyRecordName(target: string, at: Date, id: string): string {
   return `snapshot-applies/${target}.${stamp}.${id}.json`;
 }
 
-/** Every finding of an apply whose record keeps only the first of each group: `snapshot-apply-findings/<record>.json`. */
+/**
+ * Every finding, failed write and path read back different of an apply whose record keeps only the first of each
+ * group: `snapshot-apply-findings/<record>.json`. Written at the plan (findings), completed at the finish.
+ */
 export function applyFindingsBlob(recordName: string): string {
   return `snapshot-apply-findings/${recordName.slice(recordName.indexOf('/') + 1)}`;
 }
+
+/** The findings blob: an array of findings as first written (before outcomes were bounded too), or the full lists. */
+export const applyFindingsSchema = z.union([
+  z.array(finding).transform((findings) => ({ findings, failed: [], mismatched: [], stillPresent: [] })),
+  z.object({
+    findings: z.array(finding),
+    failed: z.array(failedWrite).default([]),
+    mismatched: z.array(z.string()).default([]),
+    stillPresent: z.array(z.string()).default([]),
+  }),
+]);
+export type ApplyFindings = z.output<typeof applyFindingsSchema>;

@@ -12,7 +12,9 @@ import { stagingTags } from '../../domain/stagingSweepPlan';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { writeConfiguration, type WriteOutcome } from '../../azure/snapshot/writeConfiguration';
 import { applyObservations } from '../../domain/incidents';
-import { applyFindingsBlob, applyRecordName, applyRecordSchema, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { applyRecordName, applyRecordSchema, type ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { boundFailed, boundVerification, type Verification } from '../../domain/snapshot/boundOutcome';
+import { readApplyFindings, writeApplyFindings } from '../../azure/snapshot/applyFindingsStore';
 import { boundFindings } from '../../domain/snapshot/boundFindings';
 import { AzureError, UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -63,8 +65,8 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
   const recordName = applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex'));
   // The record (an activity's output, the orchestration's output) keeps the findings bounded; every one is kept apart.
   const bounded = boundFindings(plan.findings);
-  const findingsBlob = bounded.findingsOmitted > 0 ? applyFindingsBlob(recordName) : undefined;
-  if (findingsBlob) await new JsonBlobStore(services.snapshots.container).write(findingsBlob, plan.findings, 'any');
+  const findingsBlob =
+    bounded.findingsOmitted > 0 ? await writeApplyFindings(services.snapshots.container, recordName, { findings: plan.findings }) : undefined;
   const base = {
     schemaVersion: 1 as const,
     recordName,
@@ -168,11 +170,22 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
   const completedAt = services.clock.now();
   const clean = outcome.failed.length === 0 && verification.mismatched.length === 0 && verification.stillPresent.length === 0;
   const { armRequests: reads, ...kept } = verification;
+  // A write failing or reading back different everywhere is one cause thousands of times: the record keeps the first.
+  const failed = boundFailed(outcome.failed);
+  const checked = boundVerification(kept);
+  const findingsBlob = await keepFullLists(
+    services,
+    staged.base,
+    outcome.failed,
+    kept,
+    !!(failed.failedOmitted || checked.mismatchedOmitted || checked.stillPresentOmitted),
+  );
   const record: ApplyRecord = {
     ...staged.base,
+    ...(findingsBlob ? { findingsBlob } : {}),
     state: clean ? (staged.base.verdict === 'Fully restorable' ? 'succeeded' : 'partial') : outcome.written || outcome.deleted ? 'partial' : 'failed',
-    failed: outcome.failed,
-    verification: kept,
+    ...failed,
+    verification: checked,
     completedAt: completedAt.toISOString(),
     rtoMs: completedAt.getTime() - Date.parse(input.requestedAt),
     armRequests: outcome.armRequests + reads,
@@ -191,6 +204,23 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
   if (input.readBack) await clearStagedParts(services, input.readBack);
   for (let index = 0; index < input.steps; index++) await services.snapshots.container.getBlockBlobClient(outcomeBlob(input.runId, index)).deleteIfExists();
   return record;
+}
+
+/**
+ * When the record leaves out failed writes or paths, the findings blob gets every one (with every finding, read from
+ * the blob the plan wrote, or the record's own when none were left out). Returns the blob the record names, if any.
+ */
+async function keepFullLists(
+  services: Services,
+  base: z.infer<typeof stagedSchema>['base'],
+  failed: ApplyRecord['failed'],
+  verification: Verification,
+  omitted: boolean,
+): Promise<string | undefined> {
+  if (!omitted) return base.findingsBlob;
+  const findings = base.findingsBlob ? ((await readApplyFindings(services.snapshots.container, base.findingsBlob))?.findings ?? base.findings) : base.findings;
+  const { mismatched, stillPresent } = verification;
+  return writeApplyFindings(services.snapshots.container, base.recordName, { findings, failed, mismatched, stillPresent });
 }
 
 async function readStaged(store: JsonBlobStore, runId: string) {

@@ -4,6 +4,7 @@ import { hash8, targetLockId } from '../../domain/instanceIds';
 export const SnapshotOrchestrations = {
   take: 'snapshotOrchestrator',
   apply: 'snapshotApplyOrchestrator',
+  check: 'snapshotApplyCheckOrchestrator',
 } as const;
 
 export const SnapshotActivities = {
@@ -32,4 +33,12 @@ export function snapshotInstanceId(serviceName: string, resourceId: string): str
  */
 export function snapshotApplyInstanceId(targetName: string, targetId: string): string {
   return targetLockId(targetName, targetId);
+}
+
+/**
+ * A dry run of a whole target, as an orchestration (a reader's: no lock). Named after the target and the request, so
+ * the same question asked again while it runs joins it rather than reading the target a second time.
+ */
+export function snapshotCheckInstanceId(targetName: string, targetId: string, request: object): string {
+  return `snapshot-check-${targetName.toLowerCase()}-${hash8(`${targetId}\n${JSON.stringify(request)}`)}`;
 }

@@ -9,6 +9,7 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import type { ApplyRunInput, ApplyStep, ApplyStepInput } from './applyInSteps';
 import { preApplyScope, type ApplyCheck, type ApplyRequest } from './applySnapshot';
 import { SnapshotActivities } from './names';
+import { checkOnStagedRead } from './snapshotCheckOrchestrator';
 import type { StagedRead } from './snapshotParts';
 import { clearParts, finishInParts, readInParts, takeInParts } from './takeInParts';
 import type { SnapshotSummary, TakeSnapshotInput } from './takeSnapshot';
@@ -65,13 +66,7 @@ function* checkAndTakeWayBack(
   // The target checked first (not a standby, mirror in place without consent: refused before any read of it).
   const { targetId } = (yield context.df.callActivity(SnapshotActivities.checkTarget, request)) as { targetId: string };
   const read = yield* readInParts(context, { ...take, serviceId: targetId });
-  let check: ApplyCheck;
-  try {
-    check = (yield context.df.callActivity(SnapshotActivities.checkApply, { ...request, targetRead: { runId: read.runId, parts: read.parts } })) as ApplyCheck;
-  } catch (err) {
-    yield clearParts(context, read);
-    throw err;
-  }
+  const check = yield* checkOnStagedRead(context, request, read);
   if (check.verdict === 'Not restorable') {
     yield clearParts(context, read);
     return { refused: check };

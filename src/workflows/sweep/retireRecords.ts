@@ -1,13 +1,19 @@
-/** Activity: retire old restore and migration records (the sweep's), keeping each one's audit in telemetry before it goes. */
+/** Activity: retire old restore, migration and snapshot apply records (the sweep's), keeping each one's audit in telemetry before it goes. */
 import { planRecordRetirement } from '../../domain/recordRetention';
+import { applyRecordNames, retireApplyRecord, sweepApplyFindings } from './retireApplyRecords';
 import type { Services } from '../../services';
 
 export async function retireRecords(services: Services, dryRun: boolean): Promise<string[]> {
   const { recordRetention, recordsKept } = services.config.defaults;
-  const [restores, migrations] = await Promise.all([services.restores.names(), services.migrations.names()]);
-  const retired = planRecordRetirement([...restores, ...migrations], services.clock.now(), { minAgeMs: recordRetention, keep: recordsKept });
+  const [restores, migrations, applies] = await Promise.all([services.restores.names(), services.migrations.names(), applyRecordNames(services)]);
+  const retired = planRecordRetirement([...restores, ...migrations, ...applies], services.clock.now(), { minAgeMs: recordRetention, keep: recordsKept });
+  await sweepApplyFindings(services, dryRun);
   if (dryRun) return retired;
   for (const name of retired) {
+    if (name.startsWith('snapshot-applies/')) {
+      await retireApplyRecord(services, name);
+      continue;
+    }
     // The record's audit outlives it: who, what, when, the outcome.
     if (name.startsWith('migrations/')) {
       const m = (await services.migrations.read(name).catch(() => undefined))?.record;
