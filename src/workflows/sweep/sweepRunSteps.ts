@@ -5,7 +5,10 @@
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
 import { renewBackups } from './renewBackups';
+import { retireApprovals } from './retireApprovals';
+import { retireOperationLogs } from './retireOperationLogs';
 import { retireRecords } from './retireRecords';
+import type { SweepSummary } from './types';
 import { part, protectionPartSchema } from './runParts';
 
 export interface RunRecordsRequest {
@@ -14,9 +17,18 @@ export interface RunRecordsRequest {
 }
 
 export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<number> {
-  const names = await retireRecords(services, request.dryRun === true);
+  const dryRun = request.dryRun === true;
+  // Approval records go with the records they gate, under the same retention.
+  const names = [...(await retireRecords(services, dryRun)), ...(await retireApprovals(services, dryRun))];
   await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
   return names.length;
+}
+
+/** Operation logs go after the records (a record retired today frees its log today): counts to the orchestration. */
+export async function retireOperationLogsForRun(services: Services, request: RunRecordsRequest): Promise<SweepSummary['logs']> {
+  const report = await retireOperationLogs(services, request.dryRun === true);
+  await services.sweepRuns.write(request.runId, part.logs, report, services.clock.now());
+  return { operations: report.operations, blobs: report.blobs, named: report.named, foreign: report.foreign };
 }
 
 export interface RunRenewalsRequest {
