@@ -95,6 +95,22 @@ describe('the sweep retires old state', () => {
     expect(await names(h, 'logs/')).toEqual(before);
   });
 
+  it('removes the old whole-catalog index blob once it has the shape apim-dr wrote, and leaves anything else there alone', async () => {
+    const h = await start();
+    const legacy = 'state/catalog-index.json';
+    await put(h, legacy, '{"schemaVersion":1,"note":"someone else’s"}');
+    await sweepNow(h);
+    expect(await state(h).getBlobClient(legacy).exists()).toBe(true);
+    expect(h.logs).toContainEqual(expect.objectContaining({ event: 'apim-dr.sweep.legacy-index', outcome: expect.stringContaining('left alone') }));
+
+    const builtAt = h.clock.now().toISOString();
+    const entry = { backupName: `${WEU}.20260301T000000Z.scheduled.apimbackup`, service: WEU, state: 'succeeded' };
+    await put(h, legacy, JSON.stringify({ schemaVersion: 1, builtAt, services: { [WEU]: { entries: [entry], durations: [] } } }));
+    await sweepNow(h);
+    expect(await state(h).getBlobClient(legacy).exists()).toBe(false);
+    expect(h.logs).toContainEqual(expect.objectContaining({ event: 'apim-dr.sweep.legacy-index', outcome: 'removed' }));
+  });
+
   it('retires decided and expired approval records past the retention, never one still awaiting its second person', async () => {
     const h = await start();
     const now = h.clock.now().getTime();

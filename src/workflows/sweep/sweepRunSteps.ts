@@ -2,6 +2,8 @@
  * Activities: a sweep run's record retirement and renewals, each keeping its list in the run's storage and
  * answering the orchestration with a count.
  */
+import { removeLegacyCatalogIndex } from '../../azure/legacyCatalogIndex';
+import { LEGACY_CATALOG_INDEX_BLOB } from '../../azure/stateLayout';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
 import { renewBackups } from './renewBackups';
@@ -20,6 +22,14 @@ export async function retireRecordsForRun(services: Services, request: RunRecord
   const dryRun = request.dryRun === true;
   // Approval records go with the records they gate, under the same retention.
   const names = [...(await retireRecords(services, dryRun)), ...(await retireApprovals(services, dryRun))];
+  if (!dryRun) {
+    const legacy = await removeLegacyCatalogIndex(services.snapshots.container);
+    if (legacy !== 'absent')
+      services.logger.event('apim-dr.sweep.legacy-index', {
+        blob: LEGACY_CATALOG_INDEX_BLOB,
+        outcome: legacy === 'removed' ? 'removed' : 'left alone: not apim-dr’s',
+      });
+  }
   await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
   return names.length;
 }
