@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvalRecordName, type ApprovalRecord } from '../../src/domain/approvalRecord';
+import { operationLog } from '../../src/workflows/records/operationLog';
 import { backupNow, startHarness, sweepNow, type Harness } from '../support/harness';
 
 const DAY = 86_400_000;
@@ -82,6 +83,11 @@ describe('the sweep retires old state', () => {
     expect(report.logs).toMatchObject({ named: 1, foreign: 3 });
     expect(report.logs!.operations).toBeGreaterThanOrEqual(3);
     expect(h.logs).toContainEqual(expect.objectContaining({ event: 'apim-dr.sweep.logs', foreign: 3 }));
+    // Asked for afterwards, the backup's operation says it was retired, not merely "not found".
+    await expect(operationLog(h.services, backup.backupName)).rejects.toMatchObject({
+      code: 'OperationRetired',
+      message: expect.stringContaining('was retired'),
+    });
   });
 
   it('previews the logs it would retire on a dry run, deleting none', async () => {
