@@ -4,16 +4,13 @@
  * of those only the decided ones. A request still awaiting its second person before its deadline is never retired.
  */
 import type { ApprovalRecord } from './approvalRecord';
+import { parseTimedName } from './recordRetention';
 
 /** An operation ID (`restore-<instance>-<hash8>`) is an instance name, a prefix and a hash: at most 50 + 18 characters. */
 const APPROVAL = /^approvals\/([a-z][a-z0-9-]{0,79})\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.\d{3}[0-9a-f]{4}\.json$/;
 
 export function parseApprovalName(name: string): { target: string; at: Date } | undefined {
-  const m = APPROVAL.exec(name);
-  if (!m) return undefined;
-  const [, operationId, y, mo, d, h, mi, s] = m as unknown as string[];
-  const at = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
-  return Number.isNaN(at.getTime()) ? undefined : { target: operationId!, at };
+  return parseTimedName(APPROVAL, name);
 }
 
 /** Still waiting for a second person, and not past its deadline (an unset deadline never passes). */

@@ -21,7 +21,12 @@ const RECORD = new RegExp(
 );
 
 export function parseRecordName(name: string): { target: string; at: Date } | undefined {
-  const m = RECORD.exec(name);
+  return parseTimedName(RECORD, name);
+}
+
+/** A timed name's subject (the pattern's first group) and time (the next six: year to second, UTC). */
+export function parseTimedName(pattern: RegExp, name: string): { target: string; at: Date } | undefined {
+  const m = pattern.exec(name);
   if (!m) return undefined;
   const [, target, y, mo, d, h, mi, s] = m as unknown as string[];
   const at = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
