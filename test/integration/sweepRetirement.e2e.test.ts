@@ -57,10 +57,11 @@ describe('the sweep retires old state', () => {
       requestedBy: 'ops@contoso.example',
       correlationId: 'old-named',
       owner: 'o',
+      purpose: 'sync',
       requestedAt: requestedAt.toISOString(),
       state: 'succeeded',
       findings: [],
-    } as Parameters<typeof h.services.restores.write>[0]);
+    });
     // Written before events were marked: apim-dr's by its content. Beside it, what apim-dr never writes.
     const legacy = 'logs/legacy-cid/20260101T000000.000Z.0badcafe.json';
     await put(h, legacy, JSON.stringify({ time: '2026-01-01T00:00:00.000Z', level: 'info', event: 'apim-dr.backup.started', correlationId: 'legacy-cid' }));
