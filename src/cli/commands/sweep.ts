@@ -47,8 +47,10 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
       `deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`,
     );
   }
-  report.retiredRecords = [...(await retireRecords(services, dryRun)), ...(await retireApprovals(services, dryRun))];
-  if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} record(s) past the record retention`);
+  report.retiredRecords = await retireRecords(services, dryRun);
+  if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} restore record(s) past the record retention`);
+  report.retiredApprovals = await retireApprovals(services, dryRun);
+  if (report.retiredApprovals.length) out.line(`${verb} retire ${report.retiredApprovals.length} decided approval record(s) past the record retention`);
   report.logs = await retireOperationLogs(services, dryRun);
   if (report.logs.operations)
     out.line(`${verb} retire the event logs of ${report.logs.operations} operation(s) past the record retention (${report.logs.blobs} blob(s))`);

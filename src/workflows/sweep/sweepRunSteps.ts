@@ -20,8 +20,9 @@ export interface RunRecordsRequest {
 
 export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<number> {
   const dryRun = request.dryRun === true;
-  // Approval records go with the records they gate, under the same retention.
-  const names = [...(await retireRecords(services, dryRun)), ...(await retireApprovals(services, dryRun))];
+  const names = await retireRecords(services, dryRun);
+  // Approval records go with the records they gate, under the same retention; reported apart (part.approvals).
+  const approvals = await retireApprovals(services, dryRun);
   if (!dryRun) {
     const legacy = await removeLegacyCatalogIndex(services.snapshots.container);
     if (legacy !== 'absent')
@@ -31,6 +32,7 @@ export async function retireRecordsForRun(services: Services, request: RunRecord
       });
   }
   await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
+  await services.sweepRuns.write(request.runId, part.approvals, { names: approvals }, services.clock.now());
   return names.length;
 }
 

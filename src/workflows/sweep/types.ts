@@ -118,8 +118,10 @@ export interface SweepReport {
   protection: Protection[];
   applied?: SweepApplied;
   renewals?: RenewalResult;
-  /** Restore, migration and approval records retired (or, in a dry run, that would be). */
+  /** Restore and migration records retired (or, in a dry run, that would be). */
   retiredRecords?: string[];
+  /** Approval records retired with them (or that would be). */
+  retiredApprovals?: string[];
   /** What the operation logs' step retired (counts: a day's logs are too many to list). */
   logs?: LogsReport;
   /** What the staging step removed, kept and left alone as not apim-dr's. */
