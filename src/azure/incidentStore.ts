@@ -1,5 +1,5 @@
 /** The book of open incidents, one etag-guarded blob in the state container, so concurrent activities never both announce one. */
-import type { IncidentBook, Notice, Observation } from '../domain/incidents';
+import type { Closure, IncidentBook, Notice, Observation } from '../domain/incidents';
 import { incidentFileSchema, reconcile } from '../domain/incidents';
 import { AzureError } from '../errors';
 import type { JsonBlobStore } from './jsonBlobStore';
@@ -11,7 +11,7 @@ export class IncidentStore {
   constructor(private readonly store: JsonBlobStore) {}
 
   /** Applies the observations and returns the notices this call claimed: each transition is claimed once. */
-  async apply(observations: readonly Observation[]): Promise<Notice[]> {
+  async apply(observations: readonly (Observation | Closure)[]): Promise<Notice[]> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await this.read();
       const { book, notices } = reconcile(current.book, observations);

@@ -18,6 +18,8 @@ export const APPROVALS_FOLDER = 'approvals';
 export const CATALOG_INDEX_SHARDS_PREFIX = 'state/catalog-index/instances/';
 export const catalogIndexShard = (service: string): string => `${CATALOG_INDEX_SHARDS_PREFIX}${service.toLowerCase()}.json`;
 export const CATALOG_INDEX_BUILT_BLOB = 'state/catalog-index/built.json';
+/** The whole-catalog index of earlier versions, replaced by the blobs above: never read; the sweep removes it once. */
+export const LEGACY_CATALOG_INDEX_BLOB = 'state/catalog-index.json';
 
 /** The last good tag-discovery list and what the newest refresh saw. */
 export const DISCOVERY_BLOB = 'state/discovery.json';

@@ -28,15 +28,18 @@ async function importActing() {
       import('../workflows/migrate/migrationRollback.js'),
       import('../workflows/restore/requestRestore.js'),
     ]);
-  const [applySweep, planSweep, renewBackups, retireRecords, sweepStaging, takeSnapshot, applySnapshot] = await Promise.all([
-    import('../workflows/sweep/applySweep.js'),
-    import('../workflows/sweep/planSweep.js'),
-    import('../workflows/sweep/renewBackups.js'),
-    import('../workflows/sweep/retireRecords.js'),
-    import('../workflows/sweep/sweepStaging.js'),
-    import('../workflows/snapshot/takeSnapshot.js'),
-    import('../workflows/snapshot/applySnapshot.js'),
-  ]);
+  const [applySweep, planSweep, renewBackups, retireRecords, retireApprovals, retireOperationLogs, sweepStaging, takeSnapshot, applySnapshot] =
+    await Promise.all([
+      import('../workflows/sweep/applySweep.js'),
+      import('../workflows/sweep/planSweep.js'),
+      import('../workflows/sweep/renewBackups.js'),
+      import('../workflows/sweep/retireRecords.js'),
+      import('../workflows/sweep/retireApprovals.js'),
+      import('../workflows/sweep/retireOperationLogs.js'),
+      import('../workflows/sweep/sweepStaging.js'),
+      import('../workflows/snapshot/takeSnapshot.js'),
+      import('../workflows/snapshot/applySnapshot.js'),
+    ]);
   return {
     runInProcess,
     inProcessStarter,
@@ -48,7 +51,7 @@ async function importActing() {
     requestRestore,
     takeSnapshot,
     applySnapshot,
-    sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords, ...sweepStaging },
+    sweep: { ...applySweep, ...planSweep, ...renewBackups, ...retireRecords, ...retireApprovals, ...retireOperationLogs, ...sweepStaging },
   };
 }
 

@@ -32,6 +32,17 @@ export interface Observation {
   detail?: string;
 }
 
+/**
+ * Closes every open incident of `kind` whose subject `matches`: for an observer that cannot name the subjects (every
+ * refused operation of an instance, every instance no longer configured). `reason` goes in the resolve message.
+ */
+export interface Closure {
+  kind: IncidentKind;
+  matches: (subject: string) => boolean;
+  at: string;
+  reason: string;
+}
+
 export interface Incident {
   kind: IncidentKind;
   subject: string;
@@ -56,6 +67,7 @@ export interface Notice {
   subject: string;
   openedAt: string;
   at: string;
+  /** Opened: what was seen. Resolved by a closure: why it closed. */
   detail?: string;
 }
 
@@ -63,10 +75,18 @@ export function incidentKey(kind: IncidentKind, subject: string): string {
   return `${kind}:${subject.toLowerCase()}`;
 }
 
-export function reconcile(book: IncidentBook, observations: readonly Observation[]): { book: IncidentBook; notices: Notice[] } {
+export function reconcile(book: IncidentBook, observations: readonly (Observation | Closure)[]): { book: IncidentBook; notices: Notice[] } {
   const next: IncidentBook = { ...book };
   const notices: Notice[] = [];
   for (const o of observations) {
+    if ('matches' in o) {
+      for (const [key, open] of Object.entries(next)) {
+        if (open.kind !== o.kind || !o.matches(open.subject)) continue;
+        delete next[key];
+        notices.push({ status: 'resolved', kind: o.kind, subject: open.subject, openedAt: open.openedAt, at: o.at, detail: o.reason });
+      }
+      continue;
+    }
     const key = incidentKey(o.kind, o.subject);
     const open = next[key];
     if (o.active && !open) {
@@ -157,5 +177,5 @@ const RESOLVED: Record<IncidentKind, (subject: string) => string> = {
 /** One line a person reads in Teams or Slack. */
 export function noticeText(notice: Notice): string {
   if (notice.status === 'opened') return `[apim-dr] ${OPENED[notice.kind](notice.subject)}${notice.detail ? `: ${notice.detail}` : ''} (${notice.at})`;
-  return `[apim-dr] Resolved: ${RESOLVED[notice.kind](notice.subject)} (since ${notice.openedAt}, resolved ${notice.at})`;
+  return `[apim-dr] Resolved: ${RESOLVED[notice.kind](notice.subject)}${notice.detail ? `: ${notice.detail}` : ''} (since ${notice.openedAt}, resolved ${notice.at})`;
 }

@@ -21,17 +21,28 @@ const RECORD = new RegExp(
 );
 
 export function parseRecordName(name: string): { target: string; at: Date } | undefined {
-  const m = RECORD.exec(name);
+  return parseTimedName(RECORD, name);
+}
+
+/** A timed name's subject (the pattern's first group) and time (the next six: year to second, UTC). */
+export function parseTimedName(pattern: RegExp, name: string): { target: string; at: Date } | undefined {
+  const m = pattern.exec(name);
   if (!m) return undefined;
   const [, target, y, mo, d, h, mi, s] = m as unknown as string[];
   const at = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
   return Number.isNaN(at.getTime()) ? undefined : { target: target!, at };
 }
 
-export function planRecordRetirement(names: readonly string[], now: Date, retention: RecordRetention): string[] {
+/** `parse`: what a name says of its subject and time (approval records name an operation, not an instance). */
+export function planRecordRetirement(
+  names: readonly string[],
+  now: Date,
+  retention: RecordRetention,
+  parse: (name: string) => { target: string; at: Date } | undefined = parseRecordName,
+): string[] {
   // A name apim-dr did not write is not apim-dr's to retire.
   const records = names.flatMap((name) => {
-    const parsed = parseRecordName(name);
+    const parsed = parse(name);
     // Per folder and subject: a target's restores and an instance's migrations are counted apart.
     return parsed ? [{ name, key: `${name.slice(0, name.indexOf('/'))}/${parsed.target.toLowerCase()}`, at: parsed.at }] : [];
   });

@@ -6,11 +6,12 @@ import { ensureError } from '../errors';
 import type { IncidentStore } from '../azure/incidentStore';
 import type { Config } from '../config/schema';
 import { readSetting } from '../config/loadConfig';
-import { noticeText, type Notice, type Observation } from '../domain/incidents';
+import { noticeText, type Closure, type Notice, type Observation } from '../domain/incidents';
 import type { Logger } from './logger';
 
 export interface Notifier {
-  observe(observations: readonly Observation[]): Promise<void>;
+  /** Observations of named subjects, and closures of every open incident that matches. */
+  observe(observations: readonly (Observation | Closure)[]): Promise<void>;
 }
 
 export type WebhookConfig = Config['notifications']['webhooks'][number];

@@ -10,6 +10,7 @@ import type { Logger, LogLevel } from './logger';
 import { redact } from './logger';
 import type { JsonBlobStore } from '../azure/jsonBlobStore';
 import { operationLogPrefix } from '../azure/stateLayout';
+import { OPERATION_LOG_MARK } from '../domain/operationLogRetention';
 
 /** The events that tell an operation's story; ticks, sweeps and discovery have their own logs. */
 const OPERATION_EVENT = /^apim-dr\.(backup|restore|migration|sync|drill|approval)\./;
@@ -24,7 +25,8 @@ export class OperationEvents {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: JsonBlobStore,
+    /** The state container's store: the daily sweep retires old events from it (sweep/retireOperationLogs.ts). */
+    readonly store: JsonBlobStore,
     private readonly now: () => Date,
     /** Where a failed write is reported: it never fails the operation itself. */
     private readonly onFailure: (message: string) => void,
@@ -37,7 +39,8 @@ export class OperationEvents {
     const time = this.now().toISOString();
     const entry = redact({ time, level, event, ...properties, correlationId }) as Record<string, unknown>;
     const name = `${operationLogPrefix(correlationId)}${time.replace(/[-:]/g, '')}.${randomUUID().slice(0, 8)}.json`;
-    const write = this.store.write(name, entry, 'absent').then(
+    // Marked as apim-dr's, so that the sweep that retires it can tell from the listing alone.
+    const write = this.store.write(name, entry, 'absent', undefined, { [OPERATION_LOG_MARK.name]: OPERATION_LOG_MARK.value }).then(
       () => undefined,
       (err: unknown) => this.onFailure(`could not keep event ${event} of operation ${correlationId}: ${ensureError(err).message}`),
     );

@@ -19,6 +19,7 @@ export const Activities = {
   applySweep: 'applySweep',
   renewBackups: 'renewBackups',
   retireRecords: 'retireRecords',
+  retireOperationLogs: 'retireOperationLogs',
   sweepStaging: 'sweepStaging',
   prepareRestore: 'prepareRestore',
   startRestore: 'startRestore',

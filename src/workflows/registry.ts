@@ -38,7 +38,7 @@ import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
 import { applySweepPage } from './sweep/applySweepPage';
 import { planSweepRun } from './sweep/planSweepRun';
-import { renewBackupsForRun, retireRecordsForRun } from './sweep/sweepRunSteps';
+import { renewBackupsForRun, retireOperationLogsForRun, retireRecordsForRun } from './sweep/sweepRunSteps';
 import { sweepOrchestrator } from './sweep/sweepOrchestrator';
 import { sweepStagingForRun } from './sweep/sweepStaging';
 import type { SweepRequest } from './sweep/types';
@@ -96,6 +96,7 @@ export const workflowActivities = {
   planSweep: activity(Activities.planSweep, planSweepRun),
   applySweep: activity(Activities.applySweep, applySweepPage),
   retireRecords: activity(Activities.retireRecords, retireRecordsForRun),
+  retireOperationLogs: activity(Activities.retireOperationLogs, retireOperationLogsForRun),
   renewBackups: startingActivity(Activities.renewBackups, renewBackupsForRun),
   // Asks the task hub whether a staged run's orchestration still runs before removing what it left.
   sweepStaging: startingActivity(Activities.sweepStaging, sweepStagingForRun),

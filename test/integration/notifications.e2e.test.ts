@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 import { startWebhook, WEBHOOK_SECRET } from '../support/webhook';
+import { IncidentStore } from '../../src/azure/incidentStore';
+import { JsonBlobStore } from '../../src/azure/jsonBlobStore';
 
 describe('notifications', () => {
   let h: Harness;
@@ -56,6 +58,26 @@ describe('notifications', () => {
         expect.stringMatching(/^\[apim-dr\] contoso-apim-dev has no restorable backup: it cannot be rebuilt/),
         expect.stringMatching(/^\[apim-dr\] contoso-apim-neu has no restorable backup: it cannot be rebuilt/),
       ]);
+    });
+  });
+
+  describe('of incidents nothing observes again', () => {
+    beforeEach(() => start());
+
+    it('closes the deletion of an instance no longer in the fleet on the next tick, and of one whose backup succeeds, each once', async () => {
+      const at = h.clock.now().toISOString();
+      await h.services.notifier.observe([
+        { kind: 'instance.deleted', subject: 'contoso-apim-gone', active: true, at },
+        { kind: 'instance.deleted', subject: 'contoso-apim-weu', active: true, at },
+      ]);
+      await tick(); // weu has no backup: the tick starts one, and it succeeds
+      await tick();
+      const resolved = webhook.received.map((m) => m.text).filter((t) => t.includes('Resolved') && t.includes('deleted'));
+      expect(resolved.sort()).toEqual([
+        expect.stringMatching(/^\[apim-dr\] Resolved: contoso-apim-gone is no longer reported deleted: it is no longer in the configured or discovered fleet/),
+        expect.stringMatching(/^\[apim-dr\] Resolved: contoso-apim-weu is no longer reported deleted: a backup of it succeeded/),
+      ]);
+      expect(Object.keys((await new IncidentStore(new JsonBlobStore(h.sandbox.stateContainer())).read()).book)).toEqual([]);
     });
   });
 

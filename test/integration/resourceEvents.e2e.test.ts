@@ -119,4 +119,15 @@ describe('ARM resource events', () => {
       expect.stringContaining(`[apim-dr] ${WEU} was deleted in Azure`),
     ]);
   });
+  it('closes the "instance deleted" incident, with one resolve message, once Azure reports the instance written again', async () => {
+    const weu = h.sandbox.apim.service(WEU).id;
+    const deleted = armEvent(weu, 'Microsoft.Resources.ResourceDeleteSuccess', 'Microsoft.ApiManagement/service/delete', '', h.clock.now());
+    expect((await deliver([deleted])).status).toBe(202);
+    await h.clock.advance(MINUTE);
+    const recreated = armEvent(weu, 'Microsoft.Resources.ResourceWriteSuccess', 'Microsoft.ApiManagement/service/write', '', h.clock.now());
+    expect((await deliver([recreated, { ...recreated, id: 'again' }])).status).toBe(202);
+    expect(webhook.received.map((m) => m.text).filter((t) => t.includes('no longer reported deleted'))).toEqual([
+      expect.stringContaining(`Resolved: ${WEU} is no longer reported deleted: Azure reported a write of the instance itself`),
+    ]);
+  });
 });

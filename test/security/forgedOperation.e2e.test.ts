@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupName } from '../../src/domain/backupName';
 import { RECONCILE_AFTER_MS } from '../../src/workflows/schedule/reconcile';
-import { runToCompletion, startHarness, type Harness } from '../support/harness';
+import { backupNow, runToCompletion, startHarness, type Harness } from '../support/harness';
 import { startForeignHost } from '../support/foreignHost';
 import { forgedRestoreRecord } from '../support/forgedRecords';
 import { startWebhook } from '../support/webhook';
@@ -127,6 +127,35 @@ describe('a forged running record cannot send the app’s ARM token anywhere', (
     expect((await h.services.catalog.read(name))!.manifest).toMatchObject({ state: 'failed', error: { code: 'ForeignOperationUrl' } });
     expect(h.logs).toContainEqual(expect.objectContaining({ event: 'apim-dr.operation.refused', source: name }));
     expect(foreign.seen).toEqual({ connections: 0, requests: [] });
+  });
+
+  it('closes the refused backup incident, with one resolve message, once a backup of the same instance succeeds', async () => {
+    const h = await start();
+    const at = h.clock.now();
+    const name = backupName(WEU, at, 'manual');
+    await h.services.catalog.create({
+      schemaVersion: 1,
+      backupName: name,
+      storageAccount: h.services.config.storage.account,
+      container: h.services.config.storage.container,
+      serviceId: idOf(h, WEU),
+      trigger: 'manual',
+      requestedBy: 'mallory',
+      correlationId: 'forged',
+      owner: 'forged',
+      startedAt: at.toISOString(),
+      createdAt: at.toISOString(),
+      expiresAt: new Date(at.getTime() + 30 * 86_400_000).toISOString(),
+      state: 'running',
+      operationToken: forgedToken(foreign.origin, idOf(h, WEU)),
+    });
+    await tickAndSettle(h);
+    await backupNow(h, WEU);
+    await backupNow(h, WEU);
+
+    const texts = webhook.received.map((m) => m.text);
+    expect(texts.filter((t) => t.includes(`${name} names an operation URL`))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes(`Resolved: The refused operation of ${name} is closed: a backup of ${WEU} succeeded since`))).toHaveLength(1);
   });
 
   it('the ARM client itself sends nothing to another host, whatever asks it to', async () => {

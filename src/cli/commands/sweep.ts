@@ -10,7 +10,7 @@ import { inProcessStarterModule, sweepModules } from '../lazy';
 import { ExitCode, type Output } from '../output';
 
 export async function sweepCommand(services: Services, dryRun: boolean, out: Output, retired: readonly string[] = []): Promise<number> {
-  const { applySweep, planSweep, renewBackups, retireRecords, sweepStaging, inProcessLiveness } = sweepModules();
+  const { applySweep, planSweep, renewBackups, retireRecords, retireApprovals, retireOperationLogs, sweepStaging, inProcessLiveness } = sweepModules();
   const plan = await planSweep(services, undefined, retired);
   const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
   const verb = dryRun ? 'would' : 'will';
@@ -49,6 +49,11 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
   }
   report.retiredRecords = await retireRecords(services, dryRun);
   if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} restore record(s) past the record retention`);
+  report.retiredApprovals = await retireApprovals(services, dryRun);
+  if (report.retiredApprovals.length) out.line(`${verb} retire ${report.retiredApprovals.length} decided approval record(s) past the record retention`);
+  report.logs = await retireOperationLogs(services, dryRun);
+  if (report.logs.operations)
+    out.line(`${verb} retire the event logs of ${report.logs.operations} operation(s) past the record retention (${report.logs.blobs} blob(s))`);
   report.staging = await sweepStaging(services, inProcessLiveness, dryRun);
   for (const run of report.staging.removed)
     out.line(`${verb} remove ${run.folder} (${run.blobs} staged blob(s), last written ${run.newestWrite}: its run has ended)`);

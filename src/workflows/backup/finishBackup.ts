@@ -1,5 +1,6 @@
 /** Activity: verify the finished backup's blob and settle its catalog record (idempotent). */
 import { parseBackupName } from '../../domain/backupName';
+import { closuresOnSuccess } from '../../domain/incidentClosures';
 import type { BackupManifest } from '../../domain/manifest';
 import type { Services } from '../../services';
 import { settleOnce } from '../settleOnce';
@@ -57,6 +58,8 @@ async function report(services: Services, manifest: BackupManifest): Promise<voi
       at: completedAt,
       detail: manifest.error && `${manifest.error.code}: ${manifest.error.message}`,
     },
+    // A backup that succeeded closes the refusals of this instance's backups, and shows it is not deleted.
+    ...(manifest.state === 'succeeded' ? closuresOnSuccess('backup', service, completedAt) : []),
   ]);
 }
 

@@ -1,5 +1,6 @@
 /** Event Grid handler logic: validate, map to a configured instance, ignore what is not a change, record it. */
 import { classifyEvent } from '../../domain/changeEvents';
+import { instanceSeen } from '../../domain/incidentClosures';
 import { recordChange } from '../../domain/pendingChanges';
 import { sameServiceId } from '../../domain/resourceId';
 import type { Services } from '../../services';
@@ -26,6 +27,10 @@ export async function recordChangeEvent(services: Services, raw: unknown): Promi
       { kind: 'instance.deleted', subject: event.service.name, active: true, at: event.at, detail: `Event Grid reported the deletion of ${event.service.id}` },
     ]);
     return 'instance-deleted';
+  }
+  // The instance itself written (created again, say): it exists, whatever a deletion event said before.
+  if (configured && event.type.endsWith('WriteSuccess') && sameServiceId(event.resource, event.service.id)) {
+    await services.notifier.observe([instanceSeen(event.service.name, event.at, 'Azure reported a write of the instance itself')]);
   }
   if (!configured?.events?.enabled && !configured?.snapshots?.afterChange) {
     services.logger.log('debug', 'event ignored', {

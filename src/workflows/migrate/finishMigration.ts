@@ -1,4 +1,5 @@
 /** Activity: settle the migration record from the outcome and the verification (idempotent), and report it. */
+import { closuresOnSuccess } from '../../domain/incidentClosures';
 import { migrationEventProperties, type MigrationRecord } from '../../domain/migrationRecord';
 import type { Services } from '../../services';
 import { settleRecord } from '../settleOnce';
@@ -35,7 +36,7 @@ export async function finishMigration(services: Services, input: FinishMigration
   };
 }
 
-function report(services: Services, record: MigrationRecord): void {
+async function report(services: Services, record: MigrationRecord): Promise<void> {
   const ok = record.state === 'succeeded';
   services.logger.event(
     ok ? 'apim-dr.migration.succeeded' : 'apim-dr.migration.failed',
@@ -52,6 +53,7 @@ function report(services: Services, record: MigrationRecord): void {
     attributes: { 'apim_dr.migration_kind': record.kind, 'apim_dr.mode': record.mode ?? '', 'apim_dr.target': record.target ?? '' },
     error: record.error,
   });
+  if (ok) await services.notifier.observe(closuresOnSuccess('migrate', record.service, record.completedAt ?? services.clock.now().toISOString()));
 }
 
 function settle(services: Services, record: MigrationRecord, input: FinishMigrationInput): MigrationRecord {

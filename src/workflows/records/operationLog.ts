@@ -4,7 +4,10 @@
  * or its backup; each leads to the correlation ID its events are kept under (azure/operationEvents.ts).
  */
 import { resolveInstance, resolveService } from '../../config/resolveService';
+import { parseBackupName } from '../../domain/backupName';
+import { formatDuration } from '../../domain/duration';
 import { backupInstanceId, targetLockId } from '../../domain/instanceIds';
+import { parseRecordName } from '../../domain/recordRetention';
 import type { OperationEvent } from '../../telemetry/operationEvents';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
@@ -39,10 +42,29 @@ async function named(services: Services, name: string): Promise<Omit<OperationLo
   } catch (err) {
     if (err instanceof UserError && err.code === 'InvalidName')
       throw new UserError(`'${clip(name)}' names no operation: give ${OPERATION_FORMATS}`, 'usage', 'InvalidOperationName');
-    throw err;
+    throw retiredOrNot(services, name, err);
   }
   const fields = described.kind === 'backup' ? described.manifest : described.record;
   return { operation: described.name, kind: described.kind, correlationId: String(fields['correlationId']), state: String(fields['state']) };
+}
+
+/**
+ * A backup or record that is not found but is older than what the sweep keeps was retired, with its events: say so
+ * (from its name alone, no request), rather than "not found" with no hint.
+ */
+function retiredOrNot(services: Services, name: string, err: unknown): unknown {
+  if (!(err instanceof UserError) || (err.code !== 'BackupNotFound' && err.code !== 'RecordNotFound')) return err;
+  const { retention, recordRetention } = services.config.defaults;
+  const backup = parseBackupName(name.replace(/\.manifest\.json$/, '.apimbackup'));
+  const record = backup ? undefined : parseRecordName(name.includes('/') ? name : `restores/${name.replace(/\.json$/, '')}.json`);
+  const at = backup?.createdAt.getTime() ?? record?.at.getTime();
+  const kept = backup ? retention : recordRetention;
+  if (at === undefined || services.clock.now().getTime() - at < kept) return err;
+  return new UserError(
+    `'${clip(name)}' was retired by the daily sweep with its events: ${backup ? 'backups are kept' : 'records are kept'} ${formatDuration(kept)} (records: the newest ${services.config.defaults.recordsKept} per instance longer), and an operation's events as long as a record names it`,
+    'not-found',
+    'OperationRetired',
+  );
 }
 
 /** An operation ID names every run into one instance; its newest run is the one asked about. */

@@ -1,5 +1,6 @@
 /** Activity: verify the restored target against the backup's manifest and settle the restore record (idempotent). */
 import { resolveInstance } from '../../config/resolveService';
+import { closuresOnSuccess } from '../../domain/incidentClosures';
 import { restoreObservations } from '../../domain/incidents';
 import { restoreEventProperties, type RestoreRecord } from '../../domain/restoreRecord';
 import type { Services } from '../../services';
@@ -51,7 +52,8 @@ async function report(services: Services, record: RestoreRecord): Promise<void> 
     attributes: { 'apim_dr.source': record.source, 'apim_dr.purpose': record.purpose, 'apim_dr.backup_name': record.backupName ?? '' },
     error: record.error,
   });
-  await services.notifier.observe(restoreObservations(record));
+  const closures = record.state === 'succeeded' ? closuresOnSuccess('restore', record.target, record.completedAt ?? services.clock.now().toISOString()) : [];
+  await services.notifier.observe([...restoreObservations(record), ...closures]);
 }
 
 async function settle(services: Services, record: RestoreRecord, input: FinishRestoreInput): Promise<RestoreRecord> {

@@ -5,6 +5,7 @@
  * state blob the status reads, and opens one incident until a refresh reads everything again.
  */
 import { GRAPH_PAGE_MAX, discoveryQuery, queryAllPages, READABLE_SUBSCRIPTIONS_QUERY } from '../../azure/resourceGraph';
+import { instanceSeen } from '../../domain/incidentClosures';
 import { isRefreshDue, mergeRefresh, parseGraphRow, type DiscoveredInstance, type DiscoveryState } from '../../domain/discovery';
 import { ensureError } from '../../errors';
 import type { Services } from '../../services';
@@ -113,6 +114,10 @@ export async function refreshDiscovery(services: Services, correlationId: string
     },
     result.failed ? 'warn' : 'info',
   );
-  await services.notifier.observe([{ kind: 'discovery.failed', subject: 'discovery', active: result.failed !== undefined, at, detail: result.failed }]);
+  await services.notifier.observe([
+    { kind: 'discovery.failed', subject: 'discovery', active: result.failed !== undefined, at, detail: result.failed },
+    // Found by Resource Graph: the instance exists, whatever a deletion event said before.
+    ...(result.failed ? [] : next.instances.map((i) => instanceSeen(i.name, at, 'tag discovery found it'))),
+  ]);
   return result;
 }

@@ -1,4 +1,5 @@
 /** The incident of a snapshot that could not be taken: opened when a take fails, resolved by the next one taken. */
+import { instanceSeen } from '../../domain/incidentClosures';
 import { parseServiceId } from '../../domain/resourceId';
 import type { Services } from '../../services';
 
@@ -19,5 +20,6 @@ export async function observeSnapshotTake(services: Services, outcome: SnapshotT
       at: services.clock.now().toISOString(),
       detail: outcome.failed ? outcome.error : undefined,
     },
+    ...(outcome.failed ? [] : [instanceSeen(service, services.clock.now().toISOString(), 'a snapshot of it was taken')]),
   ]);
 }

@@ -3,6 +3,7 @@ import type { CatalogEntry } from '../../azure/catalog';
 import { protectedServices } from '../../config/resolveService';
 import { formatDuration } from '../../domain/duration';
 import { groupBy } from '../../domain/groupBy';
+import type { Closure } from '../../domain/incidents';
 import { assessProtection, type Protection } from '../../domain/protection';
 import type { Services } from '../../services';
 
@@ -31,6 +32,8 @@ export async function emitProtectionAlerts(
   protection: Protection[],
   correlationId: string,
   quiet: ReadonlySet<string> = new Set(),
+  /** Closures observed in the same update of the incident book (the tick's, of instances gone from the fleet). */
+  closures: readonly Closure[] = [],
 ): Promise<void> {
   const at = services.clock.now().toISOString();
   for (const p of protection) {
@@ -41,8 +44,8 @@ export async function emitProtectionAlerts(
     }
   }
   services.telemetry.backupAges(protection.map((p) => ({ service: p.service, ageMs: p.ageMs })));
-  await services.notifier.observe(
-    protection
+  await services.notifier.observe([
+    ...protection
       .filter((p) => !quiet.has(p.service.toLowerCase()))
       .flatMap((p) => [
         { kind: 'restorable.none' as const, subject: p.service, active: !p.restorable, at },
@@ -54,5 +57,6 @@ export async function emitProtectionAlerts(
           detail: p.ageMs === undefined ? undefined : `newest restorable backup is ${formatDuration(p.ageMs)} old`,
         },
       ]),
-  );
+    ...closures,
+  ]);
 }

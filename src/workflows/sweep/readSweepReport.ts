@@ -2,6 +2,7 @@
 import type { Services } from '../../services';
 import { appliedPartSchema, namesPartSchema, part, planPageSchema, protectionPartSchema, renewalsPartSchema } from './runParts';
 import { PLAN_PAGE } from './planSweepRun';
+import { logsPartSchema } from './retireOperationLogs';
 import { stagingPartSchema } from './sweepStaging';
 import type { SweepApplied, SweepReport, SweepSummary } from './types';
 
@@ -30,7 +31,11 @@ export async function readSweepReport(services: Services, summary: SweepSummary)
     }
     report.applied = applied;
   }
-  if (summary.retiredRecords !== undefined) report.retiredRecords = (await store.readReport(runId, part.records, namesPartSchema))?.names ?? [];
+  if (summary.retiredRecords !== undefined) {
+    report.retiredRecords = (await store.readReport(runId, part.records, namesPartSchema))?.names ?? [];
+    report.retiredApprovals = (await store.readReport(runId, part.approvals, namesPartSchema))?.names ?? [];
+  }
+  if (summary.logs) report.logs = await store.readReport(runId, part.logs, logsPartSchema);
   if (summary.staging) report.staging = await store.readReport(runId, part.staging, stagingPartSchema);
   if (summary.renewals) report.renewals = await store.readReport(runId, part.renewals, renewalsPartSchema);
   return report;

@@ -42,6 +42,8 @@ export const part = {
   applied: (page: number) => `applied-${String(page).padStart(5, '0')}`,
   protection: 'protection',
   records: 'records',
+  approvals: 'approvals',
+  logs: 'logs',
   renewals: 'renewals',
   staging: 'staging',
 } as const;

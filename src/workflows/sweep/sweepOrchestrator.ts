@@ -40,6 +40,11 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
     const input: RunRecordsRequest = { runId, dryRun: recordsDryRun };
     return context.df.callActivityWithRetry(Activities.retireRecords, retry, input);
   };
+  // Operation logs after the records: a record retired first no longer keeps its operation's log.
+  const retireLogs = (logsDryRun: boolean) => {
+    const input: RunRecordsRequest = { runId, dryRun: logsDryRun };
+    return context.df.callActivityWithRetry(Activities.retireOperationLogs, retry, input);
+  };
   // Staged parts and plans of snapshot runs that died: the whole container's, as records are.
   const sweepStaging = (stagingDryRun: boolean) => {
     const input: SweepStagingRequest = { runId, dryRun: stagingDryRun };
@@ -48,6 +53,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   if (dryRun) {
     if (!service) {
       summary.retiredRecords = (yield retireRecords(true)) as number;
+      summary.logs = (yield retireLogs(true)) as SweepSummary['logs'];
       summary.staging = (yield sweepStaging(true)) as SweepSummary['staging'];
     }
     return summary;
@@ -64,6 +70,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   if (!service) {
     setPhase(context, { phase: 'applying', records: true });
     summary.retiredRecords = (yield retireRecords(false)) as number;
+    summary.logs = (yield retireLogs(false)) as SweepSummary['logs'];
     summary.staging = (yield sweepStaging(false)) as SweepSummary['staging'];
   }
   if (plan.renew > 0) {

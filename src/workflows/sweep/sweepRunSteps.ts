@@ -2,10 +2,15 @@
  * Activities: a sweep run's record retirement and renewals, each keeping its list in the run's storage and
  * answering the orchestration with a count.
  */
+import { removeLegacyCatalogIndex } from '../../azure/legacyCatalogIndex';
+import { LEGACY_CATALOG_INDEX_BLOB } from '../../azure/stateLayout';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
 import { renewBackups } from './renewBackups';
+import { retireApprovals } from './retireApprovals';
+import { retireOperationLogs } from './retireOperationLogs';
 import { retireRecords } from './retireRecords';
+import type { SweepSummary } from './types';
 import { part, protectionPartSchema } from './runParts';
 
 export interface RunRecordsRequest {
@@ -14,9 +19,28 @@ export interface RunRecordsRequest {
 }
 
 export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<number> {
-  const names = await retireRecords(services, request.dryRun === true);
+  const dryRun = request.dryRun === true;
+  const names = await retireRecords(services, dryRun);
+  // Approval records go with the records they gate, under the same retention; reported apart (part.approvals).
+  const approvals = await retireApprovals(services, dryRun);
+  if (!dryRun) {
+    const legacy = await removeLegacyCatalogIndex(services.snapshots.container);
+    if (legacy !== 'absent')
+      services.logger.event('apim-dr.sweep.legacy-index', {
+        blob: LEGACY_CATALOG_INDEX_BLOB,
+        outcome: legacy === 'removed' ? 'removed' : 'left alone: not apim-dr’s',
+      });
+  }
   await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
+  await services.sweepRuns.write(request.runId, part.approvals, { names: approvals }, services.clock.now());
   return names.length;
+}
+
+/** Operation logs go after the records (a record retired today frees its log today): counts to the orchestration. */
+export async function retireOperationLogsForRun(services: Services, request: RunRecordsRequest): Promise<SweepSummary['logs']> {
+  const report = await retireOperationLogs(services, request.dryRun === true);
+  await services.sweepRuns.write(request.runId, part.logs, report, services.clock.now());
+  return { operations: report.operations, blobs: report.blobs, named: report.named, foreign: report.foreign };
 }
 
 export interface RunRenewalsRequest {

@@ -2,6 +2,7 @@
 import type { Protection } from '../../domain/protection';
 import type { SweepItem } from '../../domain/sweepPlan';
 import type { DeleteOutcome } from '../../azure/catalog';
+import type { LogsReport } from './retireOperationLogs';
 import type { StagingReport } from './sweepStaging';
 
 export interface SweepRequest {
@@ -101,6 +102,8 @@ export interface SweepSummary {
   applied?: SweepAppliedCounts;
   renewals?: { started: number; coalesced: number };
   retiredRecords?: number;
+  /** Operations whose event logs were retired (or would be), their blobs, old ones a record still names, foreign blobs. */
+  logs?: { operations: number; blobs: number; named: number; foreign: number };
   /** Staged runs (snapshot parts, apply plans) left by dead runs: removed (or, in a dry run, that would be). */
   staging?: { removedRuns: number; removedBlobs: number; kept: number; foreign: number };
   /** The blob folder holding this run's plan and outcome. */
@@ -115,8 +118,12 @@ export interface SweepReport {
   protection: Protection[];
   applied?: SweepApplied;
   renewals?: RenewalResult;
-  /** Restore records retired (or, in a dry run, that would be). */
+  /** Restore and migration records retired (or, in a dry run, that would be). */
   retiredRecords?: string[];
+  /** Approval records retired with them (or that would be). */
+  retiredApprovals?: string[];
+  /** What the operation logs' step retired (counts: a day's logs are too many to list). */
+  logs?: LogsReport;
   /** What the staging step removed, kept and left alone as not apim-dr's. */
   staging?: StagingReport;
 }
