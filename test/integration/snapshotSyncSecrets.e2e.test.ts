@@ -120,7 +120,7 @@ describe('standby sync with the secrets a snapshot leaves out, from the standby 
     }
   });
 
-  it('says which setting is missing, supplies the rest, and the status says what the sync went without', async () => {
+  it('says which setting is missing, supplies the rest, the status says what the sync went without, and once it is set the next tick supplies it', async () => {
     await start({ APIM_DR_SECRET_ORDERS_KEY: STANDBY.APIM_DR_SECRET_ORDERS_KEY });
     const { record } = await sync();
     expect(record).toMatchObject({ state: 'partial', failed: [], supplied: ['namedValues/orders-key'], missingSettings: ['APIM_DR_SECRET_NEU_REDIS'] });
@@ -142,7 +142,20 @@ describe('standby sync with the secrets a snapshot leaves out, from the standby 
       lastApply: { state: 'partial', secretsLeftOut: 1, missingSettings: ['APIM_DR_SECRET_NEU_REDIS'] },
     });
     expect(await dashboard()).toContain('1 secret not supplied (app setting not set: APIM_DR_SECRET_NEU_REDIS)');
+
+    // Once the setting is there, the next tick applies the same snapshot again, now with the cache.
+    await h.clock.advance(5 * 60_000);
+    h.services.settings['APIM_DR_SECRET_NEU_REDIS'] = STANDBY.APIM_DR_SECRET_NEU_REDIS;
+    await h.host.invokeTimer('scheduleTick');
+    const again = (await runToCompletion(h, applyId)).output as Record<string, unknown>;
+    expect(again).toMatchObject({ requestedBy: 'sync:settings', failed: [], supplied: ['namedValues/orders-key', 'caches/default.connectionString'] });
+    expect(again).not.toHaveProperty('missingSettings');
+    expect(await cacheConnection()).toBe(STANDBY.APIM_DR_SECRET_NEU_REDIS);
+    expect((await standbyStatus()).lastApply).not.toHaveProperty('missingSettings');
+    await h.host.invokeTimer('scheduleTick');
+    expect(h.logs.filter((r) => r['event'] === 'apim-dr.sync.started')).toHaveLength(2);
+
     const all = await everywhere();
-    expect(all).not.toContain(STANDBY.APIM_DR_SECRET_ORDERS_KEY);
+    for (const value of Object.values(STANDBY)) expect(all.includes(value), `${value.slice(0, 12)}… found`).toBe(false);
   });
 });

@@ -75,7 +75,9 @@ export async function startSnapshotSyncs(
       .filter((b) => runningIds.has(snapshotApplyInstanceId(b.name, b.id)))
       .map((b) => b.name.toLowerCase()),
   );
-  const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now() });
+  // Presence only: a setting's value is read by the apply that uses it, never here.
+  const isSet = (setting: string) => !!services.settings[setting];
+  const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now(), isSet });
   const started: PlannedSnapshotSync[] = [];
   for (const p of plan) {
     // The config that names this standby is the consent to replace its configuration, as for a native sync; mirror

@@ -65,6 +65,30 @@ describe('planSnapshotSyncs', () => {
   });
 });
 
+describe('planSnapshotSyncs: a sync that missed app settings', () => {
+  const missed = record('partial', S3, { missingSettings: ['APIM_DR_SECRET_NEU_REDIS'] });
+  const isSet = (names: string[]) => (setting: string) => names.includes(setting);
+
+  it('applies the same snapshot again once every setting it missed is set, and only then', () => {
+    for (const sync of ['after-backup', '0 0 2 * * *']) {
+      expect(planSnapshotSyncs(input(sync, [S3], [missed], { isSet: isSet(['APIM_DR_SECRET_NEU_REDIS']) }))).toEqual([
+        expect.objectContaining({ snapshotName: S3, reason: 'settings', superseded: [] }),
+      ]);
+      expect(planSnapshotSyncs(input(sync, [S3], [missed], { isSet: isSet([]) }))).toEqual([]);
+    }
+  });
+
+  it('does not try again a manual standby, an older snapshot, or a sync that missed nothing', () => {
+    const all = { isSet: () => true };
+    expect(planSnapshotSyncs(input('manual', [S3], [missed], all))).toEqual([]);
+    expect(planSnapshotSyncs(input('after-backup', [S3], [record('partial', S3)], all))).toEqual([]);
+    // A newer snapshot is planned for its own sake (after-backup), not as a retry.
+    expect(planSnapshotSyncs(input('after-backup', [S3, S2], [record('partial', S2, { missingSettings: ['X'] })], all))).toEqual([
+      expect.objectContaining({ snapshotName: S3, reason: 'after-backup' }),
+    ]);
+  });
+});
+
 describe('snapshotStandbySync', () => {
   const standby = { service: 'apim-v2-standby', sync: 'after-backup' };
 
