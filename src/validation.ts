@@ -52,5 +52,10 @@ function unknownKeys(keys: string[]): string {
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    // A record's key may hold dots and slashes (`secrets["caches/default.connectionString"]`): quoted, so the path reads one way.
+    if (!/^[A-Za-z_$][\w$]*$/.test(String(key))) return `${acc}[${JSON.stringify(String(key))}]`;
+    return acc ? `${acc}.${String(key)}` : String(key);
+  }, '');
 }

@@ -47,6 +47,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references in app settings (the APIM_DR_SECRET_… a standby's `secrets` names) resolve as the app's only identity.
+    keyVaultReferenceIdentity: identityId
     siteConfig: { minTlsVersion: '1.2', ftpsState: 'Disabled' }
     functionAppConfig: {
       deployment: {

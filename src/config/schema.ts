@@ -7,6 +7,7 @@ import { RESTORE_WINDOW_MS } from '../domain/expiry';
 import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE, SERVICE_NAME } from '../domain/resourceId';
 import { validateSchedule } from '../domain/schedule';
 import { snapshotDefaults, snapshotProtectionSchema } from './snapshotSchema';
+import { standbySecretsSchema } from './standbySecretsSchema';
 
 const duration = (example: string) =>
   z.string().transform((text, ctx) => {
@@ -59,6 +60,8 @@ const syncMode = z.string().superRefine((text, ctx) => {
 const standbySchema = z.strictObject({
   id: serviceId,
   sync: syncMode.default('manual'),
+  // The app settings that supply the secrets a snapshot leaves out, when syncs keep this standby (snapshot syncs only).
+  secrets: standbySecretsSchema.optional(),
 });
 
 /** A restore drill: on `schedule`, the newest backup goes into `target`, is verified, and its RTO recorded. */

@@ -5,6 +5,7 @@
  * Every value that comes from a record, a manifest, the config or ARM goes through `esc` (text and quoted
  * attributes alike) or, for a time, through `utc`/`isoTime`, which parse it as a date first: nothing stored is markup.
  */
+import { secretsSkippedText } from '../domain/snapshotStandbySync';
 import { count, dateOf, day, esc, isoTime, utc } from './html';
 import { timeline } from './timeline';
 import { formatDuration } from '../domain/duration';
@@ -189,7 +190,10 @@ function standby(s: StandbySync & { progress?: RestoreInto }, now: string): stri
 /** A standby kept by snapshots: the newest apply into it, as its last restore is shown for the others. */
 function lastApply(a: StandbySync['lastApply']): string {
   if (!a) return '';
-  return `<br><span class="muted">last snapshot ${esc(a.purpose)} ${esc(a.state)}, RTO ${short(a.rtoMs)}, ${utc(a.completedAt)}, by <span data-requested-by>${esc(a.requestedBy)}</span>: <code data-record>${esc(a.recordName)}</code> (${esc(a.snapshotName)})</span>`;
+  const secrets = secretsSkippedText(a);
+  return `<br><span class="muted">last snapshot ${esc(a.purpose)} ${esc(a.state)}, RTO ${short(a.rtoMs)}, ${utc(a.completedAt)}, by <span data-requested-by>${esc(a.requestedBy)}</span>: <code data-record>${esc(a.recordName)}</code> (${esc(a.snapshotName)})</span>${
+    secrets ? `<br><span class="holds" data-secrets-skipped>${esc(secrets)}</span>` : ''
+  }`;
 }
 
 /** A restore running into an instance: from where, its phase, a percent only where its history gives one, and for how long. */

@@ -52,6 +52,26 @@ export function snapshotStandbySync(
       rtoMs: latest.rtoMs,
       failed: latest.failed.length,
       mismatched: latest.verification?.mismatched.length ?? 0,
+      ...secretsSkipped(latest),
     },
   };
+}
+
+/** Findings of a secret the apply wrote without, or a resource it left unwritten for want of one. */
+const SECRET_CODES = new Set(['SecretNotCaptured', 'SecretRedacted']);
+
+/** How many secrets an apply went without (resources unwritten, or written without them), and the settings it missed. */
+function secretsSkipped(record: ApplyRecord): Pick<NonNullable<StandbySync['lastApply']>, 'secretsLeftOut' | 'missingSettings'> {
+  const left = record.findingGroups
+    ? record.findingGroups.filter((g) => SECRET_CODES.has(g.code)).reduce((n, g) => n + g.count, 0)
+    : record.findings.filter((f) => SECRET_CODES.has(f.code)).length;
+  return { ...(left ? { secretsLeftOut: left } : {}), ...(record.missingSettings?.length ? { missingSettings: record.missingSettings } : {}) };
+}
+
+/** What a standby's newest apply went without, for a reader: '2 secrets not supplied (app setting not set: APIM_DR_SECRET_X)'. */
+export function secretsSkippedText(a: StandbySync['lastApply']): string | undefined {
+  if (!a?.secretsLeftOut && !a?.missingSettings?.length) return undefined;
+  const count = a.secretsLeftOut ? `${a.secretsLeftOut} secret${a.secretsLeftOut === 1 ? '' : 's'} not supplied` : 'secrets not supplied';
+  const settings = a.missingSettings?.length ? ` (app setting${a.missingSettings.length === 1 ? '' : 's'} not set: ${a.missingSettings.join(', ')})` : '';
+  return `${count}${settings}`;
 }

@@ -11,7 +11,7 @@ export interface SnapshotSyncSource {
   name: string;
   id: string;
   /** The standbys this source keeps in sync with snapshots (`sync` is `after-backup` or a schedule). */
-  standbys: { name: string; id: string; sync: string }[];
+  standbys: { name: string; id: string; sync: string; secrets?: Record<string, string> }[];
 }
 
 export interface PlannedSnapshotSync {
@@ -20,7 +20,8 @@ export interface PlannedSnapshotSync {
   target: string;
   targetId: string;
   snapshotName: string;
-  reason: 'after-backup' | 'schedule';
+  /** `settings`: the last sync missed app settings its standby's `secrets` name, and they are set now. */
+  reason: 'after-backup' | 'schedule' | 'settings';
   /** Newer than what the target holds, older than what it gets: never applied to it. */
   superseded: string[];
 }
@@ -34,6 +35,8 @@ export interface SnapshotSyncPlanInput {
   /** Names (lower case) of targets an apply is running into. */
   busy: Set<string>;
   now: Date;
+  /** Whether an app setting is set now (never its value): a sync that missed one is tried again once it is. */
+  isSet?: (setting: string) => boolean;
 }
 
 /** A pre-apply snapshot holds what an apply replaced: never something to sync onward. */
@@ -50,7 +53,10 @@ export function planSnapshotSyncs(input: SnapshotSyncPlanInput): PlannedSnapshot
     if (!newest) continue;
     for (const standby of source.standbys) {
       const key = standby.name.toLowerCase();
-      const due = syncDue(standby.sync, source.name, newest, input.records.get(key) ?? [], input.now);
+      const records = input.records.get(key) ?? [];
+      const due =
+        syncDue(standby.sync, source.name, newest, records, input.now) ??
+        (standby.sync === 'manual' ? undefined : settingsNowSet(source.name, newest, records, input.isSet));
       if (!due || taken.has(key)) continue;
       taken.add(key);
       planned.push({
@@ -65,6 +71,22 @@ export function planSnapshotSyncs(input: SnapshotSyncPlanInput): PlannedSnapshot
     }
   }
   return planned;
+}
+
+/**
+ * The newest sync from this source, of the newest snapshot, went without app settings that are all set now: applied
+ * again, once (its record then names none missing).
+ */
+function settingsNowSet(
+  source: string,
+  newest: string,
+  records: readonly ApplyRecord[],
+  isSet: SnapshotSyncPlanInput['isSet'],
+): { reason: PlannedSnapshotSync['reason']; heldAt: number } | undefined {
+  const last = records.find((r) => r.source.toLowerCase() === source.toLowerCase());
+  if (!isSet || last?.purpose !== 'sync' || last.snapshotName !== newest || !HOLDS(last)) return undefined;
+  const missed = last.missingSettings ?? [];
+  return missed.length && missed.every(isSet) ? { reason: 'settings', heldAt: snapshotNameTime(newest) } : undefined;
 }
 
 /**

@@ -46,6 +46,10 @@ export interface StandbySync {
     /** Resources the apply could not write, and ones that read back different. */
     failed: number;
     mismatched: number;
+    /** Secrets the snapshot lacks that nothing supplied: resources left unwritten, or written without them. */
+    secretsLeftOut?: number;
+    /** App settings the standby's `secrets` names that were not set when it ran. */
+    missingSettings?: string[];
   };
 }
 

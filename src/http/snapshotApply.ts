@@ -9,6 +9,7 @@ import { applyTarget } from '../workflows/snapshot/prepareApply';
 import { snapshotApplyInstanceId, SnapshotOrchestrations } from '../workflows/snapshot/names';
 import { lockConflict } from '../workflows/targetLock';
 import { UserError } from '../errors';
+import { SECRET_SETTING } from '../domain/snapshot/secretFields';
 import type { Caller } from './caller';
 import { accepted, parseBody } from './respond';
 
@@ -32,7 +33,7 @@ const applySchema = z.strictObject({
             /^[A-Za-z]+\/[^/=]+(\/[A-Za-z]+\/[^/=]+)*$/,
             "must be '[workspaces/<w>/]namedValues/<name>' or '<type>/<name>.<field>' as the snapshot lists what it did not capture",
           ),
-        setting: z.string().regex(/^APIM_DR_SECRET_[A-Za-z0-9_]+$/, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
+        setting: z.string().regex(SECRET_SETTING, "must name an app setting 'APIM_DR_SECRET_…' that holds the secret"),
       }),
     )
     .optional(),

@@ -1,4 +1,5 @@
 /** `apim-dr status`: which instances are protected, at risk or unprotected, and why. */
+import { secretsSkippedText } from '../../domain/snapshotStandbySync';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatDuration } from '../../domain/duration';
@@ -68,7 +69,8 @@ function standbyText(b: InstanceStatus['standbys'][number]): string {
   if (b.state === 'behind' && b.lagMs !== undefined) return `${b.service} ${formatDuration(b.lagMs)} behind`;
   if (b.state === 'diverged' && b.holds)
     return `${b.service} DIVERGED: holds ${heldName(b.holds)} (${b.holds.purpose} from ${b.holds.source}${b.holds.since ? ` since ${b.holds.since.replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
-  return `${b.service} ${b.state}`;
+  const secrets = b.via === 'snapshot' ? secretsSkippedText(b.lastApply) : undefined;
+  return `${b.service} ${b.state}${secrets ? `, ${secrets}` : ''}`;
 }
 
 /** A restore running into an instance: from where, its phase, a percent only where its history gives one, since when. */

@@ -19,6 +19,8 @@ export const applyRecordSchema = z.object({
   only: z.array(z.string()),
   /** Secrets supplied at apply, by path (never their values). */
   supplied: z.array(z.string()).optional(),
+  /** A sync's app settings (`standbys[].secrets`) that were not set: what it could not supply. */
+  missingSettings: z.array(z.string()).optional(),
   /** Environment values used on the target instead of the source's. */
   overrides: z.array(z.object({ path: z.string(), field: z.string(), value: z.string() })).optional(),
   /** The snapshot of the target taken just before: its way back. */

@@ -4,7 +4,7 @@
  * value's is its path alone): which fields may be supplied, the flag that supplies one, and how it is set. Pure.
  */
 import { REDACTED, type NotCaptured } from './captureResource';
-import { kindOfPath } from './resourceTypes';
+import { kindOfPath, typeOfPath } from './resourceTypes';
 
 /** Per type, the left-out fields apim-dr writes when given; a policy's literal secret is not among them (no field names it). */
 const SUPPLIABLE: Record<string, RegExp> = {
@@ -69,4 +69,26 @@ export function setDottedField(properties: Record<string, unknown>, field: strin
     at = (at[key] = next && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
   }
   at[keys.at(-1)!] = value;
+}
+
+/**
+ * The app settings a secret may be read from by name, over HTTP and in the config: `APIM_DR_SECRET_…` only, so neither
+ * a caller nor the config can copy the app's own settings (its config, storage, webhooks) into an instance.
+ */
+export const SECRET_SETTING = /^APIM_DR_SECRET_[A-Za-z0-9_]+$/;
+
+/**
+ * A secret's name, `namedValues/<name>` or `<type>/<name>.<field>`, split into the resource and the field when it names
+ * something apim-dr can supply (a name may hold dots: the first split that names a suppliable field wins); else undefined.
+ */
+export function parseSecretPath(text: string): { path: string; field: string } | undefined {
+  if (!/^[A-Za-z]+\/[^/]+(\/[A-Za-z]+\/[^/]+)*$/.test(text)) return undefined;
+  if (kindOfPath(text) === 'namedValues') return { path: text, field: 'value' };
+  const last = text.lastIndexOf('/');
+  for (let dot = text.indexOf('.', last + 2); dot !== -1; dot = text.indexOf('.', dot + 1)) {
+    const path = text.slice(0, dot);
+    const field = text.slice(dot + 1);
+    if (typeOfPath(path) && isSuppliable(path, field)) return { path, field };
+  }
+  return undefined;
 }

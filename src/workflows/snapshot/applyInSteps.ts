@@ -61,7 +61,7 @@ const STAGED = { what: 'apim-dr apply plan', code: 'InvalidApplyPlan' };
 
 /** Plans the apply and keeps the plan; refuses (recorded) what is not restorable. Returns the steps to run. */
 export async function planApplyRun(services: Services, input: ApplyRunInput): Promise<{ steps: ApplyStep[] }> {
-  const { plan, target, manifest, tier, client } = await planFor(services, input);
+  const { plan, target, manifest, tier, client, secrets } = await planFor(services, input);
   const recordName = applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex'));
   // The record (an activity's output, the orchestration's output) keeps the findings bounded; every one is kept apart.
   const bounded = boundFindings(plan.findings);
@@ -79,7 +79,7 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     mode: input.mirror ? ('mirror' as const) : ('merge' as const),
     only: input.only ?? [],
     // What was supplied, by name: a secret's value is never in a record.
-    ...(input.set?.length ? { supplied: input.set.map((s) => s.path) } : {}),
+    ...suppliedByName(input.set?.map((s) => s.path) ?? [], secrets),
     ...(input.overrides?.length ? { overrides: input.overrides } : {}),
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
     verdict: plan.verdict,
@@ -221,6 +221,12 @@ async function keepFullLists(
   const findings = base.findingsBlob ? ((await readApplyFindings(services.snapshots.container, base.findingsBlob))?.findings ?? base.findings) : base.findings;
   const { mismatched, stillPresent } = verification;
   return writeApplyFindings(services.snapshots.container, base.recordName, { findings, failed, mismatched, stillPresent });
+}
+
+/** What an apply supplied and a sync's config could not (setting names): names only, never a value. */
+function suppliedByName(set: string[], secrets: { supplied: string[]; missingSettings: string[] }) {
+  const supplied = [...set, ...secrets.supplied];
+  return { ...(supplied.length ? { supplied } : {}), ...(secrets.missingSettings.length ? { missingSettings: secrets.missingSettings } : {}) };
 }
 
 async function readStaged(store: JsonBlobStore, runId: string) {

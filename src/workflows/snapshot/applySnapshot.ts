@@ -8,6 +8,7 @@ import type { ApplyPlan, Finding } from '../../domain/snapshot/applyPlan';
 import { boundFindings, boundSkipped, type FindingGroup } from '../../domain/snapshot/boundFindings';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
 import type { SecretSupply, ValueOverride } from './applySupplies';
+import type { StandbySecret } from '../../domain/snapshot/standbySecrets';
 import { applyRunStep, finishApplyRun, planApplyRun } from './applyInSteps';
 import { planFor } from './prepareApply';
 import type { SnapshotScope } from './takeSnapshot';
@@ -30,6 +31,11 @@ export interface ApplyRequest {
   set?: SecretSupply[];
   /** Environment values to use on the target instead of the source's. */
   overrides?: ValueOverride[];
+  /**
+   * A sync's secrets, as the standby's config names them (app setting names only): supplied where the snapshot left
+   * them out; a missing setting is a finding, not a failure (standbySecrets.ts).
+   */
+  standbySecrets?: StandbySecret[];
 }
 
 export interface ApplyCheck {

@@ -15,6 +15,7 @@ import type { Services } from '../../services';
 import type { ApplyRequest } from './applySnapshot';
 import { withOverrides, withSecrets } from './applySupplies';
 import { readSecrets } from './readSecrets';
+import { standbySecrets, withSecretFindings } from '../../domain/snapshot/standbySecrets';
 import { wholeTargetCounts } from './wholeTargetCounts';
 import { readStagedParts, type StagedRead } from './snapshotParts';
 
@@ -61,6 +62,12 @@ export async function planFor(services: Services, request: PlanRequest, options?
     readSecrets(services, request.set ?? []),
   ]);
   const expected = withOverrides(document.resources, request.overrides ?? []);
+  // A sync's configured secrets are read here, where the apply runs; an operator's --set wins over them.
+  const fromConfig = standbySecrets(request.standbySecrets ?? [], document.notCaptured, services.settings, {
+    target: target.name,
+    snapshotName: manifest.snapshotName,
+  });
+  for (const [name, value] of fromConfig.values) if (![...secrets.keys()].some((k) => k.toLowerCase() === name.toLowerCase())) secrets.set(name, value);
   const supplied = withSecrets(expected, document.notCaptured, secrets);
   const client = services.configClient(target);
   const prepared: Prepared = {
@@ -71,6 +78,7 @@ export async function planFor(services: Services, request: PlanRequest, options?
     tier: instance.sku.name,
     client,
     clientIds: instance.identity.userAssignedClientIds,
+    secrets: { supplied: fromConfig.supplied, missingSettings: fromConfig.missingSettings },
   };
   if (options?.planned) return prepared;
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
@@ -96,7 +104,7 @@ export async function planFor(services: Services, request: PlanRequest, options?
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current, ...(counts ? { counts } : {}) },
     { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
   );
-  return { ...prepared, plan };
+  return { ...prepared, plan: withSecretFindings(plan, fromConfig.findings) };
 }
 
 /** An apply's request, with what the target's state is read from: its pre-apply snapshot, or a read staged in parts. */
@@ -112,6 +120,8 @@ interface Prepared {
   tier: string;
   client: ArmConfigClient;
   clientIds: string[];
+  /** A sync's configured secrets: those supplied, and the app settings that were missing (names only). */
+  secrets: { supplied: string[]; missingSettings: string[] };
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */

@@ -8,6 +8,7 @@ import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { groupBy } from '../../domain/groupBy';
 import { parseServiceId } from '../../domain/resourceId';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { standbySecretList } from '../../domain/snapshot/standbySecrets';
 import { isV2 } from '../../domain/snapshot/tierLimits';
 import { planSnapshotSyncs, type PlannedSnapshotSync, type SnapshotSyncSource } from '../../domain/snapshotSyncPlan';
 import { ensureError } from '../../errors';
@@ -35,7 +36,7 @@ export async function snapshotSyncSources(services: Services, snapshotOnly?: Rea
       if (!ref) continue;
       // A v2 source has no backup to restore; a v2 standby cannot take a native restore: snapshots carry both.
       const bySnapshots = v2Sources.has(s.ref.name.toLowerCase()) || isV2((await instanceTier(services, ref)) ?? '');
-      if (bySnapshots) standbys.push({ name: ref.name, id: ref.id, sync: b.sync });
+      if (bySnapshots) standbys.push({ name: ref.name, id: ref.id, sync: b.sync, ...(b.secrets ? { secrets: b.secrets } : {}) });
     }
     if (standbys.length) sources.push({ name: s.ref.name, id: s.ref.id, standbys });
   }
@@ -74,12 +75,23 @@ export async function startSnapshotSyncs(
       .filter((b) => runningIds.has(snapshotApplyInstanceId(b.name, b.id)))
       .map((b) => b.name.toLowerCase()),
   );
-  const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now() });
+  // Presence only: a setting's value is read by the apply that uses it, never here.
+  const isSet = (setting: string) => !!services.settings[setting];
+  const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now(), isSet });
   const started: PlannedSnapshotSync[] = [];
   for (const p of plan) {
     // The config that names this standby is the consent to replace its configuration, as for a native sync; mirror
     // makes it equal to the source's. The apply orchestration still checks the standby relation and runs the dry run.
-    const input: ApplyRequest = { snapshotName: p.snapshotName, target: p.targetId, mirror: true, requestedBy: `sync:${p.reason}`, purpose: 'sync' };
+    // The standby's secrets travel by their app settings' names; the apply reads the values where it runs.
+    const secrets = standbySecretList(due.find((s) => s.name === p.source)?.standbys.find((b) => b.name === p.target)?.secrets);
+    const input: ApplyRequest = {
+      snapshotName: p.snapshotName,
+      target: p.targetId,
+      mirror: true,
+      requestedBy: `sync:${p.reason}`,
+      purpose: 'sync',
+      ...(secrets.length ? { standbySecrets: secrets } : {}),
+    };
     try {
       const { started: fresh } = await starter.start(SnapshotOrchestrations.apply, snapshotApplyInstanceId(p.target, p.targetId), input);
       if (!fresh) continue;

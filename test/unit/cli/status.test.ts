@@ -85,3 +85,36 @@ describe('apim-dr status: an instance being overwritten', () => {
     expect(text).toContain('being overwritten: snapshot apply of contoso-apim-weu.20261207T000000Z.manual running: applying 50% since 2026-12-07T01:00:00Z');
   });
 });
+
+describe('apim-dr status: a standby whose syncs went without secrets', () => {
+  it('says how many and which app settings were not set', async () => {
+    const lastApply = {
+      recordName: 'snapshot-applies/contoso-apim-v2-neu.20261207T010000Z.0000abcd.json',
+      snapshotName: 'contoso-apim-v2-weu.20261207T000000Z.scheduled',
+      source: 'contoso-apim-v2-weu',
+      purpose: 'sync' as const,
+      state: 'partial' as const,
+      verdict: 'Partially restorable',
+      requestedBy: 'sync:after-backup',
+      startedAt: '2026-12-07T01:00:00.000Z',
+      completedAt: '2026-12-07T01:05:00.000Z',
+      rtoMs: 300_000,
+      failed: 0,
+      mismatched: 0,
+      secretsLeftOut: 1,
+      missingSettings: ['APIM_DR_SECRET_NEU_REDIS'],
+    };
+    const text = await printed({
+      at: '2026-12-07T01:10:00.000Z',
+      summary: { protected: 1, 'at-risk': 0, unprotected: 0 },
+      onStv1: 0,
+      armUnreachable: [],
+      instances: [
+        instance('contoso-apim-v2-weu', {
+          standbys: [{ service: 'contoso-apim-v2-neu', sync: 'after-backup', state: 'in-sync', lagMs: 0, via: 'snapshot', lastApply }],
+        }),
+      ],
+    });
+    expect(text).toContain('contoso-apim-v2-neu in-sync, 1 secret not supplied (app setting not set: APIM_DR_SECRET_NEU_REDIS)');
+  });
+});

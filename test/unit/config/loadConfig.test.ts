@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/loadConfig';
-import { ValidationError } from '../../../src/errors';
+import { configProblems as problems } from '../../support/configProblems';
 
 const ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-one';
 const minimal = { storage: { account: 'backupacct', container: 'apim-backups' }, services: [{ id: ID }] };
-
-function problems(raw: unknown) {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('config', () => {
   it('fills the defaults a minimal config leaves out', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplyRecord } from '../../../src/domain/snapshot/applyRecord';
 import { planSnapshotSyncs, type SnapshotSyncPlanInput } from '../../../src/domain/snapshotSyncPlan';
-import { snapshotStandbySync } from '../../../src/domain/snapshotStandbySync';
+import { secretsSkippedText, snapshotStandbySync } from '../../../src/domain/snapshotStandbySync';
 
 const ID = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/${name}`;
 const S1 = 'apim-v2.20260302T000000Z.scheduled';
@@ -65,6 +65,30 @@ describe('planSnapshotSyncs', () => {
   });
 });
 
+describe('planSnapshotSyncs: a sync that missed app settings', () => {
+  const missed = record('partial', S3, { missingSettings: ['APIM_DR_SECRET_NEU_REDIS'] });
+  const isSet = (names: string[]) => (setting: string) => names.includes(setting);
+
+  it('applies the same snapshot again once every setting it missed is set, and only then', () => {
+    for (const sync of ['after-backup', '0 0 2 * * *']) {
+      expect(planSnapshotSyncs(input(sync, [S3], [missed], { isSet: isSet(['APIM_DR_SECRET_NEU_REDIS']) }))).toEqual([
+        expect.objectContaining({ snapshotName: S3, reason: 'settings', superseded: [] }),
+      ]);
+      expect(planSnapshotSyncs(input(sync, [S3], [missed], { isSet: isSet([]) }))).toEqual([]);
+    }
+  });
+
+  it('does not try again a manual standby, an older snapshot, or a sync that missed nothing', () => {
+    const all = { isSet: () => true };
+    expect(planSnapshotSyncs(input('manual', [S3], [missed], all))).toEqual([]);
+    expect(planSnapshotSyncs(input('after-backup', [S3], [record('partial', S3)], all))).toEqual([]);
+    // A newer snapshot is planned for its own sake (after-backup), not as a retry.
+    expect(planSnapshotSyncs(input('after-backup', [S3, S2], [record('partial', S2, { missingSettings: ['X'] })], all))).toEqual([
+      expect.objectContaining({ snapshotName: S3, reason: 'after-backup' }),
+    ]);
+  });
+});
+
 describe('snapshotStandbySync', () => {
   const standby = { service: 'apim-v2-standby', sync: 'after-backup' };
 
@@ -84,5 +108,33 @@ describe('snapshotStandbySync', () => {
       state: 'diverged',
       holds: { snapshotName: 'apim-other.20260302T120000Z.manual', source: 'apim-other', purpose: 'apply' },
     });
+  });
+});
+
+describe('what a synced standby went without', () => {
+  const standby = { service: 'apim-v2-standby', sync: 'after-backup' };
+  const finding = (code: string, resource: string) => ({ severity: 'partial', code, resource, message: `${resource}: …`, fix: '…' });
+
+  it('counts the secrets its newest apply went without, every one of a group, and names the settings that were not set', () => {
+    const partial = record('partial', S3, {
+      findings: [finding('SecretNotCaptured', 'caches/default'), finding('SecretRedacted', 'backends/b1'), finding('UnsupportedOnTier', 'gateways')],
+      findingGroups: [
+        { severity: 'partial', code: 'SecretNotCaptured', count: 1, fix: '…', examples: ['caches/default'] },
+        { severity: 'partial', code: 'SecretRedacted', count: 12, fix: '…', examples: ['backends/b1'] },
+        { severity: 'partial', code: 'UnsupportedOnTier', count: 1, fix: '…', examples: ['gateways'] },
+      ],
+      missingSettings: ['APIM_DR_SECRET_NEU_REDIS'],
+    });
+    const sync = snapshotStandbySync(standby, 'apim-v2', [S3], [partial]);
+    expect(sync.lastApply).toMatchObject({ secretsLeftOut: 13, missingSettings: ['APIM_DR_SECRET_NEU_REDIS'] });
+    expect(secretsSkippedText(sync.lastApply)).toBe('13 secrets not supplied (app setting not set: APIM_DR_SECRET_NEU_REDIS)');
+  });
+
+  it('counts from the findings of a record without groups, and says nothing when nothing was left out', () => {
+    const older = record('partial', S3, { findings: [finding('SecretNotCaptured', 'namedValues/orders-key')] });
+    expect(secretsSkippedText(snapshotStandbySync(standby, 'apim-v2', [S3], [older]).lastApply)).toBe('1 secret not supplied');
+    const clean = snapshotStandbySync(standby, 'apim-v2', [S3], [record('succeeded', S3)]);
+    expect(clean.lastApply).not.toHaveProperty('secretsLeftOut');
+    expect(secretsSkippedText(clean.lastApply)).toBeUndefined();
   });
 });
