@@ -28,6 +28,9 @@ param services array
 @description('The `defaults` of the apim-dr config (schedule, RPO, retention, poll interval…); empty keeps the built-in ones.')
 param defaults object = {}
 
+@description('Key Vault references for the secrets snapshot-synced standbys get (`standbys[].secrets` names APIM_DR_SECRET_<NAME>): {\'<NAME>\': \'https://<vault>.vault.azure.net/secrets/<secret>/\'}. The app\'s identity needs Key Vault Secrets User on each vault. Secret URIs, never secrets.')
+param vaultReferences object = {}
+
 @description('The `discovery` of the apim-dr config ({subscriptions, tag}); its subscriptions get the app\'s APIM role and Reader on the whole subscription. Empty: no discovery.')
 param discovery object = {}
 
@@ -265,6 +268,7 @@ module functionApp 'app/function.bicep' = {
     durableBackend: durableBackend
     apiClientId: apiClientId
     durableTaskSchedulerEndpoint: onScheduler ? scheduler!.outputs.endpoint : ''
+    vaultReferences: vaultReferences
     apimDrSettings: {
       APIM_DR_CONFIG: string(apimDrConfig)
       APIM_DR_TASK_HUB: taskHubName

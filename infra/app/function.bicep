@@ -13,6 +13,9 @@ param appInsightsConnectionString string
 @description('The app settings apim-dr itself reads: APIM_DR_CONFIG, the task hub and the timer schedules.')
 param apimDrSettings object
 
+@description('Key Vault references for the secrets snapshot-synced standbys get (`standbys[].secrets`): {\'<NAME>\': \'<secret URI>\'} becomes the setting APIM_DR_SECRET_<NAME> = @Microsoft.KeyVault(SecretUri=<secret URI>). URIs, never secrets.')
+param vaultReferences object = {}
+
 @description('Client ID of apim-dr\'s app registration: the only audience its HTTP API accepts tokens for.')
 param apiClientId string
 
@@ -85,10 +88,13 @@ var storageBackendSettings = {
   AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'AzureWebJobsStorage'
 }
 
+// Prefixed here, so a reference can only ever be an APIM_DR_SECRET_ setting, never one of the app's own.
+var secretSettings = toObject(items(vaultReferences), s => 'APIM_DR_SECRET_${s.key}', s => '@Microsoft.KeyVault(SecretUri=${s.value})')
+
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(hostSettings, durableBackend == 'durable-task-scheduler' ? schedulerSettings : storageBackendSettings, apimDrSettings)
+  properties: union(hostSettings, durableBackend == 'durable-task-scheduler' ? schedulerSettings : storageBackendSettings, apimDrSettings, secretSettings)
 }
 
 // Entra ID in front of every HTTP route: a request without a valid token for apim-dr's app registration is a 401

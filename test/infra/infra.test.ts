@@ -135,12 +135,25 @@ describe('infra: the compiled template', () => {
       const app = moduleTemplate(main, 'apim-dr-functionApp');
       const site = allResources(app).find((r) => r.resource.type === 'Microsoft.Web/sites/config' && r.resource.name.includes('appsettings'))!;
       expect(site.resource.properties).toBe(
-        "[union(variables('hostSettings'), if(equals(parameters('durableBackend'), 'durable-task-scheduler'), variables('schedulerSettings'), variables('storageBackendSettings')), parameters('apimDrSettings'))]",
+        "[union(variables('hostSettings'), if(equals(parameters('durableBackend'), 'durable-task-scheduler'), variables('schedulerSettings'), variables('storageBackendSettings')), parameters('apimDrSettings'), variables('secretSettings'))]",
       );
       const host = app.variables!['hostSettings'] as Record<string, string>;
       expect(host['AzureWebJobsStorage__credential']).toBe('managedidentity');
       expect(Object.keys(host)).not.toContain('AzureWebJobsStorage');
       expect(host['APPLICATIONINSIGHTS_AUTHENTICATION_STRING']).toContain('Authorization=AAD');
+    });
+
+    it("makes each vault reference an APIM_DR_SECRET_ setting holding a Key Vault reference, never one of the app's own", () => {
+      const app = moduleTemplate(main, 'apim-dr-functionApp');
+      expect(main.parameters!['vaultReferences']).toMatchObject({ type: 'object', defaultValue: {} });
+      expect(moduleDeployment(main, 'apim-dr-functionApp').properties.parameters.vaultReferences.value).toBe("[parameters('vaultReferences')]");
+      const settings = (vaultReferences: Record<string, string>) =>
+        evaluate("[variables('secretSettings')]", { parameters: { vaultReferences }, variables: app.variables! });
+      expect(settings({})).toEqual({});
+      expect(settings({ NEU_REDIS: 'https://kv-dr.vault.azure.net/secrets/neu-redis/', CONFIG: 'https://kv-dr.vault.azure.net/secrets/x/' })).toEqual({
+        APIM_DR_SECRET_NEU_REDIS: '@Microsoft.KeyVault(SecretUri=https://kv-dr.vault.azure.net/secrets/neu-redis/)',
+        APIM_DR_SECRET_CONFIG: '@Microsoft.KeyVault(SecretUri=https://kv-dr.vault.azure.net/secrets/x/)',
+      });
     });
 
     it('builds APIM_DR_CONFIG into a config apim-dr accepts, with the state container', () => {

@@ -143,6 +143,12 @@ describe('standby sync with the secrets a snapshot leaves out, from the standby 
     });
     expect(await dashboard()).toContain('1 secret not supplied (app setting not set: APIM_DR_SECRET_NEU_REDIS)');
 
+    // A Key Vault reference App Service could not resolve (the app reads its text) is no more set: no sync starts.
+    await h.clock.advance(5 * 60_000);
+    h.services.settings['APIM_DR_SECRET_NEU_REDIS'] = '@Microsoft.KeyVault(SecretUri=https://kv-dr.vault.azure.net/secrets/neu-redis/)';
+    await h.host.invokeTimer('scheduleTick');
+    expect(h.logs.filter((r) => r['event'] === 'apim-dr.sync.started')).toHaveLength(1);
+
     // Once the setting is there, the next tick applies the same snapshot again, now with the cache.
     await h.clock.advance(5 * 60_000);
     h.services.settings['APIM_DR_SECRET_NEU_REDIS'] = STANDBY.APIM_DR_SECRET_NEU_REDIS;

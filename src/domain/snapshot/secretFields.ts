@@ -78,6 +78,18 @@ export function setDottedField(properties: Record<string, unknown>, field: strin
 export const SECRET_SETTING = /^APIM_DR_SECRET_[A-Za-z0-9_]+$/;
 
 /**
+ * An app setting App Service could not resolve: when a Key Vault reference fails (no access, no such secret), the app
+ * reads the reference text itself. Written into an instance it would be a wrong secret, so it is treated as not set.
+ */
+export function isUnresolvedReference(value: string): boolean {
+  return /^\s*@Microsoft\.KeyVault\(/i.test(value);
+}
+
+/** What to do about a setting whose Key Vault reference did not resolve. */
+export const UNRESOLVED_REFERENCE_FIX =
+  "give the app's identity 'Key Vault Secrets User' on the vault and check the reference's secret URI (App Service retries a failed reference within a day, or at the app's restart)";
+
+/**
  * A secret's name, `namedValues/<name>` or `<type>/<name>.<field>`, split into the resource and the field when it names
  * something apim-dr can supply (a name may hold dots: the first split that names a suppliable field wins); else undefined.
  */

@@ -5,7 +5,7 @@
  */
 import type { ApplyPlan, Finding } from './applyPlan';
 import type { NotCaptured } from './captureResource';
-import { fieldsOf, isSuppliable, parseSecretPath, SECRET_SETTING, secretPath } from './secretFields';
+import { fieldsOf, isSuppliable, isUnresolvedReference, parseSecretPath, SECRET_SETTING, secretPath, UNRESOLVED_REFERENCE_FIX } from './secretFields';
 
 export interface StandbySecret {
   /** As `apim-dr snapshot show` lists it: `namedValues/orders-key`, `caches/default.connectionString`. */
@@ -57,6 +57,17 @@ export function standbySecrets(
     const name = secretPath(found.path, found.field);
     // Only an APIM_DR_SECRET_… setting is ever read, whatever a payload says (the config allows no other).
     const value = SECRET_SETTING.test(secret.setting) ? settings[secret.setting] : undefined;
+    if (value && isUnresolvedReference(value)) {
+      outcome.missingSettings.push(secret.setting);
+      outcome.findings.push({
+        severity: 'partial',
+        code: 'SecretSettingUnresolved',
+        resource: found.path,
+        message: `${name}: the app setting '${secret.setting}' (${where}) is a Key Vault reference App Service could not resolve, so it is not supplied`,
+        fix: UNRESOLVED_REFERENCE_FIX,
+      });
+      continue;
+    }
     if (!value) {
       outcome.missingSettings.push(secret.setting);
       outcome.findings.push({

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SecretSupply } from './applySupplies';
+import { isUnresolvedReference, UNRESOLVED_REFERENCE_FIX } from '../../domain/snapshot/secretFields';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 
@@ -14,6 +15,13 @@ export async function readSecrets(services: Services, supplies: readonly SecretS
     if (!value) {
       const where = 'setting' in s.from ? `the setting or environment variable '${s.from.setting}' is not set` : `'${s.from.file}' is empty`;
       throw new UserError(`the secret for ${s.path} was not found: ${where}`, 'usage', 'SecretMissing');
+    }
+    if ('setting' in s.from && isUnresolvedReference(value)) {
+      throw new UserError(
+        `the secret for ${s.path} was not found: the setting '${s.from.setting}' is a Key Vault reference App Service could not resolve: ${UNRESOLVED_REFERENCE_FIX}`,
+        'usage',
+        'SecretUnresolved',
+      );
     }
     secrets.set(s.path, value);
   }

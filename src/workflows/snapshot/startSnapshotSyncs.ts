@@ -19,6 +19,7 @@ import { instanceTier } from './instanceTier';
 import { snapshotApplyInstanceId, SnapshotOrchestrations } from './names';
 import { TARGET_LOCK_PREFIX } from '../../domain/instanceIds';
 import { snapshotOnlyServices } from './snapshotTick';
+import { isUnresolvedReference } from '../../domain/snapshot/secretFields';
 
 /**
  * Every enabled source protected by snapshots, with those of its standbys that snapshots keep in sync (manual ones
@@ -76,7 +77,11 @@ export async function startSnapshotSyncs(
       .map((b) => b.name.toLowerCase()),
   );
   // Presence only: a setting's value is read by the apply that uses it, never here.
-  const isSet = (setting: string) => !!services.settings[setting];
+  // A Key Vault reference App Service could not resolve is no more set than a missing setting: no retry on it.
+  const isSet = (setting: string) => {
+    const value = services.settings[setting];
+    return !!value && !isUnresolvedReference(value);
+  };
   const plan = planSnapshotSyncs({ sources: due, snapshots, records, busy, now: services.clock.now(), isSet });
   const started: PlannedSnapshotSync[] = [];
   for (const p of plan) {

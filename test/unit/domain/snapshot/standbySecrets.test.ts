@@ -59,6 +59,20 @@ describe('standbySecrets', () => {
     expect(out.findings[0]!.fix).toContain("add the app setting 'APIM_DR_SECRET_REDIS'");
   });
 
+  it('takes a Key Vault reference App Service could not resolve for a missing setting, never for the secret', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/neu-redis/)';
+    const out = standbySecrets(
+      [{ path: 'caches/default.connectionString', setting: 'APIM_DR_SECRET_REDIS' }],
+      NOT_CAPTURED,
+      { APIM_DR_SECRET_REDIS: reference },
+      CONTEXT,
+    );
+    expect(out.values.size).toBe(0);
+    expect(out.missingSettings).toEqual(['APIM_DR_SECRET_REDIS']);
+    expect(out.findings).toEqual([expect.objectContaining({ severity: 'partial', code: 'SecretSettingUnresolved', resource: 'caches/default' })]);
+    expect(out.findings[0]!.fix).toContain('Key Vault Secrets User');
+  });
+
   it('gives a notice, and reads nothing, for a secret the snapshot did not leave out', () => {
     const out = standbySecrets([{ path: 'namedValues/gone', setting: 'APIM_DR_SECRET_GONE' }], NOT_CAPTURED, { APIM_DR_SECRET_GONE: 'x' }, CONTEXT);
     expect(out.values.size).toBe(0);
