@@ -145,7 +145,7 @@ describe('infra: the compiled template', () => {
 
     it("makes each vault reference an APIM_DR_SECRET_ setting holding a Key Vault reference, never one of the app's own", () => {
       const app = moduleTemplate(main, 'apim-dr-functionApp');
-      expect(main.parameters!['vaultReferences']).toMatchObject({ type: 'object', defaultValue: {} });
+      expect(main.parameters['vaultReferences']).toMatchObject({ type: 'object', defaultValue: {} });
       expect(moduleDeployment(main, 'apim-dr-functionApp').properties.parameters.vaultReferences.value).toBe("[parameters('vaultReferences')]");
       const settings = (vaultReferences: Record<string, string>) =>
         evaluate("[variables('secretSettings')]", { parameters: { vaultReferences }, variables: app.variables! });
