@@ -8,6 +8,7 @@ import { parseServiceId, sameServiceId, SERVICE_ID_EXAMPLE, SERVICE_NAME } from 
 import { validateSchedule } from '../domain/schedule';
 import { snapshotDefaults, snapshotProtectionSchema } from './snapshotSchema';
 import { standbySecretsSchema } from './standbySecretsSchema';
+import { standbyOverridesSchema } from './standbyOverridesSchema';
 
 const duration = (example: string) =>
   z.string().transform((text, ctx) => {
@@ -62,6 +63,8 @@ const standbySchema = z.strictObject({
   sync: syncMode.default('manual'),
   // The app settings that supply the secrets a snapshot leaves out, when syncs keep this standby (snapshot syncs only).
   secrets: standbySecretsSchema.optional(),
+  // The standby's own environment values (backend URLs, serviceUrls, resource IDs), written by syncs instead of the source's.
+  overrides: standbyOverridesSchema.optional(),
 });
 
 /** A restore drill: on `schedule`, the newest backup goes into `target`, is verified, and its RTO recorded. */

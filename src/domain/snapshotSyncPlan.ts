@@ -11,7 +11,7 @@ export interface SnapshotSyncSource {
   name: string;
   id: string;
   /** The standbys this source keeps in sync with snapshots (`sync` is `after-backup` or a schedule). */
-  standbys: { name: string; id: string; sync: string; secrets?: Record<string, string> }[];
+  standbys: { name: string; id: string; sync: string; secrets?: Record<string, string>; overrides?: Record<string, string> }[];
 }
 
 export interface PlannedSnapshotSync {

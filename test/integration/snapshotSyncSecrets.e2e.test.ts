@@ -6,8 +6,9 @@ import { parseServiceId } from '../../src/domain/resourceId';
 import { snapshotApplyInstanceId } from '../../src/workflows/snapshot/names';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SEEDED_SECRETS, seedCache } from '../support/configSeed';
-import { runToCompletion, startHarness, type Harness } from '../support/harness';
-import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
+import { runToCompletion, type Harness } from '../support/harness';
+import { startSyncedV2Standby } from '../support/syncedV2Standby';
+import { idOf, V2, V2_STANDBY } from '../support/v2Fleet';
 
 /** The standby's own copies of the secrets its source's snapshots leave out, in app settings (Key Vault references in Azure). */
 const STANDBY = {
@@ -24,19 +25,7 @@ describe('standby sync with the secrets a snapshot leaves out, from the standby 
 
   /** The v2 source, protected by snapshots, keeps its v2 standby after each snapshot; `settings` are the app's. */
   async function start(settings: Record<string, string>) {
-    h = await startHarness({
-      services: V2_SERVICES,
-      settings,
-      config: (sandbox) => {
-        const config = v2Config(sandbox) as { services: { id: string; [k: string]: unknown }[] };
-        for (const s of config.services) {
-          if (!s.id.endsWith(`/${V2}`)) continue;
-          s.snapshots = { afterChange: false };
-          s.standbys = [{ id: idOf(V2_STANDBY), sync: 'after-backup', secrets: SECRETS }];
-        }
-        return config;
-      },
-    });
+    h = await startSyncedV2Standby({ secrets: SECRETS }, settings);
     // A secret named value without Key Vault, a policy naming it, and an external cache: none of their secrets is captured.
     const source = h.sandbox.apim.service(V2);
     seedResource(source, 'namedValues/orders-key', { displayName: 'orders-key', value: SEEDED_SECRETS.namedValue, secret: true });

@@ -70,6 +70,8 @@ export interface ApplyOptions {
    * `only` says, for such a snapshot knows nothing of the rest of the instance.
    */
   mirrorWithin?: string[];
+  /** Fields the apply overrides (`--override`, a standby's `overrides`): their values are the target's, not the source's. */
+  overridden?: readonly { path: string; field: string }[];
 }
 
 export interface SnapshotSource {
@@ -274,7 +276,13 @@ export function planApply(snapshot: SnapshotSource, target: ApplyTarget, options
   findings.push(...limitFindings(target, current, selected, skipped, options.mirror === true));
   const kept = [...selected].filter((k) => !skipped.has(k));
   findings.push(...workspaceLimitFindings(target.tier, new Set([...(options.mirror ? [] : current.keys()), ...kept])));
-  if (!sameInstance(source.id, target.id)) findings.push(...environmentFindings([...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!)));
+  if (!sameInstance(source.id, target.id))
+    findings.push(
+      ...environmentFindings(
+        [...selected].filter((k) => !skipped.has(k)).map((k) => byPath.get(k)!),
+        options.overridden ?? [],
+      ),
+    );
 
   const verdict: Verdict = findings.some((f) => f.severity === 'blocking')
     ? 'Not restorable'
@@ -428,18 +436,29 @@ function tally(keys: Iterable<string>): Map<string, number> {
 }
 
 /** Values that point at the source's own region or resources: a copy in another region would still call them. */
-function environmentFindings(resources: SnapshotResource[]): Finding[] {
+function environmentFindings(resources: SnapshotResource[], overridden: readonly { path: string; field: string }[]): Finding[] {
   const findings: Finding[] = [];
+  const isOverridden = new Set(overridden.map((o) => `${o.path}.${o.field}`.toLowerCase()));
   const note = (resource: SnapshotResource, field: string, value: unknown) =>
     typeof value === 'string' &&
     value &&
-    findings.push({
-      severity: 'notice',
-      code: 'EnvironmentValue',
-      resource: resource.path,
-      message: `${resource.path}: ${field} is '${value}', the source's`,
-      fix: `if the target should call its own region: --override ${resource.path}.${field}=<its value> (HTTP: overrides [{ path, field, value }]), or keep it in a named value`,
-    });
+    findings.push(
+      isOverridden.has(`${resource.path}.${field}`.toLowerCase())
+        ? {
+            severity: 'notice',
+            code: 'OverriddenValue',
+            resource: resource.path,
+            message: `${resource.path}: ${field} is '${value}', the target's own (overridden)`,
+            fix: "none needed; to change it, change the override (--override, HTTP overrides, or the standby's overrides in the config)",
+          }
+        : {
+            severity: 'notice',
+            code: 'EnvironmentValue',
+            resource: resource.path,
+            message: `${resource.path}: ${field} is '${value}', the source's`,
+            fix: `if the target should call its own region: --override ${resource.path}.${field}=<its value> (HTTP: overrides [{ path, field, value }]; a synced standby: its overrides in the config), or keep it in a named value`,
+          },
+    );
   for (const r of resources) {
     const type = typeOfPath(r.path);
     const kind = type && kindOf(type);

@@ -61,7 +61,7 @@ const STAGED = { what: 'apim-dr apply plan', code: 'InvalidApplyPlan' };
 
 /** Plans the apply and keeps the plan; refuses (recorded) what is not restorable. Returns the steps to run. */
 export async function planApplyRun(services: Services, input: ApplyRunInput): Promise<{ steps: ApplyStep[] }> {
-  const { plan, target, manifest, tier, client, secrets } = await planFor(services, input);
+  const { plan, target, manifest, tier, client, secrets, overrides } = await planFor(services, input);
   const recordName = applyRecordName(target.name, services.clock.now(), randomBytes(4).toString('hex'));
   // The record (an activity's output, the orchestration's output) keeps the findings bounded; every one is kept apart.
   const bounded = boundFindings(plan.findings);
@@ -80,7 +80,7 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     only: input.only ?? [],
     // What was supplied, by name: a secret's value is never in a record.
     ...suppliedByName(input.set?.map((s) => s.path) ?? [], secrets),
-    ...(input.overrides?.length ? { overrides: input.overrides } : {}),
+    ...(overrides.length ? { overrides } : {}),
     ...(input.preApplySnapshot ? { preApplySnapshot: input.preApplySnapshot } : {}),
     verdict: plan.verdict,
     counts: plan.counts,

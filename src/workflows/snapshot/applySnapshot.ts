@@ -36,6 +36,11 @@ export interface ApplyRequest {
    * them out; a missing setting is a finding, not a failure (standbySecrets.ts).
    */
   standbySecrets?: StandbySecret[];
+  /**
+   * A sync's overrides, as the standby's config gives them: applied as `overrides` are, but one of a resource the
+   * snapshot lacks is a notice, not a refusal (valueOverrides.ts).
+   */
+  standbyOverrides?: ValueOverride[];
 }
 
 export interface ApplyCheck {

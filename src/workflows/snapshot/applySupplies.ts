@@ -8,6 +8,7 @@ import { UserError } from '../../errors';
 import type { NotCaptured, SnapshotResource } from '../../domain/snapshot/captureResource';
 import { kindOfPath } from '../../domain/snapshot/resourceTypes';
 import { fieldsOf, isSuppliable, secretPath, setDottedField, setSecretField } from '../../domain/snapshot/secretFields';
+import { parseOverrideTarget, type ValueOverride } from '../../domain/snapshot/valueOverrides';
 
 /** Where a secret's value is read, by the process that writes it: an app setting (or environment variable), or a file. */
 export type SecretSource = { setting: string } | { file: string };
@@ -16,12 +17,7 @@ export interface SecretSupply {
   from: SecretSource;
 }
 
-export interface ValueOverride {
-  path: string;
-  /** A property of the resource, dotted for a nested one: `url`, `serviceUrl`, `credentials.header.x-host`. */
-  field: string;
-  value: string;
-}
+export type { ValueOverride };
 
 /**
  * `<secret>=env:VAR` or `=file:PATH` (the CLI's `--set`), where `<secret>` names one secret the snapshot left out:
@@ -42,15 +38,17 @@ export function parseSecretSupply(text: string): SecretSupply {
 
 /** `<collection>/<name>[/<collection>/<name>].<field>=<value>` (the CLI's `--override`). */
 export function parseOverride(text: string): ValueOverride {
-  const m = /^([A-Za-z]+\/[^/.=]+(?:\/[A-Za-z]+\/[^/.=]+)*)\.([A-Za-z][\w.-]*)=(.*)$/.exec(text);
-  if (!m || !m[3]) {
+  const equals = text.indexOf('=');
+  const target = equals > 0 ? parseOverrideTarget(text.slice(0, equals)) : undefined;
+  const value = text.slice(equals + 1);
+  if (!target || !value) {
     throw new UserError(
       `--override '${text}': expected <type>/<name>.<field>=<value>, e.g. backends/orders-backend.url=https://orders.neu.example`,
       'usage',
       'InvalidOverride',
     );
   }
-  return { path: m[1]!, field: m[2]!, value: m[3] };
+  return { ...target, value };
 }
 
 /** The snapshot's resources with the overrides applied; an override of something the snapshot lacks is refused. */

@@ -13,9 +13,10 @@ import type { ServiceRef } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { ApplyRequest } from './applySnapshot';
-import { withOverrides, withSecrets } from './applySupplies';
+import { withOverrides, withSecrets, type ValueOverride } from './applySupplies';
 import { readSecrets } from './readSecrets';
 import { standbySecrets, withSecretFindings } from '../../domain/snapshot/standbySecrets';
+import { standbyOverrides } from '../../domain/snapshot/valueOverrides';
 import { wholeTargetCounts } from './wholeTargetCounts';
 import { readStagedParts, type StagedRead } from './snapshotParts';
 
@@ -61,7 +62,10 @@ export async function planFor(services: Services, request: PlanRequest, options?
     services.apim.getService(target),
     readSecrets(services, request.set ?? []),
   ]);
-  const expected = withOverrides(document.resources, request.overrides ?? []);
+  // A sync's configured overrides: one of a resource the snapshot lacks is a notice; an operator's own override wins.
+  const fromStandby = standbyOverrides(document.resources, request.standbyOverrides ?? [], request.overrides ?? [], target.name);
+  const overrides = [...(request.overrides ?? []), ...fromStandby.overrides];
+  const expected = withOverrides(document.resources, overrides);
   // A sync's configured secrets are read here, where the apply runs; an operator's --set wins over them.
   const fromConfig = standbySecrets(request.standbySecrets ?? [], document.notCaptured, services.settings, {
     target: target.name,
@@ -79,6 +83,7 @@ export async function planFor(services: Services, request: PlanRequest, options?
     client,
     clientIds: instance.identity.userAssignedClientIds,
     secrets: { supplied: fromConfig.supplied, missingSettings: fromConfig.missingSettings },
+    overrides,
   };
   if (options?.planned) return prepared;
   // The pre-apply snapshot was read a moment ago: it is the target's current state, without a second read.
@@ -102,9 +107,9 @@ export async function planFor(services: Services, request: PlanRequest, options?
   const plan = planApply(
     { id: manifest.service.id, tier: manifest.service.sku.name, resources: supplied.resources, notCaptured: supplied.notCaptured },
     { id: target.id, name: target.name, tier: instance.sku.name, resources: current, ...(counts ? { counts } : {}) },
-    { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope },
+    { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope, overridden: overrides },
   );
-  return { ...prepared, plan: withSecretFindings(plan, fromConfig.findings) };
+  return { ...prepared, plan: withSecretFindings(plan, [...fromConfig.findings, ...fromStandby.findings]) };
 }
 
 /** An apply's request, with what the target's state is read from: its pre-apply snapshot, or a read staged in parts. */
@@ -122,6 +127,8 @@ interface Prepared {
   clientIds: string[];
   /** A sync's configured secrets: those supplied, and the app settings that were missing (names only). */
   secrets: { supplied: string[]; missingSettings: string[] };
+  /** The overrides applied: the operator's and those of the standby's config the snapshot could take. */
+  overrides: ValueOverride[];
 }
 
 /** Reads the target back and compares every resource in scope with the snapshot's (redacted values aside). */

@@ -9,6 +9,7 @@ import { groupBy } from '../../domain/groupBy';
 import { parseServiceId } from '../../domain/resourceId';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
 import { standbySecretList } from '../../domain/snapshot/standbySecrets';
+import { standbyOverrideList } from '../../domain/snapshot/valueOverrides';
 import { isV2 } from '../../domain/snapshot/tierLimits';
 import { planSnapshotSyncs, type PlannedSnapshotSync, type SnapshotSyncSource } from '../../domain/snapshotSyncPlan';
 import { ensureError } from '../../errors';
@@ -37,7 +38,15 @@ export async function snapshotSyncSources(services: Services, snapshotOnly?: Rea
       if (!ref) continue;
       // A v2 source has no backup to restore; a v2 standby cannot take a native restore: snapshots carry both.
       const bySnapshots = v2Sources.has(s.ref.name.toLowerCase()) || isV2((await instanceTier(services, ref)) ?? '');
-      if (bySnapshots) standbys.push({ name: ref.name, id: ref.id, sync: b.sync, ...(b.secrets ? { secrets: b.secrets } : {}) });
+      if (bySnapshots) {
+        standbys.push({
+          name: ref.name,
+          id: ref.id,
+          sync: b.sync,
+          ...(b.secrets ? { secrets: b.secrets } : {}),
+          ...(b.overrides ? { overrides: b.overrides } : {}),
+        });
+      }
     }
     if (standbys.length) sources.push({ name: s.ref.name, id: s.ref.id, standbys });
   }
@@ -88,7 +97,10 @@ export async function startSnapshotSyncs(
     // The config that names this standby is the consent to replace its configuration, as for a native sync; mirror
     // makes it equal to the source's. The apply orchestration still checks the standby relation and runs the dry run.
     // The standby's secrets travel by their app settings' names; the apply reads the values where it runs.
-    const secrets = standbySecretList(due.find((s) => s.name === p.source)?.standbys.find((b) => b.name === p.target)?.secrets);
+    const standby = due.find((s) => s.name === p.source)?.standbys.find((b) => b.name === p.target);
+    const secrets = standbySecretList(standby?.secrets);
+    // Its overrides are no secrets: they travel as they are, and the apply records them.
+    const overrides = standbyOverrideList(standby?.overrides);
     const input: ApplyRequest = {
       snapshotName: p.snapshotName,
       target: p.targetId,
@@ -96,6 +108,7 @@ export async function startSnapshotSyncs(
       requestedBy: `sync:${p.reason}`,
       purpose: 'sync',
       ...(secrets.length ? { standbySecrets: secrets } : {}),
+      ...(overrides.length ? { standbyOverrides: overrides } : {}),
     };
     try {
       const { started: fresh } = await starter.start(SnapshotOrchestrations.apply, snapshotApplyInstanceId(p.target, p.targetId), input);

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/loadConfig';
 import { configProblems as problems } from '../../support/configProblems';
+import { SERVICE, STANDBY, STANDBY_FIELD, standbyConfig } from '../../support/standbyConfig';
 
-const SERVICE = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-v2-weu';
-const STANDBY = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim-v2-neu';
-
-const withSecrets = (secrets: unknown) => ({
-  storage: { account: 'backupacct', container: 'apim-backups' },
-  services: [{ id: SERVICE, snapshots: {}, standbys: [{ id: STANDBY, sync: 'after-backup', secrets }] }],
-});
-
-const FIELD = 'services[0].standbys[0].secrets';
+const withSecrets = (secrets: unknown) => standbyConfig({ secrets });
+const FIELD = `${STANDBY_FIELD}.secrets`;
 
 describe('standbys[].secrets', () => {
   it('takes the secrets a snapshot leaves out, each with the APIM_DR_SECRET_ app setting that holds it', () => {
