@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedResource } from '../../dev/sandbox/configApi';
+import { checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
 import { snapshotApplyInstanceId } from '../../src/workflows/snapshot/names';
 import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { runToCompletion, type Harness } from '../support/harness';
@@ -40,11 +41,11 @@ describe('standby sync with the standby its own environment values, from the sta
 
   const applyId = snapshotApplyInstanceId(V2_STANDBY, idOf(V2_STANDBY));
   async function sync() {
-    await takeSnapshot(h.services, { serviceId: V2, trigger: 'manual', requestedBy: 'test' });
+    const { snapshotName } = await takeSnapshot(h.services, { serviceId: V2, trigger: 'manual', requestedBy: 'test' });
     await h.host.invokeTimer('scheduleTick');
     const instance = await runToCompletion(h, applyId);
     expect(instance.runtimeStatus).toBe('Completed');
-    return instance.output as SyncRecord;
+    return { ...(instance.output as SyncRecord), snapshotName };
   }
   const held = (service: string, path: string) => h.sandbox.apim.service(service).configuration.resources?.[path.toLowerCase()]?.properties;
 
@@ -76,5 +77,20 @@ describe('standby sync with the standby its own environment values, from the sta
     expect(next).toMatchObject({ state: 'succeeded', failed: [], counts: { create: 0, change: 0 }, verification: { mismatched: [] } });
     expect(held(V2_STANDBY, 'backends/orders')).toMatchObject({ url: NEU.backend });
     expect(held(V2_STANDBY, 'apis/orders')).toMatchObject({ serviceUrl: NEU.serviceUrl });
+
+    // An operator's dry run into the standby uses its configured overrides too; their own --override wins.
+    const check = await checkSnapshotApply(h.services, { snapshotName: next.snapshotName, target: V2_STANDBY, mirror: true, requestedBy: 'test' });
+    expect(check.counts).toMatchObject({ create: 0, change: 0 });
+    expect(check.findings.filter((f) => f.code === 'OverriddenValue').map((f) => f.resource)).toEqual(['apis/orders', 'backends/orders']);
+    const drill = { path: 'backends/orders', field: 'url', value: 'https://orders.drill.contoso.example' };
+    const own = await checkSnapshotApply(h.services, {
+      snapshotName: next.snapshotName,
+      target: V2_STANDBY,
+      mirror: true,
+      overrides: [drill],
+      requestedBy: 'test',
+    });
+    expect(own.counts).toMatchObject({ change: 1 });
+    expect(own.findings.find((f) => f.code === 'OverriddenValue' && f.resource === 'backends/orders')?.message).toContain(drill.value);
   });
 });

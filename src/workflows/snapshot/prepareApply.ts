@@ -9,14 +9,14 @@ import type { ArmConfigClient } from '../../azure/snapshot/armConfigClient';
 import { planApply, sameContent, scopeOfOnly, type ApplyPlan } from '../../domain/snapshot/applyPlan';
 import type { SnapshotResource } from '../../domain/snapshot/captureResource';
 import type { SnapshotManifest } from '../../domain/snapshot/snapshotManifest';
-import type { ServiceRef } from '../../domain/resourceId';
+import { sameServiceId, type ServiceRef } from '../../domain/resourceId';
 import { UserError } from '../../errors';
 import type { Services } from '../../services';
 import type { ApplyRequest } from './applySnapshot';
 import { withOverrides, withSecrets, type ValueOverride } from './applySupplies';
 import { readSecrets } from './readSecrets';
 import { standbySecrets, withSecretFindings } from '../../domain/snapshot/standbySecrets';
-import { standbyOverrides } from '../../domain/snapshot/valueOverrides';
+import { standbyOverrideList, standbyOverrides } from '../../domain/snapshot/valueOverrides';
 import { wholeTargetCounts } from './wholeTargetCounts';
 import { readStagedParts, type StagedRead } from './snapshotParts';
 
@@ -62,8 +62,10 @@ export async function planFor(services: Services, request: PlanRequest, options?
     services.apim.getService(target),
     readSecrets(services, request.set ?? []),
   ]);
-  // A sync's configured overrides: one of a resource the snapshot lacks is a notice; an operator's own override wins.
-  const fromStandby = standbyOverrides(document.resources, request.standbyOverrides ?? [], request.overrides ?? [], target.name);
+  // The standby's configured overrides (a sync carries them; an operator's apply into the standby reads the config):
+  // one of a resource the snapshot lacks is a notice; an operator's own override of the same field wins.
+  const configured = request.standbyOverrides ?? configuredOverrides(services, manifest.service.id, target.id);
+  const fromStandby = standbyOverrides(document.resources, configured, request.overrides ?? [], target.name);
   const overrides = [...(request.overrides ?? []), ...fromStandby.overrides];
   const expected = withOverrides(document.resources, overrides);
   // A sync's configured secrets are read here, where the apply runs; an operator's --set wins over them.
@@ -110,6 +112,12 @@ export async function planFor(services: Services, request: PlanRequest, options?
     { only: request.only, mirror: request.mirror, mirrorWithin: manifest.scope, overridden: overrides },
   );
   return { ...prepared, plan: withSecretFindings(plan, [...fromConfig.findings, ...fromStandby.findings]) };
+}
+
+/** `standbys[].overrides` of the target, as the source's entry in the config names it (none for any other target). */
+function configuredOverrides(services: Services, sourceId: string, targetId: string): ValueOverride[] {
+  const source = services.config.services.find((s) => sameServiceId(s.id, sourceId));
+  return standbyOverrideList(source?.standbys.find((b) => sameServiceId(b.id, targetId))?.overrides);
 }
 
 /** An apply's request, with what the target's state is read from: its pre-apply snapshot, or a read staged in parts. */
