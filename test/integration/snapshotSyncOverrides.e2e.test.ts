@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedResource } from '../../dev/sandbox/configApi';
 import { checkSnapshotApply } from '../../src/workflows/snapshot/applySnapshot';
-import { snapshotApplyInstanceId } from '../../src/workflows/snapshot/names';
-import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
-import { runToCompletion, type Harness } from '../support/harness';
-import { startSyncedV2Standby } from '../support/syncedV2Standby';
-import { idOf, V2, V2_STANDBY } from '../support/v2Fleet';
+import type { Harness } from '../support/harness';
+import { startSyncedV2Standby, syncOnce } from '../support/syncedV2Standby';
+import { V2, V2_STANDBY } from '../support/v2Fleet';
 
 /** The standby's own region: what its backend and API should call after a failover. */
 const NEU = { backend: 'https://orders.neu.contoso.example', serviceUrl: 'https://orders-api.neu.contoso.example/v1' };
@@ -39,13 +37,9 @@ describe('standby sync with the standby its own environment values, from the sta
     seedResource(source, 'apis/orders', { displayName: 'Orders', path: 'orders', protocols: ['https'], serviceUrl: WEU.serviceUrl });
   }
 
-  const applyId = snapshotApplyInstanceId(V2_STANDBY, idOf(V2_STANDBY));
   async function sync() {
-    const { snapshotName } = await takeSnapshot(h.services, { serviceId: V2, trigger: 'manual', requestedBy: 'test' });
-    await h.host.invokeTimer('scheduleTick');
-    const instance = await runToCompletion(h, applyId);
-    expect(instance.runtimeStatus).toBe('Completed');
-    return { ...(instance.output as SyncRecord), snapshotName };
+    const { snapshotName, output } = await syncOnce(h);
+    return { ...(output as SyncRecord), snapshotName };
   }
   const held = (service: string, path: string) => h.sandbox.apim.service(service).configuration.resources?.[path.toLowerCase()]?.properties;
 

@@ -3,11 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedResource } from '../../dev/sandbox/configApi';
 import { readConfiguration } from '../../src/azure/snapshot/readConfiguration';
 import { parseServiceId } from '../../src/domain/resourceId';
-import { snapshotApplyInstanceId } from '../../src/workflows/snapshot/names';
-import { takeSnapshot } from '../../src/workflows/snapshot/takeSnapshot';
 import { SEEDED_SECRETS, seedCache } from '../support/configSeed';
 import { runToCompletion, type Harness } from '../support/harness';
-import { startSyncedV2Standby } from '../support/syncedV2Standby';
+import { STANDBY_APPLY_ID, startSyncedV2Standby, syncOnce } from '../support/syncedV2Standby';
 import { idOf, V2, V2_STANDBY } from '../support/v2Fleet';
 
 /** The standby's own copies of the secrets its source's snapshots leave out, in app settings (Key Vault references in Azure). */
@@ -37,13 +35,10 @@ describe('standby sync with the secrets a snapshot leaves out, from the standby 
     seedCache(source);
   }
 
-  const applyId = snapshotApplyInstanceId(V2_STANDBY, idOf(V2_STANDBY));
+  const applyId = STANDBY_APPLY_ID;
   async function sync() {
-    const { snapshotName } = await takeSnapshot(h.services, { serviceId: V2, trigger: 'manual', requestedBy: 'test' });
-    await h.host.invokeTimer('scheduleTick');
-    const instance = await runToCompletion(h, applyId);
-    expect(instance.runtimeStatus).toBe('Completed');
-    return { snapshotName, record: instance.output as Record<string, unknown> & { findings: { code: string; message: string; fix: string }[] } };
+    const { snapshotName, output } = await syncOnce(h);
+    return { snapshotName, record: output as Record<string, unknown> & { findings: { code: string; message: string; fix: string }[] } };
   }
   const client = (service: string) => h.services.configClient(parseServiceId(idOf(service))!);
   const held = (path: string) => h.sandbox.apim.service(V2_STANDBY).configuration.resources?.[path.toLowerCase()]?.properties;
