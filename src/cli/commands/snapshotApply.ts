@@ -13,7 +13,7 @@ import { parseOverride, parseSecretSupply } from '../../workflows/snapshot/apply
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import type { AppClient } from '../remote/appClient';
-import { followOperation, type Accepted } from '../remote/followOperation';
+import { followOperation, throwOperationError, type Accepted } from '../remote/followOperation';
 import { printAccepted } from './backup';
 import { askForName } from './restore';
 
@@ -125,6 +125,8 @@ export function remoteSnapshotCheck(
       const accepted = answer.body as Accepted & { target: string };
       if (!wait) return printAccepted(accepted, `dry run of ${snapshot} against ${accepted.target} started`, out);
       const done = await followOperation(app, accepted, `checking ${snapshot} against ${accepted.target}`, out);
+      // Refused while planning (a secret or override the snapshot does not expect): the exit code and message of in process.
+      throwOperationError(done);
       if (done.runtimeStatus !== 'Completed' || !done.output) {
         out.error(`the dry run against ${accepted.target} did not finish (${done.runtimeStatus}): ${String(done.output)}`);
         return ExitCode.failed;
