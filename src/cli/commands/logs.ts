@@ -13,7 +13,7 @@ export async function logsCommand(services: Services, name: string, out: Output)
 
 /** Remote: `GET /api/operations/{id}/logs`; a record goes without its folder, which a path segment cannot carry. */
 export async function remoteLogs(app: AppClient, name: string, out: Output): Promise<number> {
-  const id = name.trim().replace(/^(restores|migrations)\//, '');
+  const id = name.trim().replace(/^(restores|migrations|snapshot-applies)\//, '');
   return printLog((await app.get<OperationLog>(`/api/operations/${encodeURIComponent(id)}/logs`)).body, out);
 }
 

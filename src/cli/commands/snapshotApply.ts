@@ -3,6 +3,7 @@
  * the dry run, then (unless --dry-run) a snapshot of the target, the writes, the verification — in this process, so it
  * works when the Functions app is down. Exit 3 when the dry run says not restorable.
  */
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { UserError } from '../../errors';
@@ -44,6 +45,7 @@ export async function snapshotApplyCommand(
     mirror: options.mirror,
     allowInPlace: options.inPlace,
     requestedBy: cliRequester(),
+    correlationId: randomUUID(),
     ...(options.set?.length ? { set: options.set.map(parseSecretSupply) } : {}),
     ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
   };
