@@ -43,8 +43,14 @@ describe('the events of a snapshot apply, by its record or its operation ID', ()
     expect(byRecord.status, JSON.stringify(byRecord.body)).toBe(200);
     const log = byRecord.body as OperationLog;
     expect(log).toMatchObject({ kind: 'snapshot-apply', operation: record.recordName, correlationId: record.correlationId, state: record.state });
-    expect(log.events.map((e) => e.event)).toEqual(['apim-dr.snapshot.apply.started', `apim-dr.snapshot.apply.${record.state}`]);
-    expect(log.events[0]).toMatchObject({ recordName: record.recordName, snapshotName: snapshot, target: V2_STANDBY });
+    // The target's snapshot (its way back) is the apply's first step: its event is in the apply's log.
+    // (The test's clock stands still: events of one instant come in any order.)
+    const named = (event: string) => log.events.find((e) => e.event === event);
+    expect(log.events.map((e) => e.event).sort()).toEqual(
+      ['apim-dr.snapshot.apply.started', `apim-dr.snapshot.apply.${record.state}`, 'apim-dr.snapshot.taken'].sort(),
+    );
+    expect(named('apim-dr.snapshot.taken')).toMatchObject({ snapshotName: record.preApplySnapshot, trigger: 'pre-apply' });
+    expect(named('apim-dr.snapshot.apply.started')).toMatchObject({ recordName: record.recordName, snapshotName: snapshot, target: V2_STANDBY });
 
     // By the operation ID it ran under: the target's lock, whose newest run it is.
     const byId = await h.api('GET', `/api/operations/${response.body.id}/logs`);
@@ -59,5 +65,30 @@ describe('the events of a snapshot apply, by its record or its operation ID', ()
       expect(printed).toContain(`snapshot-apply ${record.recordName} (${record.state}), correlation ID ${record.correlationId}`);
       expect(printed).toMatch(/snapshot\.apply\.started\s+recordName=/);
     }
+  });
+
+  it('answers for a snapshot take by its operation ID and by the snapshot’s name', async () => {
+    const response = await h.api('POST', '/api/snapshots', { service: V2 });
+    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    const instance = await runToCompletion(h, response.body.id);
+    expect(instance.runtimeStatus, JSON.stringify(instance.output)).toBe('Completed');
+    const { snapshotName } = instance.output as { snapshotName: string };
+    const manifest = await h.services.snapshots.readManifest(snapshotName);
+    expect(manifest.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    await h.services.operationEvents.flush();
+
+    const byName = await h.api('GET', `/api/operations/${snapshotName}/logs`);
+    expect(byName.status, JSON.stringify(byName.body)).toBe(200);
+    expect(byName.body).toMatchObject({ kind: 'snapshot', operation: snapshotName, correlationId: manifest.correlationId, state: 'taken' });
+    expect((byName.body as OperationLog).events.map((e) => e.event)).toEqual(['apim-dr.snapshot.taken']);
+    expect((byName.body as OperationLog).events[0]).toMatchObject({ snapshotName, service: V2, trigger: 'manual' });
+    // Its operation ID names its newest take (an older snapshot, taken in process before, is not it).
+    const byId = await h.api('GET', `/api/operations/${response.body.id}/logs`);
+    expect(byId.status, JSON.stringify(byId.body)).toBe(200);
+    expect(byId.body).toEqual(byName.body);
+    // The dry run's ID names no log: it keeps none, and says where its answer is.
+    const check = await h.api('GET', `/api/operations/snapshot-check-${V2_STANDBY}-00000000/logs`);
+    expect(check.status).toBe(404);
+    expect(check.body.error.message).toContain('is a dry run');
   });
 });

@@ -51,7 +51,7 @@ export function registerLogs(program: Command, cli: CliContext): void {
   program
     .command('logs <operation>')
     .description(
-      "an operation's events, wherever it ran: its operation ID (its newest run), its backup, or its restore or migration record ('apim-dr restores' lists them; folder optional)",
+      "an operation's events, wherever it ran: its operation ID (its newest run), its backup, its restore, migration or snapshot apply record ('apim-dr restores' lists them; folder optional), or a snapshot's name",
     )
     .action((name: string) =>
       cli.dispatch(

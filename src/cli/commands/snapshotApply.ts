@@ -76,6 +76,7 @@ export async function snapshotApplyCommand(
     'pre-apply',
     request.requestedBy,
     applySnapshotModule().preApplyScope(request),
+    request.correlationId,
   );
   out.progress(`applying to ${check.target}…`);
   const record = await applySnapshotModule().applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });

@@ -12,6 +12,8 @@ import type { OperationEvent } from '../../telemetry/operationEvents';
 import { UserError } from '../../errors';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import type { ApplyRecord } from '../../domain/snapshot/applyRecord';
+import { parseSnapshotName } from '../../domain/snapshot/snapshotManifest';
+import { snapshotInstanceId } from '../snapshot/names';
 import type { Services } from '../../services';
 import { clip } from '../../validation';
 import { describeEntry, NAME_FORMATS } from './describeEntry';
@@ -19,18 +21,18 @@ import { describeEntry, NAME_FORMATS } from './describeEntry';
 export interface OperationLog {
   /** What the events belong to: a backup's name or a record's. */
   operation: string;
-  kind: 'backup' | 'restore' | 'migration' | 'snapshot-apply';
+  kind: 'backup' | 'restore' | 'migration' | 'snapshot-apply' | 'snapshot';
   correlationId: string;
   /** Running, succeeded, failed, refused… as its manifest or record says now. */
   state: string;
   events: OperationEvent[];
 }
 
-export const OPERATION_FORMATS = `an operation ID ('restore-contoso-apim-neu-1a2b3c4d', 'backup-contoso-apim-weu-1a2b3c4d': its newest run), ${NAME_FORMATS}, or a snapshot apply record ('snapshot-applies/contoso-apim-neu.20260301T020000Z.1a2b3c4d.json')`;
+export const OPERATION_FORMATS = `an operation ID ('restore-contoso-apim-neu-1a2b3c4d', 'backup-contoso-apim-weu-1a2b3c4d': its newest run), ${NAME_FORMATS}, a snapshot apply record ('snapshot-applies/contoso-apim-neu.20260301T020000Z.1a2b3c4d.json'), or a snapshot ('contoso-apim-weu.20260301T020000Z.manual', its operation ID 'snapshot-contoso-apim-weu-1a2b3c4d')`;
 
 const APPLY_FOLDER = 'snapshot-applies/';
 
-const OPERATION_ID = /^(backup|restore)-([a-z0-9-]{1,60})-([0-9a-f]{8})$/;
+const OPERATION_ID = /^(backup|restore|snapshot)-([a-z0-9-]{1,60})-([0-9a-f]{8})$/;
 
 export async function operationLog(services: Services, name: string): Promise<OperationLog> {
   const given = name.trim();
@@ -40,6 +42,11 @@ export async function operationLog(services: Services, name: string): Promise<Op
 
 /** What a backup's or record's name names, with the correlation ID it was run under. */
 async function named(services: Services, name: string): Promise<Omit<OperationLog, 'events'>> {
+  if (parseSnapshotName(name)) {
+    const manifest = await services.snapshots.readManifest(name);
+    // A snapshot taken before takes kept their events names no correlation ID: its log is empty, and says so.
+    return { operation: name, kind: 'snapshot', correlationId: manifest.correlationId ?? '', state: 'taken' };
+  }
   if (name.startsWith(APPLY_FOLDER)) {
     const apply = await applyRecordOf(services, name);
     if (apply) return apply;
@@ -103,6 +110,12 @@ function retiredOrNot(services: Services, name: string, err: unknown): unknown {
 /** An operation ID names every run into one instance; its newest run is the one asked about. */
 async function newestRun(services: Services, id: string): Promise<Omit<OperationLog, 'events'>> {
   const [, kind, instance] = OPERATION_ID.exec(id)!;
+  if (id.startsWith('snapshot-check-'))
+    throw new UserError(
+      `operation '${clip(id)}' is a dry run: it changes nothing and keeps no events ('GET /api/operations/${clip(id)}' has its answer)`,
+      'not-found',
+      'OperationNotFound',
+    );
   const unknown = () =>
     new UserError(
       `operation '${clip(id)}' is not one of this app's: 'apim-dr status' names the instances, 'apim-dr restores' the records`,
@@ -126,6 +139,13 @@ async function newestRun(services: Services, id: string): Promise<Omit<Operation
     if (!newest)
       throw new UserError(`operation '${id}' has not run yet: no backup of '${service.ref.name}' is in the catalog`, 'not-found', 'OperationNotFound');
     return named(services, newest.backupName);
+  }
+  if (kind === 'snapshot') {
+    // The take's own runs (manual, scheduled, event); a pre-apply snapshot is its apply's, in the apply's log.
+    const service = known(() => resolveInstance(services.config, instance!, 'operation'), snapshotInstanceId);
+    const newest = (await services.snapshots.list(service.ref.name)).find((e) => parseSnapshotName(e.snapshotName)?.trigger !== 'pre-apply');
+    if (!newest) throw new UserError(`operation '${id}' has not run yet: no snapshot of '${service.ref.name}' is kept`, 'not-found', 'OperationNotFound');
+    return named(services, newest.snapshotName);
   }
   const target = known(() => resolveInstance(services.config, instance!, 'operation'), targetLockId);
   // Restores into an instance, migrations of it and snapshot applies into it share its operation ID (the target's
