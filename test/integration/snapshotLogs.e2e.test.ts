@@ -13,6 +13,7 @@ import { parseServiceId } from '../../src/domain/resourceId';
 import type { ApplyRecord } from '../../src/domain/snapshot/applyRecord';
 import type { OperationLog } from '../../src/workflows/records/operationLog';
 import { snapshotOf } from '../../src/workflows/snapshot/takeSnapshot';
+import { retireOperationLogs } from '../../src/workflows/sweep/retireOperationLogs';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
 
@@ -56,6 +57,12 @@ describe('the events of a snapshot apply, by its record or its operation ID', ()
     const byId = await h.api('GET', `/api/operations/${response.body.id}/logs`);
     expect(byId.status, JSON.stringify(byId.body)).toBe(200);
     expect(byId.body).toEqual(log);
+
+    // Past the records retention the record is still its target's newest, so kept: and so are its events.
+    await h.clock.advance(100 * 86_400_000);
+    const swept = await retireOperationLogs(h.services, false);
+    expect(swept.named).toBeGreaterThanOrEqual(1);
+    expect((await h.services.operationEvents.read(record.correlationId!)).length).toBe(3);
 
     await loadInProcessModules('logs');
     for (const name of [record.recordName, bare]) {
