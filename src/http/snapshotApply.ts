@@ -1,4 +1,5 @@
 /** HTTP: the dry run of applying a snapshot (DR.Reader) and the apply itself (DR.Restore). */
+import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../services';
@@ -88,6 +89,7 @@ export async function postSnapshotApply(services: Services, starter: Orchestrati
     mirror: body.mirror,
     allowInPlace: body.allowInPlace,
     requestedBy: caller.requestedBy,
+    correlationId: randomUUID(),
     ...supplies(body),
   };
   const instanceId = snapshotApplyInstanceId(target.name, target.id);

@@ -13,7 +13,7 @@ import { operationLogPrefix } from '../azure/stateLayout';
 import { OPERATION_LOG_MARK } from '../domain/operationLogRetention';
 
 /** The events that tell an operation's story; ticks, sweeps and discovery have their own logs. */
-const OPERATION_EVENT = /^apim-dr\.(backup|restore|migration|sync|drill|approval)\./;
+const OPERATION_EVENT = /^apim-dr\.(backup|restore|migration|sync|drill|approval|snapshot)\./;
 
 /** A correlation ID is apim-dr's UUID; anything else (a slash, a dot) never becomes a path. */
 const CORRELATION_ID = /^[A-Za-z0-9-]{1,100}$/;

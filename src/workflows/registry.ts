@@ -33,6 +33,7 @@ import { snapshotOrchestrator } from './snapshot/snapshotOrchestrator';
 import { applyRunStep, finishApplyRun, planApplyRun } from './snapshot/applyInSteps';
 import { observeSnapshotTake } from './snapshot/observeSnapshotTake';
 import { checkApplyTarget } from './snapshot/prepareApply';
+import { userErrorAsOutcome } from './operationError';
 import { clearStagedParts, finishSnapshotParts, planSnapshotParts, readSnapshotPart } from './snapshot/snapshotParts';
 import { takeSnapshot, type TakeSnapshotInput } from './snapshot/takeSnapshot';
 import type { OrchestrationStarter } from './starter';
@@ -122,6 +123,10 @@ export const workflowActivities = {
   observeSnapshotTake: activity(SnapshotActivities.observeTake, observeSnapshotTake),
   checkSnapshotApply: activity(SnapshotActivities.checkApply, checkSnapshotApply),
   checkSnapshotApplyTarget: activity(SnapshotActivities.checkTarget, checkApplyTarget),
+  checkSnapshotApplyOutcome: activity(SnapshotActivities.checkApplyOutcome, (s, input: ApplyRequest) => userErrorAsOutcome(() => checkSnapshotApply(s, input))),
+  checkSnapshotApplyTargetOutcome: activity(SnapshotActivities.checkTargetOutcome, (s, input: ApplyRequest) =>
+    userErrorAsOutcome(() => checkApplyTarget(s, input)),
+  ),
   applySnapshot: activity(SnapshotActivities.apply, applySnapshot),
   // An apply runs in steps (a plan, then one dependency level at a time in chunks), each payload a few hundred bytes.
   planApplyRun: activity(SnapshotActivities.planApply, planApplyRun),

@@ -344,6 +344,28 @@ describe('apim-dr remote mode (--app), against the local host with Entra ID auth
     expect(text.stdout.split('\n')[0]).toBe(`${check.verdict}: ${name} → contoso-apim-neu (${check.targetTier})`);
   });
 
+  it('a whole-target dry run the app refuses while planning exits and prints as in process (usage 2, not 1)', async () => {
+    const weu = parseServiceId(services.config.services.find((s) => s.id.endsWith('/contoso-apim-weu'))!.id)!;
+    const name = (await snapshotOf(services, weu, 'manual', 'test')).snapshotName;
+    const args = ['snapshot', 'apply', name, '--to', 'contoso-apim-neu', '--dry-run', '--override', 'backends/no-such-backend.url=https://x.example'];
+    const local = await cli([...args, '--break-glass', '--config', configFile], OPERATOR, sandbox.settings);
+    expect(local.code, local.stderr).toBe(2);
+    const message = local.stderr.split('\n').find((l) => l.includes('OverrideNotInSnapshot') || l.includes("override of 'backends/no-such-backend'"))!;
+    expect(message).toContain("override of 'backends/no-such-backend'");
+    const remote = await viaApp(args, READER);
+    expect(remote.stderr).toContain(`via the app at ${front.origin}`);
+    expect(remote.code, remote.stderr).toBe(2);
+    expect(remote.stderr.split('\n')).toContain(message);
+    // Refused by the orchestration (the whole target is read in parts), which answers with the error's code and kind.
+    const id = [...host.engine.instances.keys()].find(
+      (i) => host.engine.instances.get(i)!.output && JSON.stringify(host.engine.instances.get(i)!.output).includes('OverrideNotInSnapshot'),
+    );
+    expect(id).toMatch(/^snapshot-check-contoso-apim-neu-/);
+    expect(host.engine.instances.get(id!)!.output).toEqual({
+      error: { code: 'OverrideNotInSnapshot', kind: 'usage', message: message.replace(/^apim-dr: /, '') },
+    });
+  });
+
   it('when the app does not answer, says so and offers --break-glass; it never runs in process by itself', async () => {
     const closed = await freePort();
     const run = await cli(['status', '--app', `http://127.0.0.1:${closed}`]);

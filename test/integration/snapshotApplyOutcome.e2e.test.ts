@@ -11,6 +11,12 @@ import { applyFindingsBlob, type ApplyRecord } from '../../src/domain/snapshot/a
 import { FINDING_EXAMPLES } from '../../src/domain/snapshot/boundFindings';
 import { snapshotOf } from '../../src/workflows/snapshot/takeSnapshot';
 import { retireRecords } from '../../src/workflows/sweep/retireRecords';
+import { readSweepReport } from '../../src/workflows/sweep/readSweepReport';
+import type { SweepSummary } from '../../src/workflows/sweep/types';
+import { sweepCommand } from '../../src/cli/commands/sweep';
+import { createOutput } from '../../src/cli/output';
+import { loadInProcessModules } from '../../src/cli/lazy';
+import { Writable } from 'node:stream';
 import { runToCompletion, startHarness, type Harness } from '../support/harness';
 import { idOf, V2, V2_SERVICES, V2_STANDBY, v2Config } from '../support/v2Fleet';
 
@@ -113,5 +119,50 @@ describe("a snapshot apply's outcome, bounded, and its findings blob retired wit
         expect.objectContaining({ event: 'apim-dr.sweep.apply-findings', dryRun: false, removed: [orphan], foreign: 2 }),
       ]),
     );
+  });
+
+  it("the sweep's summary, its report and the CLI's sweep say how many findings blobs went and how many foreign ones stayed", async () => {
+    refuseOperationWrites();
+    const old = await apply();
+    h.sandbox.apim.faults.clear();
+    await h.clock.advance(3_600_000);
+    await apply();
+    await store().write('snapshot-apply-findings/notes.json', { findings: [] }, 'any');
+    await store().write('snapshot-apply-findings/copy.json', { findings: [] }, 'any', { apimdr: 'apply-findings', record: old.recordName });
+    const orphan = await writeApplyFindings(h.services.snapshots.container, 'snapshot-applies/contoso-apim-v2-neu.20260101T000000Z.0a1b2c3d.json', {
+      findings: [],
+    });
+    await h.clock.advance(2 * 86_400_000);
+
+    const sweep = async (dryRun: boolean) => {
+      const id = `sweep-${h.clock.now().getTime()}-${dryRun ? 'dry' : 'real'}`;
+      h.host.engine.start('sweepOrchestrator', id, { dryRun, requestedBy: 'test' });
+      const instance = await runToCompletion(h, id);
+      expect(instance.runtimeStatus, String(instance.output)).toBe('Completed');
+      return instance.output as SweepSummary;
+    };
+    const counts = { withRecords: 1, orphans: 1, foreign: 2 };
+    let printed = '';
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done()) });
+    await loadInProcessModules('sweep');
+    expect(await sweepCommand(h.services, true, createOutput('table', sink, sink))).toBe(0);
+    expect(printed).toContain('would retire 1 record(s) past the record retention: 1 snapshot apply');
+    expect(printed).toContain('would remove 2 apply findings blob(s): 1 with their records, 1 whose record was gone');
+    expect(printed).toContain("left alone: 2 blob(s) under snapshot-apply-findings/ that are not apim-dr's");
+
+    const dry = await sweep(true);
+    expect(dry).toMatchObject({ retiredRecords: 1, retiredApprovals: 0, applyFindings: counts });
+    expect(await exists(old.findingsBlob!)).toBe(true);
+    expect(await exists(orphan)).toBe(true);
+
+    const real = await sweep(false);
+    expect(real).toMatchObject({ retiredRecords: 1, retiredApprovals: 0, applyFindings: counts });
+    const report = await readSweepReport(h.services, real);
+    expect(report).toMatchObject({ retiredRecords: [old.recordName], retiredApprovals: [], applyFindings: counts });
+    expect(await exists(old.findingsBlob!)).toBe(false);
+    expect(await exists(orphan)).toBe(false);
+    expect(await exists('snapshot-apply-findings/notes.json')).toBe(true);
+    // Nothing left to remove: the next run says so, and still counts what it leaves alone.
+    expect((await sweep(false)).applyFindings).toEqual({ withRecords: 0, orphans: 0, foreign: 2 });
   });
 });

@@ -57,8 +57,8 @@ describe('the HTTP dry run of a snapshot apply', () => {
 
     const instance = await runToCompletion(h, response.body.id);
     expect(instance.runtimeStatus, JSON.stringify(instance.output)).toBe('Completed');
-    // The check activity plans on the staged parts: it reads nothing of the target itself.
-    const at = activities.findIndex((a) => a.name === 'checkSnapshotApply');
+    // The check activity (the dry run's own, which answers a user error as data) plans on the staged parts: it reads nothing of the target itself.
+    const at = activities.findIndex((a) => a.name === 'checkSnapshotApplyOutcome');
     expect(at).toBeGreaterThan(0);
     expect((activities[at + 1]?.reads ?? standbyReads()) - activities[at]!.reads).toBe(0);
     expect(activities.filter((a) => a.name === 'readSnapshotPart').length).toBeGreaterThanOrEqual(3);

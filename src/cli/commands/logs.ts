@@ -13,7 +13,7 @@ export async function logsCommand(services: Services, name: string, out: Output)
 
 /** Remote: `GET /api/operations/{id}/logs`; a record goes without its folder, which a path segment cannot carry. */
 export async function remoteLogs(app: AppClient, name: string, out: Output): Promise<number> {
-  const id = name.trim().replace(/^(restores|migrations)\//, '');
+  const id = name.trim().replace(/^(restores|migrations|snapshot-applies)\//, '');
   return printLog((await app.get<OperationLog>(`/api/operations/${encodeURIComponent(id)}/logs`)).body, out);
 }
 
@@ -51,7 +51,7 @@ export function registerLogs(program: Command, cli: CliContext): void {
   program
     .command('logs <operation>')
     .description(
-      "an operation's events, wherever it ran: its operation ID (its newest run), its backup, or its restore or migration record ('apim-dr restores' lists them; folder optional)",
+      "an operation's events, wherever it ran: its operation ID (its newest run), its backup, its restore, migration or snapshot apply record ('apim-dr restores' lists them; folder optional), or a snapshot's name",
     )
     .action((name: string) =>
       cli.dispatch(

@@ -1,4 +1,5 @@
 /** `apim-dr snapshot create|list|show`: configuration snapshots, taken in this process. (`apply` is in snapshotApply.ts.) */
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import type { Services } from '../../services';
@@ -11,7 +12,7 @@ import { fieldsOf, isSuppliable, secretPath } from '../../domain/snapshot/secret
 export async function snapshotCreateCommand(services: Services, service: string, out: Output): Promise<number> {
   const ref = takeSnapshotModule().configuredInstance(services, service, '<service>');
   out.progress(`reading the configuration of ${ref.name}…`);
-  const manifest = await takeSnapshotModule().snapshotOf(services, ref, 'manual', cliRequester());
+  const manifest = await takeSnapshotModule().snapshotOf(services, ref, 'manual', cliRequester(), undefined, randomUUID());
   out.progress('');
   if (out.json) {
     out.data(manifest);

@@ -3,6 +3,7 @@
  * the dry run, then (unless --dry-run) a snapshot of the target, the writes, the verification — in this process, so it
  * works when the Functions app is down. Exit 3 when the dry run says not restorable.
  */
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { UserError } from '../../errors';
@@ -13,7 +14,7 @@ import { parseOverride, parseSecretSupply } from '../../workflows/snapshot/apply
 import { ExitCode, type Output } from '../output';
 import { cliRequester } from '../requestedBy';
 import type { AppClient } from '../remote/appClient';
-import { followOperation, type Accepted } from '../remote/followOperation';
+import { followOperation, throwOperationError, type Accepted } from '../remote/followOperation';
 import { printAccepted } from './backup';
 import { askForName } from './restore';
 
@@ -44,6 +45,7 @@ export async function snapshotApplyCommand(
     mirror: options.mirror,
     allowInPlace: options.inPlace,
     requestedBy: cliRequester(),
+    correlationId: randomUUID(),
     ...(options.set?.length ? { set: options.set.map(parseSecretSupply) } : {}),
     ...(options.override?.length ? { overrides: options.override.map(parseOverride) } : {}),
   };
@@ -74,6 +76,7 @@ export async function snapshotApplyCommand(
     'pre-apply',
     request.requestedBy,
     applySnapshotModule().preApplyScope(request),
+    request.correlationId,
   );
   out.progress(`applying to ${check.target}…`);
   const record = await applySnapshotModule().applySnapshot(services, { ...request, preApplySnapshot: before.snapshotName, requestedAt });
@@ -125,6 +128,8 @@ export function remoteSnapshotCheck(
       const accepted = answer.body as Accepted & { target: string };
       if (!wait) return printAccepted(accepted, `dry run of ${snapshot} against ${accepted.target} started`, out);
       const done = await followOperation(app, accepted, `checking ${snapshot} against ${accepted.target}`, out);
+      // Refused while planning (a secret or override the snapshot does not expect): the exit code and message of in process.
+      throwOperationError(done);
       if (done.runtimeStatus !== 'Completed' || !done.output) {
         out.error(`the dry run against ${accepted.target} did not finish (${done.runtimeStatus}): ${String(done.output)}`);
         return ExitCode.failed;

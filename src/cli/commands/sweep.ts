@@ -10,7 +10,17 @@ import { inProcessStarterModule, sweepModules } from '../lazy';
 import { ExitCode, type Output } from '../output';
 
 export async function sweepCommand(services: Services, dryRun: boolean, out: Output, retired: readonly string[] = []): Promise<number> {
-  const { applySweep, planSweep, renewBackups, retireRecords, retireApprovals, retireOperationLogs, sweepStaging, inProcessLiveness } = sweepModules();
+  const {
+    applySweep,
+    planSweep,
+    renewBackups,
+    retireRecordsWithFindings,
+    retireLegacyIndex,
+    retireApprovals,
+    retireOperationLogs,
+    sweepStaging,
+    inProcessLiveness,
+  } = sweepModules();
   const plan = await planSweep(services, undefined, retired);
   const report: SweepReport = { at: plan.at, dryRun, plan: plan.items, protection: plan.protection };
   const verb = dryRun ? 'would' : 'will';
@@ -47,19 +57,49 @@ export async function sweepCommand(services: Services, dryRun: boolean, out: Out
       `deleted ${report.applied.deleted.length}, archived ${report.applied.archived.length}, marked expired ${report.applied.marked.length}, refused ${report.applied.refused.length}, renewed ${report.renewals?.started.length ?? 0}`,
     );
   }
-  report.retiredRecords = await retireRecords(services, dryRun);
-  if (report.retiredRecords.length) out.line(`${verb} retire ${report.retiredRecords.length} restore record(s) past the record retention`);
+  const records = await retireRecordsWithFindings(services, dryRun);
+  report.retiredRecords = records.names;
+  report.applyFindings = records.applyFindings;
   report.retiredApprovals = await retireApprovals(services, dryRun);
-  if (report.retiredApprovals.length) out.line(`${verb} retire ${report.retiredApprovals.length} decided approval record(s) past the record retention`);
+  const legacyIndex = await retireLegacyIndex(services, dryRun);
+  if (legacyIndex) report.legacyIndex = legacyIndex;
   report.logs = await retireOperationLogs(services, dryRun);
-  if (report.logs.operations)
-    out.line(`${verb} retire the event logs of ${report.logs.operations} operation(s) past the record retention (${report.logs.blobs} blob(s))`);
+  for (const line of retirementLines(report, verb)) out.line(line);
   report.staging = await sweepStaging(services, inProcessLiveness, dryRun);
   for (const run of report.staging.removed)
     out.line(`${verb} remove ${run.folder} (${run.blobs} staged blob(s), last written ${run.newestWrite}: its run has ended)`);
   if (out.json) out.data(report);
   return report.applied?.refused.length ? ExitCode.failed : ExitCode.ok;
 }
+
+/** What the retirement steps removed (or would), kind by kind, counts only; and what they left alone as not apim-dr's. */
+export function retirementLines(report: SweepReport, verb: string): string[] {
+  const lines: string[] = [];
+  const records = report.retiredRecords ?? [];
+  if (records.length) {
+    const kinds = (['restores', 'migrations', 'snapshot-applies'] as const)
+      .map((folder) => [folder, records.filter((n) => n.startsWith(`${folder}/`)).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([folder, n]) => `${n} ${RECORD_KINDS[folder]}`);
+    lines.push(`${verb} retire ${records.length} record(s) past the record retention: ${kinds.join(', ')}`);
+  }
+  const approvals = report.retiredApprovals?.length ?? 0;
+  if (approvals) lines.push(`${verb} retire ${approvals} decided approval record(s) past the record retention`);
+  const findings = report.applyFindings;
+  if (findings && findings.withRecords + findings.orphans)
+    lines.push(
+      `${verb} remove ${findings.withRecords + findings.orphans} apply findings blob(s): ${findings.withRecords} with their records, ${findings.orphans} whose record was gone`,
+    );
+  if (findings?.foreign) lines.push(`left alone: ${findings.foreign} blob(s) under snapshot-apply-findings/ that are not apim-dr's`);
+  if (report.legacyIndex)
+    lines.push(report.legacyIndex === 'removed' ? 'removed the old state/catalog-index.json' : "left alone: state/catalog-index.json, not apim-dr's");
+  const logs = report.logs;
+  if (logs?.operations) lines.push(`${verb} retire the event logs of ${logs.operations} operation(s) past the record retention (${logs.blobs} blob(s))`);
+  if (logs?.foreign) lines.push(`left alone: ${logs.foreign} blob(s) under logs/ that are not apim-dr's`);
+  return lines;
+}
+
+const RECORD_KINDS = { restores: 'restore', migrations: 'migration', 'snapshot-applies': 'snapshot apply' } as const;
 
 function describeProtection(p: Protection): string {
   if (!p.newestRestorable) return `${p.service}: NO RESTORABLE BACKUP`;

@@ -1,4 +1,7 @@
 /** Follows an operation the app started (`GET /api/operations/{id}`) to its end, showing its phase and time elapsed. */
+import { UserError } from '../../errors';
+import { fixForCli } from '../../http/httpFixes';
+import { operationErrorOf } from '../../workflows/operationError';
 import type { OrchestrationStatus } from '../../workflows/starter';
 import { isActive } from '../../workflows/starter';
 import type { Output } from '../output';
@@ -40,4 +43,13 @@ export function progressLine(progress: Progress | undefined, elapsedMs: number):
   const elapsed = `${Math.round(elapsedMs / 1000)} s`;
   if (!progress?.phase) return `starting · ${elapsed}`;
   return `${progress.phase}${progress.percent !== undefined ? ` ${progress.percent}%` : ''} · ${elapsed}`;
+}
+
+/**
+ * Throws the user error an operation answered with (`output.error`: its code, kind and message), so that the CLI exits
+ * and prints through the app as it would in process, as AppClient does for an error body.
+ */
+export function throwOperationError(status: OrchestrationStatus): void {
+  const error = operationErrorOf(status.output);
+  if (error) throw new UserError(fixForCli(error.message), error.kind, error.code);
 }

@@ -13,6 +13,8 @@ export const applyRecordSchema = z.object({
   target: z.string(),
   targetId: z.string(),
   requestedBy: z.string(),
+  /** Its events' correlation ID (`apim-dr logs`); absent in records written before applies kept their events. */
+  correlationId: z.string().optional(),
   /** `sync`: the schedule keeping a standby in sync; absent in records written before syncs existed. */
   purpose: z.enum(['apply', 'sync']).default('apply'),
   mode: z.enum(['merge', 'mirror']),

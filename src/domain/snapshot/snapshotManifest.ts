@@ -50,6 +50,8 @@ export const snapshotManifestSchema = z.object({
   completedAt: z.string(),
   trigger: z.enum(SNAPSHOT_TRIGGERS),
   requestedBy: z.string(),
+  /** Its take's events' correlation ID (`apim-dr logs`); absent in snapshots taken before takes kept their events. */
+  correlationId: z.string().optional(),
   apiVersion: z.string(),
   counts: z.record(z.string(), z.number()),
   resourceCount: z.number(),

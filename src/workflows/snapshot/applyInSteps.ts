@@ -75,6 +75,7 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     target: target.name,
     targetId: target.id,
     requestedBy: input.requestedBy,
+    ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     purpose: input.purpose ?? 'apply',
     mode: input.mirror ? ('mirror' as const) : ('merge' as const),
     only: input.only ?? [],
@@ -100,12 +101,14 @@ export async function planApplyRun(services: Services, input: ApplyRunInput): Pr
     await snapshotApplyLog(services.snapshots.container).write(record);
     await services.notifier.observe(applyObservations(record));
     const first = plan.findings.find((f) => f.severity === 'blocking')!;
+    services.logger.event('apim-dr.snapshot.apply.refused', { ...applyEventBase(record), code: first.code, reason: first.message }, 'warn');
     throw new UserError(
       `snapshot '${input.snapshotName}' is not restorable into '${target.name}' (${tier}): ${first.message}; ${first.fix}`,
       'refused',
       'NotRestorable',
     );
   }
+  services.logger.event('apim-dr.snapshot.apply.started', { ...applyEventBase(base), verdict: plan.verdict, writes: plan.writes.length });
   await new JsonBlobStore(services.snapshots.container).write(
     planBlob(input.runId),
     { base, writes: plan.writes, scope: plan.scope, armRequests: client.requests.count },
@@ -193,8 +196,7 @@ export async function finishApplyRun(services: Services, input: ApplyRunInput & 
   await snapshotApplyLog(services.snapshots.container).write(record);
   await services.notifier.observe(applyObservations(record));
   services.logger.event(`apim-dr.snapshot.apply.${record.state}`, {
-    snapshotName: input.snapshotName,
-    target: target.name,
+    ...applyEventBase(record),
     written: outcome.written,
     deleted: outcome.deleted,
     failed: outcome.failed.length,
@@ -233,4 +235,16 @@ async function readStaged(store: JsonBlobStore, runId: string) {
   const staged = await store.read(planBlob(runId), stagedSchema, STAGED);
   if (!staged) throw new AzureError(`apply run '${runId}' has no plan in the state container`, 'ApplyPlanMissing');
   return staged.value;
+}
+
+/** What every event of an apply names: its record, snapshot, target, who asked, and its correlation ID (its log). */
+function applyEventBase(record: Pick<ApplyRecord, 'recordName' | 'snapshotName' | 'target' | 'requestedBy' | 'correlationId' | 'purpose'>) {
+  return {
+    ...(record.correlationId ? { correlationId: record.correlationId } : {}),
+    recordName: record.recordName,
+    snapshotName: record.snapshotName,
+    target: record.target,
+    requestedBy: record.requestedBy,
+    purpose: record.purpose,
+  };
 }

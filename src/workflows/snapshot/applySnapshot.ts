@@ -25,6 +25,8 @@ export interface ApplyRequest {
   /** Consent to mirror a snapshot into its own instance (deletes what the snapshot lacks). */
   allowInPlace?: boolean;
   requestedBy: string;
+  /** The operation's correlation ID, given where it is requested: its events are kept under it (`apim-dr logs`). */
+  correlationId?: string;
   /** `sync` when the schedule keeps a standby in sync (recorded, so the next plan knows what the standby holds). */
   purpose?: 'apply' | 'sync';
   /** Secrets the snapshot lacks, each named by where the apply reads it (never the value). */

@@ -16,6 +16,9 @@ export const SnapshotActivities = {
   observeTake: 'observeSnapshotTake',
   checkApply: 'checkSnapshotApply',
   checkTarget: 'checkSnapshotApplyTarget',
+  // The same two for the dry-run orchestration: a user error is its answer (code and kind kept), not its failure.
+  checkApplyOutcome: 'checkSnapshotApplyOutcome',
+  checkTargetOutcome: 'checkSnapshotApplyTargetOutcome',
   apply: 'applySnapshot',
   planApply: 'planSnapshotApply',
   applyStep: 'applySnapshotStep',

@@ -7,11 +7,17 @@ export interface SnapshotTakeOutcome {
   serviceId: string;
   failed: boolean;
   error?: string;
+  correlationId?: string;
 }
 
 export async function observeSnapshotTake(services: Services, outcome: SnapshotTakeOutcome): Promise<void> {
   const service = parseServiceId(outcome.serviceId)?.name ?? outcome.serviceId;
-  if (outcome.failed) services.logger.event('apim-dr.snapshot.failed', { service, error: outcome.error }, 'error');
+  if (outcome.failed)
+    services.logger.event(
+      'apim-dr.snapshot.failed',
+      { ...(outcome.correlationId ? { correlationId: outcome.correlationId } : {}), service, error: outcome.error },
+      'error',
+    );
   await services.notifier.observe([
     {
       kind: 'snapshot.failed',

@@ -1,4 +1,5 @@
 /** Starts (or joins) the singleton snapshot orchestration of one configured instance. */
+import { randomUUID } from 'node:crypto';
 import type { OrchestrationStarter } from '../starter';
 import { lockConflict, lockHolder } from '../targetLock';
 import type { Services } from '../../services';
@@ -17,7 +18,7 @@ export async function requestSnapshot(
   // A snapshot taken while a restore or an apply overwrites the instance would hold half of each: taken once it ends.
   if (await lockHolder(starter, ref.name, ref.id)) throw await lockConflict(starter, ref.name, ref.id, 'a snapshot of it');
   const instanceId = snapshotInstanceId(ref.name, ref.id);
-  const input: TakeSnapshotInput = { serviceId: ref.id, trigger, requestedBy };
+  const input: TakeSnapshotInput = { serviceId: ref.id, trigger, requestedBy, correlationId: randomUUID() };
   const { started } = await starter.start(SnapshotOrchestrations.take, instanceId, input);
   return { instanceId, service: ref.name, started };
 }

@@ -19,7 +19,14 @@ export const snapshotApplyOrchestrator: OrchestrationHandler = function* (contex
   const requestedAt = context.df.currentUtcDateTime.toISOString();
   const status = (s: Record<string, unknown>) => context.df.setCustomStatus({ snapshot: request.snapshotName, ...s });
   status({ phase: 'checking' });
-  const take: TakeSnapshotInput = { serviceId: request.target, trigger: 'pre-apply', requestedBy: request.requestedBy, scope: preApplyScope(request) };
+  // The target's snapshot is the apply's first step: its events are the apply's (as a pre-restore backup's are the restore's).
+  const take: TakeSnapshotInput = {
+    serviceId: request.target,
+    trigger: 'pre-apply',
+    requestedBy: request.requestedBy,
+    scope: preApplyScope(request),
+    ...(request.correlationId ? { correlationId: request.correlationId } : {}),
+  };
   const gated = yield* checkAndTakeWayBack(context, request, take);
   if ('refused' in gated) return { state: 'refused', check: gated.refused };
   const { check, before } = gated;

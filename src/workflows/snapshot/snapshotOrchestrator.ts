@@ -13,7 +13,12 @@ export const snapshotOrchestrator: OrchestrationHandler = function* (context: Or
     summary = yield* takeInParts(context, input);
   } catch (err) {
     // Retries spent: the instance's snapshot incident opens (one message), and the orchestration still fails.
-    const failed: SnapshotTakeOutcome = { serviceId: input.serviceId, failed: true, error: err instanceof Error ? err.message : String(err) };
+    const failed: SnapshotTakeOutcome = {
+      serviceId: input.serviceId,
+      failed: true,
+      error: err instanceof Error ? err.message : String(err),
+      ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+    };
     yield context.df.callActivity(SnapshotActivities.observeTake, failed);
     throw err;
   }

@@ -120,6 +120,7 @@ export async function finishSnapshotParts(services: Services, input: FinishParts
     armRequests: input.armRequests,
     trigger: input.trigger,
     requestedBy: input.requestedBy,
+    correlationId: input.correlationId,
   });
   await clearStagedParts(services, input);
   return summarize(manifest);

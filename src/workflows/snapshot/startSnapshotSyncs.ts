@@ -3,6 +3,7 @@
  * protected by snapshots and the source or the standby is on a v2 tier (no native backup or restore there). The tick's
  * sync step calls `startSnapshotSyncs`; native restores leave those standbys alone.
  */
+import { randomUUID } from 'node:crypto';
 import { protectedServices } from '../../config/resolveService';
 import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { groupBy } from '../../domain/groupBy';
@@ -106,6 +107,8 @@ export async function startSnapshotSyncs(
       target: p.targetId,
       mirror: true,
       requestedBy: `sync:${p.reason}`,
+      // Its own: the tick's correlation ID is every sync's it starts.
+      correlationId: randomUUID(),
       purpose: 'sync',
       ...(secrets.length ? { standbySecrets: secrets } : {}),
       ...(overrides.length ? { standbyOverrides: overrides } : {}),

@@ -18,6 +18,8 @@ export interface TakeSnapshotInput {
   serviceId: string;
   trigger: SnapshotTrigger;
   requestedBy: string;
+  /** The operation's correlation ID (a pre-apply snapshot's is its apply's): its events are kept under it. */
+  correlationId?: string;
   /** Only what an `--only` apply of this snapshot touches (the way back of that apply), not the whole instance. */
   scope?: SnapshotScope;
 }
@@ -41,7 +43,7 @@ export interface SnapshotSummary {
 
 export async function takeSnapshot(services: Services, input: TakeSnapshotInput): Promise<SnapshotSummary> {
   const ref = configuredInstance(services, input.serviceId);
-  const manifest = await snapshotOf(services, ref, input.trigger, input.requestedBy, input.scope);
+  const manifest = await snapshotOf(services, ref, input.trigger, input.requestedBy, input.scope, input.correlationId);
   return summarize(manifest);
 }
 
@@ -65,6 +67,7 @@ export async function snapshotOf(
   trigger: SnapshotTrigger,
   requestedBy: string,
   scope?: SnapshotScope,
+  correlationId?: string,
 ): Promise<SnapshotManifest> {
   const takenAt = services.clock.now();
   const client = services.configClient(ref);
@@ -75,7 +78,7 @@ export async function snapshotOf(
         scopeOfOnly((await services.snapshots.readDocument(await services.snapshots.readManifest(scope.snapshotName))).resources, scope.only),
       )
     : await readConfiguration(client);
-  return storeSnapshot(services, ref, { takenAt, read, armRequests: client.requests.count, trigger, requestedBy, scope });
+  return storeSnapshot(services, ref, { takenAt, read, armRequests: client.requests.count, trigger, requestedBy, scope, correlationId });
 }
 
 export interface ReadForSnapshot {
@@ -86,11 +89,12 @@ export interface ReadForSnapshot {
   trigger: SnapshotTrigger;
   requestedBy: string;
   scope?: SnapshotScope;
+  correlationId?: string;
 }
 
 /** Stores what was read as a snapshot (its tier and location from one GET of the instance), then retires old ones. */
 export async function storeSnapshot(services: Services, ref: ServiceRef, taken: ReadForSnapshot): Promise<SnapshotManifest> {
-  const { takenAt, read, trigger, requestedBy, scope } = taken;
+  const { takenAt, read, trigger, requestedBy, scope, correlationId } = taken;
   const instance = await services.apim.getService(ref);
   const completedAt = services.clock.now().toISOString();
   const source = { id: ref.id, name: ref.name, sku: instance.sku };
@@ -116,6 +120,7 @@ export async function storeSnapshot(services: Services, ref: ServiceRef, taken: 
         completedAt,
         trigger,
         requestedBy,
+        ...(correlationId ? { correlationId } : {}),
         apiVersion: CONFIG_API_VERSION,
         counts: countByType(read.resources),
         resourceCount: read.resources.length,
@@ -125,7 +130,10 @@ export async function storeSnapshot(services: Services, ref: ServiceRef, taken: 
         ...(scope ? { scope: scope.only } : {}),
       });
       services.logger.event('apim-dr.snapshot.taken', {
+        ...(correlationId ? { correlationId } : {}),
         service: ref.name,
+        trigger,
+        requestedBy,
         snapshotName: name,
         resources: stored.resourceCount,
         notCaptured: stored.notCaptured.length,

@@ -35,6 +35,9 @@ export async function readSweepReport(services: Services, summary: SweepSummary)
     report.retiredRecords = (await store.readReport(runId, part.records, namesPartSchema))?.names ?? [];
     report.retiredApprovals = (await store.readReport(runId, part.approvals, namesPartSchema))?.names ?? [];
   }
+  // Counts only, in the summary itself: the findings blobs go with the records listed above.
+  if (summary.applyFindings) report.applyFindings = summary.applyFindings;
+  if (summary.legacyIndex) report.legacyIndex = summary.legacyIndex;
   if (summary.logs) report.logs = await store.readReport(runId, part.logs, logsPartSchema);
   if (summary.staging) report.staging = await store.readReport(runId, part.staging, stagingPartSchema);
   if (summary.renewals) report.renewals = await store.readReport(runId, part.renewals, renewalsPartSchema);

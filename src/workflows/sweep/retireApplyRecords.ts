@@ -13,10 +13,17 @@ export function applyRecordNames(services: Services): Promise<string[]> {
   return snapshotApplyLog(services.snapshots.container).names();
 }
 
-/** Retires one apply record: its audit logged, its findings blob (the one it names, if apim-dr's) removed, then it. */
-export async function retireApplyRecord(services: Services, name: string): Promise<void> {
+/**
+ * Retires one apply record: its audit logged, its findings blob (the one it names, if apim-dr's) removed, then it.
+ * True when it had such a blob (in a dry run: nothing logged or removed, only that said).
+ */
+export async function retireApplyRecord(services: Services, name: string, dryRun = false): Promise<boolean> {
   const log = snapshotApplyLog(services.snapshots.container);
   const r = (await log.read(name).catch(() => undefined))?.record;
+  const blob = r?.findingsBlob ?? applyFindingsBlob(name);
+  const container = services.snapshots.container;
+  const owned = (await ownsApplyFindings(container, blob, name)).owned;
+  if (dryRun) return owned;
   services.logger.event('apim-dr.snapshot.apply.record-retired', {
     recordName: name,
     ...(r
@@ -34,10 +41,9 @@ export async function retireApplyRecord(services: Services, name: string): Promi
       : { unreadable: true }),
   });
   // The blob first: a sweep cut short between the two leaves a findings blob the next one finds without its record.
-  const blob = r?.findingsBlob ?? applyFindingsBlob(name);
-  const container = services.snapshots.container;
-  if ((await ownsApplyFindings(container, blob, name)).owned) await new JsonBlobStore(container).remove(blob);
+  if (owned) await new JsonBlobStore(container).remove(blob);
   await log.remove(name);
+  return owned;
 }
 
 /**

@@ -4,6 +4,7 @@
  * (domain/operationLogRetention.ts). Runs after the records' retirement, so a record retired today frees its log
  * today. Memory holds one operation's blob names and one batch of deletes, whatever the number of logs kept.
  */
+import { snapshotApplyLog } from '../../azure/snapshot/applyLog';
 import { z } from 'zod';
 import { batchDelete, BATCH_SIZE } from '../../azure/batchDelete';
 import { OPERATION_LOGS_PREFIX } from '../../azure/stateLayout';
@@ -111,8 +112,16 @@ export async function retireOperationLogs(services: Services, dryRun: boolean): 
  */
 async function correlationIdsOfOldRecords(services: Services, before: number): Promise<Set<string>> {
   const old = (names: string[], parse: (name: string) => { at: Date } | undefined) => names.filter((n) => (parse(n)?.at.getTime() ?? Infinity) < before);
-  const [restores, migrations, approvals] = await Promise.all([services.restores.names(), services.migrations.names(), services.approvals.names()]);
+  const applyLog = snapshotApplyLog(services.snapshots.container);
+  const [restores, migrations, approvals, applies] = await Promise.all([
+    services.restores.names(),
+    services.migrations.names(),
+    services.approvals.names(),
+    applyLog.names(),
+  ]);
   const ids = await Promise.all([
+    // A kept snapshot apply record keeps its events (and its pre-apply snapshot's, under the same ID) as a restore's does.
+    mapAtMost(old(applies, parseRecordName), 16, async (n) => (await applyLog.read(n).catch(() => undefined))?.record.correlationId),
     mapAtMost(old(restores, parseRecordName), 16, async (n) => (await services.restores.read(n).catch(() => undefined))?.record.correlationId),
     mapAtMost(old(migrations, parseRecordName), 16, async (n) => (await services.migrations.read(n).catch(() => undefined))?.record.correlationId),
     mapAtMost(old(approvals, parseApprovalName), 16, async (n) => {

@@ -7,7 +7,7 @@
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { activityRetry, setPhase } from '../operation';
 import { Activities } from '../names';
-import type { RunRecordsRequest, RunRenewalsRequest } from './sweepRunSteps';
+import type { RecordsStepCounts, RunRecordsRequest, RunRenewalsRequest } from './sweepRunSteps';
 import type { SweepStagingRequest } from './sweepStaging';
 import { SweepRunStore } from '../../azure/sweepRunStore';
 import type { SweepAppliedCounts, SweepPageRequest, SweepPlanSummary, SweepRequest, SweepRunRequest, SweepSummary } from './types';
@@ -52,7 +52,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   };
   if (dryRun) {
     if (!service) {
-      summary.retiredRecords = (yield retireRecords(true)) as number;
+      Object.assign(summary, (yield retireRecords(true)) as RecordsStepCounts);
       summary.logs = (yield retireLogs(true)) as SweepSummary['logs'];
       summary.staging = (yield sweepStaging(true)) as SweepSummary['staging'];
     }
@@ -69,7 +69,7 @@ export const sweepOrchestrator: OrchestrationHandler = function* (context: Orche
   summary.applied = applied;
   if (!service) {
     setPhase(context, { phase: 'applying', records: true });
-    summary.retiredRecords = (yield retireRecords(false)) as number;
+    Object.assign(summary, (yield retireRecords(false)) as RecordsStepCounts);
     summary.logs = (yield retireLogs(false)) as SweepSummary['logs'];
     summary.staging = (yield sweepStaging(false)) as SweepSummary['staging'];
   }

@@ -2,14 +2,12 @@
  * Activities: a sweep run's record retirement and renewals, each keeping its list in the run's storage and
  * answering the orchestration with a count.
  */
-import { removeLegacyCatalogIndex } from '../../azure/legacyCatalogIndex';
-import { LEGACY_CATALOG_INDEX_BLOB } from '../../azure/stateLayout';
 import type { Services } from '../../services';
 import type { OrchestrationStarter } from '../starter';
 import { renewBackups } from './renewBackups';
 import { retireApprovals } from './retireApprovals';
 import { retireOperationLogs } from './retireOperationLogs';
-import { retireRecords } from './retireRecords';
+import { retireLegacyIndex, retireRecordsWithFindings } from './retireRecords';
 import type { SweepSummary } from './types';
 import { part, protectionPartSchema } from './runParts';
 
@@ -18,22 +16,18 @@ export interface RunRecordsRequest {
   dryRun: boolean;
 }
 
-export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<number> {
+/** What the records step retired: counts to the orchestration (its summary), the names in the run's parts. */
+export type RecordsStepCounts = Pick<SweepSummary, 'retiredRecords' | 'retiredApprovals' | 'applyFindings' | 'legacyIndex'>;
+
+export async function retireRecordsForRun(services: Services, request: RunRecordsRequest): Promise<RecordsStepCounts> {
   const dryRun = request.dryRun === true;
-  const names = await retireRecords(services, dryRun);
+  const { names, applyFindings } = await retireRecordsWithFindings(services, dryRun);
   // Approval records go with the records they gate, under the same retention; reported apart (part.approvals).
   const approvals = await retireApprovals(services, dryRun);
-  if (!dryRun) {
-    const legacy = await removeLegacyCatalogIndex(services.snapshots.container);
-    if (legacy !== 'absent')
-      services.logger.event('apim-dr.sweep.legacy-index', {
-        blob: LEGACY_CATALOG_INDEX_BLOB,
-        outcome: legacy === 'removed' ? 'removed' : 'left alone: not apim-dr’s',
-      });
-  }
+  const legacyIndex = await retireLegacyIndex(services, dryRun);
   await services.sweepRuns.write(request.runId, part.records, { names }, services.clock.now());
   await services.sweepRuns.write(request.runId, part.approvals, { names: approvals }, services.clock.now());
-  return names.length;
+  return { retiredRecords: names.length, retiredApprovals: approvals.length, applyFindings, ...(legacyIndex ? { legacyIndex } : {}) };
 }
 
 /** Operation logs go after the records (a record retired today frees its log today): counts to the orchestration. */

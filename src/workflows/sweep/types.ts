@@ -86,6 +86,17 @@ export interface SweepAppliedCounts {
   refusedPages: number;
 }
 
+/**
+ * A snapshot apply record's findings blob (`snapshot-apply-findings/`): `withRecords` went with the records retired,
+ * `orphans` were apim-dr's whose record was already gone, `foreign` are not apim-dr's and were left alone. In a dry
+ * run, what would go.
+ */
+export interface ApplyFindingsCounts {
+  withRecords: number;
+  orphans: number;
+  foreign: number;
+}
+
 /** The sweep orchestration's output: counts only; the lists are in storage under `report` (see readSweepReport). */
 export interface SweepSummary {
   runId: string;
@@ -102,6 +113,12 @@ export interface SweepSummary {
   applied?: SweepAppliedCounts;
   renewals?: { started: number; coalesced: number };
   retiredRecords?: number;
+  /** Decided approval records retired with them (or that would be). */
+  retiredApprovals?: number;
+  /** Snapshot apply records' findings blobs: removed with their records, orphans removed, foreign ones left alone. */
+  applyFindings?: ApplyFindingsCounts;
+  /** The old `state/catalog-index.json`: removed, or left alone as not apim-dr's (absent: not said). */
+  legacyIndex?: 'removed' | 'foreign';
   /** Operations whose event logs were retired (or would be), their blobs, old ones a record still names, foreign blobs. */
   logs?: { operations: number; blobs: number; named: number; foreign: number };
   /** Staged runs (snapshot parts, apply plans) left by dead runs: removed (or, in a dry run, that would be). */
@@ -122,6 +139,9 @@ export interface SweepReport {
   retiredRecords?: string[];
   /** Approval records retired with them (or that would be). */
   retiredApprovals?: string[];
+  /** Findings blobs of snapshot apply records (counts: they go with records, listed above). */
+  applyFindings?: ApplyFindingsCounts;
+  legacyIndex?: SweepSummary['legacyIndex'];
   /** What the operation logs' step retired (counts: a day's logs are too many to list). */
   logs?: LogsReport;
   /** What the staging step removed, kept and left alone as not apim-dr's. */
